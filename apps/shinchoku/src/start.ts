@@ -1,0 +1,71 @@
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Config, StartupError } from '@shinchoku/config';
+import { Resources, openResources } from '@shinchoku/runtime';
+import { AppModule, Roles } from './app.module';
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Starts shinchoku and keeps it running until SIGINT/SIGTERM, then stops it in order:
+ * HTTP and workers first (finishing what is in flight), then queues and the pool, then the
+ * embedded database last, so nothing accepted is lost. A second signal forces the exit.
+ */
+export async function start(config: Config, roles: Roles, logger: LoggerService): Promise<void> {
+  let app: INestApplicationContext | undefined;
+  let resources: Resources | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const stop = (exitCode: number, why: string) =>
+    (stopping ??= (async () => {
+      logger.log(`shutting down (${why})`);
+      try {
+        await app?.close();
+        await resources?.close();
+      } catch (error) {
+        logger.error(`shutdown was not clean: ${(error as Error).message}`);
+        exitCode ||= 1;
+      }
+      process.exit(exitCode);
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        logger.warn(`${signal} again: exiting now`);
+        process.exit(130);
+      }
+      void stop(0, signal);
+    });
+  }
+
+  resources = await openResources(config, { logger, onFatal: (reason) => void stop(1, reason) });
+  const module = AppModule.for(resources, roles);
+  try {
+    if (roles.api) {
+      const http = await NestFactory.create<NestFastifyApplication>(
+        module,
+        new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+        { logger, abortOnError: false },
+      );
+      app = http;
+      await http.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE'
+          ? new StartupError(`port ${config.port} is already in use; set PORT to a free port`)
+          : error;
+      });
+      logger.log(`API listening on http://${config.host}:${config.port}`);
+    } else {
+      app = await NestFactory.createApplicationContext(module, { logger, abortOnError: false });
+      await app.init();
+    }
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await resources.close();
+    throw error;
+  }
+  logger.log(
+    `shinchoku running: ${[roles.api && 'api', roles.worker && 'worker'].filter(Boolean).join(' + ')}; ` +
+      `database ${config.databaseUrl ? 'external' : 'embedded'}, queue on ${resources.queues.backend}`,
+  );
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { StartupError } from './startup-error';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting, read from the environment. Unset means the embedded default. */
+const environment = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SHINCHOKU_DATA_DIR: z.string().trim().min(1).default('.shinchoku'),
+  EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,40}$/, 'must be lower-case letters, digits and _ (it names a Redis prefix or a Postgres schema)')
+    .default('shinchoku'),
+  DATABASE_POOL_SIZE: integer(2, 200).default(10),
+  PROCESSOR_BATCH_SIZE: integer(1, 10000).default(500),
+  PROCESSOR_POLL_MS: integer(10, 60000).default(500),
+});
+
+export interface Config {
+  /** External Postgres; absent = start embedded Postgres under dataDir. */
+  databaseUrl?: string;
+  /** External Redis for BullMQ; absent = BullMQ's Postgres backend on the same database. */
+  redisUrl?: string;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  queuePrefix: string;
+  databasePoolSize: number;
+  processorBatchSize: number;
+  processorPollMs: number;
+}
+
+/** Values that may carry credentials are never echoed back. */
+const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL']);
+
+export class ConfigError extends StartupError {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and checks the whole configuration at once, reporting every problem, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankAsUnset = Object.fromEntries(
+    Object.keys(environment.shape).map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]]),
+  );
+  const parsed = environment.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const shown = SECRET_KEYS.has(key) ? '(value hidden)' : JSON.stringify(env[key]);
+        return `${key}=${shown}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    ...(e.DATABASE_URL !== undefined && { databaseUrl: e.DATABASE_URL }),
+    ...(e.REDIS_URL !== undefined && { redisUrl: e.REDIS_URL }),
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.SHINCHOKU_DATA_DIR),
+    embeddedPostgresPort: e.EMBEDDED_PG_PORT,
+    queuePrefix: e.QUEUE_PREFIX,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    processorBatchSize: e.PROCESSOR_BATCH_SIZE,
+    processorPollMs: e.PROCESSOR_POLL_MS,
+  };
+}

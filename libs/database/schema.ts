@@ -1,0 +1,49 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** bigint and xid8 columns arrive from pg as strings; we keep them exact. */
+type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+/** Filled in by the database (identity or default) and never written by us. */
+type DatabaseInt8 = ColumnType<string, never, never>;
+
+export interface StreamsTable {
+  stream_id: string;
+  version: Int8;
+  head_hash: Buffer | null;
+  head_recorded_at: Date | null;
+}
+
+export interface EventsTable {
+  global_position: DatabaseInt8;
+  transaction_id: DatabaseInt8;
+  event_id: string;
+  stream_id: string;
+  stream_version: Int8;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date;
+  prev_hash: Buffer | null;
+  hash: Buffer;
+}
+
+export interface ProcessedCommandsTable {
+  command_id: string;
+  stream_id: string;
+  result: unknown;
+  recorded_at: Generated<Date>;
+}
+
+export interface ProcessorCheckpointsTable {
+  processor: string;
+  transaction_id: Int8;
+  global_position: Int8;
+  updated_at: Generated<Date>;
+}
+
+export interface Database {
+  streams: StreamsTable;
+  events: EventsTable;
+  processed_commands: ProcessedCommandsTable;
+  processor_checkpoints: ProcessorCheckpointsTable;
+}

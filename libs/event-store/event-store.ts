@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Kysely, Transaction, sql } from 'kysely';
+import type { Database } from '@shinchoku/database';
+import { EmptyAppendError, WrongExpectedVersionError } from './errors';
+import { Upcasters, upcast } from './upcasting';
+import type {
+  AppendContext,
+  AppendResult,
+  AppendedEvent,
+  Checkpoint,
+  EventMetadata,
+  ExpectedVersion,
+  NewEvent,
+  ReadStreamOptions,
+  StoredEvent,
+} from './types';
+
+/** Writes of a caller's own that must commit or fail together with the events (inline projections). */
+export type InlineProjection = (trx: Transaction<Database>, events: AppendedEvent[]) => Promise<void>;
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface FeedPage {
+  events: StoredEvent[];
+  /** Where the next read starts; unchanged when the page is empty. */
+  checkpoint: Checkpoint;
+}
+
+const EVENT_COLUMNS = [
+  'global_position',
+  'transaction_id',
+  'event_id',
+  'stream_id',
+  'stream_version',
+  'event_type',
+  'schema_version',
+  'data',
+  'metadata',
+  'recorded_at',
+] as const;
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date;
+}
+
+interface AppendRow {
+  streamId: string;
+  fromVersion: number;
+  toVersion: number;
+  firstPosition: number;
+  lastPosition: number;
+  recordedAt: string;
+  duplicate: boolean;
+}
+
+export class EventStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly upcasters: Upcasters = {},
+  ) {}
+
+  /**
+   * Appends events to a stream in one transaction. With `inline`, the caller's writes run in
+   * that same transaction after the events are in, so a projection can never lag or diverge.
+   * A repeated `commandId` appends nothing, skips `inline`, and returns the first result.
+   */
+  async append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+    context: AppendContext,
+    inline?: InlineProjection,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new EmptyAppendError(streamId);
+    const metadata = metadataFor(context);
+    const payload = JSON.stringify(
+      events.map((e) => ({
+        eventId: e.eventId ?? randomUUID(),
+        type: e.type,
+        schemaVersion: e.schemaVersion ?? 1,
+        data: e.data,
+        metadata,
+      })),
+    );
+    const call = (executor: Executor) =>
+      sql<{ result: AppendRow }>`SELECT append_events(${streamId}, ${
+        expectedVersion === 'any' ? null : expectedVersion
+      }, ${payload}::jsonb, ${context.commandId ?? null}) AS result`
+        .execute(executor)
+        .then(({ rows }) => toAppendResult(rows[0]!.result));
+
+    try {
+      if (!inline) return await call(this.db);
+      return await this.db.transaction().execute(async (trx) => {
+        const result = await call(trx);
+        if (!result.duplicate) await inline(trx, appendedEvents(payload, result));
+        return result;
+      });
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /** The stream's events in order; empty when the stream does not exist (or not yet, as of the moment asked). */
+  async readStream(streamId: string, options: ReadStreamOptions = {}, executor: Executor = this.db) {
+    let query = executor
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('stream_id', '=', streamId)
+      .orderBy('stream_version');
+    if (options.toVersion !== undefined) query = query.where('stream_version', '<=', String(options.toVersion));
+    if (options.asOf !== undefined) query = query.where('recorded_at', '<=', options.asOf);
+    const rows = await query.execute();
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  /** The stream's current version; 0 when it has no events. */
+  async streamVersion(streamId: string, executor: Executor = this.db): Promise<number> {
+    const row = await executor
+      .selectFrom('streams')
+      .select('version')
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+    return row ? Number(row.version) : 0;
+  }
+
+  /**
+   * The next page of the global feed after `after`, in commit-safe order. Only events of
+   * transactions older than every transaction still running are returned, so an event whose
+   * transaction commits late is never skipped: the reader simply sees it on a later poll.
+   */
+  async readFeed(after: Checkpoint, limit: number, executor: Executor = this.db): Promise<FeedPage> {
+    const rows = await executor
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where(
+        sql<boolean>`(transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)`,
+      )
+      .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`)
+      .orderBy('transaction_id')
+      .orderBy('global_position')
+      .limit(limit)
+      .execute();
+    const events = rows.map((row) => this.toStoredEvent(row));
+    const last = events.at(-1);
+    return {
+      events,
+      checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+    };
+  }
+
+  private toStoredEvent(row: EventRow): StoredEvent {
+    const { schemaVersion, data } = upcast(this.upcasters, row.event_type, row.schema_version, row.data);
+    return {
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      version: Number(row.stream_version),
+      globalPosition: BigInt(row.global_position),
+      transactionId: BigInt(row.transaction_id),
+      type: row.event_type,
+      schemaVersion,
+      data,
+      metadata: row.metadata as EventMetadata,
+      recordedAt: row.recorded_at,
+    };
+  }
+}
+
+function metadataFor(context: AppendContext): EventMetadata {
+  const commandId = context.commandId ?? randomUUID();
+  return {
+    actor: { id: context.actor.id, name: context.actor.name },
+    commandId,
+    correlationId: context.correlationId ?? commandId,
+    ...(context.causationId !== undefined && { causationId: context.causationId }),
+    ...(context.reason !== undefined && { reason: context.reason }),
+    source: context.source,
+  };
+}
+
+function toAppendResult(row: AppendRow): AppendResult {
+  return {
+    streamId: row.streamId,
+    fromVersion: row.fromVersion,
+    toVersion: row.toVersion,
+    firstPosition: BigInt(row.firstPosition),
+    lastPosition: BigInt(row.lastPosition),
+    recordedAt: new Date(row.recordedAt),
+    duplicate: row.duplicate,
+  };
+}
+
+/** The events as stored: parsed back from the JSON that was sent, so data is exactly what jsonb holds. */
+function appendedEvents(payload: string, result: AppendResult): AppendedEvent[] {
+  const sent = JSON.parse(payload) as Array<Omit<AppendedEvent, 'streamId' | 'version' | 'recordedAt'>>;
+  return sent.map((event, index) => ({
+    ...event,
+    streamId: result.streamId,
+    version: result.fromVersion + index,
+    recordedAt: result.recordedAt,
+  }));
+}
+
+function translateError(error: unknown): unknown {
+  const pgError = error as { code?: string; detail?: string };
+  if (pgError?.code === 'SK409' && pgError.detail) {
+    const detail = JSON.parse(pgError.detail) as { streamId: string; expectedVersion: number; actualVersion: number };
+    return new WrongExpectedVersionError(detail.streamId, detail.expectedVersion, detail.actualVersion);
+  }
+  return error;
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './event-store';
+export * from './types';
+export * from './upcasting';
+export * from './verify';

@@ -1,0 +1,81 @@
+/** Who caused a change; the audit trail names a real person or a named system component. */
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+/** Recorded with every event, so each fact says who, why, through what, and as part of which command. */
+export interface EventMetadata {
+  actor: Actor;
+  commandId: string;
+  correlationId: string;
+  causationId?: string;
+  reason?: string;
+  source: string;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+  /** Defaults to 1; bump it when the shape of `data` changes and register an upcaster. */
+  schemaVersion?: number;
+  /** Lets a caller choose the id (e.g. derived from its input); otherwise a random UUID. */
+  eventId?: string;
+}
+
+/** What an append wrote, as an inline projection sees it inside the append's transaction. */
+export interface AppendedEvent<Type extends string = string, Data = unknown> {
+  eventId: string;
+  streamId: string;
+  version: number;
+  type: Type;
+  schemaVersion: number;
+  data: Data;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+export interface StoredEvent<Type extends string = string, Data = unknown> extends AppendedEvent<Type, Data> {
+  globalPosition: bigint;
+  transactionId: bigint;
+}
+
+/** A stream's version before the append: a number (0 = the stream must not exist yet) or 'any'. */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendContext {
+  actor: Actor;
+  source: string;
+  /** Makes the append idempotent: a second append with the same id writes nothing and returns the first result. */
+  commandId?: string;
+  correlationId?: string;
+  causationId?: string;
+  reason?: string;
+}
+
+export interface AppendResult {
+  streamId: string;
+  fromVersion: number;
+  /** The stream's version after the append: the next expected version. */
+  toVersion: number;
+  firstPosition: bigint;
+  lastPosition: bigint;
+  recordedAt: Date;
+  /** True when the command id had been processed before and nothing was appended now. */
+  duplicate: boolean;
+}
+
+/** A reader's place in the global feed: the last event it has handled. */
+export interface Checkpoint {
+  transactionId: bigint;
+  globalPosition: bigint;
+}
+
+export const START_OF_FEED: Checkpoint = Object.freeze({ transactionId: 0n, globalPosition: 0n });
+
+export interface ReadStreamOptions {
+  /** Only events up to and including this version. */
+  toVersion?: number;
+  /** Only events recorded at or before this moment. */
+  asOf?: Date;
+}

@@ -1,0 +1,16 @@
+/**
+ * Old events are never rewritten; readers lift them to the current shape instead.
+ * `upcasters[type][v]` turns data of schema version v into version v + 1.
+ */
+export type Upcasters = Readonly<Record<string, Readonly<Record<number, (data: any) => unknown>>>>;
+
+export function upcast(upcasters: Upcasters, type: string, schemaVersion: number, data: unknown) {
+  const steps = upcasters[type];
+  let version = schemaVersion;
+  let current = data;
+  for (let step = steps?.[version]; step; step = steps?.[version]) {
+    current = step(current);
+    version += 1;
+  }
+  return { schemaVersion: version, data: current };
+}

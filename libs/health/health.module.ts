@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { Kysely } from 'kysely';
+import { QueueFactory } from '@shinchoku/queue';
+import { HealthProbe } from './health';
+import { HealthController } from './health.controller';
+
+@Module({
+  controllers: [HealthController],
+  providers: [{ provide: HealthProbe, useFactory: (db, queues) => new HealthProbe(db, queues), inject: [Kysely, QueueFactory] }],
+})
+export class HealthModule {}

@@ -1,0 +1,3 @@
+export * from './processor';
+export * from './processor-runner';
+export * from './processors.module';

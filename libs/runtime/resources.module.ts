@@ -1,0 +1,25 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Kysely } from 'kysely';
+import { EventStore } from '@shinchoku/event-store';
+import { QueueFactory } from '@shinchoku/queue';
+import type { Resources } from './resources';
+
+export const CONFIG = 'shinchoku:config';
+
+/** Hands the already-open resources to Nest; their lifecycle stays with whoever opened them. */
+@Global()
+@Module({})
+export class ResourcesModule {
+  static forRoot(resources: Resources): DynamicModule {
+    return {
+      module: ResourcesModule,
+      providers: [
+        { provide: CONFIG, useValue: resources.config },
+        { provide: Kysely, useValue: resources.database.db },
+        { provide: EventStore, useValue: resources.store },
+        { provide: QueueFactory, useValue: resources.queues },
+      ],
+      exports: [CONFIG, Kysely, EventStore, QueueFactory],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Config } from '@shinchoku/config';
+import { DatabaseHandle, EmbeddedPostgres, migrateToLatest, openDatabase } from '@shinchoku/database';
+import { EventStore } from '@shinchoku/event-store';
+import { QueueConnection, QueueFactory } from '@shinchoku/queue';
+
+/** The process-wide pieces every part of shinchoku shares, opened in order and closed in reverse. */
+export interface Resources {
+  config: Config;
+  database: DatabaseHandle;
+  store: EventStore;
+  queues: QueueFactory;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  logger: LoggerService;
+  /** Called when the embedded server dies under us: the process cannot go on. */
+  onFatal?: (reason: string) => void;
+}
+
+export async function openResources(config: Config, { logger, onFatal }: OpenOptions): Promise<Resources> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await EmbeddedPostgres.start({
+        dataDir: config.dataDir,
+        port: config.embeddedPostgresPort,
+        log: (message) => logger.log(message, 'EmbeddedPostgres'),
+        onUnexpectedExit: (code) => onFatal?.(`embedded PostgreSQL exited unexpectedly (code ${code})`),
+      });
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  const database = openDatabase({ url: databaseUrl, poolSize: config.databasePoolSize });
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
+  } catch (error) {
+    await database.close();
+    await embedded?.stop();
+    throw error;
+  }
+  const queues = new QueueFactory(queueConnection(config, databaseUrl));
+  return {
+    config,
+    database,
+    store: new EventStore(database.db),
+    queues,
+    async close() {
+      await queues.close();
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+function queueConnection(config: Config, databaseUrl: string): QueueConnection {
+  return config.redisUrl
+    ? { kind: 'redis', url: config.redisUrl, prefix: config.queuePrefix }
+    : { kind: 'postgres', url: databaseUrl, schema: config.queuePrefix };
+}
