@@ -20,9 +20,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     max: options.poolSize,
     application_name: options.applicationName ?? 'shinchoku',
   });
-  // An idle client losing its server (restart, failover) must not crash the process;
-  // the next checkout reconnects.
+  // A client losing its server (restart, failover, terminated backend) must not crash the
+  // process: the query in flight fails on its own, and the pool replaces the client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, close: () => db.destroy() };
 }
