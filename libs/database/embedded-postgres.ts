@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,7 @@ export class EmbeddedPostgres {
   private constructor(
     private readonly child: ChildProcess,
     private readonly options: EmbeddedPostgresOptions,
+    private readonly paths: Layout,
     readonly url: string,
   ) {}
 
@@ -67,7 +68,7 @@ export class EmbeddedPostgres {
 
     const password = readFileSync(paths.password, 'utf8').trim();
     const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${DATABASE}`;
-    const server = new EmbeddedPostgres(child, options, url);
+    const server = new EmbeddedPostgres(child, options, paths, url);
     await server.waitUntilReady(paths.log, password);
     child.on('exit', (code) => {
       if (!server.stopping) options.onUnexpectedExit?.(code);
@@ -86,6 +87,7 @@ export class EmbeddedPostgres {
     const timer = setTimeout(() => this.child.kill('SIGQUIT'), 30_000);
     await exited;
     clearTimeout(timer);
+    rmSync(this.paths.ownerPid, { force: true });
   }
 
   private async waitUntilReady(logFile: string, password: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Config } from '@shinchoku/config';
+import { Config, StartupError } from '@shinchoku/config';
 import { DatabaseHandle, EmbeddedPostgres, migrateToLatest, openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueConnection, QueueFactory } from '@shinchoku/queue';
@@ -36,7 +36,7 @@ export async function openResources(config: Config, { logger, onFatal }: OpenOpt
   } catch (error) {
     await database.close();
     await embedded?.stop();
-    throw error;
+    throw explainConnectionFailure(error, databaseUrl);
   }
   const queues = new QueueFactory(queueConnection(config, databaseUrl));
   return {
@@ -50,6 +50,25 @@ export async function openResources(config: Config, { logger, onFatal }: OpenOpt
       await embedded?.stop();
     },
   };
+}
+
+/** Connection problems are the operator's to fix: say where and why, never with the password. */
+function explainConnectionFailure(error: unknown, url: string): unknown {
+  const { code, message } = (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
+  const where = (() => {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  })();
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'nothing is listening there',
+    ENOTFOUND: 'the host name is unknown',
+    ETIMEDOUT: 'the connection timed out',
+    '28P01': 'the password was rejected',
+    '28000': 'the user is not allowed to connect',
+    '3D000': 'the database does not exist',
+  };
+  const reason = code ? reasons[code] : undefined;
+  return reason ? new StartupError(`cannot use the database at ${where} (DATABASE_URL): ${reason} — ${message}`) : error;
 }
 
 function queueConnection(config: Config, databaseUrl: string): QueueConnection {

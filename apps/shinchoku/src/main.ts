@@ -12,11 +12,18 @@ const USAGE = `usage: shinchoku [command]
   verify                     check every stream's hash chain; exit 2 if any is broken`;
 
 async function main(argv: string[]): Promise<number | undefined> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { api: { type: 'boolean' }, worker: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { api: { type: 'boolean' }, worker: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 64;
+  }
+  const { values, positionals } = parsed;
   const command = positionals[0] ?? 'start';
   if (values.help) {
     console.log(USAGE);

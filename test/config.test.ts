@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '@shinchoku/config';
+
+describe('configuration', () => {
+  it('runs embedded with no settings at all', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      logLevel: 'info',
+      dataDir: resolve('.shinchoku'),
+      embeddedPostgresPort: 54329,
+      queuePrefix: 'shinchoku',
+      databasePoolSize: 10,
+      processorBatchSize: 500,
+      processorPollMs: 500,
+    });
+  });
+
+  it('switches to real servers with DATABASE_URL and REDIS_URL', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app:secret@db.example:5432/shinchoku',
+      REDIS_URL: 'redis://cache.example:6379',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://app:secret@db.example:5432/shinchoku',
+      redisUrl: 'redis://cache.example:6379',
+      port: 8080,
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).toMatchObject({ port: 3000 });
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).problems;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT="abc": must be a whole number from 0 to 65535'],
+    [{ PORT: '70000' }, 'PORT="70000": must be a whole number from 0 to 65535'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": Invalid option'],
+    [{ QUEUE_PREFIX: 'Bad-Prefix' }, 'QUEUE_PREFIX="Bad-Prefix": must be lower-case letters'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL=(value hidden): must be a URL starting with postgres:// or postgresql://'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL=(value hidden): must be a URL starting with redis:// or rediss://'],
+  ])('explains %j', (env, expected) => {
+    expect(problemsOf(env)).toEqual([expect.stringContaining(expected)]);
+  });
+
+  it('reports every problem at once and never echoes credentials', () => {
+    const problems = problemsOf({ PORT: '-1', DATABASE_URL: 'http://user:hunter2@db', DATABASE_POOL_SIZE: '1' });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+});

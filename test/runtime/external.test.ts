@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '@shinchoku/database';
+import { EventStore } from '@shinchoku/event-store';
+import { answering, freePort, runShinchoku, stop } from '../support/app-process';
+import { createTestDatabase, uniquePrefix } from '../support/test-database';
+import { ADMIN_DATABASE_URL, TEST_REDIS_URL, databaseUrl, runId } from '../support/services';
+import { progress, tester } from '../support/events';
+
+/** Production shape: the machine's PostgreSQL and Redis, through DATABASE_URL and REDIS_URL. */
+describe('external PostgreSQL and Redis', () => {
+  it('runs API and worker on them and reports Redis as the queue', async () => {
+    const database = await createTestDatabase(2);
+    try {
+      const app = runShinchoku(['start'], {
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: uniquePrefix(),
+        PORT: String(await freePort()),
+      });
+      expect(await answering(app)).toMatchObject({
+        status: 200,
+        body: { status: 'ok', checks: { database: { status: 'up' }, queue: { status: 'up', backend: 'redis' } } },
+      });
+      expect(app.output()).toContain('database external, queue on redis');
+      expect(await stop(app)).toBe(0);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('answers 503 and names the queue when Redis cannot be reached', async () => {
+    const database = await createTestDatabase(2);
+    try {
+      const app = runShinchoku(['start', '--api'], {
+        DATABASE_URL: database.url,
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        QUEUE_PREFIX: uniquePrefix(),
+        PORT: String(await freePort()),
+      });
+      expect(await answering(app)).toMatchObject({
+        status: 503,
+        body: { status: 'unavailable', checks: { database: { status: 'up' }, queue: { status: 'down', backend: 'redis' } } },
+      });
+      expect(await stop(app)).toBe(0);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('migrates an empty database with the migrate command, and verify reports on the chains', async () => {
+    const name = `${runId()}_cli_${randomBytes(3).toString('hex')}`;
+    const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const env = { DATABASE_URL: databaseUrl(name) };
+
+    const migrate = runShinchoku(['migrate'], env);
+    expect(await migrate.exited).toBe(0);
+    expect(migrate.output()).toContain('applied migrations: 0001_event_store');
+
+    const database = openDatabase({ url: databaseUrl(name), poolSize: 2 });
+    try {
+      await new EventStore(database.db).append('sheet-cli', 0, [progress(1), progress(2)], tester);
+      const verify = runShinchoku(['verify'], env);
+      expect(await verify.exited).toBe(0);
+      expect(JSON.parse(verify.output().slice(verify.output().indexOf('{')))).toEqual({
+        ok: true,
+        streams: 1,
+        events: 2,
+        broken: [],
+      });
+
+      await database.db.connection().execute(async (session) => {
+        await sql`SET session_replication_role = replica`.execute(session);
+        await sql`UPDATE events SET data = '{}' WHERE stream_version = 2`.execute(session);
+      });
+      const tampered = runShinchoku(['verify'], env);
+      expect(await tampered.exited).toBe(2);
+      expect(tampered.output()).toContain('"problem": "contentChanged"');
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const MAIN = resolve(__dirname, '../../dist/apps/shinchoku/src/main.js');
+
+export interface AppProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  port: number;
+}
+
+/** The built CLI, as a user runs it; `npm test` builds it first. */
+export function runShinchoku(args: string[], env: Record<string, string>): AppProcess {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run 'npm run build' (npm test does)`);
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST'].includes(key)),
+  );
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...clean, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited, port: Number(env.PORT ?? 3000) };
+}
+
+export async function health(port: number): Promise<{ status: number; body: any } | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    return { status: response.status, body: await response.json() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until /health answers at all (any status), or the process exits. */
+export async function answering(app: AppProcess, ms = 90_000) {
+  const deadline = Date.now() + ms;
+  let exitCode: number | null | undefined;
+  void app.exited.then((code) => (exitCode = code));
+  for (;;) {
+    const answer = await health(app.port);
+    if (answer) return answer;
+    if (exitCode !== undefined) throw new Error(`shinchoku exited (${exitCode}) before answering:\n${app.output()}`);
+    if (Date.now() > deadline) throw new Error(`shinchoku did not answer within ${ms} ms:\n${app.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function stop(app: AppProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  app.child.kill(signal);
+  return app.exited;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A data folder the embedded server's user can reach (mkdtemp's 0700 would shut it out when we run as root). */
+export function scratchDir(label: string): string {
+  const dir = join(tmpdir(), `shinchoku-${label}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return dir;
+}
+
+export function embeddedUrl(dataDir: string, port: number): string {
+  const password = readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim();
+  return `postgres://shinchoku:${encodeURIComponent(password)}@127.0.0.1:${port}/shinchoku`;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function postmasterPid(dataDir: string): number | undefined {
+  const file = join(dataDir, 'postgres', 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
