@@ -22,4 +22,5 @@ module.exports = {
   testEnvironment: 'node',
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
