@@ -1,1 +1,163 @@
-export {};
+/**
+ * Append throughput: the event store against a raw single-row INSERT loop of the same row shape,
+ * on the same pool, at 1, 4 and 16 concurrent writers. Prints figures; asserts nothing.
+ *
+ *   BENCH_DATABASE_URL  admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
+ *                       database is created next to it and dropped at the end
+ *   BENCH_SECONDS       measured seconds per scenario (default 5), after a 1 s warm-up
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Client, Pool } from 'pg';
+import { sql } from 'kysely';
+import { migrateToLatest, openDatabase } from '@shinchoku/database';
+import { EventStore } from '@shinchoku/event-store';
+import type { AppendContext, EventMetadata, NewEvent } from '@shinchoku/event-store';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_MS = 1000;
+const WRITERS = [1, 4, 16];
+const EVENTS_PER_APPEND = [1, 10];
+const GOAL = 0.6;
+
+const context: AppendContext = { actor: { id: 'bench', name: 'ベンチマーク' }, source: 'bench' };
+
+function newEvents(count: number): NewEvent[] {
+  return Array.from({ length: count }, () => ({
+    type: 'ProgressRecorded',
+    data: { indicatorId: randomUUID(), quarter: 2, value: 52, text: '52団体', note: '地域清掃の参加団体' },
+  }));
+}
+
+/** One writer's unit of work: an append of n events, or n raw INSERTs. */
+type Writer = (writer: number) => () => Promise<void>;
+
+function storeWriter(store: EventStore, run: string, n: number): Writer {
+  return (writer) => {
+    const streamId = `bench-${run}-${writer}`;
+    let version = 0;
+    return async () => {
+      version = (await store.append(streamId, version, newEvents(n), context)).toVersion;
+    };
+  };
+}
+
+function rawWriter(pool: Pool, run: string, n: number): Writer {
+  return (writer) => {
+    const streamId = `bench-${run}-${writer}`;
+    let version = 0;
+    let prevHash: Buffer | null = null;
+    return async () => {
+      // The same work the store does per append, minus the store: metadata, a timestamp, a hash chain.
+      const commandId = randomUUID();
+      const metadata: EventMetadata = { ...context, commandId, correlationId: commandId };
+      const recordedAt = new Date();
+      for (const event of newEvents(n)) {
+        version += 1;
+        const eventId = randomUUID();
+        const hash = createHash('sha256')
+          .update(prevHash ?? Buffer.alloc(0))
+          .update(JSON.stringify([streamId, version, eventId, event.type, 1, event.data, metadata, recordedAt]))
+          .digest();
+        await pool.query(
+          `INSERT INTO bench_raw (event_id, stream_id, stream_version, event_type, schema_version,
+                                  data, metadata, recorded_at, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [eventId, streamId, version, event.type, 1, event.data, metadata, recordedAt, prevHash, hash],
+        );
+        prevHash = hash;
+      }
+    };
+  };
+}
+
+/** Units of work per second over the measured window; in-flight units at either edge are not counted. */
+async function measure(writers: number, writer: Writer): Promise<number> {
+  let done = 0;
+  let stop = false;
+  const loops = Array.from({ length: writers }, async (_, i) => {
+    const unit = writer(i);
+    while (!stop) {
+      await unit();
+      done += 1;
+    }
+  });
+  await sleep(WARMUP_MS);
+  const [startCount, startAt] = [done, performance.now()];
+  await sleep(SECONDS * 1000);
+  const [endCount, endAt] = [done, performance.now()];
+  stop = true;
+  await Promise.all(loops);
+  return (endCount - startCount) / ((endAt - startAt) / 1000);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function admin(statement: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const name = `shinchoku_bench_${Date.now()}`;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const { db, pool, close } = openDatabase({ url: url.toString(), poolSize: 20, applicationName: 'shinchoku-bench' });
+  try {
+    await migrateToLatest(db);
+    // The same columns, defaults and indexes as events, so both sides maintain the same row and keys.
+    await sql`CREATE TABLE bench_raw (LIKE events INCLUDING ALL)`.execute(db);
+    const store = new EventStore(db);
+    const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+    console.log(
+      `PostgreSQL ${rows[0]?.server_version}, Node ${process.version}, ${cpus().length} CPUs, ` +
+        `${SECONDS} s per scenario after ${WARMUP_MS / 1000} s warm-up\n`,
+    );
+
+    const header = ['writers', 'events/append', 'store appends/s', 'store events/s', 'raw rows/s', 'ratio'];
+    const widths = header.map((h) => h.length + 2);
+    const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
+    row(header);
+
+    const ratioAt16 = new Map<number, number>();
+    let scenario = 0;
+    for (const writers of WRITERS) {
+      for (const n of EVENTS_PER_APPEND) {
+        const run = () => measure(writers, storeWriter(store, `s${scenario}`, n));
+        const raw = () => measure(writers, rawWriter(pool, `r${scenario}`, n));
+        // Alternate which goes first, so a slow drift (table growth, autovacuum) does not favour one side.
+        let appends: number, inserts: number;
+        if (scenario % 2 === 0) [appends, inserts] = [await run(), await raw()];
+        else [inserts, appends] = [await raw(), await run()];
+        scenario += 1;
+
+        const rawRows = inserts * n;
+        const ratio = (appends * n) / rawRows;
+        if (writers === 16) ratioAt16.set(n, ratio);
+        row([String(writers), String(n), appends.toFixed(0), (appends * n).toFixed(0), rawRows.toFixed(0), ratio.toFixed(2)]);
+      }
+    }
+
+    console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    for (const [n, ratio] of ratioAt16) {
+      const verdict = ratio >= GOAL ? 'met' : 'NOT met';
+      console.log(`goal: ratio >= ${GOAL} at 16 writers, ${n} events/append: ${verdict} (${ratio.toFixed(2)})`);
+    }
+  } finally {
+    await close();
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
