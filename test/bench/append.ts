@@ -4,7 +4,8 @@
  *
  *   BENCH_DATABASE_URL  admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                       database is created next to it and dropped at the end
- *   BENCH_SECONDS       measured seconds per scenario (default 5), after a 1 s warm-up
+ *   BENCH_SECONDS       measured seconds per side and configuration (default 5), in alternating
+ *                       slices after a 1 s warm-up of each side
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -18,6 +19,7 @@ import type { AppendContext, EventMetadata, NewEvent } from '@shinchoku/event-st
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_MS = 1000;
+const SLICES = 10;
 const WRITERS = [1, 4, 16];
 const EVENTS_PER_APPEND = [1, 10];
 const GOAL = 0.6;
@@ -32,65 +34,62 @@ function newEvents(count: number): NewEvent[] {
 }
 
 /** One writer's unit of work: an append of n events, or n raw INSERTs. */
-type Writer = (writer: number) => () => Promise<void>;
+type Unit = () => Promise<void>;
 
-function storeWriter(store: EventStore, run: string, n: number): Writer {
-  return (writer) => {
-    const streamId = `bench-${run}-${writer}`;
-    let version = 0;
-    return async () => {
-      version = (await store.append(streamId, version, newEvents(n), context)).toVersion;
-    };
+function storeWriter(store: EventStore, streamId: string, n: number): Unit {
+  let version = 0;
+  return async () => {
+    version = (await store.append(streamId, version, newEvents(n), context)).toVersion;
   };
 }
 
-function rawWriter(pool: Pool, run: string, n: number): Writer {
-  return (writer) => {
-    const streamId = `bench-${run}-${writer}`;
-    let version = 0;
-    let prevHash: Buffer | null = null;
-    return async () => {
-      // The same work the store does per append, minus the store: metadata, a timestamp, a hash chain.
-      const commandId = randomUUID();
-      const metadata: EventMetadata = { ...context, commandId, correlationId: commandId };
-      const recordedAt = new Date();
-      for (const event of newEvents(n)) {
-        version += 1;
-        const eventId = randomUUID();
-        const hash = createHash('sha256')
-          .update(prevHash ?? Buffer.alloc(0))
-          .update(JSON.stringify([streamId, version, eventId, event.type, 1, event.data, metadata, recordedAt]))
-          .digest();
-        await pool.query(
-          `INSERT INTO bench_raw (event_id, stream_id, stream_version, event_type, schema_version,
-                                  data, metadata, recorded_at, prev_hash, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [eventId, streamId, version, event.type, 1, event.data, metadata, recordedAt, prevHash, hash],
-        );
-        prevHash = hash;
-      }
-    };
+function rawWriter(pool: Pool, streamId: string, n: number): Unit {
+  let version = 0;
+  let prevHash: Buffer | null = null;
+  return async () => {
+    // What the store does per append, minus the store: metadata, one timestamp, a hash chain.
+    const commandId = randomUUID();
+    const metadata: EventMetadata = { ...context, commandId, correlationId: commandId };
+    const recordedAt = new Date();
+    for (const event of newEvents(n)) {
+      version += 1;
+      const eventId = randomUUID();
+      const hash = createHash('sha256')
+        .update(prevHash ?? Buffer.alloc(0))
+        .update(JSON.stringify([streamId, version, eventId, event.type, 1, event.data, metadata, recordedAt]))
+        .digest();
+      await pool.query(
+        `INSERT INTO bench_raw (event_id, stream_id, stream_version, event_type, schema_version,
+                                data, metadata, recorded_at, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [eventId, streamId, version, event.type, 1, event.data, metadata, recordedAt, prevHash, hash],
+      );
+      prevHash = hash;
+    }
   };
 }
 
-/** Units of work per second over the measured window; in-flight units at either edge are not counted. */
-async function measure(writers: number, writer: Writer): Promise<number> {
+interface Tally {
+  units: number;
+  seconds: number;
+}
+
+/** Runs every writer's loop for `ms`, adding to `tally`; units still in flight when time is up are not counted. */
+async function runFor(writers: Unit[], ms: number, tally: Tally = { units: 0, seconds: 0 }): Promise<void> {
   let done = 0;
   let stop = false;
-  const loops = Array.from({ length: writers }, async (_, i) => {
-    const unit = writer(i);
+  const loops = writers.map(async (unit) => {
     while (!stop) {
       await unit();
       done += 1;
     }
   });
-  await sleep(WARMUP_MS);
-  const [startCount, startAt] = [done, performance.now()];
-  await sleep(SECONDS * 1000);
-  const [endCount, endAt] = [done, performance.now()];
+  const start = performance.now();
+  await sleep(ms);
+  tally.units += done;
+  tally.seconds += (performance.now() - start) / 1000;
   stop = true;
   await Promise.all(loops);
-  return (endCount - startCount) / ((endAt - startAt) / 1000);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,7 +118,7 @@ async function main(): Promise<void> {
     const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
     console.log(
       `PostgreSQL ${rows[0]?.server_version}, Node ${process.version}, ${cpus().length} CPUs, ` +
-        `${SECONDS} s per scenario after ${WARMUP_MS / 1000} s warm-up\n`,
+        `${SECONDS} s per side and configuration after ${WARMUP_MS / 1000} s warm-up\n`,
     );
 
     const header = ['writers', 'events/append', 'store appends/s', 'store events/s', 'raw rows/s', 'ratio'];
@@ -128,18 +127,25 @@ async function main(): Promise<void> {
     row(header);
 
     const ratioAt16 = new Map<number, number>();
-    let scenario = 0;
+    let config = 0;
     for (const writers of WRITERS) {
       for (const n of EVENTS_PER_APPEND) {
-        const run = () => measure(writers, storeWriter(store, `s${scenario}`, n));
-        const raw = () => measure(writers, rawWriter(pool, `r${scenario}`, n));
-        // Alternate which goes first, so a slow drift (table growth, autovacuum) does not favour one side.
-        let appends: number, inserts: number;
-        if (scenario % 2 === 0) [appends, inserts] = [await run(), await raw()];
-        else [inserts, appends] = [await raw(), await run()];
-        scenario += 1;
+        config += 1;
+        const stores = Array.from({ length: writers }, (_, i) => storeWriter(store, `store-${config}-${i}`, n));
+        const raws = Array.from({ length: writers }, (_, i) => rawWriter(pool, `raw-${config}-${i}`, n));
+        await runFor(stores, WARMUP_MS);
+        await runFor(raws, WARMUP_MS);
+        // Short alternating slices, so that the disk's and the machine's swings hit both sides alike.
+        const storeTally: Tally = { units: 0, seconds: 0 };
+        const rawTally: Tally = { units: 0, seconds: 0 };
+        for (let slice = 0; slice < SLICES; slice++) {
+          const order: Array<[Unit[], Tally]> = [[stores, storeTally], [raws, rawTally]];
+          if (slice % 2 === 1) order.reverse();
+          for (const [units, tally] of order) await runFor(units, (SECONDS * 1000) / SLICES, tally);
+        }
 
-        const rawRows = inserts * n;
+        const appends = storeTally.units / storeTally.seconds;
+        const rawRows = (rawTally.units * n) / rawTally.seconds;
         const ratio = (appends * n) / rawRows;
         if (writers === 16) ratioAt16.set(n, ratio);
         row([String(writers), String(n), appends.toFixed(0), (appends * n).toFixed(0), rawRows.toFixed(0), ratio.toFixed(2)]);
