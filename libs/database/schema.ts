@@ -30,6 +30,7 @@ export interface EventsTable {
 export interface ProcessedCommandsTable {
   command_id: string;
   stream_id: string;
+  fingerprint: string | null;
   result: unknown;
   recorded_at: Generated<Date>;
 }
@@ -41,9 +42,31 @@ export interface ProcessorCheckpointsTable {
   updated_at: Generated<Date>;
 }
 
+export interface SheetsTable {
+  sheet_id: string;
+  fiscal_year: number;
+  department: string;
+  unit: string;
+  status: string;
+  version: Int8;
+  state: unknown;
+  updated_at: Date;
+}
+
+export interface WardPlansTable {
+  ward_plan_id: string;
+  department: string;
+  fiscal_year: number;
+  version: Int8;
+  state: unknown;
+  updated_at: Date;
+}
+
 export interface Database {
   streams: StreamsTable;
   events: EventsTable;
   processed_commands: ProcessedCommandsTable;
   processor_checkpoints: ProcessorCheckpointsTable;
+  sheets: SheetsTable;
+  ward_plans: WardPlansTable;
 }

@@ -16,3 +16,11 @@ export class EmptyAppendError extends Error {
     super(`an append to ${streamId} needs at least one event`);
   }
 }
+
+/** A command id (an Idempotency-Key) came back with a different command: refused, never mistaken for a retry. */
+export class CommandIdReusedError extends Error {
+  override readonly name = 'CommandIdReusedError';
+  constructor(readonly commandId: string) {
+    super(`command id ${commandId} was already used for a different command`);
+  }
+}

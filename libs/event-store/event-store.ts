@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, Transaction, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { EmptyAppendError, WrongExpectedVersionError } from './errors';
+import { CommandIdReusedError, EmptyAppendError, WrongExpectedVersionError } from './errors';
 import { Upcasters, upcast } from './upcasting';
 import type {
   AppendContext,
@@ -94,7 +94,7 @@ export class EventStore {
     const call = (executor: Executor) =>
       sql<{ result: AppendRow }>`SELECT append_events(${streamId}, ${
         expectedVersion === 'any' ? null : expectedVersion
-      }, ${payload}::jsonb, ${context.commandId ?? null}) AS result`
+      }, ${payload}::jsonb, ${context.commandId ?? null}, ${context.fingerprint ?? null}) AS result`
         .execute(executor)
         .then(({ rows }) => toAppendResult(rows[0]!.result));
 
@@ -108,6 +108,21 @@ export class EventStore {
     } catch (error) {
       throw translateError(error);
     }
+  }
+
+  /**
+   * The first result of an already processed command, so a retry can answer without deciding
+   * again; undefined when the command id is new.
+   */
+  async processedCommand(commandId: string, fingerprint?: string): Promise<AppendResult | undefined> {
+    const row = await this.db
+      .selectFrom('processed_commands')
+      .select(['result', 'fingerprint'])
+      .where('command_id', '=', commandId)
+      .executeTakeFirst();
+    if (!row || row.result === null) return undefined;
+    if (row.fingerprint !== (fingerprint ?? null)) throw new CommandIdReusedError(commandId);
+    return { ...toAppendResult(row.result as AppendRow), duplicate: true };
   }
 
   /** The stream's events in order; empty when the stream does not exist (or not yet, as of the moment asked). */
@@ -215,6 +230,9 @@ function translateError(error: unknown): unknown {
   if (pgError?.code === 'SK409' && pgError.detail) {
     const detail = JSON.parse(pgError.detail) as { streamId: string; expectedVersion: number; actualVersion: number };
     return new WrongExpectedVersionError(detail.streamId, detail.expectedVersion, detail.actualVersion);
+  }
+  if (pgError?.code === 'SK422' && pgError.detail) {
+    return new CommandIdReusedError((JSON.parse(pgError.detail) as { commandId: string }).commandId);
   }
   return error;
 }

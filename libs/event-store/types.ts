@@ -48,6 +48,8 @@ export interface AppendContext {
   source: string;
   /** Makes the append idempotent: a second append with the same id writes nothing and returns the first result. */
   commandId?: string;
+  /** Identifies what the command asked for; the same command id with another fingerprint is refused. */
+  fingerprint?: string;
   correlationId?: string;
   causationId?: string;
   reason?: string;

@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { EventStore, WrongExpectedVersionError, EmptyAppendError } from '@shinchoku/event-store';
+import { CommandIdReusedError, EventStore, WrongExpectedVersionError, EmptyAppendError } from '@shinchoku/event-store';
 import type { Database } from '@shinchoku/database';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { progress, streamId, tester } from '../support/events';
@@ -254,5 +254,19 @@ describe('upcasting', () => {
     expect(event).toMatchObject({ schemaVersion: 3, data: { text: '530団体以上', kind: 'numeric' } });
     const [stored] = await store.readStream(id);
     expect(stored).toMatchObject({ schemaVersion: 1, data: { target: '530団体以上' } });
+  });
+});
+
+describe('command fingerprints', () => {
+  it('refuses a command id reused for a different command, at append and at lookup', async () => {
+    const id = streamId();
+    const first = await store.append(id, 0, [progress(1)], { ...tester, commandId: `fp-${id}`, fingerprint: 'a' });
+    expect(await store.processedCommand(`fp-${id}`, 'a')).toEqual({ ...first, duplicate: true });
+    await expect(store.append(id, 0, [progress(2)], { ...tester, commandId: `fp-${id}`, fingerprint: 'b' })).rejects.toBeInstanceOf(
+      CommandIdReusedError,
+    );
+    await expect(store.processedCommand(`fp-${id}`, 'b')).rejects.toBeInstanceOf(CommandIdReusedError);
+    expect(await store.processedCommand(`never-${id}`)).toBeUndefined();
+    expect(await versionsOf(id)).toEqual([1]);
   });
 });
