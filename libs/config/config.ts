@@ -38,6 +38,7 @@ const environment = z.object({
   DATABASE_POOL_SIZE: integer(2, 200).default(10),
   PROCESSOR_BATCH_SIZE: integer(1, 10000).default(500),
   PROCESSOR_POLL_MS: integer(10, 60000).default(500),
+  ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
 });
 
 export interface Config {
@@ -54,10 +55,12 @@ export interface Config {
   databasePoolSize: number;
   processorBatchSize: number;
   processorPollMs: number;
+  /** The bootstrap administrator's bearer token; generated and kept in dataDir when embedded. */
+  adminToken?: string;
 }
 
 /** Values that may carry credentials are never echoed back. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL']);
+const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN']);
 
 export class ConfigError extends StartupError {
   override readonly name = 'ConfigError';
@@ -94,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     processorBatchSize: e.PROCESSOR_BATCH_SIZE,
     processorPollMs: e.PROCESSOR_POLL_MS,
+    ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
   };
 }

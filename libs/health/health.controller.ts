@@ -1,7 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '@shinchoku/http';
 import { HealthProbe, HealthReport } from './health';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly probe: HealthProbe) {}

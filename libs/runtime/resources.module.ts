@@ -3,6 +3,7 @@ import { Kysely } from 'kysely';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueFactory } from '@shinchoku/queue';
 import type { Resources } from './resources';
+import { Clock, systemClock } from './clock';
 
 export const CONFIG = 'shinchoku:config';
 
@@ -10,7 +11,7 @@ export const CONFIG = 'shinchoku:config';
 @Global()
 @Module({})
 export class ResourcesModule {
-  static forRoot(resources: Resources): DynamicModule {
+  static forRoot(resources: Resources, clock: Clock = systemClock): DynamicModule {
     return {
       module: ResourcesModule,
       providers: [
@@ -18,8 +19,9 @@ export class ResourcesModule {
         { provide: Kysely, useValue: resources.database.db },
         { provide: EventStore, useValue: resources.store },
         { provide: QueueFactory, useValue: resources.queues },
+        { provide: Clock, useValue: clock },
       ],
-      exports: [CONFIG, Kysely, EventStore, QueueFactory],
+      exports: [CONFIG, Kysely, EventStore, QueueFactory, Clock],
     };
   }
 }

@@ -1,6 +1,21 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { HealthModule } from '@shinchoku/health';
+import { BearerAuthGuard, ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
+import { SheetsModule } from '@shinchoku/sheets';
 
-/** The HTTP side: controllers only; everything they use comes from the libs. */
-@Module({ imports: [HealthModule] })
-export class ApiModule {}
+/** The HTTP side: authentication, validation and problem responses for every route, then the capabilities. */
+@Module({})
+export class ApiModule {
+  static forRoot(adminToken: string): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [HealthModule, SheetsModule],
+      providers: [
+        { provide: APP_GUARD, useFactory: (reflector: Reflector) => new BearerAuthGuard(reflector, adminToken), inject: [Reflector] },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

@@ -1,22 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Resources, ResourcesModule } from '@shinchoku/runtime';
+import { Clock, Resources, ResourcesModule, systemClock } from '@shinchoku/runtime';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 export interface Roles {
-  api: boolean;
+  /** The bootstrap admin token when this process serves HTTP. */
+  api: false | { adminToken: string };
   worker: boolean;
 }
 
 /** One process can be the API, the worker, or both (the simple way to run it). */
 @Module({})
 export class AppModule {
-  static for(resources: Resources, roles: Roles): DynamicModule {
+  static for(resources: Resources, roles: Roles, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ResourcesModule.forRoot(resources),
-        ...(roles.api ? [ApiModule] : []),
+        ResourcesModule.forRoot(resources, clock),
+        ...(roles.api ? [ApiModule.forRoot(roles.api.adminToken)] : []),
         ...(roles.worker ? [WorkerModule] : []),
       ],
     };

@@ -1,11 +1,14 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Config, StartupError } from '@shinchoku/config';
-import { Resources, openResources } from '@shinchoku/runtime';
-import { AppModule, Roles } from './app.module';
+import { Resources, openResources, resolveAdminToken } from '@shinchoku/runtime';
+import { createHttpApplication } from '../../api/src/http-application';
+import { AppModule } from './app.module';
 
-const BODY_LIMIT_BYTES = 1024 * 1024;
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
 
 /**
  * Starts shinchoku and keeps it running until SIGINT/SIGTERM, then stops it in order:
@@ -39,15 +42,12 @@ export async function start(config: Config, roles: Roles, logger: LoggerService)
     });
   }
 
+  const adminToken = roles.api ? resolveAdminToken(config, logger) : undefined;
   resources = await openResources(config, { logger, onFatal: (reason) => void stop(1, reason) });
-  const module = AppModule.for(resources, roles);
+  const module = AppModule.for(resources, { api: adminToken ? { adminToken } : false, worker: roles.worker });
   try {
     if (roles.api) {
-      const http = await NestFactory.create<NestFastifyApplication>(
-        module,
-        new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-        { logger, abortOnError: false },
-      );
+      const http = await createHttpApplication(module, logger);
       app = http;
       await http.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE'

@@ -295,3 +295,8 @@ export function formatJapaneseDate(date: IsoDate): string {
   if (!era) throw new RangeError(`no supported era on ${date} (supported from ${ERAS[0]?.start})`);
   return `${era.name}${eraYearText(year - eraStartYear(era) + 1)}年${month}月${day}日`;
 }
+
+/** The civil date in Japan (Asia/Tokyo, UTC+9 without daylight saving) at an instant. */
+export function tokyoDateOf(instant: Date): IsoDate {
+  return new Date(instant.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import { DomainError } from '../domain/errors';
+import { decide } from '../domain/sheet.decide';
+import { evolve } from '../domain/sheet.evolve';
+import type { SheetCommand } from '../domain/sheet.commands';
+import type { SheetEvent } from '../domain/sheet.events';
+import type { Sheet } from '../domain/sheet.types';
+import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
+import { fiscalYearLabel } from '../domain/calendar';
+import type { Aggregate } from './command-runner';
+
+export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;
+export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
+
+export const sheetAggregate: Aggregate<Sheet, SheetCommand, SheetEvent> = {
+  stream: sheetStream,
+  evolve,
+  decide,
+  async project(trx, sheet, version) {
+    const row = {
+      sheet_id: sheet.sheetId,
+      fiscal_year: sheet.fiscalYear,
+      department: sheet.department,
+      unit: sheet.unit,
+      status: sheet.status,
+      version,
+      state: JSON.stringify(sheet),
+      updated_at: sql<Date>`now()`,
+    };
+    await trx
+      .insertInto('sheets')
+      .values(row)
+      .onConflict((oc) => oc.column('sheet_id').doUpdateSet(row))
+      .execute();
+  },
+  uniqueViolation: (constraint, sheet) =>
+    constraint === 'sheets_unit_year_key'
+      ? new DomainError(
+          'SheetAlreadyExists',
+          `${sheet.department} ${sheet.unit} already has a sheet for ${fiscalYearLabel(sheet.fiscalYear)}`,
+        )
+      : undefined,
+};
+
+export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEvent> = {
+  stream: wardPlanStream,
+  evolve: evolveWardPlan,
+  decide: decideWardPlan,
+  async project(trx, plan, version) {
+    const row = {
+      ward_plan_id: plan.wardPlanId,
+      department: plan.department,
+      fiscal_year: plan.fiscalYear,
+      version,
+      state: JSON.stringify(plan),
+      updated_at: sql<Date>`now()`,
+    };
+    await trx
+      .insertInto('ward_plans')
+      .values(row)
+      .onConflict((oc) => oc.column('ward_plan_id').doUpdateSet(row))
+      .execute();
+  },
+  uniqueViolation: (constraint, plan) =>
+    constraint === 'ward_plans_department_year_key'
+      ? new DomainError(
+          'WardPlanAlreadyExists',
+          `${plan.department} already has a ward plan for ${fiscalYearLabel(plan.fiscalYear)}`,
+        )
+      : undefined,
+};

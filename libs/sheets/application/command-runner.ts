@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '@shinchoku/database';
+import {
+  Actor,
+  CommandIdReusedError,
+  EventStore,
+  ReadStreamOptions,
+  StoredEvent,
+  WrongExpectedVersionError,
+} from '@shinchoku/event-store';
+import { Problem } from '@shinchoku/http';
+import { canonicalJson } from '../domain/canonical';
+import { DomainError, DomainErrorCode } from '../domain/errors';
+
+/** The pure parts of an aggregate, plus where its current state is kept. */
+export interface Aggregate<State, Command extends { today: string }, Event extends { type: string; data: unknown }> {
+  stream(id: string): string;
+  evolve(state: State | undefined, event: Event): State;
+  decide(command: Command, state: State | undefined): Event[] | DomainError;
+  /** The inline projection: writes the new current state in the append's transaction. */
+  project(trx: Transaction<Database>, state: State, version: number): Promise<void>;
+  /** Turns a unique-key violation of the projection into the domain rule it stands for. */
+  uniqueViolation?(constraint: string, state: State): DomainError | undefined;
+}
+
+export interface CommandSource {
+  actor: Actor;
+  /** 'api', 'import', ... — recorded on every event. */
+  source: string;
+  idempotencyKey?: string;
+  ifMatch?: number;
+}
+
+export interface CommandOutcome {
+  version: number;
+  /** False when the command changed nothing (no events were appended). */
+  changed: boolean;
+}
+
+const CONFLICT_RETRIES = 5;
+const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalNotFound', 'IndicatorNotFound', 'WardPlanNotFound']);
+
+/**
+ * The thin shell around a decider: load the stream, fold it, decide, append with the expected
+ * version and the inline projection in one transaction. A conflict with a concurrent writer is
+ * retried on the new state unless the client pinned a version with If-Match.
+ */
+export class CommandRunner<State, Command extends { today: string }, Event extends { type: string; data: unknown }> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly aggregate: Aggregate<State, Command, Event>,
+  ) {}
+
+  async load(id: string, options: ReadStreamOptions = {}): Promise<{ state: State | undefined; version: number; events: StoredEvent[] }> {
+    const events = await this.store.readStream(this.aggregate.stream(id), options);
+    const state = events.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e as unknown as Event), undefined);
+    return { state, version: events.at(-1)?.version ?? 0, events };
+  }
+
+  async run(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
+    const commandId = from.idempotencyKey && `${from.actor.id}:${from.idempotencyKey}`;
+    const fingerprint = commandId && fingerprintOf(id, command);
+    if (commandId) {
+      const prior = await this.store.processedCommand(commandId, fingerprint).catch(rethrowReuse);
+      if (prior) return { version: prior.toVersion, changed: true };
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(id);
+      if (from.ifMatch !== undefined && from.ifMatch !== version) {
+        throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
+          expectedVersion: from.ifMatch,
+          actualVersion: version,
+        }).withHeader('etag', `"${version}"`);
+      }
+      const decision = this.aggregate.decide(command, state);
+      if (decision instanceof DomainError) throw rejection(decision);
+      if (decision.length === 0) return { version, changed: false };
+
+      const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
+      try {
+        const result = await this.store.append(
+          this.aggregate.stream(id),
+          version,
+          decision,
+          {
+            actor: from.actor,
+            source: from.source,
+            ...(commandId && { commandId, fingerprint }),
+            ...(reasonOf(command) && { reason: reasonOf(command) }),
+          },
+          (trx, appended) => this.aggregate.project(trx, next, appended.at(-1)!.version),
+        );
+        return { version: result.toVersion, changed: true };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) {
+          if (from.ifMatch === undefined && attempt < CONFLICT_RETRIES) continue;
+          throw new Problem(409, 'ConcurrentChange', `the sheet changed while this request was applied (now version ${error.actualVersion}); reload and retry`, undefined, {
+            expectedVersion: error.expectedVersion,
+            actualVersion: error.actualVersion,
+          });
+        }
+        const violated = uniqueConstraint(error);
+        const domain = violated && this.aggregate.uniqueViolation?.(violated, next);
+        if (domain) throw rejection(domain);
+        throw rethrowReuse(error);
+      }
+    }
+  }
+}
+
+/** What a retry must repeat exactly; the date is left out so a retry after midnight is still the same command. */
+function fingerprintOf(id: string, command: { today: string }): string {
+  const { today: _today, ...rest } = command;
+  return createHash('sha256').update(canonicalJson({ id, command: rest })).digest('base64url');
+}
+
+function reasonOf(command: object): string | undefined {
+  const reason = (command as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason.trim() ? reason : undefined;
+}
+
+function rejection(error: DomainError): Problem {
+  const status = NOT_FOUND.has(error.code) ? 404 : 422;
+  const errors = error.path ? [{ path: `body.${error.path}`, message: error.message }] : undefined;
+  return new Problem(status, error.code, error.message, errors);
+}
+
+function rethrowReuse(error: unknown): never {
+  if (error instanceof CommandIdReusedError) {
+    throw new Problem(422, 'IdempotencyKeyReused', 'this Idempotency-Key was already used for a different request', [
+      { path: 'header.idempotency-key', message: 'use a new key for a new request' },
+    ]);
+  }
+  throw error;
+}
+
+function uniqueConstraint(error: unknown): string | undefined {
+  const pg = error as { code?: string; constraint?: string };
+  return pg?.code === '23505' ? pg.constraint : undefined;
+}

@@ -1,0 +1,20 @@
+import { EventStore } from '@shinchoku/event-store';
+import type { SheetCommand } from '../domain/sheet.commands';
+import type { SheetEvent } from '../domain/sheet.events';
+import type { Sheet } from '../domain/sheet.types';
+import type { WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
+import { sheetAggregate, wardPlanAggregate } from './aggregates';
+import { CommandRunner } from './command-runner';
+
+/** Injectable runners, one per aggregate. */
+export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent> {
+  constructor(store: EventStore) {
+    super(store, sheetAggregate);
+  }
+}
+
+export class WardPlanCommands extends CommandRunner<WardPlan, WardPlanCommand, WardPlanEvent> {
+  constructor(store: EventStore) {
+    super(store, wardPlanAggregate);
+  }
+}

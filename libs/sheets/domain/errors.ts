@@ -1,0 +1,33 @@
+/**
+ * A broken domain rule. `code` is stable (clients branch on it); `path` names the field at fault,
+ * in the request's terms, when there is one.
+ */
+export class DomainError {
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly message: string,
+    readonly path?: string,
+  ) {}
+}
+
+export type DomainErrorCode =
+  | 'SheetNotFound'
+  | 'SheetAlreadyExists'
+  | 'SheetClosed'
+  | 'SheetNotClosed'
+  | 'GoalNotFound'
+  | 'GoalNumberTaken'
+  | 'IndicatorNotFound'
+  | 'IndicatorAlreadyDefined'
+  | 'GoalAlreadyExists'
+  | 'QuarterOutOfRange'
+  | 'EvaluationDateOutsideWindow'
+  | 'ReasonRequired'
+  | 'GoalsNotEvaluated'
+  | 'WardPlanNotFound'
+  | 'WardPlanAlreadyExists'
+  | 'PriorityGoalNumberTaken'
+  | 'AchievedCountTooHigh'
+  | 'InvalidDate';
+
+export const isDomainError = (value: unknown): value is DomainError => value instanceof DomainError;

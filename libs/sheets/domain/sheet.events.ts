@@ -1,0 +1,55 @@
+import type { IsoDate, Quarter } from './calendar';
+import type { Rating } from './assessment';
+import type { Target } from './target';
+import type { GoalDetails, IndicatorDetails, Recorded, Sheet, SheetDetails } from './sheet.types';
+
+/** Every fact carries `on`: the civil date (Asia/Tokyo) it happened, as the command stated it. */
+interface Dated {
+  on: IsoDate;
+}
+
+/** Facts about a sheet, in the past tense. These shapes are schema version 1 of each type. */
+export type SheetEvent =
+  | { type: 'SheetCreated'; data: Omit<Sheet, 'status' | 'goals' | 'amendedOn'> & Dated }
+  | { type: 'SheetRevised'; data: { changes: Partial<SheetDetails> } & Dated }
+  | { type: 'GoalAdded'; data: GoalDetails & { goalId: string } & Dated }
+  | { type: 'GoalRevised'; data: { goalId: string; changes: Partial<GoalDetails> } & Dated }
+  | { type: 'GoalRemoved'; data: { goalId: string } & Dated }
+  | { type: 'IndicatorDefined'; data: IndicatorDetails & { goalId: string; indicatorId: string } & Dated }
+  | { type: 'IndicatorRevised'; data: { indicatorId: string; changes: Partial<IndicatorDetails> } & Dated }
+  | { type: 'TargetSet'; data: { indicatorId: string; target: Target; previous?: Target } & Dated }
+  | { type: 'ProgressRecorded'; data: { indicatorId: string; quarter: Quarter } & Recorded & Dated }
+  | {
+      type: 'ProgressCorrected';
+      data: { indicatorId: string; quarter: Quarter; previous: Recorded; reason?: string } & Recorded & Dated;
+    }
+  | { type: 'ResultRecorded'; data: { indicatorId: string } & Recorded & Dated }
+  | { type: 'ResultCorrected'; data: { indicatorId: string; previous: Recorded; reason?: string } & Recorded & Dated }
+  | { type: 'EvaluationDateSet'; data: { evaluationDate: IsoDate; previous?: IsoDate } & Dated }
+  | { type: 'SheetActivated'; data: Dated }
+  | {
+      type: 'GoalEvaluated';
+      data: {
+        goalId: string;
+        rating: Rating;
+        suggestedRating: Rating | null;
+        status?: string;
+        policy?: string;
+        reason?: string;
+      } & Dated;
+    }
+  | { type: 'SheetClosed'; data: Dated }
+  | { type: 'SheetReopened'; data: { reason: string } & Dated };
+
+export type SheetEventType = SheetEvent['type'];
+
+/** Events that change the plan itself; after the creation date they set 修正日 (amendedOn). */
+export const PLAN_EVENTS: ReadonlySet<SheetEventType> = new Set([
+  'SheetRevised',
+  'GoalAdded',
+  'GoalRevised',
+  'GoalRemoved',
+  'IndicatorDefined',
+  'IndicatorRevised',
+  'TargetSet',
+]);

@@ -1,0 +1,92 @@
+import { PLAN_EVENTS, SheetEvent } from './sheet.events';
+import type { Measurement } from './measurement';
+import type { Goal, Indicator, Recorded, Sheet } from './sheet.types';
+
+/** Folds one fact into the sheet. Pure; the same events always give the same sheet. */
+export function evolve(state: Sheet | undefined, event: SheetEvent): Sheet {
+  if (event.type === 'SheetCreated') {
+    const { on: _on, ...created } = event.data;
+    return { ...created, status: 'draft', goals: [] };
+  }
+  if (!state) throw new Error(`${event.type} before SheetCreated`);
+  const sheet = PLAN_EVENTS.has(event.type) && event.data.on > state.createdOn ? { ...state, amendedOn: event.data.on } : state;
+
+  switch (event.type) {
+    case 'SheetRevised':
+      return { ...sheet, ...event.data.changes };
+    case 'GoalAdded': {
+      const { on: _on, ...goal } = event.data;
+      return withGoals(sheet, [...sheet.goals, { ...goal, indicators: [] }]);
+    }
+    case 'GoalRevised':
+      return mapGoal(sheet, event.data.goalId, (goal) => ({ ...goal, ...event.data.changes }));
+    case 'GoalRemoved':
+      return withGoals(
+        sheet,
+        sheet.goals.filter((goal) => goal.goalId !== event.data.goalId),
+      );
+    case 'IndicatorDefined': {
+      const { on: _on, goalId, ...indicator } = event.data;
+      return mapGoal(sheet, goalId, (goal) => ({ ...goal, indicators: [...goal.indicators, { ...indicator, progress: {} }] }));
+    }
+    case 'IndicatorRevised':
+      return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({ ...indicator, ...event.data.changes }));
+    case 'TargetSet':
+      return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({ ...indicator, target: event.data.target }));
+    case 'ProgressRecorded':
+    case 'ProgressCorrected': {
+      const { quarter, value, note } = event.data;
+      return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({
+        ...indicator,
+        progress: { ...indicator.progress, [quarter]: recorded(value, note) },
+      }));
+    }
+    case 'ResultRecorded':
+    case 'ResultCorrected':
+      return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({
+        ...indicator,
+        result: recorded(event.data.value, event.data.note),
+      }));
+    case 'EvaluationDateSet':
+      return { ...sheet, evaluationDate: event.data.evaluationDate };
+    case 'SheetActivated':
+      return { ...sheet, status: 'active' };
+    case 'GoalEvaluated': {
+      const { goalId, on, ...evaluation } = event.data;
+      return mapGoal(sheet, goalId, (goal) => ({ ...goal, evaluation: { ...evaluation, evaluatedOn: on } }));
+    }
+    case 'SheetClosed':
+      return { ...sheet, status: 'closed' };
+    case 'SheetReopened':
+      return { ...sheet, status: 'active' };
+  }
+}
+
+export function fold(events: readonly SheetEvent[], initial?: Sheet): Sheet | undefined {
+  return events.reduce<Sheet | undefined>(evolve, initial);
+}
+
+const recorded = (value: Measurement, note?: string): Recorded => (note === undefined ? { value } : { value, note });
+
+/** Goals stay ordered by their number, as on the printed sheet. */
+function withGoals(sheet: Sheet, goals: Goal[]): Sheet {
+  return { ...sheet, goals: [...goals].sort((a, b) => a.no - b.no) };
+}
+
+function mapGoal(sheet: Sheet, goalId: string, change: (goal: Goal) => Goal): Sheet {
+  return withGoals(
+    sheet,
+    sheet.goals.map((goal) => (goal.goalId === goalId ? change(goal) : goal)),
+  );
+}
+
+function mapIndicator(sheet: Sheet, indicatorId: string, change: (indicator: Indicator) => Indicator): Sheet {
+  return {
+    ...sheet,
+    goals: sheet.goals.map((goal) =>
+      goal.indicators.some((i) => i.indicatorId === indicatorId)
+        ? { ...goal, indicators: goal.indicators.map((i) => (i.indicatorId === indicatorId ? change(i) : i)) }
+        : goal,
+    ),
+  };
+}

@@ -1,0 +1,83 @@
+import type { IsoDate, Quarter } from './calendar';
+import type { Measurement } from './measurement';
+import type { Rating, RatingProfile } from './assessment';
+import type { Target } from './target';
+
+export type SheetStatus = 'draft' | 'active' | 'closed';
+
+/** Counts that add up over the year (件, 人) or a level read at a point in time (a rate, a score). */
+export type Measure = 'cumulative' | 'level';
+
+export interface Initiative {
+  name: string;
+  description?: string;
+}
+
+/** A prior year's actual as printed (H29実績 …): the text is kept, a number read when there is one. */
+export interface Baseline {
+  fiscalYear: number;
+  actual: Measurement;
+}
+
+export interface Recorded {
+  value: Measurement;
+  note?: string;
+}
+
+export interface Indicator {
+  indicatorId: string;
+  name: string;
+  unit?: string;
+  measure: Measure;
+  baselines: Baseline[];
+  notes?: string;
+  target?: Target;
+  progress: Partial<Record<Quarter, Recorded>>;
+  result?: Recorded;
+}
+
+export interface Evaluation {
+  rating: Rating;
+  /** What the system suggested when the person evaluated; null when it could not judge. */
+  suggestedRating: Rating | null;
+  status?: string;
+  policy?: string;
+  reason?: string;
+  evaluatedOn: IsoDate;
+}
+
+
+export interface Goal {
+  goalId: string;
+  no: number;
+  text: string;
+  priorityGoalNo?: number;
+  planRefs: string[];
+  initiatives: Initiative[];
+  indicators: Indicator[];
+  evaluation?: Evaluation;
+}
+
+/** One org unit's 組織目標管理シート for one fiscal year. */
+export interface Sheet {
+  sheetId: string;
+  fiscalYear: number;
+  department: string;
+  unit: string;
+  purpose?: string;
+  policyIndicators: string[];
+  contact?: string;
+  createdOn: IsoDate;
+  amendedOn?: IsoDate;
+  evaluationDate?: IsoDate;
+  approach?: string;
+  resultSummary?: string;
+  ratingProfile: RatingProfile;
+  status: SheetStatus;
+  goals: Goal[];
+}
+
+/** The narrative and reference fields a ReviseSheet may change. */
+export type SheetDetails = Pick<Sheet, 'purpose' | 'policyIndicators' | 'contact' | 'approach' | 'resultSummary' | 'ratingProfile'>;
+export type GoalDetails = Pick<Goal, 'no' | 'text' | 'priorityGoalNo' | 'planRefs' | 'initiatives'>;
+export type IndicatorDetails = Pick<Indicator, 'name' | 'unit' | 'measure' | 'baselines' | 'notes'>;

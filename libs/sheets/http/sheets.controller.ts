@@ -1,0 +1,262 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { EventStore } from '@shinchoku/event-store';
+import { Clock } from '@shinchoku/runtime';
+import { CommandRequest, Problem, etag, newId } from '@shinchoku/http';
+import type { RequestContext } from '@shinchoku/http';
+import { parseMeasurement } from '../domain/measurement';
+import { tokyoDateOf } from '../domain/calendar';
+import type { SheetCommand } from '../domain/sheet.commands';
+import { viewOf } from '../domain/sheet.view';
+import type { Baseline } from '../domain/sheet.types';
+import { sheetStream } from '../application/aggregates';
+import { SheetCommands } from '../application/sheet-commands';
+import { SheetQueries } from '../application/sheet-queries';
+import * as s from './schemas';
+
+type Command = SheetCommand extends infer C ? (C extends { today: string } ? Omit<C, 'today'> : never) : never;
+
+/** 組織目標管理シート over HTTP: each write is one command; reads come from the inline projection. */
+@ApiTags('sheets')
+@ApiBearerAuth()
+@Controller('api/v1/sheets')
+export class SheetsController {
+  constructor(
+    private readonly commands: SheetCommands,
+    private readonly queries: SheetQueries,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(
+    @Body({ schema: s.createSheetBody }) body: z.infer<typeof s.createSheetBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const sheetId = newId(request, 'sheet');
+    const { version } = await this.run(sheetId, { type: 'CreateSheet', sheetId, ...body }, request, reply);
+    reply.header('location', `/api/v1/sheets/${sheetId}`);
+    return { sheetId, version };
+  }
+
+  @Get()
+  async list(@Query({ schema: s.listSheetsQuery }) query: z.infer<typeof s.listSheetsQuery>) {
+    const rows = await this.queries.sheets(query);
+    return {
+      items: rows.map(({ sheet, version }) => {
+        const view = viewOf(sheet);
+        return {
+          sheetId: sheet.sheetId,
+          version,
+          fiscalYear: sheet.fiscalYear,
+          fiscalYearLabel: view.fiscalYearLabel,
+          department: sheet.department,
+          unit: sheet.unit,
+          status: sheet.status,
+          evaluationDate: sheet.evaluationDate ?? null,
+          goals: sheet.goals.length,
+          evaluated: sheet.goals.filter((goal) => goal.evaluation).length,
+        };
+      }),
+    };
+  }
+
+  @Get(':sheetId')
+  async get(@Param('sheetId', { schema: s.idParam }) sheetId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const found = await this.queries.sheet(sheetId);
+    if (!found) throw sheetNotFound(sheetId);
+    reply.header('etag', etag(found.version));
+    return { ...viewOf(found.sheet), version: found.version };
+  }
+
+  @Patch(':sheetId')
+  revise(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Body({ schema: s.reviseSheetBody }) changes: z.infer<typeof s.reviseSheetBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'ReviseSheet', changes }, request, reply);
+  }
+
+  @Post(':sheetId/goals')
+  @HttpCode(201)
+  async addGoal(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Body({ schema: s.addGoalBody }) body: z.infer<typeof s.addGoalBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const goalId = newId(request, 'goal');
+    const { version } = await this.run(sheetId, { type: 'AddGoal', goalId, ...body }, request, reply);
+    return { goalId, version };
+  }
+
+  @Patch(':sheetId/goals/:goalId')
+  reviseGoal(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('goalId', { schema: s.idParam }) goalId: string,
+    @Body({ schema: s.reviseGoalBody }) changes: z.infer<typeof s.reviseGoalBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'ReviseGoal', goalId, changes }, request, reply);
+  }
+
+  @Delete(':sheetId/goals/:goalId')
+  removeGoal(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('goalId', { schema: s.idParam }) goalId: string,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'RemoveGoal', goalId }, request, reply);
+  }
+
+  @Post(':sheetId/goals/:goalId/indicators')
+  @HttpCode(201)
+  async defineIndicator(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('goalId', { schema: s.idParam }) goalId: string,
+    @Body({ schema: s.defineIndicatorBody }) body: z.infer<typeof s.defineIndicatorBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const indicatorId = newId(request, 'indicator');
+    const { baselines, ...rest } = body;
+    const command: Command = {
+      type: 'DefineIndicator',
+      goalId,
+      indicatorId,
+      ...rest,
+      ...(baselines && { baselines: toBaselines(baselines) }),
+    };
+    const { version } = await this.run(sheetId, command, request, reply);
+    return { indicatorId, version };
+  }
+
+  @Patch(':sheetId/indicators/:indicatorId')
+  reviseIndicator(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
+    @Body({ schema: s.reviseIndicatorBody }) body: z.infer<typeof s.reviseIndicatorBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { baselines, ...rest } = body;
+    const changes = { ...rest, ...(baselines && { baselines: toBaselines(baselines) }) };
+    return this.run(sheetId, { type: 'ReviseIndicator', indicatorId, changes }, request, reply);
+  }
+
+  @Put(':sheetId/indicators/:indicatorId/target')
+  setTarget(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
+    @Body({ schema: s.setTargetBody }) body: z.infer<typeof s.setTargetBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'SetTarget', indicatorId, text: body.text }, request, reply);
+  }
+
+  @Put(':sheetId/indicators/:indicatorId/progress/:quarter')
+  recordProgress(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
+    @Param('quarter', { schema: s.quarterParam }) quarter: number,
+    @Body({ schema: s.recordBody }) body: z.infer<typeof s.recordBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'RecordProgress', indicatorId, quarter, ...body }, request, reply);
+  }
+
+  @Put(':sheetId/indicators/:indicatorId/result')
+  recordResult(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
+    @Body({ schema: s.recordBody }) body: z.infer<typeof s.recordBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'RecordResult', indicatorId, ...body }, request, reply);
+  }
+
+  @Put(':sheetId/evaluation-date')
+  setEvaluationDate(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Body({ schema: s.setEvaluationDateBody }) body: z.infer<typeof s.setEvaluationDateBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'SetEvaluationDate', date: body.date }, request, reply);
+  }
+
+  @Put(':sheetId/goals/:goalId/evaluation')
+  evaluate(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Param('goalId', { schema: s.idParam }) goalId: string,
+    @Body({ schema: s.evaluateBody }) body: z.infer<typeof s.evaluateBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'Evaluate', goalId, ...body }, request, reply);
+  }
+
+  @Post(':sheetId/close')
+  @HttpCode(200)
+  close(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'CloseSheet' }, request, reply);
+  }
+
+  @Post(':sheetId/reopen')
+  @HttpCode(200)
+  reopen(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Body({ schema: s.reopenBody }) body: z.infer<typeof s.reopenBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(sheetId, { type: 'ReopenSheet', reason: body.reason }, request, reply);
+  }
+
+  @Get(':sheetId/events')
+  async events(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
+    const events = await this.store.readStream(sheetStream(sheetId));
+    if (events.length === 0) throw sheetNotFound(sheetId);
+    return {
+      items: events.map((e) => ({
+        eventId: e.eventId,
+        version: e.version,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        metadata: e.metadata,
+        recordedAt: e.recordedAt,
+      })),
+    };
+  }
+
+  private async run(sheetId: string, command: Command, request: RequestContext, reply: FastifyReply) {
+    const today = tokyoDateOf(this.clock.now());
+    const outcome = await this.commands.run(sheetId, { ...command, today } as SheetCommand, {
+      ...request,
+      source: 'api',
+    });
+    reply.header('etag', etag(outcome.version));
+    return { sheetId, version: outcome.version };
+  }
+}
+
+const sheetNotFound = (sheetId: string) => new Problem(404, 'SheetNotFound', `there is no sheet ${sheetId}`);
+
+const toBaselines = (baselines: Array<{ fiscalYear: number; actual: number | string }>): Baseline[] =>
+  baselines.map((b) => ({ fiscalYear: b.fiscalYear, actual: parseMeasurement(b.actual) }));

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { Clock } from '@shinchoku/runtime';
+import { CommandRequest, Problem, etag, newId } from '@shinchoku/http';
+import type { RequestContext } from '@shinchoku/http';
+import { fiscalYearLabel, tokyoDateOf } from '../domain/calendar';
+import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
+import { WardPlanCommands } from '../application/sheet-commands';
+import { SheetQueries } from '../application/sheet-queries';
+import * as s from './schemas';
+
+type Command = WardPlanCommand extends infer C ? (C extends { today: string } ? Omit<C, 'today'> : never) : never;
+
+/** 区 組織目標: a ward's 区長, purpose and numbered 重点目標, and its year-end evaluation. */
+@ApiTags('ward plans')
+@ApiBearerAuth()
+@Controller('api/v1/ward-plans')
+export class WardPlansController {
+  constructor(
+    private readonly commands: WardPlanCommands,
+    private readonly queries: SheetQueries,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(
+    @Body({ schema: s.createWardPlanBody }) body: z.infer<typeof s.createWardPlanBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const wardPlanId = newId(request, 'ward-plan');
+    const result = await this.run(wardPlanId, { type: 'CreateWardPlan', wardPlanId, ...body }, request, reply);
+    reply.header('location', `/api/v1/ward-plans/${wardPlanId}`);
+    return result;
+  }
+
+  @Get()
+  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>) {
+    const rows = await this.queries.wardPlans(query);
+    return { items: rows.map(({ plan, version }) => view(plan, version)) };
+  }
+
+  @Get(':wardPlanId')
+  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const found = await this.queries.wardPlan(wardPlanId);
+    if (!found) throw new Problem(404, 'WardPlanNotFound', `there is no ward plan ${wardPlanId}`);
+    reply.header('etag', etag(found.version));
+    return view(found.plan, found.version);
+  }
+
+  @Put(':wardPlanId/priority-goals')
+  revisePriorityGoals(
+    @Param('wardPlanId', { schema: s.idParam }) wardPlanId: string,
+    @Body({ schema: s.revisePriorityGoalsBody }) body: z.infer<typeof s.revisePriorityGoalsBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request, reply);
+  }
+
+  @Put(':wardPlanId/evaluation')
+  evaluate(
+    @Param('wardPlanId', { schema: s.idParam }) wardPlanId: string,
+    @Body({ schema: s.evaluateWardPlanBody }) body: z.infer<typeof s.evaluateWardPlanBody>,
+    @CommandRequest() request: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(wardPlanId, { type: 'EvaluateWardPlan', ...body }, request, reply);
+  }
+
+  private async run(wardPlanId: string, command: Command, request: RequestContext, reply: FastifyReply) {
+    const today = tokyoDateOf(this.clock.now());
+    const outcome = await this.commands.run(wardPlanId, { ...command, today } as WardPlanCommand, { ...request, source: 'api' });
+    reply.header('etag', etag(outcome.version));
+    return { wardPlanId, version: outcome.version };
+  }
+}
+
+const view = (plan: WardPlan, version: number) => ({ ...plan, fiscalYearLabel: fiscalYearLabel(plan.fiscalYear), version });

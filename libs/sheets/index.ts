@@ -1,0 +1,4 @@
+export * from './sheets.module';
+export * from './application/sheet-commands';
+export * from './application/sheet-queries';
+export * from './application/aggregates';

@@ -1,0 +1,71 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@shinchoku/config';
+import { Clock, openResources, Resources } from '@shinchoku/runtime';
+import { createHttpApplication } from '../../apps/api/src/http-application';
+import { AppModule } from '../../apps/shinchoku/src/app.module';
+import { createTestDatabase, TestDatabase, uniquePrefix } from './test-database';
+
+export const TEST_TOKEN = 'test-admin-token-0123456789';
+
+/** A settable clock: "today" in Tokyo is whatever the test says. */
+export class TestClock implements Clock {
+  constructor(private instant = new Date('2024-04-01T09:00:00+09:00')) {}
+  now() {
+    return this.instant;
+  }
+  set(isoInstant: string) {
+    this.instant = new Date(isoInstant);
+  }
+}
+
+export interface TestApi {
+  url: string;
+  database: TestDatabase;
+  resources: Resources;
+  clock: TestClock;
+  app: NestFastifyApplication;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** The real HTTP application on a real port, over its own database: what a client sees. */
+export async function startApi(): Promise<TestApi> {
+  const database = await createTestDatabase(10);
+  const config = loadConfig({ DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
+  const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
+  const clock = new TestClock();
+  const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock), false);
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  return {
+    url,
+    database,
+    resources,
+    clock,
+    app,
+    async call(method, path, body, headers = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TEST_TOKEN}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await app.close();
+      await resources.close();
+      await database.close();
+    },
+  };
+}
