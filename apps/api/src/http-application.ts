@@ -8,11 +8,13 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** The Fastify application exactly as served: used by the runtime and by the HTTP tests alike. */
 export async function createHttpApplication(module: DynamicModule, logger: LoggerService | false): Promise<NestFastifyApplication> {
+  // The API speaks JSON only: Nest's own parsers (JSON and form encoding) are off, Fastify's JSON
+  // parser stays, and without its text parser every other media type gets 415.
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
     logger,
     abortOnError: false,
+    bodyParser: false,
   });
-  // The API speaks JSON only: without a text parser, other media types get 415 instead of a string body.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   serveOpenApi(app);
   return app;

@@ -38,15 +38,18 @@ export interface CommandOutcome {
   changed: boolean;
 }
 
-const CONFLICT_RETRIES = 5;
+const CONFLICT_RETRIES = 8;
 const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalNotFound', 'IndicatorNotFound', 'WardPlanNotFound']);
 
 /**
  * The thin shell around a decider: load the stream, fold it, decide, append with the expected
- * version and the inline projection in one transaction. A conflict with a concurrent writer is
- * retried on the new state unless the client pinned a version with If-Match.
+ * version and the inline projection in one transaction. Commands for one stream queue up inside
+ * this process, so they decide on each other's results instead of racing; a conflict with another
+ * process is retried on the new state, unless the client pinned a version with If-Match.
  */
 export class CommandRunner<State, Command extends { today: string }, Event extends { type: string; data: unknown }> {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly aggregate: Aggregate<State, Command, Event>,
@@ -58,7 +61,11 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
     return { state, version: events.at(-1)?.version ?? 0, events };
   }
 
-  async run(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
+  run(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
+    return this.inTurn(id, () => this.decideAndAppend(id, command, from));
+  }
+
+  private async decideAndAppend(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
     const commandId = from.idempotencyKey && `${from.actor.id}:${from.idempotencyKey}`;
     const fingerprint = commandId && fingerprintOf(id, command);
     if (commandId) {
@@ -95,7 +102,10 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
         return { version: result.toVersion, changed: true };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) {
-          if (from.ifMatch === undefined && attempt < CONFLICT_RETRIES) continue;
+          if (from.ifMatch === undefined && attempt < CONFLICT_RETRIES) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+            continue;
+          }
           throw new Problem(409, 'ConcurrentChange', `the sheet changed while this request was applied (now version ${error.actualVersion}); reload and retry`, undefined, {
             expectedVersion: error.expectedVersion,
             actualVersion: error.actualVersion,
@@ -107,6 +117,15 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
         throw rethrowReuse(error);
       }
     }
+  }
+
+  /** Runs `work` after every earlier command for the same stream has settled. */
+  private inTurn<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const turn = (this.queues.get(id) ?? Promise.resolve()).then(work, work);
+    const settled = turn.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => this.queues.get(id) === settled && this.queues.delete(id));
+    return turn;
   }
 }
 
