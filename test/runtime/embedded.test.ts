@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:net';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventStore } from '@shinchoku/event-store';
 import { openDatabase } from '@shinchoku/database';
 import {
@@ -64,8 +65,19 @@ describe('embedded default', () => {
         },
       },
     });
-    expect(app.output()).toContain('applied migrations: 0001_event_store');
+    expect(app.output()).toContain('applied migrations: 0001_event_store, 0002_sheets');
     await withStore((store) => store.append('sheet-embedded', 0, [progress(48)], tester));
+
+    // The generated admin token is printed at start, kept, and opens the API.
+    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    expect(app.output()).toContain(`admin token (kept in ${join(dataDir, 'admin-token')}): ${token}`);
+    const created = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/sheets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fiscalYear: 2024, department: '西区', unit: '地域課' }),
+    });
+    expect(created.status).toBe(201);
+    expect((await fetch(`http://127.0.0.1:${env.PORT}/docs`)).status).toBe(200);
 
     expect(await stop(app)).toBe(0);
     expect(app.output()).toContain('shutting down (SIGTERM)');

@@ -8,6 +8,8 @@ import { createTestDatabase, uniquePrefix } from '../support/test-database';
 import { ADMIN_DATABASE_URL, TEST_REDIS_URL, databaseUrl, runId } from '../support/services';
 import { progress, tester } from '../support/events';
 
+const ADMIN_TOKEN = 'external-mode-token-0123456789';
+
 /** Production shape: the machine's PostgreSQL and Redis, through DATABASE_URL and REDIS_URL. */
 describe('external PostgreSQL and Redis', () => {
   it('runs API and worker on them and reports Redis as the queue', async () => {
@@ -18,12 +20,20 @@ describe('external PostgreSQL and Redis', () => {
         REDIS_URL: TEST_REDIS_URL,
         QUEUE_PREFIX: uniquePrefix(),
         PORT: String(await freePort()),
+        ADMIN_TOKEN,
       });
       expect(await answering(app)).toMatchObject({
         status: 200,
         body: { status: 'ok', checks: { database: { status: 'up' }, queue: { status: 'up', backend: 'redis' } } },
       });
       expect(app.output()).toContain('database external, queue on redis');
+      const created = await fetch(`http://127.0.0.1:${app.port}/api/v1/sheets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ fiscalYear: 2024, department: '西区', unit: '総務課' }),
+      });
+      expect(created.status).toBe(201);
+      expect(app.output()).not.toContain(ADMIN_TOKEN);
       expect(await stop(app)).toBe(0);
     } finally {
       await database.close();
@@ -35,6 +45,7 @@ describe('external PostgreSQL and Redis', () => {
     try {
       const app = runShinchoku(['start', '--api'], {
         DATABASE_URL: database.url,
+        ADMIN_TOKEN,
         REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
         QUEUE_PREFIX: uniquePrefix(),
         PORT: String(await freePort()),
@@ -44,6 +55,17 @@ describe('external PostgreSQL and Redis', () => {
         body: { status: 'unavailable', checks: { database: { status: 'up' }, queue: { status: 'down', backend: 'redis' } } },
       });
       expect(await stop(app)).toBe(0);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses to serve HTTP on an external database without ADMIN_TOKEN', async () => {
+    const database = await createTestDatabase(1);
+    try {
+      const app = runShinchoku(['start', '--api'], { DATABASE_URL: database.url, PORT: String(await freePort()) });
+      expect(await app.exited).toBe(78);
+      expect(app.output()).toContain('set ADMIN_TOKEN');
     } finally {
       await database.close();
     }
@@ -59,7 +81,7 @@ describe('external PostgreSQL and Redis', () => {
 
     const migrate = runShinchoku(['migrate'], env);
     expect(await migrate.exited).toBe(0);
-    expect(migrate.output()).toContain('applied migrations: 0001_event_store');
+    expect(migrate.output()).toContain('applied migrations: 0001_event_store, 0002_sheets');
 
     const database = openDatabase({ url: databaseUrl(name), poolSize: 2 });
     try {
