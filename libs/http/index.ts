@@ -4,3 +4,4 @@ export * from './ids';
 export * from './problem';
 export * from './problem.filter';
 export * from './validation';
+export * from './version-etag.interceptor';

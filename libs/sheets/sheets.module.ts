@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import { EventStore } from '@shinchoku/event-store';
+import { Clock } from '@shinchoku/runtime';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
 import { SheetsController } from './http/sheets.controller';
@@ -9,8 +10,12 @@ import { WardPlansController } from './http/ward-plans.controller';
 @Module({
   controllers: [SheetsController, WardPlansController],
   providers: [
-    { provide: SheetCommands, useFactory: (store: EventStore) => new SheetCommands(store), inject: [EventStore] },
-    { provide: WardPlanCommands, useFactory: (store: EventStore) => new WardPlanCommands(store), inject: [EventStore] },
+    { provide: SheetCommands, useFactory: (store: EventStore, clock: Clock) => new SheetCommands(store, clock), inject: [EventStore, Clock] },
+    {
+      provide: WardPlanCommands,
+      useFactory: (store: EventStore, clock: Clock) => new WardPlanCommands(store, clock),
+      inject: [EventStore, Clock],
+    },
     { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },
   ],
   exports: [SheetCommands, WardPlanCommands, SheetQueries],

@@ -8,11 +8,10 @@ let indicatorId: string;
 
 beforeAll(async () => {
   api = await startApi();
-  sheetId = (await api.call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit: '区民生活課', createdOn: '2024-04-01' })).body.sheetId;
-  goalId = (await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: '西区の環境美化を推進します。' })).body.goalId;
-  indicatorId = (
-    await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: 'ボランティア清掃等の参加団体数', target: '530団体以上' })
-  ).body.indicatorId;
+  ({ sheetId, goalId, indicatorId } = await api.smallSheet('区民生活課', '西区の環境美化を推進します。', {
+    name: 'ボランティア清掃等の参加団体数',
+    target: '530団体以上',
+  }));
 });
 afterAll(() => api.close());
 

@@ -7,10 +7,7 @@ let indicatorId: string;
 
 beforeAll(async () => {
   api = await startApi();
-  sheetId = (await api.call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit: '保護課', createdOn: '2024-04-01' })).body.sheetId;
-  goalId = (await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: '就労支援を行います。' })).body.goalId;
-  indicatorId = (await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: '就労支援事業利用者数', target: '124人' })).body
-    .indicatorId;
+  ({ sheetId, goalId, indicatorId } = await api.smallSheet('保護課', '就労支援を行います。', { name: '就労支援事業利用者数', target: '124人' }));
 });
 afterAll(() => api.close());
 

@@ -1,16 +1,9 @@
 import { sql } from 'kysely';
 import { Checkpoint, EventStore, START_OF_FEED, StoredEvent } from '@shinchoku/event-store';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { useTestStore } from '../support/test-database';
 import { progress, streamId, tester } from '../support/events';
 
-let database: TestDatabase;
-let store: EventStore;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  store = new EventStore(database.db);
-});
-afterAll(() => database.close());
+const ctx = useTestStore();
 
 /**
  * A reader that polls the feed the way a processor does, from the start. It keeps only the
@@ -22,7 +15,7 @@ class Reader {
   readonly seen: StoredEvent[] = [];
   constructor(private readonly prefix: string) {}
   async poll(limit = 1000): Promise<StoredEvent[]> {
-    const page = await store.readFeed(this.checkpoint, limit);
+    const page = await ctx.store.readFeed(this.checkpoint, limit);
     this.checkpoint = page.checkpoint;
     const ours = page.events.filter((e) => e.streamId.startsWith(this.prefix));
     this.seen.push(...ours);
@@ -51,12 +44,12 @@ describe('the global feed', () => {
     const release = deferred();
     const inserted = deferred();
     // The slow append takes its global position first, then holds its transaction open.
-    const slow = store.append(slowStream, 0, [progress(1)], tester, async () => {
+    const slow = ctx.store.append(slowStream, 0, [progress(1)], tester, async () => {
       inserted.resolve();
       await release.promise;
     });
     await inserted.promise;
-    const fast = await store.append(streamId('race-fast'), 0, [progress(2)], tester);
+    const fast = await ctx.store.append(streamId('race-fast'), 0, [progress(2)], tester);
 
     // Polled in between: the fast event is committed but must wait behind the open transaction.
     expect(await reader.poll()).toEqual([]);
@@ -71,7 +64,7 @@ describe('the global feed', () => {
 
   it('pages in commit-safe order and resumes from a checkpoint', async () => {
     const id = streamId('paged');
-    for (let v = 0; v < 7; v++) await store.append(id, v, [progress(v)], tester);
+    for (let v = 0; v < 7; v++) await ctx.store.append(id, v, [progress(v)], tester);
     const reader = new Reader(id);
     await reader.collect(7, 3);
     expect(reader.seen.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -91,7 +84,7 @@ describe('the global feed', () => {
         const id = streamId('load-');
         const positions: bigint[] = [];
         for (let v = 0; v < appendsPerWriter; v++) {
-          const result = await store.append(id, v, [progress(v)], tester, async (trx) => {
+          const result = await ctx.store.append(id, v, [progress(v)], tester, async (trx) => {
             await sql`SELECT pg_sleep(random() * 0.004)`.execute(trx);
           });
           positions.push(result.firstPosition);

@@ -18,6 +18,13 @@ export class TestClock implements Clock {
   }
 }
 
+/** A sheet with one goal and one indicator: the smallest thing commands can act on. */
+export interface SmallSheet {
+  sheetId: string;
+  goalId: string;
+  indicatorId: string;
+}
+
 export interface TestApi {
   url: string;
   database: TestDatabase;
@@ -25,6 +32,7 @@ export interface TestApi {
   clock: TestClock;
   app: NestFastifyApplication;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  smallSheet(unit: string, goal: string, indicator: { name: string; target: string }): Promise<SmallSheet>;
   close(): Promise<void>;
 }
 
@@ -43,24 +51,32 @@ export async function startApi(): Promise<TestApi> {
   const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock), false);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const call: TestApi['call'] = async (method, path, body, headers = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TEST_TOKEN}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
   return {
     url,
     database,
     resources,
     clock,
     app,
-    async call(method, path, body, headers = {}) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${TEST_TOKEN}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    call,
+    async smallSheet(unit, goal, indicator) {
+      const sheet = await call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' });
+      const sheetId: string = sheet.body.sheetId;
+      const goalId: string = (await call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: goal })).body.goalId;
+      const defined = await call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator);
+      return { sheetId, goalId, indicatorId: defined.body.indicatorId };
     },
     async close() {
       await app.close();

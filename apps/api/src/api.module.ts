@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
 import { HealthModule } from '@shinchoku/health';
-import { BearerAuthGuard, ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
+import { BearerAuthGuard, ProblemFilter, RequestValidationPipe, VersionEtagInterceptor } from '@shinchoku/http';
 import { SheetsModule } from '@shinchoku/sheets';
 
 /** The HTTP side: authentication, validation and problem responses for every route, then the capabilities. */
@@ -15,6 +15,7 @@ export class ApiModule {
         { provide: APP_GUARD, useFactory: (reflector: Reflector) => new BearerAuthGuard(reflector, adminToken), inject: [Reflector] },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },
       ],
     };
   }

@@ -10,6 +10,8 @@ import {
   WrongExpectedVersionError,
 } from '@shinchoku/event-store';
 import { Problem } from '@shinchoku/http';
+import { Clock } from '@shinchoku/runtime';
+import { tokyoDateOf } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical';
 import { DomainError, DomainErrorCode } from '../domain/errors';
 
@@ -32,6 +34,9 @@ export interface CommandSource {
   ifMatch?: number;
 }
 
+/** A command as callers give it: the runner dates it with today's date in Tokyo. */
+export type Undated<C> = C extends unknown ? Omit<C, 'today'> : never;
+
 export interface CommandOutcome {
   version: number;
   /** False when the command changed nothing (no events were appended). */
@@ -53,6 +58,7 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
   constructor(
     private readonly store: EventStore,
     private readonly aggregate: Aggregate<State, Command, Event>,
+    private readonly clock: Clock,
   ) {}
 
   async load(id: string, options: ReadStreamOptions = {}): Promise<{ state: State | undefined; version: number; events: StoredEvent[] }> {
@@ -61,8 +67,9 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
     return { state, version: events.at(-1)?.version ?? 0, events };
   }
 
-  run(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
-    return this.inTurn(id, () => this.decideAndAppend(id, command, from));
+  run(id: string, command: Undated<Command>, from: CommandSource): Promise<CommandOutcome> {
+    const dated = { ...command, today: tokyoDateOf(this.clock.now()) } as unknown as Command;
+    return this.inTurn(id, () => this.decideAndAppend(id, dated, from));
   }
 
   private async decideAndAppend(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {

@@ -1,4 +1,5 @@
 import { EventStore } from '@shinchoku/event-store';
+import type { Clock } from '@shinchoku/runtime';
 import type { SheetCommand } from '../domain/sheet.commands';
 import type { SheetEvent } from '../domain/sheet.events';
 import type { Sheet } from '../domain/sheet.types';
@@ -8,13 +9,13 @@ import { CommandRunner } from './command-runner';
 
 /** Injectable runners, one per aggregate. */
 export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent> {
-  constructor(store: EventStore) {
-    super(store, sheetAggregate);
+  constructor(store: EventStore, clock: Clock) {
+    super(store, sheetAggregate, clock);
   }
 }
 
 export class WardPlanCommands extends CommandRunner<WardPlan, WardPlanCommand, WardPlanEvent> {
-  constructor(store: EventStore) {
-    super(store, wardPlanAggregate);
+  constructor(store: EventStore, clock: Clock) {
+    super(store, wardPlanAggregate, clock);
   }
 }

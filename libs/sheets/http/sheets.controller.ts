@@ -3,20 +3,17 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { EventStore } from '@shinchoku/event-store';
-import { Clock } from '@shinchoku/runtime';
-import { CommandRequest, Problem, etag, newId } from '@shinchoku/http';
+import { CommandRequest, Problem, newId } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { parseMeasurement } from '../domain/measurement';
-import { tokyoDateOf } from '../domain/calendar';
 import type { SheetCommand } from '../domain/sheet.commands';
 import { viewOf } from '../domain/sheet.view';
 import type { Baseline } from '../domain/sheet.types';
 import { sheetStream } from '../application/aggregates';
 import { SheetCommands } from '../application/sheet-commands';
+import type { Undated } from '../application/command-runner';
 import { SheetQueries } from '../application/sheet-queries';
 import * as s from './schemas';
-
-type Command = SheetCommand extends infer C ? (C extends { today: string } ? Omit<C, 'today'> : never) : never;
 
 /** 組織目標管理シート over HTTP: each write is one command; reads come from the inline projection. */
 @ApiTags('sheets')
@@ -27,7 +24,6 @@ export class SheetsController {
     private readonly commands: SheetCommands,
     private readonly queries: SheetQueries,
     private readonly store: EventStore,
-    private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -38,7 +34,7 @@ export class SheetsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const sheetId = newId(request, 'sheet');
-    const { version } = await this.run(sheetId, { type: 'CreateSheet', sheetId, ...body }, request, reply);
+    const { version } = await this.run(sheetId, { type: 'CreateSheet', sheetId, ...body }, request);
     reply.header('location', `/api/v1/sheets/${sheetId}`);
     return { sheetId, version };
   }
@@ -66,10 +62,9 @@ export class SheetsController {
   }
 
   @Get(':sheetId')
-  async get(@Param('sheetId', { schema: s.idParam }) sheetId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
     const found = await this.queries.sheet(sheetId);
     if (!found) throw sheetNotFound(sheetId);
-    reply.header('etag', etag(found.version));
     return { ...viewOf(found.sheet), version: found.version };
   }
 
@@ -78,9 +73,8 @@ export class SheetsController {
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Body({ schema: s.reviseSheetBody }) changes: z.infer<typeof s.reviseSheetBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'ReviseSheet', changes }, request, reply);
+    return this.run(sheetId, { type: 'ReviseSheet', changes }, request);
   }
 
   @Post(':sheetId/goals')
@@ -89,10 +83,9 @@ export class SheetsController {
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Body({ schema: s.addGoalBody }) body: z.infer<typeof s.addGoalBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const goalId = newId(request, 'goal');
-    const { version } = await this.run(sheetId, { type: 'AddGoal', goalId, ...body }, request, reply);
+    const { version } = await this.run(sheetId, { type: 'AddGoal', goalId, ...body }, request);
     return { goalId, version };
   }
 
@@ -102,9 +95,8 @@ export class SheetsController {
     @Param('goalId', { schema: s.idParam }) goalId: string,
     @Body({ schema: s.reviseGoalBody }) changes: z.infer<typeof s.reviseGoalBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'ReviseGoal', goalId, changes }, request, reply);
+    return this.run(sheetId, { type: 'ReviseGoal', goalId, changes }, request);
   }
 
   @Delete(':sheetId/goals/:goalId')
@@ -112,9 +104,8 @@ export class SheetsController {
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Param('goalId', { schema: s.idParam }) goalId: string,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'RemoveGoal', goalId }, request, reply);
+    return this.run(sheetId, { type: 'RemoveGoal', goalId }, request);
   }
 
   @Post(':sheetId/goals/:goalId/indicators')
@@ -124,18 +115,17 @@ export class SheetsController {
     @Param('goalId', { schema: s.idParam }) goalId: string,
     @Body({ schema: s.defineIndicatorBody }) body: z.infer<typeof s.defineIndicatorBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const indicatorId = newId(request, 'indicator');
     const { baselines, ...rest } = body;
-    const command: Command = {
+    const command: Undated<SheetCommand> = {
       type: 'DefineIndicator',
       goalId,
       indicatorId,
       ...rest,
       ...(baselines && { baselines: toBaselines(baselines) }),
     };
-    const { version } = await this.run(sheetId, command, request, reply);
+    const { version } = await this.run(sheetId, command, request);
     return { indicatorId, version };
   }
 
@@ -145,11 +135,10 @@ export class SheetsController {
     @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
     @Body({ schema: s.reviseIndicatorBody }) body: z.infer<typeof s.reviseIndicatorBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { baselines, ...rest } = body;
     const changes = { ...rest, ...(baselines && { baselines: toBaselines(baselines) }) };
-    return this.run(sheetId, { type: 'ReviseIndicator', indicatorId, changes }, request, reply);
+    return this.run(sheetId, { type: 'ReviseIndicator', indicatorId, changes }, request);
   }
 
   @Put(':sheetId/indicators/:indicatorId/target')
@@ -158,9 +147,8 @@ export class SheetsController {
     @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
     @Body({ schema: s.setTargetBody }) body: z.infer<typeof s.setTargetBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'SetTarget', indicatorId, text: body.text }, request, reply);
+    return this.run(sheetId, { type: 'SetTarget', indicatorId, text: body.text }, request);
   }
 
   @Put(':sheetId/indicators/:indicatorId/progress/:quarter')
@@ -170,9 +158,8 @@ export class SheetsController {
     @Param('quarter', { schema: s.quarterParam }) quarter: number,
     @Body({ schema: s.recordBody }) body: z.infer<typeof s.recordBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'RecordProgress', indicatorId, quarter, ...body }, request, reply);
+    return this.run(sheetId, { type: 'RecordProgress', indicatorId, quarter, ...body }, request);
   }
 
   @Put(':sheetId/indicators/:indicatorId/result')
@@ -181,9 +168,8 @@ export class SheetsController {
     @Param('indicatorId', { schema: s.idParam }) indicatorId: string,
     @Body({ schema: s.recordBody }) body: z.infer<typeof s.recordBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'RecordResult', indicatorId, ...body }, request, reply);
+    return this.run(sheetId, { type: 'RecordResult', indicatorId, ...body }, request);
   }
 
   @Put(':sheetId/evaluation-date')
@@ -191,9 +177,8 @@ export class SheetsController {
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Body({ schema: s.setEvaluationDateBody }) body: z.infer<typeof s.setEvaluationDateBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'SetEvaluationDate', date: body.date }, request, reply);
+    return this.run(sheetId, { type: 'SetEvaluationDate', date: body.date }, request);
   }
 
   @Put(':sheetId/goals/:goalId/evaluation')
@@ -202,9 +187,8 @@ export class SheetsController {
     @Param('goalId', { schema: s.idParam }) goalId: string,
     @Body({ schema: s.evaluateBody }) body: z.infer<typeof s.evaluateBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'Evaluate', goalId, ...body }, request, reply);
+    return this.run(sheetId, { type: 'Evaluate', goalId, ...body }, request);
   }
 
   @Post(':sheetId/close')
@@ -212,9 +196,8 @@ export class SheetsController {
   close(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'CloseSheet' }, request, reply);
+    return this.run(sheetId, { type: 'CloseSheet' }, request);
   }
 
   @Post(':sheetId/reopen')
@@ -223,9 +206,8 @@ export class SheetsController {
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Body({ schema: s.reopenBody }) body: z.infer<typeof s.reopenBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(sheetId, { type: 'ReopenSheet', reason: body.reason }, request, reply);
+    return this.run(sheetId, { type: 'ReopenSheet', reason: body.reason }, request);
   }
 
   @Get(':sheetId/events')
@@ -245,14 +227,9 @@ export class SheetsController {
     };
   }
 
-  private async run(sheetId: string, command: Command, request: RequestContext, reply: FastifyReply) {
-    const today = tokyoDateOf(this.clock.now());
-    const outcome = await this.commands.run(sheetId, { ...command, today } as SheetCommand, {
-      ...request,
-      source: 'api',
-    });
-    reply.header('etag', etag(outcome.version));
-    return { sheetId, version: outcome.version };
+  private async run(sheetId: string, command: Undated<SheetCommand>, request: RequestContext) {
+    const { version } = await this.commands.run(sheetId, command, { ...request, source: 'api' });
+    return { sheetId, version };
   }
 }
 

@@ -2,16 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { Clock } from '@shinchoku/runtime';
-import { CommandRequest, Problem, etag, newId } from '@shinchoku/http';
+import { CommandRequest, Problem, newId } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
-import { fiscalYearLabel, tokyoDateOf } from '../domain/calendar';
+import { fiscalYearLabel } from '../domain/calendar';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
 import { WardPlanCommands } from '../application/sheet-commands';
+import type { Undated } from '../application/command-runner';
 import { SheetQueries } from '../application/sheet-queries';
 import * as s from './schemas';
-
-type Command = WardPlanCommand extends infer C ? (C extends { today: string } ? Omit<C, 'today'> : never) : never;
 
 /** 区 組織目標: a ward's 区長, purpose and numbered 重点目標, and its year-end evaluation. */
 @ApiTags('ward plans')
@@ -21,7 +19,6 @@ export class WardPlansController {
   constructor(
     private readonly commands: WardPlanCommands,
     private readonly queries: SheetQueries,
-    private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -32,7 +29,7 @@ export class WardPlansController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const wardPlanId = newId(request, 'ward-plan');
-    const result = await this.run(wardPlanId, { type: 'CreateWardPlan', wardPlanId, ...body }, request, reply);
+    const result = await this.run(wardPlanId, { type: 'CreateWardPlan', wardPlanId, ...body }, request);
     reply.header('location', `/api/v1/ward-plans/${wardPlanId}`);
     return result;
   }
@@ -44,10 +41,9 @@ export class WardPlansController {
   }
 
   @Get(':wardPlanId')
-  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string) {
     const found = await this.queries.wardPlan(wardPlanId);
     if (!found) throw new Problem(404, 'WardPlanNotFound', `there is no ward plan ${wardPlanId}`);
-    reply.header('etag', etag(found.version));
     return view(found.plan, found.version);
   }
 
@@ -56,9 +52,8 @@ export class WardPlansController {
     @Param('wardPlanId', { schema: s.idParam }) wardPlanId: string,
     @Body({ schema: s.revisePriorityGoalsBody }) body: z.infer<typeof s.revisePriorityGoalsBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request, reply);
+    return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request);
   }
 
   @Put(':wardPlanId/evaluation')
@@ -66,16 +61,13 @@ export class WardPlansController {
     @Param('wardPlanId', { schema: s.idParam }) wardPlanId: string,
     @Body({ schema: s.evaluateWardPlanBody }) body: z.infer<typeof s.evaluateWardPlanBody>,
     @CommandRequest() request: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.run(wardPlanId, { type: 'EvaluateWardPlan', ...body }, request, reply);
+    return this.run(wardPlanId, { type: 'EvaluateWardPlan', ...body }, request);
   }
 
-  private async run(wardPlanId: string, command: Command, request: RequestContext, reply: FastifyReply) {
-    const today = tokyoDateOf(this.clock.now());
-    const outcome = await this.commands.run(wardPlanId, { ...command, today } as WardPlanCommand, { ...request, source: 'api' });
-    reply.header('etag', etag(outcome.version));
-    return { wardPlanId, version: outcome.version };
+  private async run(wardPlanId: string, command: Undated<WardPlanCommand>, request: RequestContext) {
+    const { version } = await this.commands.run(wardPlanId, command, { ...request, source: 'api' });
+    return { wardPlanId, version };
   }
 }
 
