@@ -18,15 +18,41 @@ export interface SheetView extends Omit<Sheet, 'goals'> {
   goals: GoalView[];
 }
 
-/** The sheet as people read it: the stored facts plus what follows from them. */
+/**
+ * The sheet as people read it: the stored facts plus what follows from them, fields in the
+ * order of the printed sheet (stored state comes back from jsonb with its keys reordered).
+ */
 export function viewOf(sheet: Sheet): SheetView {
+  const goals = sheet.goals.map((goal) => {
+    const indicators = goal.indicators.map((indicator) => ({
+      ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
+      achievement: achievementOf(indicator),
+    }));
+    return {
+      ...ordered(goal, ['goalId', 'no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives']),
+      indicators,
+      suggestedRating: suggest(indicators, sheet.ratingProfile),
+    };
+  });
   return {
-    ...sheet,
-    fiscalYearLabel: fiscalYearLabel(sheet.fiscalYear),
-    goals: sheet.goals.map((goal) => {
-      const indicators = goal.indicators.map((indicator) => ({ ...indicator, achievement: achievementOf(indicator) }));
-      return { ...goal, indicators, suggestedRating: suggest(indicators, sheet.ratingProfile) };
-    }),
+    ...ordered({ ...sheet, fiscalYearLabel: fiscalYearLabel(sheet.fiscalYear) }, [
+      'sheetId',
+      'fiscalYear',
+      'fiscalYearLabel',
+      'department',
+      'unit',
+      'status',
+      'purpose',
+      'policyIndicators',
+      'contact',
+      'createdOn',
+      'amendedOn',
+      'evaluationDate',
+      'approach',
+      'resultSummary',
+      'ratingProfile',
+    ]),
+    goals,
   };
 }
 
@@ -55,4 +81,10 @@ function latestBaseline(indicator: Indicator) {
   return [...indicator.baselines]
     .sort((a, b) => b.fiscalYear - a.fiscalYear)
     .find((baseline) => baseline.actual.value !== undefined)?.actual;
+}
+
+/** The same object with the given keys first, in that order; every other key follows, none is lost. */
+function ordered<T extends object>(source: T, keys: ReadonlyArray<keyof T>): T {
+  const first = Object.fromEntries(keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  return { ...first, ...source } as T;
 }
