@@ -1,5 +1,6 @@
 import { startApi, TestApi } from '../support/api';
-import { SeedSheet, 西区地域課, 東区WardPlan, 東区健康福祉課 } from '../fixtures/seed-sheets';
+import { enterSheet, indicatorsOf } from '../support/seed-entry';
+import { 西区地域課, 東区WardPlan, 東区健康福祉課 } from '../fixtures/seed-sheets';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -7,39 +8,13 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-interface Created {
-  sheetId: string;
-  goals: Array<{ goalId: string; indicatorIds: string[] }>;
-}
-
-/** Enters a seed sheet the way a 課 would, one request per command, checking each answer. */
-async function enterSheet(seed: SeedSheet): Promise<Created> {
-  const { goals, ...header } = seed;
-  const created = await api.call('POST', '/api/v1/sheets', header);
-  expect(created).toMatchObject({ status: 201, body: { sheetId: expect.any(String), version: 1 } });
-  expect(created.headers.get('location')).toBe(`/api/v1/sheets/${created.body.sheetId}`);
-  const sheetId: string = created.body.sheetId;
-  const result: Created = { sheetId, goals: [] };
-  for (const { indicators, ...goal } of goals) {
-    const added = await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, goal);
-    expect(added.status).toBe(201);
-    const indicatorIds: string[] = [];
-    for (const { progress: _p, result: _r, ...indicator } of indicators) {
-      const defined = await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${added.body.goalId}/indicators`, indicator);
-      expect(defined.status).toBe(201);
-      indicatorIds.push(defined.body.indicatorId);
-    }
-    result.goals.push({ goalId: added.body.goalId, indicatorIds });
-  }
-  return result;
-}
-
 const sheetOf = (sheetId: string) => api.call('GET', `/api/v1/sheets/${sheetId}`);
 
 describe('a whole year of 西区 地域課 (seed 000) over HTTP', () => {
   it('plans, tracks each quarter, records results, evaluates and closes', async () => {
     api.clock.set('2024-04-01T10:00:00+09:00');
-    const { sheetId, goals } = await enterSheet(西区地域課);
+    const entered = await enterSheet(api, 西区地域課);
+    const { sheetId, goals } = entered;
     const planned = await sheetOf(sheetId);
     // 1 SheetCreated + 5 GoalAdded + 7 × (IndicatorDefined + TargetSet)
     expect(planned.body).toMatchObject({ status: 'draft', fiscalYearLabel: '令和6年度', version: 20 });
@@ -50,22 +25,16 @@ describe('a whole year of 西区 地域課 (seed 000) over HTTP', () => {
     const quarterEnds = ['2024-07-05', '2024-10-04', '2025-01-08', '2025-04-07'];
     for (const [q, day] of quarterEnds.entries()) {
       api.clock.set(`${day}T10:00:00+09:00`);
-      for (const [g, goal] of 西区地域課.goals.entries()) {
-        for (const [i, indicator] of goal.indicators.entries()) {
-          const response = await api.call(
-            'PUT',
-            `/api/v1/sheets/${sheetId}/indicators/${goals[g]!.indicatorIds[i]}/progress/${q + 1}`,
-            { value: indicator.progress![q] },
-          );
-          expect(response.status).toBe(200);
-        }
+      for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
+        const response = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/${q + 1}`, {
+          value: indicator.progress![q],
+        });
+        expect(response.status).toBe(200);
       }
     }
     api.clock.set('2025-04-15T10:00:00+09:00');
-    for (const [g, goal] of 西区地域課.goals.entries()) {
-      for (const [i, indicator] of goal.indicators.entries()) {
-        expect((await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${goals[g]!.indicatorIds[i]}/result`, { value: indicator.result })).status).toBe(200);
-      }
+    for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
+      expect((await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/result`, { value: indicator.result })).status).toBe(200);
     }
     expect((await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' })).status).toBe(200);
 
@@ -145,7 +114,7 @@ describe('東区 健康福祉課 (seed 004) with its ward plan', () => {
     api.clock.set('2020-04-01T10:00:00+09:00');
     const plan = await api.call('POST', '/api/v1/ward-plans', 東区WardPlan);
     expect(plan).toMatchObject({ status: 201, body: { wardPlanId: expect.any(String), version: 1 } });
-    const { sheetId } = await enterSheet(東区健康福祉課);
+    const { sheetId } = await enterSheet(api, 東区健康福祉課);
 
     const sheet = (await sheetOf(sheetId)).body;
     expect(sheet).toMatchObject({ fiscalYearLabel: '令和2年度', department: '東区役所', unit: '健康福祉課', contact: '025-250-2380' });

@@ -162,3 +162,11 @@ export const evaluateWardPlanBody = z
 export const listWardPlansQuery = z
   .object({ department: text(NAME).optional(), fiscalYear: z.coerce.number().pipe(fiscalYear).optional() })
   .strict();
+
+export const asOfQuery = z
+  .object({
+    asOf: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp such as 2024-07-01T09:00:00+09:00' }).optional(),
+    version: z.coerce.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more').optional(),
+  })
+  .strict()
+  .refine((q) => q.asOf === undefined || q.version === undefined, 'ask for asOf or version, not both');

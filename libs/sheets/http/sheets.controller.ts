@@ -61,11 +61,28 @@ export class SheetsController {
     };
   }
 
+  /** The current sheet, or with ?asOf= / ?version= the sheet exactly as it was then. */
   @Get(':sheetId')
-  async get(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
-    const found = await this.queries.sheet(sheetId);
-    if (!found) throw sheetNotFound(sheetId);
-    return { ...viewOf(found.sheet), version: found.version };
+  async get(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Query({ schema: s.asOfQuery }) query: z.infer<typeof s.asOfQuery>,
+  ) {
+    if (query.asOf === undefined && query.version === undefined) {
+      const found = await this.queries.sheet(sheetId);
+      if (!found) throw sheetNotFound(sheetId);
+      return { ...viewOf(found.sheet), version: found.version };
+    }
+    const asOf = query.asOf === undefined ? undefined : new Date(query.asOf);
+    const past = await this.commands.load(sheetId, asOf ? { asOf } : { toVersion: query.version! });
+    if (!past.state) {
+      const exists = (await this.queries.sheet(sheetId)) !== undefined;
+      if (!exists) throw sheetNotFound(sheetId);
+      throw new Problem(404, 'SheetNotYetCreated', `sheet ${sheetId} did not exist yet at ${query.asOf}`);
+    }
+    if (query.version !== undefined && past.version < query.version) {
+      throw new Problem(404, 'VersionNotFound', `sheet ${sheetId} has no version ${query.version}; its latest is ${past.version}`);
+    }
+    return { ...viewOf(past.state), version: past.version, asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString() };
   }
 
   @Patch(':sheetId')

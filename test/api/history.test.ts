@@ -1,0 +1,54 @@
+import { startApi, TestApi } from '../support/api';
+import { enterSheet, indicatorsOf } from '../support/seed-entry';
+import { 西区地域課 } from '../fixtures/seed-sheets';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+describe('the sheet as of any moment', () => {
+  it('shows, at every version, exactly what the API showed right after that command', async () => {
+    const shown = new Map<number, unknown>();
+    let sheetId = '';
+    const remember = async (reply: { body: { sheetId?: string } }) => {
+      sheetId ||= reply.body.sheetId!;
+      const current = (await api.call('GET', `/api/v1/sheets/${sheetId}`)).body;
+      shown.set(current.version, current);
+    };
+    const entered = await enterSheet(api, 西区地域課, remember);
+    for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
+      await remember(await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: indicator.progress![0] }));
+    }
+    const [first] = entered.goals;
+    await remember(await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${first!.indicatorIds[0]}/progress/1`, { value: '49', reason: '訂正' }));
+    await remember(await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' }));
+
+    const events = (await api.call('GET', `/api/v1/sheets/${sheetId}/events`)).body.items as Array<{ version: number; recordedAt: string }>;
+    const latest = events.at(-1)!.version;
+    for (const [version, body] of shown) {
+      const byVersion = await api.call('GET', `/api/v1/sheets/${sheetId}?version=${version}`);
+      expect({ ...byVersion.body, asOf: undefined }).toEqual({ ...(body as object), asOf: undefined });
+      const at = events.find((e) => e.version === version)!.recordedAt;
+      const byTime = await api.call('GET', `/api/v1/sheets/${sheetId}?asOf=${encodeURIComponent(at)}`);
+      expect(byTime.body.version).toBeGreaterThanOrEqual(version);
+      // Every event of one command shares its time: as of that time, the command is complete.
+      expect(byTime.body.version).toBeLessThanOrEqual(Math.max(...events.filter((e) => e.recordedAt === at).map((e) => e.version)));
+    }
+    expect(shown.size).toBeGreaterThan(20);
+    expect(Math.max(...shown.keys())).toBe(latest);
+  });
+
+  it('answers 404 with a reason for a moment before the sheet existed, and for a version it never had', async () => {
+    const { sheetId } = await api.smallSheet('総務課', '防災意識の向上', { name: '被害想定など避難に関する情報の再周知', target: '実施' });
+    const before = await api.call('GET', `/api/v1/sheets/${sheetId}?asOf=2020-01-01T00:00:00Z`);
+    expect(before).toMatchObject({ status: 404, body: { code: 'SheetNotYetCreated', detail: expect.stringContaining('did not exist yet') } });
+    const beyond = await api.call('GET', `/api/v1/sheets/${sheetId}?version=99`);
+    expect(beyond).toMatchObject({ status: 404, body: { code: 'VersionNotFound', detail: expect.stringContaining('its latest is 4') } });
+    const both = await api.call('GET', `/api/v1/sheets/${sheetId}?version=1&asOf=2024-01-01T00:00:00Z`);
+    expect(both).toMatchObject({ status: 400, body: { code: 'InvalidRequest' } });
+    const badTime = await api.call('GET', `/api/v1/sheets/${sheetId}?asOf=yesterday`);
+    expect(badTime).toMatchObject({ status: 400, body: { errors: [{ path: 'query.asOf' }] } });
+  });
+});
