@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { startApi, TestApi } from '../support/api';
 import { enterSheet, indicatorsOf } from '../support/seed-entry';
 import { 西区地域課 } from '../fixtures/seed-sheets';
@@ -50,5 +51,21 @@ describe('the sheet as of any moment', () => {
     expect(both).toMatchObject({ status: 400, body: { code: 'InvalidRequest' } });
     const badTime = await api.call('GET', `/api/v1/sheets/${sheetId}?asOf=yesterday`);
     expect(badTime).toMatchObject({ status: 400, body: { errors: [{ path: 'query.asOf' }] } });
+  });
+});
+
+describe('audit verification over HTTP', () => {
+  it('reports ok with counts, then names the first broken event after tampering', async () => {
+    const { sheetId } = await api.smallSheet('農政商工課', '西区特産農産物の認知度向上', { name: 'フォロワー数', target: '32,000' });
+    const clean = await api.call('GET', '/api/v1/audit/verify');
+    expect(clean).toMatchObject({ status: 200, body: { ok: true, broken: [], streams: expect.any(Number), events: expect.any(Number) } });
+    expect(clean.body.events).toBeGreaterThanOrEqual(4);
+
+    await api.database.db.connection().execute(async (session) => {
+      await sql`SET session_replication_role = replica`.execute(session);
+      await sql`UPDATE events SET data = jsonb_set(data, '{text}', '"改ざん"') WHERE stream_id = ${`sheet-${sheetId}`} AND stream_version = 2`.execute(session);
+    });
+    const tampered = await api.call('GET', '/api/v1/audit/verify');
+    expect(tampered.body).toMatchObject({ ok: false, broken: [{ streamId: `sheet-${sheetId}`, version: 2, problem: 'contentChanged' }] });
   });
 });
