@@ -24,6 +24,7 @@ export type DomainErrorCode =
   | 'EvaluationDateOutsideWindow'
   | 'ReasonRequired'
   | 'GoalsNotEvaluated'
+  | 'SheetHasNoGoals'
   | 'WardPlanNotFound'
   | 'WardPlanAlreadyExists'
   | 'PriorityGoalNumberTaken'

@@ -1,6 +1,6 @@
 import { fiscalYearRange, isValidIsoDate, type IsoDate, type Quarter } from './calendar';
 import { DEFAULT_RATING_PROFILE } from './assessment';
-import { parseMeasurement } from './measurement';
+import { parseMeasurement, type Measurement } from './measurement';
 import { parseTarget } from './target';
 import { canonicalJson } from './canonical';
 import { DomainError } from './errors';
@@ -67,6 +67,7 @@ export function decide(command: SheetCommand, state: Sheet | undefined): Decisio
     case 'Evaluate':
       return evaluate(command, state);
     case 'CloseSheet': {
+      if (state.goals.length === 0) return new DomainError('SheetHasNoGoals', 'a sheet without goals has nothing to close; add and evaluate its goals first');
       const open = state.goals.filter((goal) => !goal.evaluation).map((goal) => goal.no);
       if (open.length > 0) {
         return new DomainError('GoalsNotEvaluated', `goals ${open.join(', ')} are not evaluated yet; evaluate every goal before closing`);
@@ -183,6 +184,11 @@ function recordResult(command: CommandOf<'RecordResult'>, state: Sheet): Decisio
   );
 }
 
+/** "1,234" and 1234 are the same value; text without a number compares as written. */
+function sameValue(a: Measurement, b: Measurement): boolean {
+  return a.value !== undefined && b.value !== undefined ? a.value === b.value && a.unit === b.unit : a.text === b.text;
+}
+
 type Entry = Recorded & { on: IsoDate } & ({} | { previous: Recorded; reason?: string });
 
 /**
@@ -197,7 +203,7 @@ function recording(
   const value = parseMeasurement(command.value);
   const entry: Recorded = command.note === undefined ? { value } : { value, note: command.note };
   if (!existing) return [toEvent({ ...entry, on: command.today })];
-  if (existing.value.text === value.text && existing.note === entry.note) return [];
+  if (sameValue(existing.value, value) && existing.note === entry.note) return [];
   return [
     toEvent({
       ...entry,
@@ -313,8 +319,11 @@ function sameEvaluation(current: object, proposed: object): boolean {
   return canonicalJson(rest) === canonicalJson(proposed);
 }
 
-/** Rates, shares, scores and satisfaction are read as levels; everything else is counted up over the year. */
+/**
+ * Rates, shares, scores and satisfaction are read as levels; everything else is counted up over
+ * the year. 率 and 点 count only as words of their own: not inside 効率化 or 拠点.
+ */
 export function inferMeasure(name: string, unit?: string, target?: string): Measure {
-  const text = `${name} ${unit ?? ''} ${target ?? ''}`;
-  return /[%％]|率|割合|満足度|平均|点/.test(text) ? 'level' : 'cumulative';
+  if (unit && /^(?:[%％]|点|割|ポイント)$/.test(unit.trim())) return 'level';
+  return /[%％]|率(?!化)|割合|満足度|平均|得点|(?<![拠地])点数|満点/.test(`${name} ${target ?? ''}`) ? 'level' : 'cumulative';
 }

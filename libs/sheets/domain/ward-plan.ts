@@ -64,7 +64,9 @@ export function decideWardPlan(command: WardPlanCommand, state: WardPlan | undef
   const on = command.today;
   if (command.type === 'CreateWardPlan') {
     if (state) return new DomainError('WardPlanAlreadyExists', `ward plan ${command.wardPlanId} already exists`);
-    const { type: _type, today: _today, ...plan } = command;
+    const { type: _type, today: _today, ...given } = command;
+    // Optional fields left undefined by a caller must not reach the event as `undefined`.
+    const plan = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as typeof given;
     const problem = duplicateNumber(plan.priorityGoals);
     return problem ?? [{ type: 'WardPlanCreated', data: { ...plan, priorityGoals: ordered(plan.priorityGoals), on } }];
   }
@@ -87,18 +89,15 @@ export function decideWardPlan(command: WardPlanCommand, state: WardPlan | undef
           'achievedCount',
         );
       }
-      return [
-        {
-          type: 'WardPlanEvaluated',
-          data: {
-            goalCount,
-            achievedCount: command.achievedCount,
-            ...(command.status !== undefined && { status: command.status }),
-            ...(command.direction !== undefined && { direction: command.direction }),
-            on,
-          },
-        },
-      ];
+      const evaluation = {
+        goalCount,
+        achievedCount: command.achievedCount,
+        ...(command.status !== undefined && { status: command.status }),
+        ...(command.direction !== undefined && { direction: command.direction }),
+      };
+      const { evaluatedOn: _on, ...current } = state.evaluation ?? { evaluatedOn: '' };
+      if (state.evaluation && canonicalJson(current) === canonicalJson(evaluation)) return [];
+      return [{ type: 'WardPlanEvaluated', data: { ...evaluation, on } }];
     }
   }
 }
