@@ -62,6 +62,30 @@ export interface WardPlansTable {
   updated_at: Date;
 }
 
+export interface SummaryStreamsTable {
+  stream_id: string;
+  kind: string;
+  ward: string;
+  fiscal_year: number;
+  version: Int8;
+  state: unknown;
+}
+
+export interface WardSummariesTable {
+  ward: string;
+  fiscal_year: number;
+  summary: unknown;
+}
+
+export interface UnitCompletionTable {
+  sheet_id: string;
+  fiscal_year: number;
+  ward: string;
+  department: string;
+  unit: string;
+  completion: unknown;
+}
+
 export interface Database {
   streams: StreamsTable;
   events: EventsTable;
@@ -69,4 +93,7 @@ export interface Database {
   processor_checkpoints: ProcessorCheckpointsTable;
   sheets: SheetsTable;
   ward_plans: WardPlansTable;
+  summary_streams: SummaryStreamsTable;
+  ward_summaries: WardSummariesTable;
+  unit_completion: UnitCompletionTable;
 }

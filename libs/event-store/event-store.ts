@@ -138,6 +138,29 @@ export class EventStore {
     return rows.map((row) => this.toStoredEvent(row));
   }
 
+  /**
+   * Events of every stream whose id starts with `prefix`, stream by stream and in version order,
+   * a page at a time after `after`: how projections are rebuilt without holding the store in memory.
+   */
+  async readStreamsInOrder(
+    prefix: string,
+    after: { streamId: string; version: number } | undefined,
+    limit: number,
+    executor: Executor = this.db,
+  ): Promise<StoredEvent[]> {
+    const from = after ?? { streamId: '', version: 0 };
+    const rows = await executor
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('stream_id', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
+      .where(sql<boolean>`(stream_id, stream_version) > (${from.streamId}, ${from.version})`)
+      .orderBy('stream_id')
+      .orderBy('stream_version')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
   /** The stream's current version; 0 when it has no events. */
   async streamVersion(streamId: string, executor: Executor = this.db): Promise<number> {
     const row = await executor

@@ -19,6 +19,7 @@ const PostgresBacked = withBackend(createPostgresBackend);
  */
 export class QueueFactory {
   private readonly closables: Array<{ close(): Promise<unknown> }> = [];
+  private readonly queues: AnyQueue<any>[] = [];
   private sharedRedis?: Redis;
 
   constructor(readonly connection: QueueConnection) {}
@@ -32,6 +33,7 @@ export class QueueFactory {
       this.connection.kind === 'redis'
         ? new Queue<Data>(name, { connection: this.redis(), prefix: this.connection.prefix })
         : new PostgresBacked.Queue<Data>(name, { connection: this.postgres() });
+    this.queues.push(queue as unknown as AnyQueue<Data>);
     return this.track(queue as unknown as AnyQueue<Data>);
   }
 
@@ -45,6 +47,11 @@ export class QueueFactory {
           })
         : new PostgresBacked.Worker<Data>(name, processor as never, { ...settings, connection: this.postgres() });
     return this.track(worker as unknown as AnyWorker<Data>);
+  }
+
+  /** The queues made so far (for metrics). */
+  opened(): readonly AnyQueue<any>[] {
+    return this.queues;
   }
 
   /** Closes every queue and worker it made (workers finish their current job first), then the shared client. */

@@ -2,3 +2,4 @@ export * from './sheets.module';
 export * from './application/sheet-commands';
 export * from './application/sheet-queries';
 export * from './application/aggregates';
+export * from './application/rebuild-current-state';

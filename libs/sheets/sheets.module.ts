@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import { EventStore } from '@shinchoku/event-store';
+import { Metrics } from '@shinchoku/metrics';
 import { Clock } from '@shinchoku/runtime';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
@@ -10,11 +11,15 @@ import { WardPlansController } from './http/ward-plans.controller';
 @Module({
   controllers: [SheetsController, WardPlansController],
   providers: [
-    { provide: SheetCommands, useFactory: (store: EventStore, clock: Clock) => new SheetCommands(store, clock), inject: [EventStore, Clock] },
+    {
+      provide: SheetCommands,
+      useFactory: (store: EventStore, clock: Clock, metrics?: Metrics) => new SheetCommands(store, clock, metrics),
+      inject: [EventStore, Clock, { token: Metrics, optional: true }],
+    },
     {
       provide: WardPlanCommands,
-      useFactory: (store: EventStore, clock: Clock) => new WardPlanCommands(store, clock),
-      inject: [EventStore, Clock],
+      useFactory: (store: EventStore, clock: Clock, metrics?: Metrics) => new WardPlanCommands(store, clock, metrics),
+      inject: [EventStore, Clock, { token: Metrics, optional: true }],
     },
     { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },
   ],

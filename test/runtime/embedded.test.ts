@@ -65,7 +65,7 @@ describe('embedded default', () => {
         },
       },
     });
-    expect(app.output()).toContain('applied migrations: 0001_event_store, 0002_sheets');
+    expect(app.output()).toContain('applied migrations: 0001_event_store, 0002_sheets, 0003_summaries');
     await withStore((store) => store.append('sheet-embedded', 0, [progress(48)], tester));
 
     // The generated admin token is printed at start, kept, and opens the API.

@@ -81,7 +81,7 @@ describe('external PostgreSQL and Redis', () => {
 
     const migrate = runShinchoku(['migrate'], env);
     expect(await migrate.exited).toBe(0);
-    expect(migrate.output()).toContain('applied migrations: 0001_event_store, 0002_sheets');
+    expect(migrate.output()).toContain('applied migrations: 0001_event_store, 0002_sheets, 0003_summaries');
 
     const database = openDatabase({ url: databaseUrl(name), poolSize: 2 });
     try {

@@ -2,8 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
 import { AuditModule } from '@shinchoku/audit';
 import { HealthModule } from '@shinchoku/health';
+import { MetricsModule } from '@shinchoku/metrics';
+import { PROCESSORS } from '../../worker/src/processors';
 import { BearerAuthGuard, ProblemFilter, RequestValidationPipe, VersionEtagInterceptor } from '@shinchoku/http';
 import { SheetsModule } from '@shinchoku/sheets';
+import { SummariesModule } from '@shinchoku/summaries';
 
 /** The HTTP side: authentication, validation and problem responses for every route, then the capabilities. */
 @Module({})
@@ -11,7 +14,7 @@ export class ApiModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [HealthModule, SheetsModule, AuditModule],
+      imports: [MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule],
       providers: [
         { provide: APP_GUARD, useFactory: (reflector: Reflector) => new BearerAuthGuard(reflector, adminToken), inject: [Reflector] },
         { provide: APP_PIPE, useClass: RequestValidationPipe },

@@ -4,12 +4,14 @@ import { StartupError, loadConfig } from '@shinchoku/config';
 import { verifyEventChains } from '@shinchoku/event-store';
 import { openResources } from '@shinchoku/runtime';
 import { createLogger } from './logger';
+import { REBUILDABLE, rebuild } from './rebuild';
 import { start } from './start';
 
 const USAGE = `usage: shinchoku [command]
   start [--api | --worker]   run the API and the worker (default: both in this process)
   migrate                    apply pending database migrations and exit
-  verify                     check every stream's hash chain; exit 2 if any is broken`;
+  verify                     check every stream's hash chain; exit 2 if any is broken
+  rebuild <name|all>         rebuild projections from zero: ${REBUILDABLE.join(', ')}`;
 
 async function main(argv: string[]): Promise<number | undefined> {
   let parsed;
@@ -50,6 +52,21 @@ async function main(argv: string[]): Promise<number | undefined> {
         const report = await verifyEventChains(resources.database.db);
         console.log(JSON.stringify(report, null, 2));
         return report.ok ? 0 : 2;
+      } finally {
+        await resources.close();
+      }
+    }
+    case 'rebuild': {
+      const target = positionals[1];
+      const names = target === 'all' ? REBUILDABLE : REBUILDABLE.filter((name) => name === target);
+      if (names.length === 0) {
+        console.error(`rebuild what? one of: ${REBUILDABLE.join(', ')}, or all\n${USAGE}`);
+        return 64;
+      }
+      const resources = await openResources(config, { logger });
+      try {
+        await rebuild(resources, names, logger);
+        return 0;
       } finally {
         await resources.close();
       }

@@ -13,6 +13,7 @@ export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;
 export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
 
 export const sheetAggregate: Aggregate<Sheet, SheetCommand, SheetEvent> = {
+  name: 'sheet',
   stream: sheetStream,
   evolve,
   decide,
@@ -27,10 +28,11 @@ export const sheetAggregate: Aggregate<Sheet, SheetCommand, SheetEvent> = {
       state: JSON.stringify(sheet),
       updated_at: sql<Date>`now()`,
     };
+    // The version guard keeps a replay (rebuild) from ever putting an older state over a newer one.
     await trx
       .insertInto('sheets')
       .values(row)
-      .onConflict((oc) => oc.column('sheet_id').doUpdateSet(row))
+      .onConflict((oc) => oc.column('sheet_id').doUpdateSet(row).where('sheets.version', '<', String(version)))
       .execute();
   },
   uniqueViolation: (constraint, sheet) =>
@@ -43,6 +45,7 @@ export const sheetAggregate: Aggregate<Sheet, SheetCommand, SheetEvent> = {
 };
 
 export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEvent> = {
+  name: 'ward-plan',
   stream: wardPlanStream,
   evolve: evolveWardPlan,
   decide: decideWardPlan,
@@ -58,7 +61,7 @@ export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEve
     await trx
       .insertInto('ward_plans')
       .values(row)
-      .onConflict((oc) => oc.column('ward_plan_id').doUpdateSet(row))
+      .onConflict((oc) => oc.column('ward_plan_id').doUpdateSet(row).where('ward_plans.version', '<', String(version)))
       .execute();
   },
   uniqueViolation: (constraint, plan) =>

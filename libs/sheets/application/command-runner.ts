@@ -10,13 +10,16 @@ import {
   WrongExpectedVersionError,
 } from '@shinchoku/event-store';
 import { Problem } from '@shinchoku/http';
+import type { CommandObserver, CommandOutcome as Outcome } from '@shinchoku/metrics';
 import { Clock } from '@shinchoku/runtime';
 import { tokyoDateOf } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical';
 import { DomainError, DomainErrorCode } from '../domain/errors';
 
 /** The pure parts of an aggregate, plus where its current state is kept. */
-export interface Aggregate<State, Command extends { today: string }, Event extends { type: string; data: unknown }> {
+export interface Aggregate<State, Command extends { type: string; today: string }, Event extends { type: string; data: unknown }> {
+  /** For metrics and logs: 'sheet', 'ward-plan'. */
+  readonly name: string;
   stream(id: string): string;
   evolve(state: State | undefined, event: Event): State;
   decide(command: Command, state: State | undefined): Event[] | DomainError;
@@ -39,8 +42,8 @@ export type Undated<C> = C extends unknown ? Omit<C, 'today'> : never;
 
 export interface CommandOutcome {
   version: number;
-  /** False when the command changed nothing (no events were appended). */
-  changed: boolean;
+  /** Events appended by this command: 0 when it changed nothing or was a retry answered from the first result. */
+  appended: number;
 }
 
 const CONFLICT_RETRIES = 8;
@@ -52,13 +55,14 @@ const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalN
  * this process, so they decide on each other's results instead of racing; a conflict with another
  * process is retried on the new state, unless the client pinned a version with If-Match.
  */
-export class CommandRunner<State, Command extends { today: string }, Event extends { type: string; data: unknown }> {
+export class CommandRunner<State, Command extends { type: string; today: string }, Event extends { type: string; data: unknown }> {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly aggregate: Aggregate<State, Command, Event>,
     private readonly clock: Clock,
+    private readonly observer?: CommandObserver,
   ) {}
 
   async load(id: string, options: ReadStreamOptions = {}): Promise<{ state: State | undefined; version: number; events: StoredEvent[] }> {
@@ -67,9 +71,20 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
     return { state, version: events.at(-1)?.version ?? 0, events };
   }
 
-  run(id: string, command: Undated<Command>, from: CommandSource): Promise<CommandOutcome> {
+  async run(id: string, command: Undated<Command>, from: CommandSource): Promise<CommandOutcome> {
     const dated = { ...command, today: tokyoDateOf(this.clock.now()) } as unknown as Command;
-    return this.inTurn(id, () => this.decideAndAppend(id, dated, from));
+    const started = performance.now();
+    const observe = (outcome: Outcome, events = 0) =>
+      this.observer?.commandObserved(this.aggregate.name, dated.type, outcome, (performance.now() - started) / 1000, events);
+    try {
+      const outcome = await this.inTurn(id, () => this.decideAndAppend(id, dated, from));
+      observe(outcome.appended > 0 ? 'applied' : 'unchanged', outcome.appended);
+      return outcome;
+    } catch (error) {
+      const status = error instanceof Problem ? error.status : 500;
+      observe(status === 409 || status === 412 ? 'conflict' : status < 500 ? 'rejected' : 'failed');
+      throw error;
+    }
   }
 
   private async decideAndAppend(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
@@ -77,7 +92,7 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
     const fingerprint = commandId && fingerprintOf(id, command);
     if (commandId) {
       const prior = await this.store.processedCommand(commandId, fingerprint).catch(rethrowReuse);
-      if (prior) return { version: prior.toVersion, changed: true };
+      if (prior) return { version: prior.toVersion, appended: 0 };
     }
 
     for (let attempt = 1; ; attempt++) {
@@ -90,7 +105,7 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
       }
       const decision = this.aggregate.decide(command, state);
       if (decision instanceof DomainError) throw rejection(decision);
-      if (decision.length === 0) return { version, changed: false };
+      if (decision.length === 0) return { version, appended: 0 };
 
       const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
       try {
@@ -106,7 +121,7 @@ export class CommandRunner<State, Command extends { today: string }, Event exten
           },
           (trx, appended) => this.aggregate.project(trx, next, appended.at(-1)!.version),
         );
-        return { version: result.toVersion, changed: true };
+        return { version: result.toVersion, appended: result.duplicate ? 0 : decision.length };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) {
           if (from.ifMatch === undefined && attempt < CONFLICT_RETRIES) {

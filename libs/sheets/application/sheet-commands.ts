@@ -1,4 +1,5 @@
 import { EventStore } from '@shinchoku/event-store';
+import type { CommandObserver } from '@shinchoku/metrics';
 import type { Clock } from '@shinchoku/runtime';
 import type { SheetCommand } from '../domain/sheet.commands';
 import type { SheetEvent } from '../domain/sheet.events';
@@ -9,13 +10,13 @@ import { CommandRunner } from './command-runner';
 
 /** Injectable runners, one per aggregate. */
 export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent> {
-  constructor(store: EventStore, clock: Clock) {
-    super(store, sheetAggregate, clock);
+  constructor(store: EventStore, clock: Clock, observer?: CommandObserver) {
+    super(store, sheetAggregate, clock, observer);
   }
 }
 
 export class WardPlanCommands extends CommandRunner<WardPlan, WardPlanCommand, WardPlanEvent> {
-  constructor(store: EventStore, clock: Clock) {
-    super(store, wardPlanAggregate, clock);
+  constructor(store: EventStore, clock: Clock, observer?: CommandObserver) {
+    super(store, wardPlanAggregate, clock, observer);
   }
 }

@@ -1,0 +1,27 @@
+import type { LoggerService } from '@nestjs/common';
+import { ProcessorRunner } from '@shinchoku/processors';
+import type { Resources } from '@shinchoku/runtime';
+import { rebuildCurrentState } from '@shinchoku/sheets';
+import { PROCESSORS } from '../../worker/src/processors';
+
+/** The inline current-state projection, then every async processor. */
+export const REBUILDABLE = ['current-state', ...PROCESSORS.map((p) => p.name)];
+
+/**
+ * Rebuilds projections from zero. Safe while shinchoku runs: the current state is replaced in one
+ * transaction, and a processor's reset and replay serialize with its live batches on its checkpoint.
+ */
+export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
+  const { db } = resources.database;
+  const runner = new ProcessorRunner(db, resources.store, PROCESSORS, {
+    batchSize: resources.config.processorBatchSize,
+    pollIntervalMs: resources.config.processorPollMs,
+  });
+  for (const name of names) {
+    const started = performance.now();
+    const processor = PROCESSORS.find((p) => p.name === name);
+    const events = processor ? await runner.rebuild(processor) : await rebuildCurrentState(db, resources.store);
+    const seconds = (performance.now() - started) / 1000;
+    logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
+  }
+}

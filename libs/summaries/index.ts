@@ -1,0 +1,3 @@
+export * from './summaries';
+export * from './summaries.module';
+export * from './summaries.processor';

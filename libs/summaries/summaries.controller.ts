@@ -1,0 +1,73 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '@shinchoku/database';
+import { Problem } from '@shinchoku/http';
+import { Clock } from '@shinchoku/runtime';
+import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter } from '@shinchoku/sheets/domain/calendar';
+import type { UnitCompletion } from './summaries';
+import { summariesProcessor } from './summaries.processor';
+import { wardOf } from './summaries';
+
+const fiscalYear = z.coerce.number({ error: 'must be a fiscal year such as 2024' }).int().min(1989).max(2100);
+const ward = z.string().trim().min(1).max(200);
+
+/** Summaries kept by the `summaries` processor: as fresh as its checkpoint, which each answer states. */
+@ApiTags('summaries')
+@ApiBearerAuth()
+@Controller('api/v1/summaries')
+export class SummariesController {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('wards/:department/:fiscalYear')
+  async ward(@Param('department', { schema: ward }) department: string, @Param('fiscalYear', { schema: fiscalYear }) year: number) {
+    const name = wardOf(department);
+    const row = await this.db
+      .selectFrom('ward_summaries')
+      .select('summary')
+      .where('ward', '=', name)
+      .where('fiscal_year', '=', year)
+      .executeTakeFirst();
+    if (!row) throw new Problem(404, 'SummaryNotFound', `there is nothing for ${name} in ${fiscalYearLabel(year)} yet`);
+    return { ...(row.summary as object), updatedThrough: await this.updatedThrough() };
+  }
+
+  /** Every unit's quarterly progress for the year: which quarters are missing where, and which of them are already due. */
+  @Get('fiscal-years/:fiscalYear')
+  async fiscalYear(@Param('fiscalYear', { schema: fiscalYear }) year: number) {
+    const rows = await this.db
+      .selectFrom('unit_completion')
+      .select(['ward', 'completion'])
+      .where('fiscal_year', '=', year)
+      .orderBy('ward')
+      .orderBy('unit')
+      .execute();
+    const today = tokyoDateOf(this.clock.now());
+    const units = rows.map(({ ward, completion }) => {
+      const unit = completion as UnitCompletion;
+      const quarters = Object.fromEntries(
+        ([1, 2, 3, 4] as Quarter[]).map((q) => [q, { ...unit.quarters[q], due: quarterEnd(year, q) < today }]),
+      );
+      return { ward, ...unit, quarters };
+    });
+    const overdue = units.flatMap((u) =>
+      Object.entries(u.quarters)
+        .filter(([, q]) => q.due && q.missing.length > 0)
+        .map(([quarter, q]) => ({ ward: u.ward, unit: u.unit, sheetId: u.sheetId, quarter: Number(quarter), missing: q.missing })),
+    );
+    return { fiscalYear: year, fiscalYearLabel: fiscalYearLabel(year), units, overdue, updatedThrough: await this.updatedThrough() };
+  }
+
+  private async updatedThrough(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('processor_checkpoints')
+      .select('updated_at')
+      .where('processor', '=', summariesProcessor.name)
+      .executeTakeFirst();
+    return row?.updated_at.toISOString() ?? null;
+  }
+}
