@@ -5,3 +5,4 @@ export * from './problem';
 export * from './problem.filter';
 export * from './validation';
 export * from './version-etag.interceptor';
+export * from './csv';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { startApi, TestApi } from '../support/api';
+import { startApi, TestApi, TEST_TOKEN } from '../support/api';
 import { enterSheet, indicatorsOf } from '../support/seed-entry';
 import { 西区地域課 } from '../fixtures/seed-sheets';
 
@@ -67,5 +67,41 @@ describe('audit verification over HTTP', () => {
     });
     const tampered = await api.call('GET', '/api/v1/audit/verify');
     expect(tampered.body).toMatchObject({ ok: false, broken: [{ streamId: `sheet-${sheetId}`, version: 2, problem: 'contentChanged' }] });
+  });
+});
+
+describe('the audit trail in human terms', () => {
+  it('answers one entry per command with what changed, and the same as CSV', async () => {
+    const { sheetId, indicatorId } = await api.smallSheet('西出張所', '西区の魅力を発信します。', { name: 'SNSによる情報発信件数', target: '190' });
+    api.clock.set('2024-10-04T10:00:00+09:00');
+    await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/2`, { value: '48' });
+    const corrected = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/2`, { value: '52', reason: '集計漏れ4件' });
+    expect(corrected.body).toMatchObject({ version: 7 });
+
+    const trail = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit`)).body.items;
+    expect(trail.map((e: { command: string }) => e.command)).toEqual(['CreateSheet', 'AddGoal', 'DefineIndicator', 'RecordProgress', 'RecordProgress']);
+    expect(trail.at(-1)).toMatchObject({
+      version: 7,
+      actor: { id: 'admin', name: 'Administrator (bootstrap token)' },
+      command: 'RecordProgress',
+      events: ['ProgressCorrected'],
+      reason: '集計漏れ4件',
+      source: 'api',
+      changes: [{ path: 'goals[1].indicators[SNSによる情報発信件数].progress.Q2', before: '48', after: '52' }],
+    });
+    expect(trail[3].events).toEqual(['SheetActivated', 'ProgressRecorded']);
+
+    const csv = await fetch(`${api.url}/api/v1/sheets/${sheetId}/audit?format=csv`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('version,at,actor_id,actor,command,reason,source,path,before,after');
+    expect(lines.at(-1)).toBe(`7,${trail.at(-1).at},admin,Administrator (bootstrap token),RecordProgress,集計漏れ4件,api,goals[1].indicators[SNSによる情報発信件数].progress.Q2,48,52`);
+
+    const byOther = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit?actor=someone-else`)).body.items;
+    expect(byOther).toEqual([]);
+    const since = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit?from=${encodeURIComponent(trail.at(-1).at)}`)).body.items;
+    expect(since.map((e: { version: number }) => e.version)).toEqual([7]);
   });
 });

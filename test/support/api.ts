@@ -72,11 +72,15 @@ export async function startApi(): Promise<TestApi> {
     app,
     call,
     async smallSheet(unit, goal, indicator) {
-      const sheet = await call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' });
-      const sheetId: string = sheet.body.sheetId;
-      const goalId: string = (await call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: goal })).body.goalId;
-      const defined = await call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator);
-      return { sheetId, goalId, indicatorId: defined.body.indicatorId };
+      const ok = async (reply: Promise<Reply>) => {
+        const { status, body } = await reply;
+        if (status >= 300) throw new Error(`setup refused (${status}): ${JSON.stringify(body)}`);
+        return body;
+      };
+      const { sheetId } = await ok(call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' }));
+      const { goalId } = await ok(call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: goal }));
+      const { indicatorId } = await ok(call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator));
+      return { sheetId, goalId, indicatorId };
     },
     async close() {
       await app.close();

@@ -170,3 +170,12 @@ export const asOfQuery = z
   })
   .strict()
   .refine((q) => q.asOf === undefined || q.version === undefined, 'ask for asOf or version, not both');
+
+export const auditQuery = z
+  .object({
+    actor: text(NAME).optional(),
+    from: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }).optional(),
+    to: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp' }).optional(),
+    format: z.enum(['json', 'csv'], { error: "must be 'json' or 'csv'" }).default('json'),
+  })
+  .strict();

@@ -3,11 +3,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { EventStore } from '@shinchoku/event-store';
-import { CommandRequest, Problem, newId } from '@shinchoku/http';
+import { CommandRequest, Problem, newId, toCsv } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { parseMeasurement } from '../domain/measurement';
 import type { SheetCommand } from '../domain/sheet.commands';
 import { viewOf } from '../domain/sheet.view';
+import { auditTrail } from '../domain/audit';
+import { evolve } from '../domain/sheet.evolve';
 import type { Baseline } from '../domain/sheet.types';
 import { sheetStream } from '../application/aggregates';
 import { SheetCommands } from '../application/sheet-commands';
@@ -225,6 +227,37 @@ export class SheetsController {
     @CommandRequest() request: RequestContext,
   ) {
     return this.run(sheetId, { type: 'ReopenSheet', reason: body.reason }, request);
+  }
+
+  /**
+   * The audit trail in human terms: one entry per command — who, when, why, through what, and
+   * each field that changed from what to what. Kept forever; ?format=csv for a spreadsheet.
+   */
+  @Get(':sheetId/audit')
+  async audit(
+    @Param('sheetId', { schema: s.idParam }) sheetId: string,
+    @Query({ schema: s.auditQuery }) query: z.infer<typeof s.auditQuery>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { events } = await this.commands.load(sheetId);
+    if (events.length === 0) throw sheetNotFound(sheetId);
+    const from = query.from && new Date(query.from).getTime();
+    const to = query.to && new Date(query.to).getTime();
+    const entries = auditTrail(events, evolve).filter(
+      (entry) =>
+        (!query.actor || entry.actor.id === query.actor || entry.actor.name === query.actor) &&
+        (!from || Date.parse(entry.at) >= from) &&
+        (!to || Date.parse(entry.at) <= to),
+    );
+    if (query.format === 'json') return { sheetId, items: entries };
+    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="audit-${sheetId}.csv"`);
+    return toCsv(
+      ['version', 'at', 'actor_id', 'actor', 'command', 'reason', 'source', 'path', 'before', 'after'],
+      entries.flatMap((e) => {
+        const common = [e.version, e.at, e.actor.id, e.actor.name, e.command, e.reason ?? '', e.source];
+        return e.changes.length === 0 ? [[...common, '', '', '']] : e.changes.map((c) => [...common, c.path, c.before, c.after]);
+      }),
+    );
   }
 
   @Get(':sheetId/events')
