@@ -13,6 +13,7 @@ describe('configuration', () => {
       databasePoolSize: 10,
       processorBatchSize: 500,
       processorPollMs: 500,
+      progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
     });
   });
 
@@ -53,6 +54,8 @@ describe('configuration', () => {
     [{ QUEUE_PREFIX: 'Bad-Prefix' }, 'QUEUE_PREFIX="Bad-Prefix": must be lower-case letters'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL=(value hidden): must be a URL starting with postgres:// or postgresql://'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL=(value hidden): must be a URL starting with redis:// or rediss://'],
+    [{ PROGRESS_AT_RISK: '0.5', PROGRESS_OFF_TRACK: '0.4' }, 'PROGRESS_OFF_TRACK="0.4": must be more than PROGRESS_AT_RISK'],
+    [{ PROGRESS_AT_RISK: 'high' }, 'PROGRESS_AT_RISK="high": must be a fraction such as 0.15'],
   ])('explains %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(expected)]);
   });

@@ -13,12 +13,36 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       department  text NOT NULL,
       unit        text NOT NULL,
       status      text NOT NULL,
+      -- The worst latest progress state among the sheet's indicators, for filtering.
+      progress_state text NOT NULL,
       version     bigint NOT NULL,
       state       jsonb NOT NULL,
       updated_at  timestamptz NOT NULL,
       CONSTRAINT sheets_unit_year_key UNIQUE (fiscal_year, department, unit)
     )`.execute(db);
   await sql`CREATE INDEX sheets_department_idx ON sheets (department, fiscal_year)`.execute(db);
+
+  // One row per indicator, for listing and filtering indicators across sheets.
+  await sql`
+    CREATE TABLE sheet_indicators (
+      indicator_id     uuid PRIMARY KEY,
+      sheet_id         uuid NOT NULL REFERENCES sheets ON DELETE CASCADE,
+      fiscal_year      integer NOT NULL,
+      department       text NOT NULL,
+      unit             text NOT NULL,
+      sheet_status     text NOT NULL,
+      goal_id          uuid NOT NULL,
+      goal_no          integer NOT NULL,
+      goal_rating      text,
+      position         integer NOT NULL,
+      name             text NOT NULL,
+      progress_state   text NOT NULL,
+      latest_quarter   integer,
+      achievement_rate double precision,
+      indicator        jsonb NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX sheet_indicators_list_idx ON sheet_indicators (fiscal_year, department, unit, goal_no, position)`.execute(db);
+  await sql`CREATE INDEX sheet_indicators_sheet_idx ON sheet_indicators (sheet_id)`.execute(db);
 
   await sql`
     CREATE TABLE ward_plans (
@@ -33,5 +57,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TABLE IF EXISTS ward_plans, sheets`.execute(db);
+  await sql`DROP TABLE IF EXISTS ward_plans, sheet_indicators, sheets`.execute(db);
 }

@@ -39,6 +39,11 @@ const environment = z.object({
   PROCESSOR_BATCH_SIZE: integer(1, 10000).default(500),
   PROCESSOR_POLL_MS: integer(10, 60000).default(500),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
+  PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
+  PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
+}).refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
+  path: ['PROGRESS_OFF_TRACK'],
+  message: 'must be more than PROGRESS_AT_RISK',
 });
 
 export interface Config {
@@ -57,6 +62,8 @@ export interface Config {
   processorPollMs: number;
   /** The bootstrap administrator's bearer token; generated and kept in dataDir when embedded. */
   adminToken?: string;
+  /** How far behind pace (a fraction) makes an indicator at risk, and off track. */
+  progressThresholds: { atRisk: number; offTrack: number };
 }
 
 /** Values that may carry credentials are never echoed back. */
@@ -98,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorBatchSize: e.PROCESSOR_BATCH_SIZE,
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
+    progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },
   };
 }

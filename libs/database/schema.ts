@@ -48,9 +48,28 @@ export interface SheetsTable {
   department: string;
   unit: string;
   status: string;
+  progress_state: string;
   version: Int8;
   state: unknown;
   updated_at: Date;
+}
+
+export interface SheetIndicatorsTable {
+  indicator_id: string;
+  sheet_id: string;
+  fiscal_year: number;
+  department: string;
+  unit: string;
+  sheet_status: string;
+  goal_id: string;
+  goal_no: number;
+  goal_rating: string | null;
+  position: number;
+  name: string;
+  progress_state: string;
+  latest_quarter: number | null;
+  achievement_rate: number | null;
+  indicator: unknown;
 }
 
 export interface WardPlansTable {
@@ -92,6 +111,7 @@ export interface Database {
   processed_commands: ProcessedCommandsTable;
   processor_checkpoints: ProcessorCheckpointsTable;
   sheets: SheetsTable;
+  sheet_indicators: SheetIndicatorsTable;
   ward_plans: WardPlansTable;
   summary_streams: SummaryStreamsTable;
   ward_summaries: WardSummariesTable;

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import { EventStore } from '@shinchoku/event-store';
 import { Metrics } from '@shinchoku/metrics';
-import { Clock } from '@shinchoku/runtime';
+import type { Config } from '@shinchoku/config';
+import { CONFIG, Clock } from '@shinchoku/runtime';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
 import { SheetsController } from './http/sheets.controller';
@@ -13,8 +14,9 @@ import { WardPlansController } from './http/ward-plans.controller';
   providers: [
     {
       provide: SheetCommands,
-      useFactory: (store: EventStore, clock: Clock, metrics?: Metrics) => new SheetCommands(store, clock, metrics),
-      inject: [EventStore, Clock, { token: Metrics, optional: true }],
+      useFactory: (store: EventStore, clock: Clock, config: Config, metrics?: Metrics) =>
+        new SheetCommands(store, clock, config.progressThresholds, metrics),
+      inject: [EventStore, Clock, CONFIG, { token: Metrics, optional: true }],
     },
     {
       provide: WardPlanCommands,

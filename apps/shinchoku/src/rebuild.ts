@@ -20,7 +20,9 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
   for (const name of names) {
     const started = performance.now();
     const processor = PROCESSORS.find((p) => p.name === name);
-    const events = processor ? await runner.rebuild(processor) : await rebuildCurrentState(db, resources.store);
+    const events = processor
+      ? await runner.rebuild(processor)
+      : await rebuildCurrentState(db, resources.store, resources.config.progressThresholds);
     const seconds = (performance.now() - started) / 1000;
     logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
   }

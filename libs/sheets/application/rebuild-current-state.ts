@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
+import type { ProgressThresholds } from '../domain/progress';
 import type { Aggregate } from './command-runner';
 import { sheetAggregate, wardPlanAggregate } from './aggregates';
 
 const PAGE = 5_000;
 
 type AnyAggregate = Aggregate<unknown, { type: string; today: string }, { type: string; data: unknown }>;
-const CURRENT_STATE: Array<[string, AnyAggregate]> = [
-  ['sheet-', sheetAggregate as unknown as AnyAggregate],
-  ['ward-plan-', wardPlanAggregate as unknown as AnyAggregate],
-];
 
 /**
  * Rebuilds the current-state tables (sheets, ward plans) from the streams, in one transaction:
@@ -18,12 +15,17 @@ const CURRENT_STATE: Array<[string, AnyAggregate]> = [
  * each is written as soon as it is complete, so memory stays flat however large the store.
  * Returns the number of events replayed.
  */
-export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore): Promise<number> {
+export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore, thresholds: ProgressThresholds): Promise<number> {
+  const aggregates: Array<[string, AnyAggregate]> = [
+    ['sheet-', sheetAggregate(thresholds) as unknown as AnyAggregate],
+    ['ward-plan-', wardPlanAggregate as unknown as AnyAggregate],
+  ];
   return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sheet_indicators').execute();
     await trx.deleteFrom('sheets').execute();
     await trx.deleteFrom('ward_plans').execute();
     let replayed = 0;
-    for (const [prefix, aggregate] of CURRENT_STATE) {
+    for (const [prefix, aggregate] of aggregates) {
       let stream: { id: string; state: unknown; version: number } | undefined;
       for (let page = await store.readStreamsInOrder(prefix, undefined, PAGE, trx); page.length > 0; ) {
         for (const event of page) {

@@ -4,14 +4,15 @@ import type { Clock } from '@shinchoku/runtime';
 import type { SheetCommand } from '../domain/sheet.commands';
 import type { SheetEvent } from '../domain/sheet.events';
 import type { Sheet } from '../domain/sheet.types';
+import type { ProgressThresholds } from '../domain/progress';
 import type { WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
 import { sheetAggregate, wardPlanAggregate } from './aggregates';
 import { CommandRunner } from './command-runner';
 
 /** Injectable runners, one per aggregate. */
 export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent> {
-  constructor(store: EventStore, clock: Clock, observer?: CommandObserver) {
-    super(store, sheetAggregate, clock, observer);
+  constructor(store: EventStore, clock: Clock, thresholds: ProgressThresholds, observer?: CommandObserver) {
+    super(store, sheetAggregate(thresholds), clock, observer);
   }
 }
 

@@ -1,16 +1,27 @@
 import { Assessment, assess, Rating, RatingProfile, suggestRating } from './assessment';
 import { fiscalYearLabel } from './calendar';
+import {
+  DEFAULT_PROGRESS_THRESHOLDS,
+  indicatorProgress,
+  type ProgressState,
+  type ProgressThresholds,
+  type QuarterProgress,
+} from './progress';
 import type { Goal, Indicator, Sheet } from './sheet.types';
 
 export interface IndicatorView extends Indicator {
   /** The year-end result judged against the target; null until both are known. */
   achievement: Assessment | null;
+  /** Pace against the target at each quarter with a value, and at the latest one. */
+  progressState: { latest: QuarterProgress | null; quarters: QuarterProgress[] };
 }
 
 export interface GoalView extends Omit<Goal, 'indicators'> {
   indicators: IndicatorView[];
   /** What the indicators suggest now; null when a person must judge. */
   suggestedRating: Rating | null;
+  /** The worst latest state of its indicators. */
+  progressState: ProgressState;
 }
 
 export interface SheetView extends Omit<Sheet, 'goals'> {
@@ -22,16 +33,21 @@ export interface SheetView extends Omit<Sheet, 'goals'> {
  * The sheet as people read it: the stored facts plus what follows from them, fields in the
  * order of the printed sheet (stored state comes back from jsonb with its keys reordered).
  */
-export function viewOf(sheet: Sheet): SheetView {
+export function viewOf(sheet: Sheet, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): SheetView {
   const goals = sheet.goals.map((goal) => {
-    const indicators = goal.indicators.map((indicator) => ({
-      ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
-      achievement: achievementOf(indicator),
-    }));
+    const indicators = goal.indicators.map((indicator) => {
+      const { quarters, latest } = indicatorProgress(indicator, thresholds);
+      return {
+        ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
+        achievement: achievementOf(indicator),
+        progressState: { latest: latest ?? null, quarters },
+      };
+    });
     return {
       ...ordered(goal, ['goalId', 'no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives']),
       indicators,
       suggestedRating: suggest(indicators, sheet.ratingProfile),
+      progressState: worstOf(indicators.map((i) => i.progressState.latest?.state ?? 'noData')),
     };
   });
   return {
@@ -54,6 +70,13 @@ export function viewOf(sheet: Sheet): SheetView {
     ]),
     goals,
   };
+}
+
+const SEVERITY: Record<ProgressState, number> = { noData: 0, onTrack: 1, atRisk: 2, offTrack: 3 };
+
+/** The worst of several states; noData only when none has data. */
+export function worstOf(states: readonly ProgressState[]): ProgressState {
+  return states.reduce<ProgressState>((worst, state) => (SEVERITY[state] > SEVERITY[worst] ? state : worst), 'noData');
 }
 
 export function suggestedRatingOf(goal: Goal, profile: RatingProfile): Rating | null {

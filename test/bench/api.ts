@@ -1,0 +1,318 @@
+/**
+ * API latency and throughput: autocannon with 16 connections against GET sheet and RecordProgress
+ * on the real HTTP application, with two floors in the same run: a bare Fastify route returning a
+ * small JSON, and a bare route doing SELECT 1 on its own pg Pool (the app's pool size). The load
+ * is spread over sheets shaped like the seed 西区 地域課 (5 goals, 7 indicators, a year of
+ * progress and results entered). Prints figures; asserts nothing.
+ *
+ *   BENCH_DATABASE_URL  admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
+ *                       database is created next to it and dropped at the end
+ *   BENCH_SECONDS       measured seconds per scenario (default 10), after a 2 s warm-up of each
+ *   BENCH_SHEETS        sheets the load is spread over (default 64)
+ *
+ * The load generator is this file again, forked with --load-generator: run in the server's
+ * process, autocannon would share its event loop and pay for its own parsing and bookkeeping in
+ * the server's latencies. In a child it has an event loop and a core of its own (shared with
+ * Postgres: on a 2-core machine nothing is free). Latencies are the child's own sub-millisecond
+ * timings of 2xx responses (autocannon's histogram keeps whole milliseconds).
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import fastify from 'fastify';
+import { Client, Pool } from 'pg';
+import { loadConfig } from '@shinchoku/config';
+import { openResources } from '@shinchoku/runtime';
+import { createHttpApplication } from '../../apps/api/src/http-application';
+import { AppModule } from '../../apps/shinchoku/src/app.module';
+import { 西区地域課 } from '../fixtures/seed-sheets';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SHEETS = Number(process.env.BENCH_SHEETS ?? 64);
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = 16;
+const GOALS = { 'GET sheet': 10, RecordProgress: 50 } as const;
+
+const TOKEN = 'bench-admin-token-012345';
+const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+const LOAD_GENERATOR = '--load-generator';
+/** Progress values count up from here: above every seed value, so each request is a real change. */
+const FIRST_VALUE = 1_000_000;
+
+/** What the child is asked to do: one scenario, warm-up then measured run. */
+interface LoadPlan {
+  origin: string;
+  method: 'GET' | 'PUT';
+  /** Taken in turn, one per request. */
+  paths: string[];
+  /** For PUT: the body is {"value": n}, n counting up from here. */
+  valueFrom?: number;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+interface LoadResult {
+  /** Responses in the measured run, any status. */
+  responses: number;
+  seconds: number;
+  /** Of 2xx responses, in ms. */
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** 2xx responses in the warm-up and the measured run together. */
+  accepted: number;
+  maxRssKiB: number;
+}
+
+// ---- the load generator (child process) ----
+
+async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
+  let next = 0;
+  const request: autocannon.Request = {
+    method: plan.method,
+    setupRequest: (req) => {
+      const i = next++;
+      return {
+        ...req,
+        path: plan.paths[i % plan.paths.length]!,
+        ...(plan.valueFrom !== undefined && { body: JSON.stringify({ value: plan.valueFrom + i }) }),
+      };
+    },
+  };
+  const run = (seconds: number) =>
+    new Promise<{ result: autocannon.Result; latencies: Float64Array }>((resolve, reject) => {
+      let latencies = new Float64Array(1 << 16);
+      let count = 0;
+      const instance = autocannon(
+        { url: plan.origin, connections: plan.connections, duration: seconds, headers: HEADERS, requests: [request] },
+        (error, result) => (error ? reject(error) : resolve({ result, latencies: latencies.subarray(0, count) })),
+      );
+      instance.on('response', (_client, status, _bytes, ms) => {
+        if (status < 200 || status > 299) return;
+        if (count === latencies.length) {
+          const grown = new Float64Array(latencies.length * 2);
+          grown.set(latencies);
+          latencies = grown;
+        }
+        latencies[count++] = ms;
+      });
+    });
+
+  const warmup = await run(plan.warmupSeconds);
+  const { result, latencies } = await run(plan.seconds);
+  latencies.sort();
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? NaN;
+  return {
+    responses: result.requests.total,
+    seconds: result.duration,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors: result.errors,
+    non2xx: result.non2xx,
+    accepted: warmup.result['2xx'] + result['2xx'],
+    maxRssKiB: process.resourceUsage().maxRSS,
+  };
+}
+
+function serveLoad(): void {
+  process.on('message', (plan: LoadPlan) => {
+    generateLoad(plan).then(
+      (result) => process.send!({ result }),
+      (error: unknown) => process.send!({ error: String((error as Error)?.stack ?? error) }),
+    );
+  });
+}
+
+function ask(child: ChildProcess, plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null) => reject(new Error(`the load generator exited (code ${code})`));
+    child.once('exit', exited);
+    child.once('message', (reply: { result?: LoadResult; error?: string }) => {
+      child.off('exit', exited);
+      if (reply.result) resolve(reply.result);
+      else reject(new Error(`load generator: ${reply.error}`));
+    });
+    child.send(plan);
+  });
+}
+
+// ---- the server side (this process) ----
+
+async function admin(statement: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+interface SeededSheet {
+  sheetId: string;
+  indicatorIds: string[];
+}
+
+/** Enters one sheet the way a 課 would: header, goals, indicators, then the year's progress and results. */
+async function enterSheet(origin: string, n: number): Promise<SeededSheet> {
+  const call = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${origin}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, string>;
+  };
+  const { goals, ...header } = 西区地域課;
+  const { sheetId } = await call('POST', '/api/v1/sheets', { ...header, unit: `${header.unit}${n}` });
+  const indicators: Array<{ indicatorId: string; progress: string[]; result: string }> = [];
+  for (const { indicators: defined, ...goal } of goals) {
+    const { goalId } = await call('POST', `/api/v1/sheets/${sheetId}/goals`, goal);
+    for (const { progress, result, ...indicator } of defined) {
+      const { indicatorId } = await call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator);
+      indicators.push({ indicatorId: indicatorId!, progress: progress ?? [], result: result! });
+    }
+  }
+  for (let quarter = 1; quarter <= 4; quarter++) {
+    for (const { indicatorId, progress } of indicators) {
+      await call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/${quarter}`, { value: progress[quarter - 1] });
+    }
+  }
+  for (const { indicatorId, result } of indicators) {
+    await call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/result`, { value: result });
+  }
+  return { sheetId: sheetId!, indicatorIds: indicators.map((i) => i.indicatorId) };
+}
+
+async function main(): Promise<void> {
+  const name = `shinchoku_bench_api_${Date.now()}`;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const closing: Array<() => Promise<unknown> | void> = [];
+  try {
+    const config = loadConfig({ DATABASE_URL: url.toString(), ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchapi' });
+    const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
+    closing.unshift(() => resources.close());
+    const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
+    closing.unshift(() => app.close());
+    await app.listen(0, '127.0.0.1');
+    const apiOrigin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+
+    // The floors: plain Fastify, no Nest, no guard, no validation; the second adds one round trip to Postgres.
+    const floorPool = new Pool({ connectionString: url.toString(), max: config.databasePoolSize, application_name: 'shinchoku-bench-floor' });
+    closing.unshift(() => floorPool.end());
+    const bare = fastify();
+    bare.get('/bare', async () => ({ ok: true, floor: 'bare' }));
+    bare.get('/bare/select-1', async () => ({ ok: true, one: (await floorPool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one }));
+    closing.unshift(() => bare.close());
+    const bareOrigin = await bare.listen({ port: 0, host: '127.0.0.1' });
+
+    const child = fork(__filename, [LOAD_GENERATOR], { stdio: 'inherit' });
+    closing.unshift(() => {
+      if (child.connected) child.disconnect();
+    });
+
+    const pool = resources.database.pool;
+    const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+    console.log(
+      `PostgreSQL ${rows[0]?.server_version}, Node ${process.version}, ${cpus().length} CPUs, ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s warm-up, ` +
+        `app pool ${config.databasePoolSize}, load generator in a child process`,
+    );
+
+    const entered = Date.now();
+    const sheets: SeededSheet[] = [];
+    for (let n = 1; n <= SHEETS; n += 8) {
+      const batch = Array.from({ length: Math.min(8, SHEETS - n + 1) }, (_, i) => enterSheet(apiOrigin, n + i));
+      sheets.push(...(await Promise.all(batch)));
+    }
+    const streamLengths = async () => {
+      const { rows } = await pool.query<{ min: string; max: string; total: string }>(
+        `SELECT min(version), max(version), sum(version) AS total FROM streams WHERE stream_id LIKE 'sheet-%'`,
+      );
+      return { min: Number(rows[0]!.min), max: Number(rows[0]!.max), total: Number(rows[0]!.total) };
+    };
+    const before = await streamLengths();
+    console.log(
+      `${SHEETS} sheets like 西区 地域課 entered over HTTP in ${((Date.now() - entered) / 1000).toFixed(1)} s, ` +
+        `${before.min}–${before.max} events each\n`,
+    );
+
+    const plan = (origin: string, method: LoadPlan['method'], paths: string[], valueFrom?: number): LoadPlan => ({
+      origin,
+      method,
+      paths,
+      ...(valueFrom !== undefined && { valueFrom }),
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+    });
+    // Sheet varies fastest, so the requests in flight are on different sheets, as they would be in an office.
+    const progressPaths: string[] = [];
+    for (let quarter = 1; quarter <= 4; quarter++) {
+      for (let i = 0; i < sheets[0]!.indicatorIds.length; i++) {
+        for (const { sheetId, indicatorIds } of sheets) progressPaths.push(`/api/v1/sheets/${sheetId}/indicators/${indicatorIds[i]}/progress/${quarter}`);
+      }
+    }
+    const scenarios: Array<[string, LoadPlan]> = [
+      ['bare Fastify', plan(bareOrigin, 'GET', ['/bare'])],
+      ['bare + SELECT 1', plan(bareOrigin, 'GET', ['/bare/select-1'])],
+      ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
+      ['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)],
+    ];
+
+    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1'];
+    const widths = [18, 9, 9, 9, 8, 9, 8, 10];
+    const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
+    row(header);
+    const results = new Map<string, LoadResult & { rate: number }>();
+    let childRssKiB = 0;
+    for (const [title, load] of scenarios) {
+      const result = await ask(child, load);
+      const rate = result.responses / result.seconds;
+      results.set(title, { ...result, rate });
+      childRssKiB = Math.max(childRssKiB, result.maxRssKiB);
+      const floor = results.get('bare Fastify')!.rate;
+      const selectFloor = results.get('bare + SELECT 1')?.rate;
+      row([
+        title,
+        rate.toFixed(0),
+        result.p50.toFixed(2),
+        result.p99.toFixed(2),
+        String(result.errors),
+        String(result.non2xx),
+        (rate / floor).toFixed(3),
+        selectFloor ? (rate / selectFloor).toFixed(3) : '',
+      ]);
+    }
+
+    const after = await streamLengths();
+    const { accepted } = results.get('RecordProgress')!;
+    const appended = after.total - before.total;
+    console.log(
+      `\nRecordProgress: ${appended} events appended for ${accepted} 2xx counted (warm-up included; requests in flight ` +
+        `when a run stops are applied, not counted): ${appended >= accepted ? 'none was a no-op' : `${accepted - appended} no-ops`}; ` +
+        `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
+    );
+    console.log(
+      `peak RSS: server ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
+    );
+    for (const [title, limit] of Object.entries(GOALS)) {
+      const { p99 } = results.get(title)!;
+      console.log(`goal: ${title === 'GET sheet' ? 'GET' : title} p99 < ${limit} ms: ${p99 < limit ? 'met' : 'NOT met'} (${p99.toFixed(2)} ms)`);
+    }
+  } finally {
+    for (const close of closing) await Promise.resolve().then(close).catch((error: unknown) => console.error(error));
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+if (process.argv.includes(LOAD_GENERATOR)) {
+  serveLoad();
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
