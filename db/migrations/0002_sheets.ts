@@ -17,6 +17,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       progress_state text NOT NULL,
       version     bigint NOT NULL,
       state       jsonb NOT NULL,
+      -- The sheet as GET renders it (state, derived facts, version), ready to send as it is.
+      view        text NOT NULL,
       updated_at  timestamptz NOT NULL,
       CONSTRAINT sheets_unit_year_key UNIQUE (fiscal_year, department, unit)
     )`.execute(db);

@@ -132,6 +132,7 @@ export class EventStore {
       .select(EVENT_COLUMNS)
       .where('stream_id', '=', streamId)
       .orderBy('stream_version');
+    if (options.afterVersion !== undefined) query = query.where('stream_version', '>', String(options.afterVersion));
     if (options.toVersion !== undefined) query = query.where('stream_version', '<=', String(options.toVersion));
     if (options.asOf !== undefined) query = query.where('recorded_at', '<=', options.asOf);
     const rows = await query.execute();

@@ -76,6 +76,8 @@ export interface Checkpoint {
 export const START_OF_FEED: Checkpoint = Object.freeze({ transactionId: 0n, globalPosition: 0n });
 
 export interface ReadStreamOptions {
+  /** Only events after this version (to catch up from a snapshot). */
+  afterVersion?: number;
   /** Only events up to and including this version. */
   toVersion?: number;
   /** Only events recorded at or before this moment. */

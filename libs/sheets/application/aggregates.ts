@@ -32,6 +32,7 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
         progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
         version,
         state: JSON.stringify(sheet),
+        view: JSON.stringify({ ...view, version }),
         updated_at: sql<Date>`now()`,
       };
       // The version guard keeps a replay (rebuild) from ever putting an older state over a newer one.
@@ -64,6 +65,10 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
       );
       if (indicators.length > 0) await trx.insertInto('sheet_indicators').values(indicators).execute();
     },
+    async snapshot(db, sheetId) {
+      const row = await db.selectFrom('sheets').select(['state', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
+      return row && { state: row.state as Sheet, version: Number(row.version) };
+    },
     uniqueViolation: (constraint, sheet) =>
       constraint === 'sheets_unit_year_key'
         ? new DomainError(
@@ -93,6 +98,10 @@ export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEve
       .values(row)
       .onConflict((oc) => oc.column('ward_plan_id').doUpdateSet(row).where('ward_plans.version', '<', String(version)))
       .execute();
+  },
+  async snapshot(db, wardPlanId) {
+    const row = await db.selectFrom('ward_plans').select(['state', 'version']).where('ward_plan_id', '=', wardPlanId).executeTakeFirst();
+    return row && { state: row.state as WardPlan, version: Number(row.version) };
   },
   uniqueViolation: (constraint, plan) =>
     constraint === 'ward_plans_department_year_key'

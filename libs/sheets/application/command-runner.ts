@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import {
   Actor,
@@ -25,6 +25,11 @@ export interface Aggregate<State, Command extends { type: string; today: string 
   decide(command: Command, state: State | undefined): Event[] | DomainError;
   /** The inline projection: writes the new current state in the append's transaction. */
   project(trx: Transaction<Database>, state: State, version: number): Promise<void>;
+  /**
+   * The state the inline projection holds, with its version: exact, because it is written in the
+   * same transaction as the events. Commands start from it instead of folding the whole stream.
+   */
+  snapshot(db: Kysely<Database>, id: string): Promise<{ state: State; version: number } | undefined>;
   /** Turns a unique-key violation of the projection into the domain rule it stands for. */
   uniqueViolation?(constraint: string, state: State): DomainError | undefined;
 }
@@ -59,6 +64,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
+    private readonly db: Kysely<Database>,
     private readonly store: EventStore,
     private readonly aggregate: Aggregate<State, Command, Event>,
     private readonly clock: Clock,
@@ -69,6 +75,14 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     const events = await this.store.readStream(this.aggregate.stream(id), options);
     const state = events.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e as unknown as Event), undefined);
     return { state, version: events.at(-1)?.version ?? 0, events };
+  }
+
+  /** The current state: the projection's snapshot plus any events after it (normally none). */
+  private async current(id: string): Promise<{ state: State | undefined; version: number }> {
+    const snapshot = await this.aggregate.snapshot(this.db, id);
+    const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot?.version ?? 0 });
+    const state = newer.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e as unknown as Event), snapshot?.state);
+    return { state, version: newer.at(-1)?.version ?? snapshot?.version ?? 0 };
   }
 
   async run(id: string, command: Undated<Command>, from: CommandSource): Promise<CommandOutcome> {
@@ -96,7 +110,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     }
 
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(id);
+      const { state, version } = await this.current(id);
       if (from.ifMatch !== undefined && from.ifMatch !== version) {
         throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
           expectedVersion: from.ifMatch,

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import type { CommandObserver } from '@shinchoku/metrics';
 import type { Clock } from '@shinchoku/runtime';
@@ -11,13 +13,13 @@ import { CommandRunner } from './command-runner';
 
 /** Injectable runners, one per aggregate. */
 export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent> {
-  constructor(store: EventStore, clock: Clock, thresholds: ProgressThresholds, observer?: CommandObserver) {
-    super(store, sheetAggregate(thresholds), clock, observer);
+  constructor(db: Kysely<Database>, store: EventStore, clock: Clock, thresholds: ProgressThresholds, observer?: CommandObserver) {
+    super(db, store, sheetAggregate(thresholds), clock, observer);
   }
 }
 
 export class WardPlanCommands extends CommandRunner<WardPlan, WardPlanCommand, WardPlanEvent> {
-  constructor(store: EventStore, clock: Clock, observer?: CommandObserver) {
-    super(store, wardPlanAggregate, clock, observer);
+  constructor(db: Kysely<Database>, store: EventStore, clock: Clock, observer?: CommandObserver) {
+    super(db, store, wardPlanAggregate, clock, observer);
   }
 }

@@ -1,36 +1,117 @@
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import type { Sheet } from '../domain/sheet.types';
 import type { WardPlan } from '../domain/ward-plan';
 
-export interface SheetFilter {
+export interface ListFilter {
   fiscalYear?: number;
   department?: string;
   unit?: string;
   status?: string;
+  /** A goal rating (○ △ ×) or 'unevaluated': sheets with such a goal, indicators under such a goal. */
+  rating?: string;
+  /** onTrack / atRisk / offTrack / noData: for sheets, the worst latest state of their indicators. */
+  progressState?: string;
 }
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Keyset pagination: a cursor is the sort key of the last item, so pages never skip or repeat under writes. */
+const encode = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+function decode(cursor: string, length: number): unknown[] | undefined {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    return Array.isArray(key) && key.length === length ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class InvalidCursorError extends Error {}
 
 /** Reads of the inline projection: current state, always as fresh as the last command. */
 export class SheetQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async sheet(sheetId: string): Promise<{ sheet: Sheet; version: number } | undefined> {
-    const row = await this.db
-      .selectFrom('sheets')
-      .select(['state', 'version'])
-      .where('sheet_id', '=', sheetId)
-      .executeTakeFirst();
-    return row && { sheet: row.state as Sheet, version: Number(row.version) };
+  /** The current sheet already rendered as JSON (see the inline projection), with its version. */
+  async renderedSheet(sheetId: string): Promise<{ json: string; version: number } | undefined> {
+    const row = await this.db.selectFrom('sheets').select(['view', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
+    return row && { json: row.view, version: Number(row.version) };
   }
 
-  async sheets(filter: SheetFilter): Promise<Array<{ sheet: Sheet; version: number }>> {
-    let query = this.db.selectFrom('sheets').select(['state', 'version']);
+  async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: string }>> {
+    let query = this.db.selectFrom('sheets').select(['state', 'version', 'progress_state', 'fiscal_year', 'department', 'unit', 'sheet_id']);
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
     if (filter.department !== undefined) query = query.where('department', '=', filter.department);
     if (filter.unit !== undefined) query = query.where('unit', '=', filter.unit);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-    const rows = await query.orderBy('fiscal_year', 'desc').orderBy('department').orderBy('unit').execute();
-    return rows.map((row) => ({ sheet: row.state as Sheet, version: Number(row.version) }));
+    if (filter.progressState !== undefined) query = query.where('progress_state', '=', filter.progressState);
+    if (filter.rating === 'unevaluated') {
+      query = query.where(sql<boolean>`jsonb_path_exists(state, '$.goals[*] ? (!exists(@.evaluation))')`);
+    } else if (filter.rating !== undefined) {
+      query = query.where(sql<boolean>`state->'goals' @> ${JSON.stringify([{ evaluation: { rating: filter.rating } }])}::jsonb`);
+    }
+    if (cursor) {
+      const after = decode(cursor, 4);
+      if (!after) throw new InvalidCursorError();
+      query = query.where(sql<boolean>`(fiscal_year, department, unit, sheet_id) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]}::uuid)`);
+    }
+    const rows = await query.orderBy('fiscal_year').orderBy('department').orderBy('unit').orderBy('sheet_id').limit(limit + 1).execute();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((row) => ({ sheet: row.state as Sheet, version: Number(row.version), progressState: row.progress_state })),
+      nextCursor: rows.length > limit && last ? encode([last.fiscal_year, last.department, last.unit, last.sheet_id]) : null,
+    };
+  }
+
+  async indicators(filter: ListFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+    let query = this.db.selectFrom('sheet_indicators').selectAll();
+    if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
+    if (filter.department !== undefined) query = query.where('department', '=', filter.department);
+    if (filter.unit !== undefined) query = query.where('unit', '=', filter.unit);
+    if (filter.status !== undefined) query = query.where('sheet_status', '=', filter.status);
+    if (filter.progressState !== undefined) query = query.where('progress_state', '=', filter.progressState);
+    if (filter.rating === 'unevaluated') query = query.where('goal_rating', 'is', null);
+    else if (filter.rating !== undefined) query = query.where('goal_rating', '=', filter.rating);
+    if (cursor) {
+      const after = decode(cursor, 6);
+      if (!after) throw new InvalidCursorError();
+      query = query.where(
+        sql<boolean>`(fiscal_year, department, unit, goal_no, position, indicator_id) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]}, ${after[4]}, ${after[5]}::uuid)`,
+      );
+    }
+    const rows = await query
+      .orderBy('fiscal_year')
+      .orderBy('department')
+      .orderBy('unit')
+      .orderBy('goal_no')
+      .orderBy('position')
+      .orderBy('indicator_id')
+      .limit(limit + 1)
+      .execute();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((row) => ({
+        sheetId: row.sheet_id,
+        fiscalYear: row.fiscal_year,
+        department: row.department,
+        unit: row.unit,
+        sheetStatus: row.sheet_status,
+        goalId: row.goal_id,
+        goalRating: row.goal_rating,
+        ...(row.indicator as object),
+      })),
+      nextCursor:
+        rows.length > limit && last
+          ? encode([last.fiscal_year, last.department, last.unit, last.goal_no, last.position, last.indicator_id])
+          : null,
+    };
   }
 
   async wardPlan(wardPlanId: string): Promise<{ plan: WardPlan; version: number } | undefined> {

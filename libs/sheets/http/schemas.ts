@@ -125,12 +125,18 @@ export const evaluateBody = z
   .strict();
 export const reopenBody = z.object({ reason: text(LINE) }).strict();
 
-export const listSheetsQuery = z
+export const listQuery = z
   .object({
     fiscalYear: z.coerce.number().pipe(fiscalYear).optional(),
     department: text(NAME).optional(),
     unit: text(NAME).optional(),
     status: z.enum(['draft', 'active', 'closed'], { error: "must be 'draft', 'active' or 'closed'" }).optional(),
+    rating: z.enum(['○', '△', '×', 'unevaluated'], { error: "must be ○, △, × or 'unevaluated'" }).optional(),
+    progressState: z
+      .enum(['onTrack', 'atRisk', 'offTrack', 'noData'], { error: "must be 'onTrack', 'atRisk', 'offTrack' or 'noData'" })
+      .optional(),
+    limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
+    cursor: z.string().max(1000).optional(),
   })
   .strict();
 

@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { EventStore } from '@shinchoku/event-store';
-import { CommandRequest, Problem, newId, toCsv } from '@shinchoku/http';
+import { CommandRequest, Problem, etag, newId, toCsv } from '@shinchoku/http';
+import type { Config } from '@shinchoku/config';
+import { CONFIG } from '@shinchoku/runtime';
 import type { RequestContext } from '@shinchoku/http';
 import { parseMeasurement } from '../domain/measurement';
 import type { SheetCommand } from '../domain/sheet.commands';
@@ -14,7 +16,8 @@ import type { Baseline } from '../domain/sheet.types';
 import { sheetStream } from '../application/aggregates';
 import { SheetCommands } from '../application/sheet-commands';
 import type { Undated } from '../application/command-runner';
-import { SheetQueries } from '../application/sheet-queries';
+import { InvalidCursorError, SheetQueries } from '../application/sheet-queries';
+import { fiscalYearLabel } from '../domain/calendar';
 import * as s from './schemas';
 
 /** 組織目標管理シート over HTTP: each write is one command; reads come from the inline projection. */
@@ -26,6 +29,7 @@ export class SheetsController {
     private readonly commands: SheetCommands,
     private readonly queries: SheetQueries,
     private readonly store: EventStore,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   @Post()
@@ -42,24 +46,24 @@ export class SheetsController {
   }
 
   @Get()
-  async list(@Query({ schema: s.listSheetsQuery }) query: z.infer<typeof s.listSheetsQuery>) {
-    const rows = await this.queries.sheets(query);
+  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>) {
+    const { limit, cursor, ...filter } = query;
+    const page = await pageOrProblem(() => this.queries.sheets(filter, limit, cursor));
     return {
-      items: rows.map(({ sheet, version }) => {
-        const view = viewOf(sheet);
-        return {
-          sheetId: sheet.sheetId,
-          version,
-          fiscalYear: sheet.fiscalYear,
-          fiscalYearLabel: view.fiscalYearLabel,
-          department: sheet.department,
-          unit: sheet.unit,
-          status: sheet.status,
-          evaluationDate: sheet.evaluationDate ?? null,
-          goals: sheet.goals.length,
-          evaluated: sheet.goals.filter((goal) => goal.evaluation).length,
-        };
-      }),
+      items: page.items.map(({ sheet, version, progressState }) => ({
+        sheetId: sheet.sheetId,
+        version,
+        fiscalYear: sheet.fiscalYear,
+        fiscalYearLabel: fiscalYearLabel(sheet.fiscalYear),
+        department: sheet.department,
+        unit: sheet.unit,
+        status: sheet.status,
+        evaluationDate: sheet.evaluationDate ?? null,
+        progressState,
+        goals: sheet.goals.length,
+        evaluated: sheet.goals.filter((goal) => goal.evaluation).length,
+      })),
+      nextCursor: page.nextCursor,
     };
   }
 
@@ -68,23 +72,26 @@ export class SheetsController {
   async get(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Query({ schema: s.asOfQuery }) query: z.infer<typeof s.asOfQuery>,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (query.asOf === undefined && query.version === undefined) {
-      const found = await this.queries.sheet(sheetId);
+      // The hot read: the view was rendered when it last changed, so it is sent as stored.
+      const found = await this.queries.renderedSheet(sheetId);
       if (!found) throw sheetNotFound(sheetId);
-      return { ...viewOf(found.sheet), version: found.version };
+      void reply.header('etag', etag(found.version)).type('application/json; charset=utf-8');
+      return found.json;
     }
     const asOf = query.asOf === undefined ? undefined : new Date(query.asOf);
     const past = await this.commands.load(sheetId, asOf ? { asOf } : { toVersion: query.version! });
     if (!past.state) {
-      const exists = (await this.queries.sheet(sheetId)) !== undefined;
+      const exists = (await this.queries.renderedSheet(sheetId)) !== undefined;
       if (!exists) throw sheetNotFound(sheetId);
       throw new Problem(404, 'SheetNotYetCreated', `sheet ${sheetId} did not exist yet at ${query.asOf}`);
     }
     if (query.version !== undefined && past.version < query.version) {
       throw new Problem(404, 'VersionNotFound', `sheet ${sheetId} has no version ${query.version}; its latest is ${past.version}`);
     }
-    return { ...viewOf(past.state), version: past.version, asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString() };
+    return { ...viewOf(past.state, this.config.progressThresholds), version: past.version, asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString() };
   }
 
   @Patch(':sheetId')
@@ -283,7 +290,32 @@ export class SheetsController {
   }
 }
 
+async function pageOrProblem<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof InvalidCursorError) {
+      throw new Problem(400, 'InvalidRequest', 'the cursor is not one this API gave out', [{ path: 'query.cursor', message: 'pass back nextCursor unchanged' }]);
+    }
+    throw error;
+  }
+}
+
 const sheetNotFound = (sheetId: string) => new Problem(404, 'SheetNotFound', `there is no sheet ${sheetId}`);
 
 const toBaselines = (baselines: Array<{ fiscalYear: number; actual: number | string }>): Baseline[] =>
   baselines.map((b) => ({ fiscalYear: b.fiscalYear, actual: parseMeasurement(b.actual) }));
+
+/** Indicators across sheets, to find what is behind: filter by year, org, status, rating and progress state. */
+@ApiTags('sheets')
+@ApiBearerAuth()
+@Controller('api/v1/indicators')
+export class IndicatorsController {
+  constructor(private readonly queries: SheetQueries) {}
+
+  @Get()
+  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>) {
+    const { limit, cursor, ...filter } = query;
+    return pageOrProblem(() => this.queries.indicators(filter, limit, cursor));
+  }
+}
