@@ -1,5 +1,6 @@
 import { Assessment, assess, Rating, RatingProfile, suggestRating } from './assessment';
 import { fiscalYearLabel } from './calendar';
+import { sortedKeys } from './canonical';
 import {
   DEFAULT_PROGRESS_THRESHOLDS,
   indicatorProgress,
@@ -30,10 +31,12 @@ export interface SheetView extends Omit<Sheet, 'goals'> {
 }
 
 /**
- * The sheet as people read it: the stored facts plus what follows from them, fields in the
- * order of the printed sheet (stored state comes back from jsonb with its keys reordered).
+ * The sheet as people read it: the stored facts plus what follows from them, with the main
+ * fields in the order of the printed sheet and nested ones in alphabetical order.
  */
-export function viewOf(sheet: Sheet, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): SheetView {
+export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): SheetView {
+  // Nested keys sorted first, so a sheet renders to the same text however its state was assembled.
+  const sheet = sortedKeys(given);
   const goals = sheet.goals.map((goal) => {
     const indicators = goal.indicators.map((indicator) => {
       const { quarters, latest } = indicatorProgress(indicator, thresholds);
