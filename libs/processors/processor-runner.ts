@@ -52,14 +52,32 @@ export class ProcessorRunner {
     });
   }
 
-  /** Processes until the feed has nothing more for this processor. */
+  /**
+   * Processes until every event committed so far is handled. An empty batch is not enough: events
+   * behind a transaction still open anywhere on the server are held back (never skipped), so it
+   * waits for them rather than report done early.
+   */
   async catchUp(processor: Processor): Promise<number> {
     let total = 0;
     for (;;) {
       const handled = await this.processBatch(processor);
-      if (handled === 0) return total;
       total += handled;
+      if (handled > 0) continue;
+      if (!(await this.heldBack(processor))) return total;
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollIntervalMs));
     }
+  }
+
+  /** Whether committed events lie beyond the processor's checkpoint. */
+  private async heldBack(processor: Processor): Promise<boolean> {
+    const { rows } = await sql<{ waiting: boolean }>`
+      SELECT EXISTS (
+        SELECT 1 FROM events e, processor_checkpoints c
+         WHERE c.processor = ${processor.name}
+           AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+      ) AS waiting
+    `.execute(this.db);
+    return rows[0]!.waiting;
   }
 
   /** Clears the processor's state and replays the whole feed into it. */
