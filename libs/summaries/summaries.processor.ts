@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import type { StoredEvent } from '@shinchoku/event-store';
@@ -12,6 +13,8 @@ type Followed = { kind: 'sheet'; state: Sheet } | { kind: 'ward-plan'; state: Wa
 
 const kindOf = (streamId: string): Followed['kind'] | undefined =>
   streamId.startsWith('sheet-') ? 'sheet' : streamId.startsWith('ward-plan-') ? 'ward-plan' : undefined;
+
+const logger = new Logger('Summaries');
 
 const keyOf = (f: Followed) => ({ ward: wardOf(f.state.department), fiscalYear: f.state.fiscalYear });
 
@@ -31,6 +34,12 @@ export const summariesProcessor: Processor = {
     for (const event of relevant) {
       const kind = kindOf(event.streamId)!;
       const current = followed.get(event.streamId);
+      // A stream that does not begin with its creation is not a sheet or plan we can summarise:
+      // skip it rather than stop every summary behind it.
+      if (!current && event.type !== 'SheetCreated' && event.type !== 'WardPlanCreated') {
+        logger.warn(`skipping ${event.streamId} v${event.version} (${event.type}): the stream did not begin with its creation`);
+        continue;
+      }
       followed.set(
         event.streamId,
         kind === 'sheet'
@@ -39,6 +48,7 @@ export const summariesProcessor: Processor = {
       );
       versions.set(event.streamId, event.version);
     }
+    if (versions.size === 0) return;
 
     const touched = [...versions.keys()].map((streamId) => ({ streamId, ...followed.get(streamId)! }));
     await trx

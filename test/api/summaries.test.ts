@@ -102,3 +102,17 @@ describe('summaries', () => {
     expect(await checksums()).toEqual(expected);
   });
 });
+
+describe('summaries on a store with a stream it cannot fold', () => {
+  it('skips a sheet stream that does not begin with its creation and goes on with the rest', async () => {
+    await api.resources.store.append('sheet-00000000-0000-4000-8000-000000000000', 0, [{ type: 'ProgressRecorded', data: { quarter: 1 } }], {
+      actor: { id: 'test', name: 'test' },
+      source: 'test',
+    });
+    api.clock.set('2020-04-02T10:00:00+09:00');
+    const { sheetId } = await api.smallSheet('東区建設課', '道路の安全', { name: '点検件数', target: '40' });
+    await runner.catchUp(summariesProcessor);
+    const year = (await api.call('GET', '/api/v1/summaries/fiscal-years/2024')).body;
+    expect(year.units.map((u: { sheetId: string }) => u.sheetId)).toContain(sheetId);
+  });
+});

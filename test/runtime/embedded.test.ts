@@ -66,7 +66,7 @@ describe('embedded default', () => {
       },
     });
     expect(app.output()).toContain('applied migrations: 0001_event_store, 0002_sheets, 0003_summaries');
-    await withStore((store) => store.append('sheet-embedded', 0, [progress(48)], tester));
+    await withStore((store) => store.append('test-embedded', 0, [progress(48)], tester));
 
     // The generated admin token is printed at start, kept, and opens the API.
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
@@ -89,7 +89,7 @@ describe('embedded default', () => {
     const app = start();
     expect((await answering(app)).status).toBe(200);
     expect(app.output()).not.toContain('creating the embedded PostgreSQL cluster');
-    const events = await withStore((store) => store.readStream('sheet-embedded'));
+    const events = await withStore((store) => store.readStream('test-embedded'));
     expect(events.map((e) => e.data)).toEqual([progress(48).data]);
     expect(await stop(app, 'SIGINT')).toBe(0);
   });
@@ -136,7 +136,7 @@ describe('embedded default', () => {
   it('recovers from a killed run: stops the orphaned server and keeps the data', async () => {
     const killed = start();
     await answering(killed);
-    await withStore((store) => store.append('sheet-embedded', 1, [progress(52, 2)], tester));
+    await withStore((store) => store.append('test-embedded', 1, [progress(52, 2)], tester));
     expect(await stop(killed, 'SIGKILL')).toBeNull();
     const orphan = postmasterPid(dataDir);
     expect(orphan && isAlive(orphan)).toBe(true);
@@ -148,7 +148,7 @@ describe('embedded default', () => {
     const deadline = Date.now() + 10_000;
     while (isAlive(orphan!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(isAlive(orphan!)).toBe(false);
-    const events = await withStore((store) => store.readStream('sheet-embedded'));
+    const events = await withStore((store) => store.readStream('test-embedded'));
     expect(events.map((e) => e.version)).toEqual([1, 2]);
     expect(await stop(next)).toBe(0);
   });
