@@ -9,7 +9,7 @@ import {
   StoredEvent,
   WrongExpectedVersionError,
 } from '@shinchoku/event-store';
-import { Problem } from '@shinchoku/http';
+import { Problem, etag } from '@shinchoku/http';
 import type { CommandObserver, CommandOutcome as Outcome } from '@shinchoku/metrics';
 import { Clock } from '@shinchoku/runtime';
 import { tokyoDateOf } from '../domain/calendar';
@@ -73,16 +73,18 @@ export class CommandRunner<State, Command extends { type: string; today: string 
 
   async load(id: string, options: ReadStreamOptions = {}): Promise<{ state: State | undefined; version: number; events: StoredEvent[] }> {
     const events = await this.store.readStream(this.aggregate.stream(id), options);
-    const state = events.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e as unknown as Event), undefined);
-    return { state, version: events.at(-1)?.version ?? 0, events };
+    return { state: this.fold(events), version: events.at(-1)?.version ?? 0, events };
   }
 
   /** The current state: the projection's snapshot plus any events after it (normally none). */
   private async current(id: string): Promise<{ state: State | undefined; version: number }> {
     const snapshot = await this.aggregate.snapshot(this.db, id);
     const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot?.version ?? 0 });
-    const state = newer.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e as unknown as Event), snapshot?.state);
-    return { state, version: newer.at(-1)?.version ?? snapshot?.version ?? 0 };
+    return { state: this.fold(newer, snapshot?.state), version: newer.at(-1)?.version ?? snapshot?.version ?? 0 };
+  }
+
+  private fold(events: readonly StoredEvent[], from?: State): State | undefined {
+    return events.reduce<State | undefined>((state, event) => this.aggregate.evolve(state, event as unknown as Event), from);
   }
 
   async run(id: string, command: Undated<Command>, from: CommandSource): Promise<CommandOutcome> {
@@ -115,7 +117,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
         throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
           expectedVersion: from.ifMatch,
           actualVersion: version,
-        }).withHeader('etag', `"${version}"`);
+        }).withHeader('etag', etag(version));
       }
       const decision = this.aggregate.decide(command, state);
       if (decision instanceof DomainError) throw rejection(decision);
