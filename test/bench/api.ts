@@ -20,14 +20,14 @@ import { ChildProcess, fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import fastify from 'fastify';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
+import { peakRssMiB, withScratchDatabase } from './scratch-database';
 import { loadConfig } from '@shinchoku/config';
 import { openResources } from '@shinchoku/runtime';
 import { createHttpApplication } from '../../apps/api/src/http-application';
 import { AppModule } from '../../apps/shinchoku/src/app.module';
 import { 西区地域課 } from '../fixtures/seed-sheets';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 64);
 const WARMUP_SECONDS = 2;
@@ -141,16 +141,6 @@ function ask(child: ChildProcess, plan: LoadPlan): Promise<LoadResult> {
 
 // ---- the server side (this process) ----
 
-async function admin(statement: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 interface SeededSheet {
   sheetId: string;
   indicatorIds: string[];
@@ -184,14 +174,14 @@ async function enterSheet(origin: string, n: number): Promise<SeededSheet> {
   return { sheetId: sheetId!, indicatorIds: indicators.map((i) => i.indicatorId) };
 }
 
-async function main(): Promise<void> {
-  const name = `shinchoku_bench_api_${Date.now()}`;
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await admin(`CREATE DATABASE ${name}`);
+function main(): Promise<void> {
+  return withScratchDatabase('api', measure);
+}
+
+async function measure(url: string): Promise<void> {
   const closing: Array<() => Promise<unknown> | void> = [];
   try {
-    const config = loadConfig({ DATABASE_URL: url.toString(), ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchapi' });
+    const config = loadConfig({ DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchapi' });
     const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
     closing.unshift(() => resources.close());
     const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
@@ -296,7 +286,7 @@ async function main(): Promise<void> {
         `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
     );
     console.log(
-      `peak RSS: server ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
+      `peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
     );
     for (const [title, limit] of Object.entries(GOALS)) {
       const { p99 } = results.get(title)!;
@@ -304,7 +294,6 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const close of closing) await Promise.resolve().then(close).catch((error: unknown) => console.error(error));
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 

@@ -10,13 +10,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Client, Pool } from 'pg';
+import type { Pool } from 'pg';
+import { peakRssMiB, withScratchDatabase } from './scratch-database';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import type { AppendContext, EventMetadata, NewEvent } from '@shinchoku/event-store';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_MS = 1000;
 const SLICES = 10;
@@ -94,22 +94,12 @@ async function runFor(writers: Unit[], ms: number, tally: Tally = { units: 0, se
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function admin(statement: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+function main(): Promise<void> {
+  return withScratchDatabase('append', measure);
 }
 
-async function main(): Promise<void> {
-  const name = `shinchoku_bench_${Date.now()}`;
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const { db, pool, close } = openDatabase({ url: url.toString(), poolSize: 20, applicationName: 'shinchoku-bench' });
+async function measure(url: string): Promise<void> {
+  const { db, pool, close } = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
   try {
     await migrateToLatest(db);
     // The same columns, defaults and indexes as events, so both sides maintain the same row and keys.
@@ -152,14 +142,13 @@ async function main(): Promise<void> {
       }
     }
 
-    console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    console.log(`\npeak RSS: ${peakRssMiB()} MiB`);
     for (const [n, ratio] of ratioAt16) {
       const verdict = ratio >= GOAL ? 'met' : 'NOT met';
       console.log(`goal: ratio >= ${GOAL} at 16 writers, ${n} events/append: ${verdict} (${ratio.toFixed(2)})`);
     }
   } finally {
     await close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
