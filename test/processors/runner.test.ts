@@ -99,8 +99,9 @@ describe('processor runner', () => {
       },
     });
     const doomed = runnerOn(database, killer);
-    await expect(doomed.processBatch(killer)).rejects.toThrow();
-    expect(killed).toBe(true);
+    // The feed may hold events back behind another database's open transaction: retry until the
+    // batch that dies has run.
+    await eventually(async () => (await doomed.processBatch(killer).catch(() => -1)) === -1 && killed, 'the batch to be killed');
     expect(await appliedRows()).toEqual([]);
 
     const survivor = runnerOn(database, recorder('survivor'));
