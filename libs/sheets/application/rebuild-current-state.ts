@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import type { ProgressThresholds } from '../domain/progress';
@@ -21,6 +21,9 @@ export async function rebuildCurrentState(db: Kysely<Database>, store: EventStor
     ['ward-plan-', wardPlanAggregate as unknown as AnyAggregate],
   ];
   return db.transaction().execute(async (trx) => {
+    // Plans cached while the emptied tables are empty (the foreign-key check of sheet_indicators)
+    // would scan them sequentially for the whole rebuild: measured at twice the time.
+    await sql`SET LOCAL plan_cache_mode = force_custom_plan`.execute(trx);
     await trx.deleteFrom('sheet_indicators').execute();
     await trx.deleteFrom('sheets').execute();
     await trx.deleteFrom('ward_plans').execute();
