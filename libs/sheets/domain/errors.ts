@@ -30,5 +30,3 @@ export type DomainErrorCode =
   | 'PriorityGoalNumberTaken'
   | 'AchievedCountTooHigh'
   | 'InvalidDate';
-
-export const isDomainError = (value: unknown): value is DomainError => value instanceof DomainError;
