@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Kysely } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { verifyEventChains } from '@shinchoku/event-store';
+import { Requires } from '@shinchoku/access';
 
 /** For auditors: proof that no event was edited, removed or inserted behind the store's back. */
 @ApiTags('audit')
@@ -13,6 +14,7 @@ export class AuditController {
 
   /** Walks every stream's hash chain: `ok` with counts, or the first broken event of each broken stream. */
   @Get('verify')
+  @Requires('audit.verify')
   async verify() {
     const started = performance.now();
     const report = await verifyEventChains(this.db);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type Grant, parseGrant } from '@shinchoku/access/domain/grants';
 import { StartupError } from './startup-error';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -22,6 +23,34 @@ const integer = (min: number, max: number) => {
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 };
 
+/**
+ * OIDC_GRANTS: a JSON object from a value of the groups claim to the grants it gives, each in the
+ * CLI's form: {"shinchoku-admins": ["admin"], "nishi-chiiki": ["editor:西区/地域課", "viewer:西区"]}.
+ */
+const oidcGrants = z.string().transform((text, context): Record<string, Grant[]> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const entries = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : undefined;
+  if (!entries || entries.some(([, grants]) => !Array.isArray(grants) || grants.some((g) => typeof g !== 'string'))) {
+    context.addIssue({ code: 'custom', message: 'must be a JSON object of group → ["role[:department[/unit]]", ...]' });
+    return z.NEVER;
+  }
+  return Object.fromEntries(
+    entries.map(([group, grants]) => [
+      group,
+      (grants as string[]).map((text) => {
+        const grant = parseGrant(text);
+        if (typeof grant === 'string') context.addIssue({ code: 'custom', message: `${group}: ${grant}` });
+        return grant as Grant;
+      }),
+    ]),
+  );
+});
+
 /** Every setting, read from the environment. Unset means the embedded default. */
 const environment = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
@@ -41,10 +70,33 @@ const environment = z.object({
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
   PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
   PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
-}).refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
-  path: ['PROGRESS_OFF_TRACK'],
-  message: 'must be more than PROGRESS_AT_RISK',
-});
+  OIDC_ISSUER: z.string().trim().min(1).optional(),
+  OIDC_AUDIENCE: z.string().trim().min(1).optional(),
+  OIDC_JWKS_URL: url(['https:', 'http:']).optional(),
+  OIDC_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
+  OIDC_NAME_CLAIM: z.string().trim().min(1).default('name'),
+  OIDC_GRANTS: oidcGrants.optional(),
+  RATE_LIMIT_MAX: integer(1, 1_000_000).default(600),
+  RATE_LIMIT_WINDOW_S: integer(1, 86_400).default(60),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(url(['https:', 'http:']).refine((o) => new URL(o).origin === o, 'each origin is scheme://host[:port], no path')))
+    .optional(),
+})
+  .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
+    path: ['PROGRESS_OFF_TRACK'],
+    message: 'must be more than PROGRESS_AT_RISK',
+  })
+  .superRefine((e, context) => {
+    // SSO is all or nothing: half a configuration would accept no one, or worse.
+    const oidc = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_GRANTS'] as const;
+    if (oidc.some((key) => e[key] !== undefined)) {
+      for (const key of oidc.filter((k) => e[k] === undefined)) {
+        context.addIssue({ code: 'custom', path: [key], message: `must be set when any of ${oidc.join(', ')} is` });
+      }
+    }
+  });
 
 export interface Config {
   /** External Postgres; absent = start embedded Postgres under dataDir. */
@@ -64,6 +116,21 @@ export interface Config {
   adminToken?: string;
   /** How far behind pace (a fraction) makes an indicator at risk, and off track. */
   progressThresholds: { atRisk: number; offTrack: number };
+  /** SSO: bearer JWTs from this issuer for this audience, their groups claim mapped to grants. */
+  oidc?: OidcConfig;
+  /** Requests per token (not the bootstrap admin) within a window, per API process. */
+  rateLimit: { max: number; windowMs: number };
+  /** Browser origins allowed to call the API; none = CORS off. */
+  corsOrigins: string[];
+}
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  groupsClaim: string;
+  nameClaim: string;
+  grants: Record<string, Grant[]>;
 }
 
 /** Values that may carry credentials are never echoed back. */
@@ -106,5 +173,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
     progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },
+    ...(e.OIDC_ISSUER !== undefined && {
+      oidc: {
+        issuer: e.OIDC_ISSUER,
+        audience: e.OIDC_AUDIENCE!,
+        jwksUrl: e.OIDC_JWKS_URL!,
+        groupsClaim: e.OIDC_GROUPS_CLAIM,
+        nameClaim: e.OIDC_NAME_CLAIM,
+        grants: e.OIDC_GRANTS!,
+      },
+    }),
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_S * 1000 },
+    corsOrigins: e.CORS_ORIGINS ?? [],
   };
 }

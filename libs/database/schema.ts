@@ -106,6 +106,17 @@ export interface UnitCompletionTable {
   completion: unknown;
 }
 
+export interface AccessTokensTable {
+  token_id: string;
+  token_hash: Buffer;
+  name: string;
+  grants: unknown;
+  issued_at: Date;
+  issued_by: unknown;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface Database {
   streams: StreamsTable;
   events: EventsTable;
@@ -117,4 +128,5 @@ export interface Database {
   summary_streams: SummaryStreamsTable;
   ward_summaries: WardSummariesTable;
   unit_completion: UnitCompletionTable;
+  access_tokens: AccessTokensTable;
 }

@@ -6,8 +6,8 @@ import { Config, StartupError } from '@shinchoku/config';
 
 /**
  * The bootstrap administrator's token: ADMIN_TOKEN when set. The embedded default generates one
- * on first start and keeps it (mode 0600) beside its data, so a newcomer can call the API at once;
- * against your own database there is no safe default, so ADMIN_TOKEN is required.
+ * on first start and keeps it (mode 0600) beside its data, so a newcomer can call the API at once
+ * (the log says where); against your own database there is no safe default, so ADMIN_TOKEN is required.
  */
 export function resolveAdminToken(config: Config, logger: LoggerService): string {
   if (config.adminToken) return config.adminToken;
@@ -20,6 +20,7 @@ export function resolveAdminToken(config: Config, logger: LoggerService): string
     writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   }
   const token = readFileSync(file, 'utf8').trim();
-  logger.log(`admin token (kept in ${file}): ${token}`, 'Access');
+  // The path, never the token: logs travel further than the data folder.
+  logger.log(`bootstrap admin token: in ${file}`, 'Access');
   return token;
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Kysely } from 'kysely';
 import { z } from 'zod';
+import { Requires, Visible, inScope, scope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
 import { Problem } from '@shinchoku/http';
 import { Clock } from '@shinchoku/runtime';
@@ -23,6 +24,7 @@ export class SummariesController {
     private readonly clock: Clock,
   ) {}
 
+  @Requires('read', scope.department())
   @Get('wards/:department/:fiscalYear')
   async ward(@Param('department', { schema: ward }) department: string, @Param('fiscalYear', { schema: fiscalYear }) year: number) {
     const name = wardOf(department);
@@ -37,12 +39,14 @@ export class SummariesController {
   }
 
   /** Every unit's quarterly progress for the year: which quarters are missing where, and which of them are already due. */
+  @Requires('read', scope.list)
   @Get('fiscal-years/:fiscalYear')
-  async fiscalYear(@Param('fiscalYear', { schema: fiscalYear }) year: number) {
+  async fiscalYear(@Param('fiscalYear', { schema: fiscalYear }) year: number, @Visible() visible: Visibility) {
     const rows = await this.db
       .selectFrom('unit_completion')
       .select(['ward', 'completion'])
       .where('fiscal_year', '=', year)
+      .where(inScope(visible, 'department', 'unit'))
       .orderBy('ward')
       .orderBy('unit')
       .execute();

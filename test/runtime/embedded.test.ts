@@ -68,9 +68,10 @@ describe('embedded default', () => {
     expect(app.output()).toContain('applied migrations: 0001_event_store, 0002_sheets, 0003_summaries');
     await withStore((store) => store.append('test-embedded', 0, [progress(48)], tester));
 
-    // The generated admin token is printed at start, kept, and opens the API.
+    // The generated admin token is kept, the log says where (never the token itself), and it opens the API.
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-    expect(app.output()).toContain(`admin token (kept in ${join(dataDir, 'admin-token')}): ${token}`);
+    expect(app.output()).toContain(`bootstrap admin token: in ${join(dataDir, 'admin-token')}`);
+    expect(app.output()).not.toContain(token);
     const created = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/sheets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AccessModule } from '@shinchoku/access';
 import { AuditModule } from '@shinchoku/audit';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
 import { PROCESSORS } from '../../worker/src/processors';
-import { BearerAuthGuard, ProblemFilter, RequestValidationPipe, VersionEtagInterceptor } from '@shinchoku/http';
+import { ProblemFilter, RequestValidationPipe, VersionEtagInterceptor } from '@shinchoku/http';
 import { SheetsModule } from '@shinchoku/sheets';
 import { SummariesModule } from '@shinchoku/summaries';
 
@@ -14,9 +15,8 @@ export class ApiModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule],
+      imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule],
       providers: [
-        { provide: APP_GUARD, useFactory: (reflector: Reflector) => new BearerAuthGuard(reflector, adminToken), inject: [Reflector] },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },

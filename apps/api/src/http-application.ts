@@ -1,6 +1,7 @@
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { harden } from '@shinchoku/access';
 import { serveOpenApi } from './openapi';
 
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
@@ -16,6 +17,7 @@ export async function createHttpApplication(module: DynamicModule, logger: Logge
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  harden(app);
   serveOpenApi(app);
   return app;
 }

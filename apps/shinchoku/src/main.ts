@@ -2,16 +2,22 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { StartupError, loadConfig } from '@shinchoku/config';
 import { verifyEventChains } from '@shinchoku/event-store';
-import { openResources } from '@shinchoku/runtime';
+import { openResources, systemClock } from '@shinchoku/runtime';
+import { AccessTokens } from '@shinchoku/access';
 import { createLogger } from './logger';
 import { REBUILDABLE, rebuild } from './rebuild';
 import { start } from './start';
+import { tokenCommand } from './tokens';
 
 const USAGE = `usage: shinchoku [command]
   start [--api | --worker]   run the API and the worker (default: both in this process)
   migrate                    apply pending database migrations and exit
   verify                     check every stream's hash chain; exit 2 if any is broken
-  rebuild <name|all>         rebuild projections from zero: ${REBUILDABLE.join(', ')}`;
+  rebuild <name|all>         rebuild projections from zero: ${REBUILDABLE.join(', ')}
+  token create --name <person> --grant <role[:department[/unit]]>... [--expires <ISO date>]
+                             issue an API token (shown once)
+  token list                 every token, without the tokens themselves
+  token revoke <tokenId>     refuse the token from the next request on`;
 
 async function main(argv: string[]): Promise<number | undefined> {
   let parsed;
@@ -19,7 +25,14 @@ async function main(argv: string[]): Promise<number | undefined> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { api: { type: 'boolean' }, worker: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        api: { type: 'boolean' },
+        worker: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        name: { type: 'string' },
+        grant: { type: 'string', multiple: true },
+        expires: { type: 'string' },
+      },
     });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -67,6 +80,19 @@ async function main(argv: string[]): Promise<number | undefined> {
       try {
         await rebuild(resources, names, logger);
         return 0;
+      } finally {
+        await resources.close();
+      }
+    }
+    case 'token': {
+      const run = tokenCommand(positionals.slice(1), values);
+      if (typeof run === 'string') {
+        console.error(`${run}\n${USAGE}`);
+        return 64;
+      }
+      const resources = await openResources(config, { logger });
+      try {
+        return await run(new AccessTokens(resources.database.db, resources.store, systemClock));
       } finally {
         await resources.close();
       }

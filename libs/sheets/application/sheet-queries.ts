@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely';
+import { inScope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
 import type { Sheet } from '../domain/sheet.types';
 import type { WardPlan } from '../domain/ward-plan';
@@ -12,6 +13,8 @@ export interface ListFilter {
   rating?: string;
   /** onTrack / atRisk / offTrack / noData: for sheets, the worst latest state of their indicators. */
   progressState?: string;
+  /** Only rows the caller may see (see @shinchoku/access); absent = every row. */
+  visible?: Visibility;
 }
 
 export interface Page<T> {
@@ -45,6 +48,7 @@ export class SheetQueries {
 
   async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: string }>> {
     let query = this.db.selectFrom('sheets').select(['state', 'version', 'progress_state', 'fiscal_year', 'department', 'unit', 'sheet_id']);
+    if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
     if (filter.department !== undefined) query = query.where('department', '=', filter.department);
     if (filter.unit !== undefined) query = query.where('unit', '=', filter.unit);
@@ -71,6 +75,7 @@ export class SheetQueries {
 
   async indicators(filter: ListFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
     let query = this.db.selectFrom('sheet_indicators').selectAll();
+    if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
     if (filter.department !== undefined) query = query.where('department', '=', filter.department);
     if (filter.unit !== undefined) query = query.where('unit', '=', filter.unit);
@@ -123,8 +128,9 @@ export class SheetQueries {
     return row && { plan: row.state as WardPlan, version: Number(row.version) };
   }
 
-  async wardPlans(filter: { department?: string; fiscalYear?: number }) {
+  async wardPlans(filter: { department?: string; fiscalYear?: number; visible?: Visibility }) {
     let query = this.db.selectFrom('ward_plans').select(['state', 'version']);
+    if (filter.visible) query = query.where(inScope(filter.visible, 'department'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
     if (filter.department !== undefined) query = query.where('department', '=', filter.department);
     const rows = await query.orderBy('fiscal_year', 'desc').orderBy('department').execute();

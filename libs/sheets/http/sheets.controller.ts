@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
 import { EventStore } from '@shinchoku/event-store';
 import { CommandRequest, Problem, etag, newId, toCsv } from '@shinchoku/http';
 import type { Config } from '@shinchoku/config';
@@ -32,6 +33,7 @@ export class SheetsController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  @Requires('sheet.create', scope.body)
   @Post()
   @HttpCode(201)
   async create(
@@ -45,10 +47,11 @@ export class SheetsController {
     return { sheetId, version };
   }
 
+  @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>) {
+  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
     const { limit, cursor, ...filter } = query;
-    const page = await pageOrProblem(() => this.queries.sheets(filter, limit, cursor));
+    const page = await pageOrProblem(() => this.queries.sheets({ ...filter, visible }, limit, cursor));
     return {
       items: page.items.map(({ sheet, version, progressState }) => ({
         sheetId: sheet.sheetId,
@@ -68,6 +71,7 @@ export class SheetsController {
   }
 
   /** The current sheet, or with ?asOf= / ?version= the sheet exactly as it was then. */
+  @Requires('read', scope.sheet())
   @Get(':sheetId')
   async get(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -94,6 +98,7 @@ export class SheetsController {
     return { ...viewOf(past.state, this.config.progressThresholds), version: past.version, asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString() };
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId')
   revise(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -103,6 +108,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'ReviseSheet', changes }, request);
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Post(':sheetId/goals')
   @HttpCode(201)
   async addGoal(
@@ -115,6 +121,7 @@ export class SheetsController {
     return { goalId, version };
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/goals/:goalId')
   reviseGoal(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -125,6 +132,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'ReviseGoal', goalId, changes }, request);
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Delete(':sheetId/goals/:goalId')
   removeGoal(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -134,6 +142,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'RemoveGoal', goalId }, request);
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Post(':sheetId/goals/:goalId/indicators')
   @HttpCode(201)
   async defineIndicator(
@@ -155,6 +164,7 @@ export class SheetsController {
     return { indicatorId, version };
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/indicators/:indicatorId')
   reviseIndicator(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -167,6 +177,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'ReviseIndicator', indicatorId, changes }, request);
   }
 
+  @Requires('sheet.edit', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/target')
   setTarget(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -177,6 +188,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'SetTarget', indicatorId, text: body.text }, request);
   }
 
+  @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/progress/:quarter')
   recordProgress(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -188,6 +200,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'RecordProgress', indicatorId, quarter, ...body }, request);
   }
 
+  @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/result')
   recordResult(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -198,6 +211,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'RecordResult', indicatorId, ...body }, request);
   }
 
+  @Requires('sheet.schedule', scope.sheet())
   @Put(':sheetId/evaluation-date')
   setEvaluationDate(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -207,6 +221,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'SetEvaluationDate', date: body.date }, request);
   }
 
+  @Requires('sheet.evaluate', scope.sheet())
   @Put(':sheetId/goals/:goalId/evaluation')
   evaluate(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -217,6 +232,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'Evaluate', goalId, ...body }, request);
   }
 
+  @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/close')
   @HttpCode(200)
   close(
@@ -226,6 +242,7 @@ export class SheetsController {
     return this.run(sheetId, { type: 'CloseSheet' }, request);
   }
 
+  @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/reopen')
   @HttpCode(200)
   reopen(
@@ -240,6 +257,7 @@ export class SheetsController {
    * The audit trail in human terms: one entry per command — who, when, why, through what, and
    * each field that changed from what to what. Kept forever; ?format=csv for a spreadsheet.
    */
+  @Requires('read', scope.sheet())
   @Get(':sheetId/audit')
   async audit(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
@@ -267,6 +285,7 @@ export class SheetsController {
     );
   }
 
+  @Requires('read', scope.sheet())
   @Get(':sheetId/events')
   async events(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
     const events = await this.store.readStream(sheetStream(sheetId));
@@ -313,9 +332,10 @@ const toBaselines = (baselines: Array<{ fiscalYear: number; actual: number | str
 export class IndicatorsController {
   constructor(private readonly queries: SheetQueries) {}
 
+  @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>) {
+  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
     const { limit, cursor, ...filter } = query;
-    return pageOrProblem(() => this.queries.indicators(filter, limit, cursor));
+    return pageOrProblem(() => this.queries.indicators({ ...filter, visible }, limit, cursor));
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
 import { CommandRequest, Problem, newId } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { fiscalYearLabel } from '../domain/calendar';
@@ -21,6 +22,7 @@ export class WardPlansController {
     private readonly queries: SheetQueries,
   ) {}
 
+  @Requires('wardPlan.write', scope.body)
   @Post()
   @HttpCode(201)
   async create(
@@ -34,12 +36,14 @@ export class WardPlansController {
     return result;
   }
 
+  @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>) {
-    const rows = await this.queries.wardPlans(query);
+  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility) {
+    const rows = await this.queries.wardPlans({ ...query, visible });
     return { items: rows.map(({ plan, version }) => view(plan, version)) };
   }
 
+  @Requires('read', scope.wardPlan())
   @Get(':wardPlanId')
   async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string) {
     const found = await this.queries.wardPlan(wardPlanId);
@@ -47,6 +51,7 @@ export class WardPlansController {
     return view(found.plan, found.version);
   }
 
+  @Requires('wardPlan.write', scope.wardPlan())
   @Put(':wardPlanId/priority-goals')
   revisePriorityGoals(
     @Param('wardPlanId', { schema: s.idParam }) wardPlanId: string,
@@ -56,6 +61,7 @@ export class WardPlansController {
     return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request);
   }
 
+  @Requires('wardPlan.evaluate', scope.wardPlan())
   @Put(':wardPlanId/evaluation')
   evaluate(
     @Param('wardPlanId', { schema: s.idParam }) wardPlanId: string,

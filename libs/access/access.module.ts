@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { Kysely } from 'kysely';
+import type { Config } from '@shinchoku/config';
+import { EventStore } from '@shinchoku/event-store';
+import { CONFIG, Clock } from '@shinchoku/runtime';
+import { AccessTokens } from './application/access-tokens';
+import { Authenticator } from './application/authenticator';
+import { OidcVerifier } from './application/oidc';
+import { ScopeLookup } from './application/scope-lookup';
+import { AccessGuard } from './http/access.guard';
+import { TokenThrottler } from './http/token-throttler';
+import { TokensController } from './http/tokens.controller';
+
+/** Who may do what: the guard on every route, tokens and SSO, rate limits. */
+@Module({})
+export class AccessModule {
+  static forRoot(adminToken: string): DynamicModule {
+    return {
+      module: AccessModule,
+      imports: [
+        ThrottlerModule.forRootAsync({
+          inject: [CONFIG],
+          useFactory: (config: Config) => ({ throttlers: [{ limit: config.rateLimit.max, ttl: config.rateLimit.windowMs }] }),
+        }),
+      ],
+      controllers: [TokensController],
+      providers: [
+        { provide: AccessTokens, useFactory: (db: Kysely<any>, store: EventStore, clock: Clock) => new AccessTokens(db, store, clock), inject: [Kysely, EventStore, Clock] },
+        { provide: ScopeLookup, useFactory: (db: Kysely<any>) => new ScopeLookup(db), inject: [Kysely] },
+        {
+          provide: Authenticator,
+          useFactory: (tokens: AccessTokens, config: Config, clock: Clock) =>
+            new Authenticator(adminToken, tokens, config.oidc && new OidcVerifier(config.oidc, clock)),
+          inject: [AccessTokens, CONFIG, Clock],
+        },
+        TokenThrottler,
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import type { Actor } from '@shinchoku/event-store';
+import type { Grant } from '../domain/grants';
+
+/** Who is calling and what they hold: the actor is recorded on every event they cause. */
+export interface Principal {
+  actor: Actor;
+  grants: readonly Grant[];
+  /** How they signed in; also what a log line may say about them (never a name or a token). */
+  via: 'bootstrap' | 'token' | 'oidc';
+}
+
+/** The bootstrap administrator: whoever holds ADMIN_TOKEN. */
+export const BOOTSTRAP_ADMIN: Principal = {
+  actor: { id: 'admin', name: 'Administrator (bootstrap token)' },
+  grants: [{ role: 'admin' }],
+  via: 'bootstrap',
+};
+
+/** Why a bearer credential was not accepted; the reason goes back to the caller in the 401. */
+export class NotAuthenticated extends Error {}

@@ -1,0 +1,69 @@
+import { Grant, Role, sameDepartment } from './grants';
+
+/**
+ * What a route may need. `admin` is what an undeclared route needs: only an administrator may
+ * call a route until someone declares what it requires.
+ */
+export const PERMISSIONS = [
+  'read',
+  'sheet.create',
+  'sheet.edit',
+  'sheet.record',
+  'sheet.schedule',
+  'sheet.evaluate',
+  'sheet.close',
+  'wardPlan.write',
+  'wardPlan.evaluate',
+  'audit.verify',
+  'tokens.manage',
+  'admin',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * read: sheets, indicators, history, audit trails, ward plans, summaries.
+ * sheet.edit: narratives, goals, indicators and targets. sheet.record: progress and results.
+ * sheet.schedule: the 評価日. sheet.evaluate: ○/△/×. sheet.close: close and reopen.
+ */
+const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(PERMISSIONS),
+  auditor: new Set(['read', 'audit.verify']),
+  coordinator: new Set(['read', 'sheet.create', 'sheet.edit', 'sheet.record', 'sheet.schedule', 'wardPlan.write', 'wardPlan.evaluate']),
+  editor: new Set(['read', 'sheet.edit', 'sheet.record']),
+  evaluator: new Set(['read', 'sheet.evaluate', 'sheet.close']),
+  viewer: new Set(['read']),
+};
+
+/** Where something lives in the org tree: {} is the whole organization. */
+export interface Scope {
+  department?: string;
+  unit?: string;
+}
+
+export const ORGANIZATION: Scope = {};
+
+export type Decision = 'allowed' | { missing: Permission };
+
+/** Whether a grant's scope contains the target scope: a unit grant never covers its whole department. */
+function covers(grant: Grant, scope: Scope): boolean {
+  if (grant.department === undefined) return true;
+  if (scope.department === undefined || !sameDepartment(grant.department, scope.department)) return false;
+  return grant.unit === undefined || grant.unit === scope.unit;
+}
+
+const holding = (grants: readonly Grant[], permission: Permission) => grants.filter((g) => ROLE_PERMISSIONS[g.role].has(permission));
+
+export function can(grants: readonly Grant[], permission: Permission, scope: Scope): Decision {
+  return holding(grants, permission).some((grant) => covers(grant, scope)) ? 'allowed' : { missing: permission };
+}
+
+/** Holds the permission somewhere: enough to let a request for an unknown resource reach its 404. */
+export const holdsAnywhere = (grants: readonly Grant[], permission: Permission) => holding(grants, permission).length > 0;
+
+/** The scopes in which a list shows rows: all of them, or only these (an empty list shows nothing). */
+export type Visibility = 'all' | Scope[];
+
+export function visibility(grants: readonly Grant[], permission: Permission): Visibility {
+  const scopes = holding(grants, permission).map(({ department, unit }) => ({ ...(department && { department }), ...(unit && { unit }) }));
+  return scopes.some((scope) => scope.department === undefined) ? 'all' : scopes;
+}
