@@ -1,0 +1,28 @@
+import { sql } from 'kysely';
+import type { Grant } from '@shinchoku/access';
+import type { Reply, TestApi } from './api';
+
+/** A token issued by the bootstrap admin through the API, as a 課 would be given it. */
+export async function issueToken(api: TestApi, grants: Grant[], extra: { name?: string; expiresAt?: string } = {}) {
+  const reply = await api.call('POST', '/api/v1/tokens', { name: extra.name ?? 'テスト 花子', grants, ...(extra.expiresAt && { expiresAt: extra.expiresAt }) });
+  if (reply.status !== 201) throw new Error(`token refused (${reply.status}): ${JSON.stringify(reply.body)}`);
+  return reply.body as { tokenId: string; token: string };
+}
+
+/** Calls the API with this bearer token instead of the bootstrap admin's. */
+export const callAs =
+  (api: TestApi, token: string) =>
+  (method: string, path: string, body?: unknown): Promise<Reply> =>
+    api.call(method, path, body, { authorization: `Bearer ${token}` });
+
+export async function eventCount(api: TestApi): Promise<number> {
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM events`.execute(api.resources.database.db);
+  return Number(rows[0]!.n);
+}
+
+/** Setup by the bootstrap admin: must succeed. */
+export async function ok(reply: Promise<Reply>): Promise<any> {
+  const { status, body } = await reply;
+  if (status >= 300) throw new Error(`setup refused (${status}): ${JSON.stringify(body)}`);
+  return body;
+}
