@@ -14,6 +14,8 @@ describe('configuration', () => {
       processorBatchSize: 500,
       processorPollMs: 500,
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
+      rateLimit: { max: 600, windowMs: 60_000 },
+      corsOrigins: [],
     });
   });
 
