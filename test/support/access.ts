@@ -3,7 +3,7 @@ import type { Grant } from '@shinchoku/access';
 import type { Reply, TestApi } from './api';
 
 /** A token issued by the bootstrap admin through the API, as a 課 would be given it. */
-export async function issueToken(api: TestApi, grants: Grant[], extra: { name?: string; expiresAt?: string } = {}) {
+export async function issueToken(api: Pick<TestApi, 'call'>, grants: Grant[], extra: { name?: string; expiresAt?: string } = {}) {
   const reply = await api.call('POST', '/api/v1/tokens', { name: extra.name ?? 'テスト 花子', grants, ...(extra.expiresAt && { expiresAt: extra.expiresAt }) });
   if (reply.status !== 201) throw new Error(`token refused (${reply.status}): ${JSON.stringify(reply.body)}`);
   return reply.body as { tokenId: string; token: string };
@@ -11,7 +11,7 @@ export async function issueToken(api: TestApi, grants: Grant[], extra: { name?: 
 
 /** Calls the API with this bearer token instead of the bootstrap admin's. */
 export const callAs =
-  (api: TestApi, token: string) =>
+  (api: Pick<TestApi, 'call'>, token: string) =>
   (method: string, path: string, body?: unknown): Promise<Reply> =>
     api.call(method, path, body, { authorization: `Bearer ${token}` });
 
