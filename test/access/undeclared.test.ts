@@ -24,6 +24,8 @@ let database: TestDatabase;
 let resources: Resources;
 let app: NestFastifyApplication;
 let url: string;
+const logged: string[] = [];
+const capture = (message: unknown, context?: unknown) => void logged.push(`${context} ${message}`);
 
 beforeAll(async () => {
   database = await createTestDatabase(4);
@@ -32,7 +34,7 @@ beforeAll(async () => {
   });
   @Module({ imports: [AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, new TestClock())], controllers: [UndeclaredController] })
   class WithUndeclaredRoute {}
-  app = await createHttpApplication({ module: WithUndeclaredRoute }, false);
+  app = await createHttpApplication({ module: WithUndeclaredRoute }, { log: capture, warn: capture, error: capture, debug: capture, verbose: capture });
   await app.listen(0, '127.0.0.1');
   url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 });
@@ -45,11 +47,15 @@ afterAll(async () => {
 describe('a route without @Requires', () => {
   it('is for administrators only, and the 403 says why', async () => {
     const api = { call };
-    const viewer = callAs(api, (await issueToken(api, [{ role: 'viewer' }])).token);
+    const issued = await issueToken(api, [{ role: 'viewer' }], { name: '鈴木 次郎' });
+    const viewer = callAs(api, issued.token);
     const admin = callAs(api, (await issueToken(api, [{ role: 'admin' }])).token);
-    const denied = await viewer('GET', '/api/v1/experimental');
+    logged.length = 0;
+    const denied = await viewer('GET', '/api/v1/experimental?q=private');
     expect(denied).toMatchObject({ status: 403, body: { code: 'PermissionMissing', permission: 'admin' } });
     expect(denied.body.detail).toMatch(/declares no permission/);
+    // One line: the route pattern, the permission and the token's id; never the token, the name or the query.
+    expect(logged).toEqual([`Access denied GET /api/v1/experimental: missing admin (token ${issued.tokenId})`]);
     expect((await admin('GET', '/api/v1/experimental')).status).toBe(200);
   });
 
