@@ -5,18 +5,41 @@ import type { Scope, Visibility } from '../domain/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Where a stored thing sits in the org tree: one primary-key lookup, undefined when it does not exist. */
+/** Enough for every sheet and ward plan of a city for years; past it the cache starts over. */
+const CACHE_LIMIT = 50_000;
+
+/**
+ * Where a stored thing sits in the org tree: undefined when it does not exist. A sheet's department
+ * and unit (a ward plan's department) are fixed when it is created, so once found they are kept
+ * and the hot reads pay no query for their scope; what is not found yet is asked again.
+ */
 export class ScopeLookup {
+  private readonly known = new Map<string, Scope>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
-  async sheet(sheetId: string): Promise<Scope | undefined> {
-    if (!UUID.test(sheetId)) return undefined;
-    return this.db.selectFrom('sheets').select(['department', 'unit']).where('sheet_id', '=', sheetId).executeTakeFirst();
+  sheet(sheetId: string): Promise<Scope | undefined> {
+    return this.cached(sheetId, () =>
+      this.db.selectFrom('sheets').select(['department', 'unit']).where('sheet_id', '=', sheetId).executeTakeFirst(),
+    );
   }
 
-  async wardPlan(wardPlanId: string): Promise<Scope | undefined> {
-    if (!UUID.test(wardPlanId)) return undefined;
-    return this.db.selectFrom('ward_plans').select(['department']).where('ward_plan_id', '=', wardPlanId).executeTakeFirst();
+  wardPlan(wardPlanId: string): Promise<Scope | undefined> {
+    return this.cached(wardPlanId, () =>
+      this.db.selectFrom('ward_plans').select(['department']).where('ward_plan_id', '=', wardPlanId).executeTakeFirst(),
+    );
+  }
+
+  private async cached(id: string, find: () => Promise<Scope | undefined>): Promise<Scope | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const hit = this.known.get(id);
+    if (hit) return hit;
+    const found = await find();
+    if (found) {
+      if (this.known.size >= CACHE_LIMIT) this.known.clear();
+      this.known.set(id, found);
+    }
+    return found;
   }
 }
 
