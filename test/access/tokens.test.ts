@@ -69,6 +69,15 @@ describe('tokens', () => {
     expect((await api.call('DELETE', '/api/v1/tokens/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
+  it('is revoked once even when two admins revoke it at the same moment', async () => {
+    const { tokenId } = await issueToken(api, [editor]);
+    const replies = await Promise.all([1, 2].map(() => api.call('DELETE', `/api/v1/tokens/${tokenId}`)));
+    expect(replies.map((r) => r.status)).toEqual([200, 200]);
+    expect(replies[0]!.body.revokedAt).toBe(replies[1]!.body.revokedAt);
+    const stream = await api.resources.store.readStream(`access-token-${tokenId}`);
+    expect(stream.map((e) => e.type)).toEqual(['TokenIssued', 'TokenRevoked']);
+  });
+
   it('is refused from the moment it expires', async () => {
     api.clock.set('2024-06-01T09:00:00+09:00');
     const { token } = await issueToken(api, [editor], { expiresAt: '2024-06-01T10:00:00+09:00' });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { Actor, AppendedEvent, EventStore } from '@shinchoku/event-store';
+import { Actor, AppendedEvent, EventStore, WrongExpectedVersionError } from '@shinchoku/event-store';
 import { Clock } from '@shinchoku/runtime';
 import type { Grant } from '../domain/grants';
 import { NotAuthenticated, Principal } from './principal';
@@ -65,15 +65,21 @@ export class AccessTokens {
     return { tokenId, token };
   }
 
-  /** False when there is no such token; revoking twice changes nothing. */
+  /** Undefined when there is no such token; revoking twice changes nothing. */
   async revoke(tokenId: string, actor: Actor, source: string): Promise<{ revokedAt: string } | undefined> {
     const row = await this.db.selectFrom('access_tokens').select('revoked_at').where('token_id', '=', tokenId).executeTakeFirst();
     if (!row) return undefined;
     if (row.revoked_at) return { revokedAt: row.revoked_at.toISOString() };
     const revokedAt = this.clock.now().toISOString();
-    await this.store.append(streamOf(tokenId), 'any', [{ type: 'TokenRevoked', data: { tokenId, revokedAt } }], { actor, source }, (trx, events) =>
-      this.project(trx, events),
-    );
+    try {
+      // Version 1 is the issue: of two revocations at once, one is recorded and the other finds it.
+      await this.store.append(streamOf(tokenId), 1, [{ type: 'TokenRevoked', data: { tokenId, revokedAt } }], { actor, source }, (trx, events) =>
+        this.project(trx, events),
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return this.revoke(tokenId, actor, source);
+      throw error;
+    }
     return { revokedAt };
   }
 
