@@ -115,6 +115,12 @@ describe('authentication', () => {
     expect(await response.json()).toMatchObject({ status: 401, code: 'Unauthenticated', detail });
   });
 
+  it('/docs states what each operation requires', async () => {
+    const document = await (await fetch(`${api.url}/docs-json`)).json();
+    expect(document.paths['/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}'].put['x-permission']).toEqual({ permission: 'sheet.record', scope: 'sheet' });
+    expect(document.paths['/api/v1/tokens'].post['x-permission']).toEqual({ permission: 'tokens.manage', scope: 'organization' });
+  });
+
   it('the bootstrap admin token keeps working as admin', async () => {
     expect((await api.call('GET', '/api/v1/tokens')).status).toBe(200);
     expect((await api.call('GET', '/api/v1/audit/verify')).status).toBe(200);

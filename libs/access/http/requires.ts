@@ -1,4 +1,5 @@
-import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { ExecutionContext, SetMetadata, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Permission, Visibility } from '../domain/permissions';
 import type { Principal } from '../application/principal';
@@ -37,7 +38,11 @@ export const REQUIRES = 'shinchoku:requires';
  * A route without it is for administrators only.
  */
 export const Requires = (permission: Permission, source: ScopeSource = scope.organization) =>
-  SetMetadata(REQUIRES, { permission, scope: source } satisfies Requirement);
+  applyDecorators(
+    SetMetadata(REQUIRES, { permission, scope: source } satisfies Requirement),
+    // Clients read in /docs what each operation needs, from the same declaration the guard enforces.
+    ApiExtension('x-permission', { permission, scope: source.from }),
+  );
 
 export type AccessRequest = FastifyRequest & { principal?: Principal; actor?: Principal['actor']; visible?: Visibility };
 
