@@ -116,7 +116,7 @@ describe('authentication', () => {
   });
 
   it('/docs states what each operation requires', async () => {
-    const document = await (await fetch(`${api.url}/docs-json`)).json();
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: any };
     expect(document.paths['/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}'].put['x-permission']).toEqual({ permission: 'sheet.record', scope: 'sheet' });
     expect(document.paths['/api/v1/tokens'].post['x-permission']).toEqual({ permission: 'tokens.manage', scope: 'organization' });
   });
