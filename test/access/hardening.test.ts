@@ -45,19 +45,6 @@ describe('rate limit, security headers and CORS', () => {
   });
 });
 
-describe('CORS is off unless configured', () => {
-  it('sends no CORS headers by default', async () => {
-    const api = await startApi();
-    try {
-      const response = await fetch(`${api.url}/api/v1/sheets`, { headers: { origin: 'https://portal.city.example.jp', authorization: 'Bearer test-admin-token-0123456789' } });
-      expect(response.status).toBe(200);
-      expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await api.close();
-    }
-  });
-});
-
 describe('access settings', () => {
   const problemsOf = (env: Record<string, string>) => {
     try {

@@ -121,6 +121,12 @@ describe('authentication', () => {
     expect(document.paths['/api/v1/tokens'].post['x-permission']).toEqual({ permission: 'tokens.manage', scope: 'organization' });
   });
 
+  it('sends no CORS headers unless CORS_ORIGINS is set (see hardening.test.ts for when it is)', async () => {
+    const response = await fetch(`${api.url}/api/v1/sheets`, { headers: { origin: 'https://portal.city.example.jp', authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('the bootstrap admin token keeps working as admin', async () => {
     expect((await api.call('GET', '/api/v1/tokens')).status).toBe(200);
     expect((await api.call('GET', '/api/v1/audit/verify')).status).toBe(200);
