@@ -1,6 +1,6 @@
 import type { Initiative, Measure, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
 import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
-import type { Rating } from '@shinchoku/sheets/domain/assessment';
+import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import type { PriorityGoal } from '@shinchoku/sheets/domain/ward-plan';
 
 /** Where something was read: the line (a text line, or a worksheet row) and the cell, for error messages. */
@@ -65,6 +65,7 @@ export interface SheetDraft {
   approach?: string;
   resultSummary?: string;
   status?: SheetStatus;
+  ratingProfile?: RatingProfile;
   goals: GoalDraft[];
 }
 

@@ -87,6 +87,7 @@ export function readColumns(first: Row, second: Row | undefined, fiscalYear: num
     found.initiatives = undefined;
     found.initiativeDescription = found.initiativeName + 1;
     [found.rating, found.status, found.policy] = [2, 3, 4].map((offset) => found.initiativeName! + offset);
+    for (const [offset, heading] of ['取組の内容', '評価', '目標達成状況', '今後の方針'].entries()) headings[found.initiativeName + 1 + offset] = heading;
   }
   for (const required of ['no', 'goal', 'indicator'] as const) {
     if (found[required] === undefined) fail(first, 0, `the goal table has no ${required === 'no' ? 'No.' : required === 'goal' ? '組織目標' : '取組指標'} column`);

@@ -1,5 +1,6 @@
 import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
 import type { SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
+import type { RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import { DocumentDraft, DocumentError, SheetDraft, WardPlanDraft } from '../drafts';
 import { Row, at, bulletItems, cleanCell, fail, labelOf, wholeNumber } from './cells';
 import { readColumns, readGoals } from './goal-table';
@@ -21,6 +22,7 @@ const SHEET_LABELS: Record<string, string> = {
   組織の目的: 'purpose',
   状態: 'status',
   sheetId: 'sheetId',
+  ratingProfile: 'ratingProfile',
 };
 
 const WARD_LABELS: Record<string, string> = {
@@ -152,6 +154,8 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
   }
 
   const policy = text('policyIndicators');
+  const profile = fields.get('ratingProfile');
+  const ratingProfile = profile?.value ? ratingProfileOf(profile) : undefined;
   return {
     at: at(yearField.row, yearField.index, '年度'),
     ...(text('sheetId') && { sheetId: text('sheetId') }),
@@ -167,8 +171,19 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
     ...(approach && { approach }),
     ...(resultSummary && { resultSummary }),
     ...(statusValue && { status: statusValue }),
+    ...(ratingProfile && { ratingProfile }),
     goals,
   };
+}
+
+function ratingProfileOf(field: Field): RatingProfile {
+  try {
+    const profile = JSON.parse(field.value) as RatingProfile;
+    if (profile.kind === 'allIndicatorsMet' || (profile.kind === 'achievementBands' && Array.isArray(profile.bands))) return profile;
+  } catch {
+    // reported below
+  }
+  return fail(field.row, field.index, 'ratingProfile is not one shinchoku wrote');
 }
 
 function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
