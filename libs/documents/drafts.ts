@@ -78,7 +78,7 @@ export interface WardPlanDraft {
   purpose?: string;
   introduction?: string;
   priorityGoals: PriorityGoal[];
-  evaluation?: { at: Location; achievedCount: number; status?: string; direction?: string };
+  evaluation?: { at: Location; achievedCount: number; status?: string; direction?: string; evaluatedOn?: IsoDate };
 }
 
 export interface DocumentDraft {

@@ -4,3 +4,6 @@ export * from './published/published-text';
 export * from './excel/write-workbook';
 export * from './excel/read-workbook';
 export * from './application/importer';
+export * from './application/exporter';
+export * from './csv/indicators-csv';
+export * from './documents.module';

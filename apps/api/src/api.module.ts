@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
 import { AuditModule } from '@shinchoku/audit';
+import { DocumentsModule } from '@shinchoku/documents';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
 import { PROCESSORS } from '../../worker/src/processors';
@@ -14,7 +15,7 @@ export class ApiModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule],
+      imports: [MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule, DocumentsModule],
       providers: [
         { provide: APP_GUARD, useFactory: (reflector: Reflector) => new BearerAuthGuard(reflector, adminToken), inject: [Reflector] },
         { provide: APP_PIPE, useClass: RequestValidationPipe },

@@ -164,8 +164,8 @@ export class DocumentImporter {
       const goalId = idOf(goal.goalId, goal.at, 'import', sheetId, 'goal', String(goal.no));
       add({ type: 'Evaluate', goalId, ...evaluation }, at, evaluatedOn ?? today);
     }
-    if (draft.status === 'closed') add({ type: 'CloseSheet' }, draft.at);
-    return { id: sheetId, steps: dryRun(steps, state, decide, evolve, file) };
+    if (draft.status === 'closed' && state?.status !== 'closed') add({ type: 'CloseSheet' }, draft.at);
+    return { id: sheetId, steps: dryRun(steps, state, decide, evolve, file, (sheet) => ({ ...sheet, status: 'active' as const })) };
   }
 
   private async planWardPlan(draft: WardPlanDraft): Promise<Plan<WardPlanCommand>> {
@@ -186,8 +186,8 @@ export class DocumentImporter {
         : { command: { type: 'CreateWardPlan', wardPlanId, ...plan }, today, at },
     ];
     if (evaluation) {
-      const { at: evaluatedAt, ...given } = evaluation;
-      steps.push({ command: { type: 'EvaluateWardPlan', ...given }, today, at: evaluatedAt });
+      const { at: evaluatedAt, evaluatedOn, ...given } = evaluation;
+      steps.push({ command: { type: 'EvaluateWardPlan', ...given }, today: evaluatedOn ?? today, at: evaluatedAt });
     }
     return { id: wardPlanId, steps: dryRun(steps, state, decideWardPlan, evolveWardPlan, '') };
   }
@@ -221,6 +221,7 @@ function dryRun<S, C extends { type: string; today: string }, E>(
   decideFn: (command: C, state: S | undefined) => E[] | DomainError,
   evolveFn: (state: S | undefined, event: E) => S,
   file: string,
+  reopened?: (state: S) => S,
 ): Array<Step<C>> {
   let state = initial;
   const kept: Array<Step<C>> = [];
@@ -232,6 +233,11 @@ function dryRun<S, C extends { type: string; today: string }, E>(
       step.command = command;
       dated = { ...command, today: step.today } as unknown as C;
       decision = decideFn(dated, state);
+    }
+    // A closed sheet refuses every command, even one that would change nothing: only a change is an error.
+    if (decision instanceof DomainError && decision.code === 'SheetClosed' && reopened) {
+      const change = decideFn(dated, reopened(state!));
+      if (Array.isArray(change) && change.length === 0) continue;
     }
     if (decision instanceof DomainError) throw new DocumentError(step.at, decision.message, decision.code);
     if (decision.length === 0) continue;

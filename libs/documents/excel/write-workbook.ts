@@ -163,5 +163,6 @@ function writeWardPage(ws: ExcelJS.Worksheet, plan: WardPlan): void {
   const evaluation = plan.evaluation;
   ws.addRow(['重点目標の達成状況', evaluation?.status ?? '', '目標数', plan.priorityGoals.length, '達成数', evaluation?.achievedCount ?? '']);
   ws.addRow(['今後の方向性', evaluation?.direction ?? '']);
+  ws.addRow(['evaluatedOn', evaluation?.evaluatedOn ?? '']).hidden = true;
   ws.eachRow((row) => (row.alignment = WRAP));
 }

@@ -35,6 +35,7 @@ const WARD_LABELS: Record<string, string> = {
   達成数: 'achievedCount',
   今後の方向性: 'direction',
   wardPlanId: 'wardPlanId',
+  evaluatedOn: 'evaluatedOn',
 };
 
 export const STATUS_LABELS: Record<SheetStatus, string> = { draft: '作成中', active: '取組中', closed: '確定' };
@@ -234,6 +235,7 @@ function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
         achievedCount,
         ...(text('status') && { status: text('status') }),
         ...(text('direction') && { direction: text('direction') }),
+        ...(text('evaluatedOn') && { evaluatedOn: parseJapaneseDate(text('evaluatedOn')!) ?? fail(fields.get('evaluatedOn')!.row, fields.get('evaluatedOn')!.index, 'evaluatedOn is not a date') }),
       },
     }),
   };
