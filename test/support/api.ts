@@ -43,9 +43,9 @@ export interface Reply {
 }
 
 /** The real HTTP application on a real port, over its own database: what a client sees. */
-export async function startApi(): Promise<TestApi> {
+export async function startApi(env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase(10);
-  const config = loadConfig({ DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
+  const config = loadConfig({ ...env, DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
   const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
   const clock = new TestClock();
   const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock), false);
