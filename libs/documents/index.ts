@@ -7,3 +7,4 @@ export * from './application/importer';
 export * from './application/exporter';
 export * from './csv/indicators-csv';
 export * from './documents.module';
+export * from './application/standalone';
