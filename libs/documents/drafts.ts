@@ -27,6 +27,8 @@ export class DocumentError extends Error {
  */
 export interface IndicatorDraft {
   at: Location;
+  /** Where the target, each quarter and the result were read, for errors about them. */
+  cells: { target?: Location; result?: Location; progress: Partial<Record<1 | 2 | 3 | 4, Location>> };
   indicatorId?: string;
   name: string;
   unit?: string;

@@ -84,7 +84,7 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
     const before = await eventCount(source);
     const attempt = source.importer.import('西区-late.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer);
     await expect(attempt).rejects.toBeInstanceOf(DocumentError);
-    await expect(attempt).rejects.toThrow(/^line 12, cell 地域課!E12: the sheet is closed/);
+    await expect(attempt).rejects.toThrow(/^line 12, cell 地域課!K12: the sheet is closed/);
     expect(await eventCount(source)).toBe(before);
   });
 

@@ -151,10 +151,12 @@ export class DocumentImporter {
           add({ type: 'DefineIndicator', goalId, indicatorId, ...indicatorDetails, ...(indicator.target !== undefined && { target: indicator.target }) }, indicator.at, planned);
         } else {
           add({ type: 'ReviseIndicator', indicatorId, changes: indicatorDetails }, indicator.at, planned);
-          if (indicator.target !== undefined) add({ type: 'SetTarget', indicatorId, text: indicator.target }, indicator.at, planned);
+          if (indicator.target !== undefined) add({ type: 'SetTarget', indicatorId, text: indicator.target }, indicator.cells.target ?? indicator.at, planned);
         }
-        for (const [quarter, value] of Object.entries(indicator.progress)) add({ type: 'RecordProgress', indicatorId, quarter: Number(quarter), value }, indicator.at);
-        if (indicator.result !== undefined) add({ type: 'RecordResult', indicatorId, value: indicator.result }, indicator.at);
+        for (const [quarter, value] of Object.entries(indicator.progress)) {
+          add({ type: 'RecordProgress', indicatorId, quarter: Number(quarter), value }, indicator.cells.progress[Number(quarter) as 1] ?? indicator.at);
+        }
+        if (indicator.result !== undefined) add({ type: 'RecordResult', indicatorId, value: indicator.result }, indicator.cells.result ?? indicator.at);
       }
     }
     if (draft.evaluationDate) add({ type: 'SetEvaluationDate', date: draft.evaluationDate }, draft.at);

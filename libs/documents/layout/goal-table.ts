@@ -187,6 +187,11 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
   if (measure && !MEASURES.includes(measure as Measure)) problem(columns.measure!, `measure must be cumulative or level, not "${measure}"`);
   return {
     at: at(row, columns.indicator, columns.headings[columns.indicator]),
+    cells: {
+      ...(target && { target: at(row, columns.target!, columns.headings[columns.target!]) }),
+      ...(result && { result: at(row, columns.result!, columns.headings[columns.result!]) }),
+      progress: Object.fromEntries(columns.progress.filter(({ quarter }) => progress[quarter]).map(({ index, quarter }) => [quarter, at(row, index, columns.headings[index])])),
+    },
     ...(cell(columns.indicatorId) && { indicatorId: cell(columns.indicatorId) }),
     name: named.name,
     ...(named.unit && { unit: named.unit }),
