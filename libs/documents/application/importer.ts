@@ -2,7 +2,7 @@ import type { Actor, SourceDocument } from '@shinchoku/event-store';
 import { uuidFrom } from '@shinchoku/http';
 import type { Clock } from '@shinchoku/runtime';
 import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
-import type { Undated } from '@shinchoku/sheets/application/command-runner';
+import type { CommandOutcome, CommandSource, Undated } from '@shinchoku/sheets/application/command-runner';
 import { fiscalYearLabel, tokyoDateOf, type IsoDate } from '@shinchoku/sheets/domain/calendar';
 import { DomainError } from '@shinchoku/sheets/domain/errors';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
@@ -31,6 +31,10 @@ interface Step<C> {
   command: Undated<C>;
   today: IsoDate;
   at: Location;
+}
+
+interface Runner<C> {
+  run(id: string, command: Undated<C>, from: CommandSource): Promise<CommandOutcome>;
 }
 
 interface Plan<C> {
@@ -62,26 +66,20 @@ export class DocumentImporter {
     const { draft } = read;
     const document: SourceDocument = { name, sha256: read.sha256 };
     const today = tokyoDateOf(this.clock.now());
-    const wardPlans = await Promise.all(draft.wardPlans.map((plan) => this.planWardPlan(plan)));
+    const wardPlans = await Promise.all(draft.wardPlans.map((plan) => this.planWardPlan(plan, today, name)));
     const sheets = await mapLimited(checkUnique(draft.sheets), PARALLEL_STREAMS, (sheet) => this.planSheet(sheet, today, name));
 
-    let events = 0;
-    let commands = 0;
-    const source = (step: Step<unknown>) => ({ actor, source: 'import', document, today: step.today });
-    for (const plan of wardPlans) {
-      for (const step of plan.steps) {
-        const { appended } = await this.wardPlans.run(plan.id, step.command, source(step));
-        events += appended;
-      }
-      commands += plan.steps.length;
-    }
-    await mapLimited(sheets, PARALLEL_STREAMS, async (plan) => {
-      for (const step of plan.steps) {
-        const { appended } = await this.sheets.run(plan.id, step.command, source(step));
-        events += appended;
-      }
-      commands += plan.steps.length;
-    });
+    const outcome = { commands: 0, events: 0 };
+    const execute = <C>(runner: Runner<C>, plans: Array<Plan<C>>) =>
+      mapLimited(plans, PARALLEL_STREAMS, async (plan) => {
+        for (const step of plan.steps) {
+          const { appended } = await runner.run(plan.id, step.command, { actor, source: 'import', document, today: step.today });
+          outcome.events += appended;
+        }
+        outcome.commands += plan.steps.length;
+      });
+    await execute(this.wardPlans, wardPlans);
+    await execute(this.sheets, sheets);
     const goals = draft.sheets.flatMap((sheet) => sheet.goals);
     return {
       file: name,
@@ -92,8 +90,7 @@ export class DocumentImporter {
       indicators: goals.reduce((sum, goal) => sum + goal.indicators.length, 0),
       wardPlans: draft.wardPlans.length,
       priorityGoals: draft.wardPlans.reduce((sum, plan) => sum + plan.priorityGoals.length, 0),
-      commands,
-      events,
+      ...outcome,
     };
   }
 
@@ -170,7 +167,7 @@ export class DocumentImporter {
     return { id: sheetId, steps: dryRun(steps, state, decide, evolve, file, (sheet) => ({ ...sheet, status: 'active' as const })) };
   }
 
-  private async planWardPlan(draft: WardPlanDraft): Promise<Plan<WardPlanCommand>> {
+  private async planWardPlan(draft: WardPlanDraft, today: IsoDate, file: string): Promise<Plan<WardPlanCommand>> {
     const wardPlanId = idOf(draft.wardPlanId, draft.at, 'import', 'ward-plan', String(draft.fiscalYear), draft.department);
     const [{ state }, taken] = await Promise.all([
       this.wardPlans.load(wardPlanId),
@@ -180,7 +177,6 @@ export class DocumentImporter {
     if (other && other !== wardPlanId) {
       throw new DocumentError(draft.at, `${draft.department} already has a ward plan for ${fiscalYearLabel(draft.fiscalYear)} (${other}) that this document did not create`, 'WardPlanAlreadyExists');
     }
-    const today = tokyoDateOf(this.clock.now());
     const { at, evaluation, wardPlanId: _id, ...plan } = draft;
     const steps: Array<Step<WardPlanCommand>> = [
       state
@@ -191,7 +187,7 @@ export class DocumentImporter {
       const { at: evaluatedAt, evaluatedOn, ...given } = evaluation;
       steps.push({ command: { type: 'EvaluateWardPlan', ...given }, today: evaluatedOn ?? today, at: evaluatedAt });
     }
-    return { id: wardPlanId, steps: dryRun(steps, state, decideWardPlan, evolveWardPlan, '') };
+    return { id: wardPlanId, steps: dryRun(steps, state, decideWardPlan, evolveWardPlan, file) };
   }
 }
 
