@@ -56,6 +56,18 @@ describe('POST /api/v1/imports', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the upload as multipart with a file and the exports as files', async () => {
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, any> };
+    expect(document.paths['/api/v1/imports'].post.requestBody.content['multipart/form-data'].schema).toMatchObject({
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    });
+    expect(document.paths['/api/v1/summaries/wards/{department}/{fiscalYear}/export.xlsx'].get).toBeDefined();
+    expect(document.paths['/api/v1/sheets/{sheetId}/export.csv'].get).toBeDefined();
+  });
+});
+
 describe('exports', () => {
   it('GET /sheets/{id}/export.xlsx: one sheet in the 組織目標管理シート layout', async () => {
     const [sheet] = (await api.call('GET', '/api/v1/sheets?fiscalYear=2024&unit=地域課')).body.items;
