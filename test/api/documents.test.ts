@@ -77,6 +77,7 @@ describe('exports', () => {
     expect(reply.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('令和6年度_西区_地域課.xlsx')}`);
     const draft = await readWorkbook(reply.content);
     expect(draft.sheets.map((s) => [s.sheetId, s.unit, s.goals.length])).toEqual([[sheet.sheetId, '地域課', 5]]);
+    expect(await upload('地域課.xlsx', reply.content)).toMatchObject({ status: 201, body: { format: 'xlsx', sheets: 1, events: 0 } });
     expect((await download('/api/v1/sheets/00000000-0000-4000-8000-000000000000/export.xlsx')).status).toBe(404);
   });
 
