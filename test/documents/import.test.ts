@@ -108,6 +108,33 @@ describe('importing the published documents (seeds 000 and 004)', () => {
   });
 });
 
+describe('a published sheet with results and a rating of its own', () => {
+  const text = [
+    '組織目標管理シート',
+    '年度\t令和6年度\t作成日\tR6.4.1',
+    '組織名(部)\t北区\t組織名 (準部・課・機関名)\t地域課\t評価日\tR7.5.7',
+    'No.\t組織目標\t指標\t\t\t主な取組(事業)\t\t評価\t目標達成状況\t今後の方針',
+    '\t\t総合計画(実施計画)上の位置づけ\t取組指標\tR6目標\tR6結果\t取組名称(事業名)\t\t\t',
+    '1\t北区の魅力を発信します。\t\t発信件数(件)\t1,200\t1,350\tSNS発信\t\t△\t件数は上回ったが反応が少なかった\t内容を見直します',
+  ].join('\n');
+
+  it('keeps the published 評価 even where the indicators suggest another, naming the document as the reason', async () => {
+    context.clock.set('2025-05-20T10:00:00+09:00');
+    expect(await context.importer.import('north.txt', Buffer.from(text), importer)).toMatchObject({ sheets: 1, events: 8 }); // created, goal, indicator + target, activated, result, 評価日, evaluated
+    const sheet = (await allSheets(context)).get('北区 地域課')!;
+    expect(sheet).toMatchObject({ status: 'active', evaluationDate: '2025-05-07' });
+    expect(sheet.goals[0]!.indicators[0]!.result).toEqual({ value: { text: '1,350', value: 1350 } });
+    expect(sheet.goals[0]!.evaluation).toEqual({
+      rating: '△',
+      suggestedRating: '○',
+      status: '件数は上回ったが反応が少なかった',
+      policy: '内容を見直します',
+      reason: '取込元の文書 north.txt のとおり',
+      evaluatedOn: '2025-05-20',
+    });
+  });
+});
+
 describe('a document that cannot be read completely imports nothing', () => {
   let empty: ImportContext & { close(): Promise<void> };
   beforeAll(async () => {

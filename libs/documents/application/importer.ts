@@ -4,7 +4,6 @@ import type { Clock } from '@shinchoku/runtime';
 import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
 import type { CommandOutcome, CommandSource, Undated } from '@shinchoku/sheets/application/command-runner';
 import { fiscalYearLabel, tokyoDateOf, type IsoDate } from '@shinchoku/sheets/domain/calendar';
-import { DomainError } from '@shinchoku/sheets/domain/errors';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
@@ -12,6 +11,7 @@ import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import { decideWardPlan, evolveWardPlan, type WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
 import { readDocumentFile, type DocumentFormat } from '../read-file';
+import { dryRun, type Step } from './dry-run';
 
 export interface ImportReport {
   file: string;
@@ -27,11 +27,6 @@ export interface ImportReport {
   events: number;
 }
 
-interface Step<C> {
-  command: Undated<C>;
-  today: IsoDate;
-  at: Location;
-}
 
 interface Runner<C> {
   run(id: string, command: Undated<C>, from: CommandSource): Promise<CommandOutcome>;
@@ -206,43 +201,6 @@ function checkUnique(sheets: SheetDraft[]): SheetDraft[] {
     seen.add(key);
   }
   return sheets;
-}
-
-/**
- * Decides every step against the state it will meet, keeping only those that change something.
- * A published rating that differs from what the indicators suggest is kept as the document says,
- * with the document named as its reason.
- */
-function dryRun<S, C extends { type: string; today: string }, E>(
-  steps: Array<Step<C>>,
-  initial: S | undefined,
-  decideFn: (command: C, state: S | undefined) => E[] | DomainError,
-  evolveFn: (state: S | undefined, event: E) => S,
-  file: string,
-  reopened?: (state: S) => S,
-): Array<Step<C>> {
-  let state = initial;
-  const kept: Array<Step<C>> = [];
-  for (const step of steps) {
-    let dated = { ...step.command, today: step.today } as unknown as C;
-    let decision = decideFn(dated, state);
-    if (decision instanceof DomainError && decision.code === 'ReasonRequired' && dated.type === 'Evaluate') {
-      const command = { ...step.command, reason: `取込元の文書 ${file} のとおり` } as Undated<C>;
-      step.command = command;
-      dated = { ...command, today: step.today } as unknown as C;
-      decision = decideFn(dated, state);
-    }
-    // A closed sheet refuses every command, even one that would change nothing: only a change is an error.
-    if (decision instanceof DomainError && decision.code === 'SheetClosed' && reopened) {
-      const change = decideFn(dated, reopened(state!));
-      if (Array.isArray(change) && change.length === 0) continue;
-    }
-    if (decision instanceof DomainError) throw new DocumentError(step.at, decision.message, decision.code);
-    if (decision.length === 0) continue;
-    state = decision.reduce<S | undefined>((s, event) => evolveFn(s, event), state);
-    kept.push(step);
-  }
-  return kept;
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
