@@ -13,6 +13,7 @@ describe('configuration', () => {
       databasePoolSize: 10,
       processorBatchSize: 500,
       processorPollMs: 500,
+      importMaxBytes: 20 * 1024 * 1024,
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
       rateLimit: { max: 600, windowMs: 60_000 },
       corsOrigins: [],

@@ -68,6 +68,7 @@ const environment = z.object({
   PROCESSOR_BATCH_SIZE: integer(1, 10000).default(500),
   PROCESSOR_POLL_MS: integer(10, 60000).default(500),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
+  IMPORT_MAX_BYTES: integer(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
   PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
   PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
   OIDC_ISSUER: z.string().trim().min(1).optional(),
@@ -114,6 +115,8 @@ export interface Config {
   processorPollMs: number;
   /** The bootstrap administrator's bearer token; generated and kept in dataDir when embedded. */
   adminToken?: string;
+  /** The largest file POST /imports accepts; larger ones are refused with 413 while they stream in. */
+  importMaxBytes: number;
   /** How far behind pace (a fraction) makes an indicator at risk, and off track. */
   progressThresholds: { atRisk: number; offTrack: number };
   /** SSO: bearer JWTs from this issuer for this audience, their groups claim mapped to grants. */
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorBatchSize: e.PROCESSOR_BATCH_SIZE,
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
+    importMaxBytes: e.IMPORT_MAX_BYTES,
     progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },
     ...(e.OIDC_ISSUER !== undefined && {
       oidc: {

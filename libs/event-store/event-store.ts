@@ -223,6 +223,7 @@ function metadataFor(context: AppendContext): EventMetadata {
     ...(context.causationId !== undefined && { causationId: context.causationId }),
     ...(context.reason !== undefined && { reason: context.reason }),
     source: context.source,
+    ...(context.document !== undefined && { document: { name: context.document.name, sha256: context.document.sha256 } }),
   };
 }
 

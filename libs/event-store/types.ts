@@ -12,6 +12,14 @@ export interface EventMetadata {
   causationId?: string;
   reason?: string;
   source: string;
+  /** The file an import read the change from, so history shows where data came from. */
+  document?: SourceDocument;
+}
+
+/** A file by name and content: the SHA-256 tells two versions of the same name apart. */
+export interface SourceDocument {
+  name: string;
+  sha256: string;
 }
 
 export interface NewEvent<Type extends string = string, Data = unknown> {
@@ -53,6 +61,7 @@ export interface AppendContext {
   correlationId?: string;
   causationId?: string;
   reason?: string;
+  document?: SourceDocument;
 }
 
 export interface AppendResult {

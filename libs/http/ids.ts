@@ -7,7 +7,12 @@ import type { RequestContext } from './command-context';
  */
 export function newId(request: RequestContext, purpose: string): string {
   if (!request.idempotencyKey) return randomUUID();
-  const hex = createHash('sha256').update(`${request.actor.id}\n${request.idempotencyKey}\n${purpose}`).digest('hex');
+  return uuidFrom(request.actor.id, request.idempotencyKey, purpose);
+}
+
+/** The same parts always give the same UUID (an import names what it creates after what it read). */
+export function uuidFrom(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
   // Shaped as an RFC 9562 UUID (version 8, "custom") so it passes anywhere a UUID is expected.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

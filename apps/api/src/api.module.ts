@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccessModule } from '@shinchoku/access';
 import { AuditModule } from '@shinchoku/audit';
+import { DocumentsModule } from '@shinchoku/documents';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
 import { PROCESSORS } from '../../worker/src/processors';
@@ -15,7 +16,7 @@ export class ApiModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule],
+      imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule, DocumentsModule],
       providers: [
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },

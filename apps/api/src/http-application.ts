@@ -1,5 +1,6 @@
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { harden } from '@shinchoku/access';
 import { serveOpenApi } from './openapi';
@@ -18,6 +19,8 @@ export async function createHttpApplication(module: DynamicModule, logger: Logge
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   harden(app);
+  // Uploads (POST /imports) stream through @fastify/multipart; the route sets its own size limit.
+  await app.register(multipart as never);
   serveOpenApi(app);
   return app;
 }

@@ -1,19 +1,27 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { StartupError, loadConfig } from '@shinchoku/config';
 import { verifyEventChains } from '@shinchoku/event-store';
 import { openResources, systemClock } from '@shinchoku/runtime';
 import { AccessTokens } from '@shinchoku/access';
+import { exportDocument, importFiles } from './documents';
 import { createLogger } from './logger';
 import { REBUILDABLE, rebuild } from './rebuild';
 import { start } from './start';
 import { tokenCommand } from './tokens';
 
 const USAGE = `usage: shinchoku [command]
-  start [--api | --worker]   run the API and the worker (default: both in this process)
+  start [--api | --worker] [--demo]
+                             run the API and the worker (default: both in this process);
+                             --demo loads the two seed documents (西区 R6, 東区 R2) on the first start
   migrate                    apply pending database migrations and exit
   verify                     check every stream's hash chain; exit 2 if any is broken
   rebuild <name|all>         rebuild projections from zero: ${REBUILDABLE.join(', ')}
+  import <file>…             import published documents (.txt) or workbooks (.xlsx); each file whole or
+                             not at all, again changes nothing; exit 65 if a file cannot be read whole
+  export --sheet <id> | --ward <department> --year <fiscal year> [--format xlsx|csv] [--output <file>]
+                             a sheet, or a department's year (one worksheet per unit plus the ward page)
   token create --name <person> --grant <role[:department[/unit]]>... [--expires <ISO date>]
                              issue an API token (shown once)
   token list                 every token, without the tokens themselves
@@ -28,10 +36,16 @@ async function main(argv: string[]): Promise<number | undefined> {
       options: {
         api: { type: 'boolean' },
         worker: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
+        demo: { type: 'boolean' },
+        sheet: { type: 'string' },
+        ward: { type: 'string' },
+        year: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         name: { type: 'string' },
         grant: { type: 'string', multiple: true },
         expires: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
@@ -50,7 +64,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   switch (command) {
     case 'start': {
       const both = !values.api && !values.worker;
-      await start(config, { api: both || !!values.api, worker: both || !!values.worker }, logger);
+      await start(config, { api: both || !!values.api, worker: both || !!values.worker }, logger, { demo: !!values.demo });
       return undefined;
     }
     case 'migrate': {
@@ -80,6 +94,39 @@ async function main(argv: string[]): Promise<number | undefined> {
       try {
         await rebuild(resources, names, logger);
         return 0;
+      } finally {
+        await resources.close();
+      }
+    }
+    case 'import': {
+      const files = positionals.slice(1);
+      if (files.length === 0) {
+        console.error(`import what? name one or more files\n${USAGE}`);
+        return 64;
+      }
+      const resources = await openResources(config, { logger });
+      try {
+        return await importFiles(resources, files);
+      } finally {
+        await resources.close();
+      }
+    }
+    case 'export': {
+      const format = values.format ?? 'xlsx';
+      const year = values.year === undefined ? undefined : Number(values.year);
+      const valid = (format === 'xlsx' || format === 'csv') && (values.sheet ? !values.ward : !!values.ward && Number.isInteger(year));
+      if (!valid) {
+        console.error(`export needs --sheet <id>, or --ward <department> with --year <fiscal year such as 2024>; --format xlsx or csv\n${USAGE}`);
+        return 64;
+      }
+      const resources = await openResources(config, { logger });
+      try {
+        return await exportDocument(resources, {
+          format: format as 'xlsx' | 'csv',
+          ...(values.sheet && { sheet: values.sheet }),
+          ...(values.ward && { ward: values.ward, year: year! }),
+          ...(values.output && { output: values.output }),
+        });
       } finally {
         await resources.close();
       }

@@ -4,6 +4,7 @@ import { Config, StartupError } from '@shinchoku/config';
 import { Resources, openResources, resolveAdminToken } from '@shinchoku/runtime';
 import { createHttpApplication } from '../../api/src/http-application';
 import { AppModule } from './app.module';
+import { loadDemo } from './documents';
 
 export interface Roles {
   api: boolean;
@@ -15,7 +16,7 @@ export interface Roles {
  * HTTP and workers first (finishing what is in flight), then queues and the pool, then the
  * embedded database last, so nothing accepted is lost. A second signal forces the exit.
  */
-export async function start(config: Config, roles: Roles, logger: LoggerService): Promise<void> {
+export async function start(config: Config, roles: Roles, logger: LoggerService, options: { demo?: boolean } = {}): Promise<void> {
   let app: INestApplicationContext | undefined;
   let resources: Resources | undefined;
   let stopping: Promise<void> | undefined;
@@ -44,6 +45,12 @@ export async function start(config: Config, roles: Roles, logger: LoggerService)
 
   const adminToken = roles.api ? resolveAdminToken(config, logger) : undefined;
   resources = await openResources(config, { logger, onFatal: (reason) => void stop(1, reason) });
+  if (options.demo) {
+    await loadDemo(resources, logger).catch(async (error: unknown) => {
+      await resources?.close();
+      throw error;
+    });
+  }
   const module = AppModule.for(resources, { api: adminToken ? { adminToken } : false, worker: roles.worker });
   try {
     if (roles.api) {

@@ -6,6 +6,7 @@ import {
   CommandIdReusedError,
   EventStore,
   ReadStreamOptions,
+  SourceDocument,
   StoredEvent,
   WrongExpectedVersionError,
 } from '@shinchoku/event-store';
@@ -40,6 +41,10 @@ export interface CommandSource {
   source: string;
   idempotencyKey?: string;
   ifMatch?: number;
+  /** The file the command was read from (imports). */
+  document?: SourceDocument;
+  /** The civil date the command is made on, when the source states it (an import: the document's 作成日); else today. */
+  today?: string;
 }
 
 /** A command as callers give it: the runner dates it with today's date in Tokyo. */
@@ -88,7 +93,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   }
 
   async run(id: string, command: Undated<Command>, from: CommandSource): Promise<CommandOutcome> {
-    const dated = { ...command, today: tokyoDateOf(this.clock.now()) } as unknown as Command;
+    const dated = { ...command, today: from.today ?? tokyoDateOf(this.clock.now()) } as unknown as Command;
     const started = performance.now();
     const observe = (outcome: Outcome, events = 0) =>
       this.observer?.commandObserved(this.aggregate.name, dated.type, outcome, (performance.now() - started) / 1000, events);
@@ -132,6 +137,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
           {
             actor: from.actor,
             source: from.source,
+            ...(from.document && { document: from.document }),
             ...(commandId && { commandId, fingerprint }),
             ...(reasonOf(command) && { reason: reasonOf(command) }),
           },

@@ -1,0 +1,35 @@
+import { toCsv } from '@shinchoku/http';
+import type { ProgressThresholds } from '@shinchoku/sheets/domain/progress';
+import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
+
+const ACHIEVEMENT: Record<string, string> = { met: '達成', notMet: '未達成', undetermined: '判定不可' };
+
+/** One line per indicator: its target, the four quarters, the result, whether it met the target, and the goal's 評価. */
+export function indicatorsCsv(sheets: readonly Sheet[], thresholds: ProgressThresholds): string {
+  const rows = sheets.flatMap((sheet) => {
+    const view = viewOf(sheet, thresholds);
+    return view.goals.flatMap((goal) =>
+      goal.indicators.map((indicator) => [
+        view.fiscalYearLabel,
+        sheet.department,
+        sheet.unit,
+        goal.no,
+        goal.text,
+        indicator.name,
+        indicator.unit ?? '',
+        indicator.target?.text ?? '',
+        ...([1, 2, 3, 4] as const).map((q) => indicator.progress[q]?.value.text ?? ''),
+        indicator.result?.value.text ?? '',
+        indicator.achievement ? ACHIEVEMENT[indicator.achievement.status] : '',
+        indicator.progressState.latest?.state ?? 'noData',
+        goal.evaluation?.rating ?? '',
+        goal.suggestedRating ?? '',
+      ]),
+    );
+  });
+  return toCsv(
+    ['年度', '組織名(部)', '組織名(課)', 'No.', '組織目標', '取組指標', '単位', '目標', '第1四半期', '第2四半期', '第3四半期', '第4四半期', '結果', '達成状況', '進捗状態', '評価', '評価の目安'],
+    rows,
+  );
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { Clock } from '@shinchoku/runtime';
+import { SheetCommands, SheetQueries, SheetsModule, WardPlanCommands } from '@shinchoku/sheets';
+import { DocumentExporter } from './application/exporter';
+import { DocumentImporter } from './application/importer';
+import { ImportsController, SheetExportsController, WardExportsController } from './http/documents.controller';
+
+@Module({
+  imports: [SheetsModule],
+  controllers: [ImportsController, SheetExportsController, WardExportsController],
+  providers: [
+    {
+      provide: DocumentImporter,
+      useFactory: (sheets: SheetCommands, wardPlans: WardPlanCommands, queries: SheetQueries, clock: Clock) =>
+        new DocumentImporter(sheets, wardPlans, queries, clock),
+      inject: [SheetCommands, WardPlanCommands, SheetQueries, Clock],
+    },
+    { provide: DocumentExporter, useFactory: (sheets: SheetCommands, queries: SheetQueries) => new DocumentExporter(sheets, queries), inject: [SheetCommands, SheetQueries] },
+  ],
+})
+export class DocumentsModule {}

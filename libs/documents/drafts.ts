@@ -1,0 +1,89 @@
+import type { Initiative, Measure, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
+import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
+import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
+import type { PriorityGoal } from '@shinchoku/sheets/domain/ward-plan';
+
+/** Where something was read: the line (a text line, or a worksheet row) and the cell, for error messages. */
+export interface Location {
+  line: number;
+  /** "5 (R6目標)" in a text document, "地域課!E14" in a workbook. */
+  cell?: string;
+}
+
+/** A document that cannot be read completely: nothing of it is imported. */
+export class DocumentError extends Error {
+  constructor(
+    readonly at: Location,
+    readonly reason: string,
+    readonly code = 'UnreadableDocument',
+  ) {
+    super(`line ${at.line}${at.cell ? `, cell ${at.cell}` : ''}: ${reason}`);
+  }
+}
+
+/**
+ * What a document says, as plain data: no ids unless the document carries them (a workbook this
+ * system exported), and every value as written. The importer turns drafts into commands.
+ */
+export interface IndicatorDraft {
+  at: Location;
+  /** Where the target, each quarter and the result were read, for errors about them. */
+  cells: { target?: Location; result?: Location; progress: Partial<Record<1 | 2 | 3 | 4, Location>> };
+  indicatorId?: string;
+  name: string;
+  unit?: string;
+  measure?: Measure;
+  notes?: string;
+  baselines: Array<{ fiscalYear: number; actual: string }>;
+  target?: string;
+  progress: Partial<Record<1 | 2 | 3 | 4, string>>;
+  result?: string;
+}
+
+export interface GoalDraft {
+  at: Location;
+  goalId?: string;
+  no: number;
+  text: string;
+  priorityGoalNo?: number;
+  planRefs: string[];
+  initiatives: Initiative[];
+  indicators: IndicatorDraft[];
+  evaluation?: { at: Location; rating: Rating; status?: string; policy?: string; reason?: string; evaluatedOn?: IsoDate };
+}
+
+export interface SheetDraft {
+  at: Location;
+  sheetId?: string;
+  fiscalYear: number;
+  department: string;
+  unit: string;
+  purpose?: string;
+  policyIndicators: string[];
+  contact?: string;
+  createdOn: IsoDate;
+  amendedOn?: IsoDate;
+  evaluationDate?: IsoDate;
+  approach?: string;
+  resultSummary?: string;
+  status?: SheetStatus;
+  ratingProfile?: RatingProfile;
+  goals: GoalDraft[];
+}
+
+export interface WardPlanDraft {
+  at: Location;
+  wardPlanId?: string;
+  department: string;
+  fiscalYear: number;
+  headName?: string;
+  purpose?: string;
+  introduction?: string;
+  priorityGoals: PriorityGoal[];
+  evaluation?: { at: Location; achievedCount: number; status?: string; direction?: string; evaluatedOn?: IsoDate };
+}
+
+export interface DocumentDraft {
+  wardPlans: WardPlanDraft[];
+  sheets: SheetDraft[];
+}

@@ -1,0 +1,168 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type {} from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '@shinchoku/config';
+import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
+import { Problem } from '@shinchoku/http';
+import { CONFIG } from '@shinchoku/runtime';
+import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
+import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import { DocumentExporter } from '../application/exporter';
+import { DocumentImporter, type ImportScope } from '../application/importer';
+import { indicatorsCsv } from '../csv/indicators-csv';
+import { DocumentError } from '../drafts';
+import { writeWorkbook } from '../excel/write-workbook';
+
+const sheetId = z.uuid({ error: 'must be a UUID' });
+const department = z.string().trim().min(1).max(200);
+const fiscalYear = z.coerce.number({ error: 'must be a fiscal year such as 2024' }).int().min(1989).max(2100);
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Existing sheets in: the published documents' text or a workbook in the 組織目標管理シート layout. */
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly importer: DocumentImporter,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Requires('sheet.create', scope.list)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  async import(@Req() request: AccessRequest) {
+    if (!request.isMultipart()) throw new Problem(415, 'UnsupportedMediaType', 'send the file as multipart/form-data, in the field "file"');
+    const file = await this.receive(request);
+    try {
+      return await this.importer.import(file.name, file.content, request.principal!.actor, (scopes) => permitted(request, scopes));
+    } catch (error) {
+      if (!(error instanceof DocumentError)) throw error;
+      const status = error.code === 'UnsupportedDocument' ? 415 : 422;
+      throw new Problem(status, error.code, `${file.name}: ${error.message}`, [{ path: 'body.file', message: error.message }], {
+        line: error.at.line,
+        ...(error.at.cell && { cell: error.at.cell }),
+      });
+    }
+  }
+
+  /** Streams the upload in, hashing nothing twice and holding no more than the limit. */
+  private async receive(request: FastifyRequest): Promise<{ name: string; content: Buffer }> {
+    const tooLarge = () =>
+      new Problem(413, 'FileTooLarge', `the file is larger than ${this.config.importMaxBytes} bytes (IMPORT_MAX_BYTES)`, [
+        { path: 'body.file', message: `must be at most ${this.config.importMaxBytes} bytes` },
+      ]);
+    if (Number(request.headers['content-length']) > this.config.importMaxBytes + 64 * 1024) throw tooLarge();
+    try {
+      const part = await request.file({ limits: { fileSize: this.config.importMaxBytes, files: 1 } });
+      if (!part || part.fieldname !== 'file') throw new Problem(400, 'InvalidRequest', 'the form needs the file in the field "file"', [{ path: 'body.file', message: 'required' }]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.file) chunks.push(chunk as Buffer);
+      if (part.file.truncated) throw tooLarge();
+      return { name: part.filename || 'upload', content: Buffer.concat(chunks) };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+      throw error;
+    }
+  }
+}
+
+/** An import creates sheets and ward plans: the caller must be able to create each one where it belongs. */
+function permitted({ principal }: AccessRequest, scopes: ImportScope[]): void {
+  for (const { kind, department, unit } of scopes) {
+    const permission = kind === 'sheet' ? 'sheet.create' : 'wardPlan.write';
+    if (can(principal!.grants, permission, { department, ...(unit !== undefined && { unit }) }) === 'allowed') continue;
+    throw new Problem(403, 'PermissionMissing', `this file writes to ${department}${unit ? ` ${unit}` : ''}, which needs the permission '${permission}' there`, undefined, {
+      permission,
+    });
+  }
+}
+
+/** A sheet out: as a workbook in the 組織目標管理シート layout, or its indicators as CSV. */
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/v1/sheets')
+export class SheetExportsController {
+  constructor(
+    private readonly exporter: DocumentExporter,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Get(':sheetId/export.xlsx')
+  @Requires('read', scope.sheet())
+  @ApiProduces(XLSX)
+  async xlsx(@Param('sheetId', { schema: sheetId }) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const sheet = await this.found(id);
+    attachment(reply, XLSX, `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}.xlsx`);
+    return writeWorkbook([sheet]);
+  }
+
+  @Get(':sheetId/export.csv')
+  @Requires('read', scope.sheet())
+  @ApiProduces('text/csv')
+  async csv(@Param('sheetId', { schema: sheetId }) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const sheet = await this.found(id);
+    attachment(reply, 'text/csv; charset=utf-8', `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}.csv`);
+    return indicatorsCsv([sheet], this.config.progressThresholds);
+  }
+
+  private async found(id: string): Promise<Sheet> {
+    const sheet = await this.exporter.sheet(id);
+    if (!sheet) throw new Problem(404, 'SheetNotFound', `there is no sheet ${id}`);
+    return sheet;
+  }
+}
+
+/** A department × fiscal year out: one worksheet per unit plus the ward page, or every indicator as CSV. */
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/v1/summaries/wards')
+export class WardExportsController {
+  constructor(
+    private readonly exporter: DocumentExporter,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Get(':department/:fiscalYear/export.xlsx')
+  @Requires('read', scope.department())
+  @ApiProduces(XLSX)
+  async xlsx(
+    @Param('department', { schema: department }) name: string,
+    @Param('fiscalYear', { schema: fiscalYear }) year: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { sheets, wardPlan } = await this.found(name, year);
+    attachment(reply, XLSX, `${fiscalYearLabel(year)}_${name}.xlsx`);
+    return writeWorkbook(sheets, wardPlan);
+  }
+
+  @Get(':department/:fiscalYear/export.csv')
+  @Requires('read', scope.department())
+  @ApiProduces('text/csv')
+  async csv(
+    @Param('department', { schema: department }) name: string,
+    @Param('fiscalYear', { schema: fiscalYear }) year: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { sheets } = await this.found(name, year);
+    attachment(reply, 'text/csv; charset=utf-8', `${fiscalYearLabel(year)}_${name}.csv`);
+    return indicatorsCsv(sheets, this.config.progressThresholds);
+  }
+
+  private async found(name: string, year: number) {
+    const found = await this.exporter.ward(name, year);
+    if (found.sheets.length === 0 && !found.wardPlan) throw new Problem(404, 'NothingToExport', `there are no sheets of ${name} for ${fiscalYearLabel(year)}`);
+    return found;
+  }
+}
+
+/** Japanese file names survive in every browser as RFC 6266 filename*, with an ASCII fallback. */
+function attachment(reply: FastifyReply, type: string, filename: string): void {
+  void reply
+    .header('content-type', type)
+    .header('content-disposition', `attachment; filename="export${filename.slice(filename.lastIndexOf('.'))}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { DocumentImporter } from '@shinchoku/documents';
+import { EventStore } from '@shinchoku/event-store';
+import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
+import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
+import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import { TestClock } from './api';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const SEED_000 = '000_49b4172ac8662452.txt';
+export const SEED_004 = '004_228aefcc8638a33f.txt';
+export const seedFile = (name: string) => readFileSync(join(__dirname, '../fixtures/seeds', name));
+export const importer = { id: 'u-import', name: '取込 花子' };
+
+export interface ImportContext {
+  database: TestDatabase;
+  clock: TestClock;
+  sheets: SheetCommands;
+  wardPlans: WardPlanCommands;
+  queries: SheetQueries;
+  importer: DocumentImporter;
+}
+
+/** An importer over a fresh database of its own, as the application wires it. */
+export async function openImporter(): Promise<ImportContext & { close(): Promise<void> }> {
+  const database = await createTestDatabase(10);
+  const store = new EventStore(database.db);
+  const clock = new TestClock(new Date('2024-04-01T09:00:00+09:00'));
+  const sheets = new SheetCommands(database.db, store, clock, DEFAULT_PROGRESS_THRESHOLDS);
+  const wardPlans = new WardPlanCommands(database.db, store, clock);
+  const queries = new SheetQueries(database.db);
+  return {
+    database,
+    clock,
+    sheets,
+    wardPlans,
+    queries,
+    importer: new DocumentImporter(sheets, wardPlans, queries, clock),
+    close: () => database.close(),
+  };
+}
+
+export async function eventCount(context: ImportContext): Promise<number> {
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM events`.execute(context.database.db);
+  return Number(rows[0]!.n);
+}
+
+/** Every sheet's current state, keyed by department and unit. */
+export async function allSheets(context: ImportContext): Promise<Map<string, Sheet>> {
+  const rows = await context.database.db.selectFrom('sheets').select('state').execute();
+  return new Map(rows.map(({ state }) => [`${(state as Sheet).department} ${(state as Sheet).unit}`, state as Sheet]));
+}
