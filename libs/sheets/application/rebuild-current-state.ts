@@ -1,6 +1,6 @@
 import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { EventStore, StoredEvent } from '@shinchoku/event-store';
+import { EventStore, ReplayedEvent } from '@shinchoku/event-store';
 import type { ProgressThresholds } from '../domain/progress';
 import { evolve } from '../domain/sheet.evolve';
 import type { SheetEvent } from '../domain/sheet.events';
@@ -9,16 +9,14 @@ import { evolveWardPlan, WardPlan, WardPlanEvent } from '../domain/ward-plan';
 import { IndicatorRow, SheetRow, sheetRows, WardPlanRow, wardPlanRow } from './current-state-rows';
 import { sheetStream, wardPlanStream } from './aggregates';
 
-const PAGE = 5_000;
 /** Streams whose rows go to the server in one statement per table. */
 const BATCH = 250;
 
 /**
  * Rebuilds the current-state tables (sheets, ward plans) from the streams, in one transaction:
- * readers see the old tables until it commits. Streams are read in order a page at a time (the
- * next page is asked for before this one is folded) and written a few hundred at a time, one
- * statement per table, while the next ones are folded; so memory stays flat however large the
- * store. Returns the number of events replayed.
+ * readers see the old tables until it commits. Streams are read in order a page at a time and
+ * written a few hundred at a time, one statement per table, while the next ones are folded; so
+ * memory stays flat however large the store. Returns the number of events replayed.
  */
 export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore, thresholds: ProgressThresholds): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -51,27 +49,14 @@ async function replay<S>(
   trx: Transaction<Database>,
   store: EventStore,
   prefix: string,
-  fold: (state: S | undefined, event: StoredEvent) => S,
+  fold: (state: S | undefined, event: ReplayedEvent) => S,
   done: (state: S, version: number) => void,
 ): Promise<number> {
-  const read = (after?: StoredEvent) => store.readStreamsInOrder(prefix, after && { streamId: after.streamId, version: after.version }, PAGE, trx);
   let replayed = 0;
-  let stream: { id: string; state: S; version: number } | undefined;
-  for (let page = await read(); page.length > 0; ) {
-    const next = page.length < PAGE ? undefined : read(page.at(-1));
-    for (const event of page) {
-      if (stream?.id !== event.streamId) {
-        if (stream) done(stream.state, stream.version);
-        stream = { id: event.streamId, state: fold(undefined, event), version: event.version };
-      } else {
-        stream.state = fold(stream.state, event);
-        stream.version = event.version;
-      }
-    }
-    replayed += page.length;
-    page = next ? await next : [];
+  for await (const stream of store.streamsInOrder(prefix, trx)) {
+    done(stream.reduce<S | undefined>(fold, undefined)!, stream.at(-1)!.version);
+    replayed += stream.length;
   }
-  if (stream) done(stream.state, stream.version);
   return replayed;
 }
 
