@@ -15,6 +15,7 @@ import type {
   ReplayedEvent,
   StoredEvent,
 } from './types';
+import { START_OF_FEED } from './types';
 
 /** Writes of a caller's own that must commit or fail together with the events (inline projections). */
 export type InlineProjection = (trx: Transaction<Database>, events: AppendedEvent[]) => Promise<void>;
@@ -224,6 +225,19 @@ export class EventStore {
       events,
       checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
     };
+  }
+
+  /** Where the feed ends for now: the last event readFeed would return at this moment (START_OF_FEED when none). */
+  async feedEnd(executor: Executor = this.db): Promise<Checkpoint> {
+    const row = await executor
+      .selectFrom('events')
+      .select(['transaction_id', 'global_position'])
+      .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`)
+      .orderBy('transaction_id', 'desc')
+      .orderBy('global_position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? { transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) } : START_OF_FEED;
   }
 
   private toStoredEvent(row: EventRow): StoredEvent {
