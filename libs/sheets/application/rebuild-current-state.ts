@@ -129,7 +129,8 @@ const SHEET_COLUMNS: Columns<SheetRow> = {
   progress_state: 'text',
   version: 'bigint',
   state: 'jsonb',
-  view: 'text',
+  // text holding the view's JSON, exactly as rendered
+  view: 'json',
 };
 
 const INDICATOR_COLUMNS: Columns<IndicatorRow> = {
@@ -159,19 +160,23 @@ const WARD_PLAN_COLUMNS: Columns<WardPlanRow> = {
 };
 
 /**
- * Many rows as one relation, sent as one JSON parameter: serialising and parsing JSON is native
- * on both sides, where a text array per column needs every quote in the documents escaped in
- * JavaScript.
+ * Many rows as one relation, sent as one JSON parameter. The documents among the values (json
+ * and jsonb columns: already JSON text) go in as they are rather than as JSON strings, whose
+ * escaping would cost as much again on both sides.
  */
 function recordset<Row extends object>(columns: Columns<Row>, rows: readonly Row[]) {
   const names = Object.keys(columns) as Array<keyof Row & string>;
-  const definition = names.map((name) => `${name} ${columns[name] === 'jsonb' ? 'text' : columns[name]}`).join(', ');
-  // jsonb columns arrive as the text of the document, as the inline projection sends them.
-  const select = names.map((name) => (columns[name] === 'jsonb' ? `${name}::jsonb` : name)).join(', ');
+  const documents = new Set(names.filter((name) => columns[name] === 'json' || columns[name] === 'jsonb'));
+  const text = `[${rows
+    .map((row) => `{${names.map((name) => `"${name}":${documents.has(name) ? (row[name] as string) : JSON.stringify(row[name] ?? null)}`).join(',')}}`)
+    .join(',')}]`;
+  const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
+  // A json value keeps its text exactly: the view column is that text.
+  const select = names.map((name) => (columns[name] === 'json' ? `${name}::text` : name)).join(', ');
   return {
     names: sql.raw(names.join(', ')),
     select: sql.raw(select),
-    relation: sql`json_to_recordset(${JSON.stringify(rows)}::json) AS r(${sql.raw(definition)})`,
+    relation: sql`json_to_recordset(${text}::json) AS r(${sql.raw(definition)})`,
   };
 }
 
