@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import type { EventStore, ReplayedEvent } from '@shinchoku/event-store';
 import { lockCheckpoint, resetCheckpoint, saveCheckpoint } from './checkpoints';
-import type { Processor, StreamRebuild } from './processor';
+import type { Processor } from './processor';
 
 export interface ProcessorRunnerOptions {
   batchSize: number;
@@ -97,8 +97,9 @@ export class ProcessorRunner {
    * order, so the result is the feed replay's (rebuild). Readers see the old tables until it
    * commits; live batches wait on the checkpoint row meanwhile.
    */
-  rebuildByStream(processor: Processor & { byStream: StreamRebuild }): Promise<number> {
+  rebuildByStream(processor: Processor): Promise<number> {
     const { byStream } = processor;
+    if (!byStream) throw new Error(`${processor.name} cannot be rebuilt by stream`);
     return this.db.transaction().execute(async (trx) => {
       await lockCheckpoint(trx, processor.name);
       await processor.reset(trx);

@@ -27,7 +27,7 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
       const events = !processor
         ? await rebuildCurrentState(db, resources.store, resources.config.progressThresholds)
         : processor.byStream
-          ? await runner.rebuildByStream({ ...processor, byStream: processor.byStream })
+          ? await runner.rebuildByStream(processor)
           : await runner.rebuild(processor);
       const seconds = (performance.now() - started) / 1000;
       logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
