@@ -503,7 +503,8 @@ async function rebuildOne(resources: Resources, names: string[]): Promise<{ even
     error() {},
     warn() {},
   };
-  // The process's peak RSS is the load's; this is the rebuild's own, sampled.
+  // The process's highest RSS while rebuilding, sampled; it includes whatever garbage the load left
+  // on the heap until the collector reclaims it, so a fresh `npm run rebuild` process stays lower.
   let rss = process.memoryUsage.rss();
   const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage.rss())), 50);
   const cpu = process.cpuUsage();
@@ -589,7 +590,8 @@ async function measure(url: string): Promise<void> {
     const all = await rebuildOne(resources, REBUILDABLE);
     const rate = stored / all.seconds;
     print('all', all, stored);
-    console.log('(all: the store\'s events ÷ the time to rebuild every projection from them, side by side as `rebuild -- all` does)');
+    console.log('(all: the store\'s events ÷ the time to rebuild every projection from them, side by side as `rebuild -- all` does;');
+    console.log(' with other work on the machine, compare Node\'s CPU time, the bottleneck on 2 cores, more than seconds)');
 
     if (BATCH_SIZES.length > 0) {
       console.log('\nsummaries replayed from the feed in committed batches (how a processor without byStream rebuilds)');
