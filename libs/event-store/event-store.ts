@@ -12,8 +12,10 @@ import type {
   ExpectedVersion,
   NewEvent,
   ReadStreamOptions,
+  ReplayedEvent,
   StoredEvent,
 } from './types';
+import { START_OF_FEED } from './types';
 
 /** Writes of a caller's own that must commit or fail together with the events (inline projections). */
 export type InlineProjection = (trx: Transaction<Database>, events: AppendedEvent[]) => Promise<void>;
@@ -38,6 +40,9 @@ const EVENT_COLUMNS = [
   'metadata',
   'recorded_at',
 ] as const;
+
+/** What a fold needs: no metadata or time, whose parsing would cost a rebuild more than the rest. */
+const REPLAYED_COLUMNS = ['global_position', 'transaction_id', 'stream_id', 'stream_version', 'event_type', 'schema_version', 'data'] as const;
 
 interface EventRow {
   global_position: string;
@@ -142,24 +147,49 @@ export class EventStore {
   /**
    * Events of every stream whose id starts with `prefix`, stream by stream and in version order,
    * a page at a time after `after`: how projections are rebuilt without holding the store in memory.
+   * With `through`, only the events up to that place in the feed.
    */
   async readStreamsInOrder(
     prefix: string,
     after: { streamId: string; version: number } | undefined,
     limit: number,
     executor: Executor = this.db,
-  ): Promise<StoredEvent[]> {
+    through?: Checkpoint,
+  ): Promise<ReplayedEvent[]> {
     const from = after ?? { streamId: '', version: 0 };
-    const rows = await executor
+    let query = executor
       .selectFrom('events')
-      .select(EVENT_COLUMNS)
+      .select(REPLAYED_COLUMNS)
       .where('stream_id', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
-      .where(sql<boolean>`(stream_id, stream_version) > (${from.streamId}, ${from.version})`)
-      .orderBy('stream_id')
-      .orderBy('stream_version')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => this.toStoredEvent(row));
+      .where(sql<boolean>`(stream_id, stream_version) > (${from.streamId}, ${from.version})`);
+    if (through) query = query.where(sql<boolean>`(transaction_id, global_position) <= (${through.transactionId.toString()}::xid8, ${through.globalPosition.toString()}::bigint)`);
+    const rows = await query.orderBy('stream_id').orderBy('stream_version').limit(limit).execute();
+    return rows.map((row) => this.toReplayedEvent(row));
+  }
+
+  /**
+   * Every stream whose id starts with `prefix`, whole, one after another (see readStreamsInOrder).
+   * The next page is asked for before the streams of this one are handed out, so the server reads
+   * it while the caller folds; memory holds a page and one stream.
+   */
+  async *streamsInOrder(prefix: string, executor: Executor = this.db, through?: Checkpoint, pageSize = 5_000): AsyncGenerator<ReplayedEvent[]> {
+    const read = (after?: ReplayedEvent) =>
+      this.readStreamsInOrder(prefix, after && { streamId: after.streamId, version: after.version }, pageSize, executor, through);
+    let stream: ReplayedEvent[] = [];
+    for (let page = await read(); page.length > 0; ) {
+      const next = page.length < pageSize ? undefined : read(page.at(-1));
+      // Observed below; until then a failure must not count as unhandled.
+      next?.catch(() => undefined);
+      for (const event of page) {
+        if (stream.length > 0 && stream[0]!.streamId !== event.streamId) {
+          yield stream;
+          stream = [];
+        }
+        stream.push(event);
+      }
+      page = next ? await next : [];
+    }
+    if (stream.length > 0) yield stream;
   }
 
   /** The stream's current version; 0 when it has no events. */
@@ -197,10 +227,26 @@ export class EventStore {
     };
   }
 
+  /** Where the feed ends for now: the last event readFeed would return at this moment (START_OF_FEED when none). */
+  async feedEnd(executor: Executor = this.db): Promise<Checkpoint> {
+    const row = await executor
+      .selectFrom('events')
+      .select(['transaction_id', 'global_position'])
+      .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`)
+      .orderBy('transaction_id', 'desc')
+      .orderBy('global_position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? { transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) } : START_OF_FEED;
+  }
+
   private toStoredEvent(row: EventRow): StoredEvent {
+    return { eventId: row.event_id, ...this.toReplayedEvent(row), metadata: row.metadata as EventMetadata, recordedAt: row.recorded_at };
+  }
+
+  private toReplayedEvent(row: Pick<EventRow, (typeof REPLAYED_COLUMNS)[number]>): ReplayedEvent {
     const { schemaVersion, data } = upcast(this.upcasters, row.event_type, row.schema_version, row.data);
     return {
-      eventId: row.event_id,
       streamId: row.stream_id,
       version: Number(row.stream_version),
       globalPosition: BigInt(row.global_position),
@@ -208,8 +254,6 @@ export class EventStore {
       type: row.event_type,
       schemaVersion,
       data,
-      metadata: row.metadata as EventMetadata,
-      recordedAt: row.recorded_at,
     };
   }
 }

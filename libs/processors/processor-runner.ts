@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import type { EventStore } from '@shinchoku/event-store';
+import type { EventStore, ReplayedEvent } from '@shinchoku/event-store';
 import { lockCheckpoint, resetCheckpoint, saveCheckpoint } from './checkpoints';
 import type { Processor } from './processor';
 
@@ -90,6 +90,40 @@ export class ProcessorRunner {
     return this.catchUp(processor);
   }
 
+  /**
+   * Rebuilds a processor that can take the feed stream by stream, in one transaction: resets it,
+   * hands it every stream it follows, whole, up to where the feed ends now, and moves its
+   * checkpoint there. What it keeps from a stream depends on that stream's events alone, in feed
+   * order, so the result is the feed replay's (rebuild). Readers see the old tables until it
+   * commits; live batches wait on the checkpoint row meanwhile.
+   */
+  rebuildByStream(processor: Processor): Promise<number> {
+    const { byStream } = processor;
+    if (!byStream) throw new Error(`${processor.name} cannot be rebuilt by stream`);
+    return this.db.transaction().execute(async (trx) => {
+      await lockCheckpoint(trx, processor.name);
+      await processor.reset(trx);
+      const end = await this.store.feedEnd(trx);
+      let replayed = 0;
+      let batch: ReplayedEvent[][] = [];
+      let size = 0;
+      for (const prefix of byStream.prefixes) {
+        for await (const stream of this.store.streamsInOrder(prefix, trx, end)) {
+          batch.push(stream.sort(inFeedOrder));
+          size += stream.length;
+          if (size < STREAM_BATCH_EVENTS) continue;
+          await byStream.handle(batch, trx);
+          replayed += size;
+          [batch, size] = [[], 0];
+        }
+      }
+      if (batch.length > 0) await byStream.handle(batch, trx);
+      await byStream.finish(trx);
+      await saveCheckpoint(trx, processor.name, end);
+      return replayed + size;
+    });
+  }
+
   private async lead(): Promise<void> {
     while (!this.stopping) {
       try {
@@ -136,6 +170,13 @@ export class ProcessorRunner {
     });
   }
 }
+
+/** Events a stream rebuild hands over at a time (whole streams, so batches vary a little). */
+const STREAM_BATCH_EVENTS = 5_000;
+
+/** A stream is in version order; the feed orders by transaction, which may differ under concurrent appends. */
+const inFeedOrder = (a: ReplayedEvent, b: ReplayedEvent) =>
+  a.transactionId === b.transactionId ? Number(a.globalPosition - b.globalPosition) : a.transactionId < b.transactionId ? -1 : 1;
 
 async function tryLock(session: Kysely<Database>, processor: string): Promise<boolean> {
   const { rows } = await sql<{ locked: boolean }>`

@@ -2,9 +2,10 @@
  * Rebuild throughput and historical reads on a large store: generates a year's work of unit sheets
  * shaped like the seed sheets (西区 地域課, 東区 健康福祉課) with a ward plan (東区) per ward and
  * year, across 1,700 wards, fiscal year after fiscal year until the store holds BENCH_EVENTS
- * events; then rebuilds every projection exactly as `npm run rebuild -- all` does and prints
- * events/s per projection; then, with that store in place, times `asOf` and `audit` reads of one
- * typical sheet, in-process and over HTTP. Prints figures; asserts nothing.
+ * events; then rebuilds each projection alone, then all of them exactly as `npm run rebuild -- all`
+ * does, and prints events/s and Node's CPU time (with other work on the machine, wall time alone
+ * misleads); then, with that store in place, times `asOf` and `audit` reads of one typical sheet,
+ * in-process and over HTTP. Prints figures; asserts nothing.
  *
  *   BENCH_DATABASE_URL    admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                         database is created next to it and dropped at the end
@@ -15,7 +16,8 @@
  *   BENCH_READS           measured reads per kind, after 20 warm-up reads (default 200)
  *   PROCESSOR_BATCH_SIZE  the processors' batch size, as in production (default: the config's)
  *   BENCH_BATCH_SIZES     optional, e.g. 100,500,2000: after the rebuild, rebuild summaries again
- *                         at each of these batch sizes and print a row for each
+ *                         by replaying the feed in batches of each size (as a processor without
+ *                         byStream rebuilds) and print a row for each
  *
  * The events are the real deciders' output (decide / decideWardPlan, folded with evolve), one
  * append_events call per command as the command runner makes it (its own commandId, reason in the
@@ -41,6 +43,7 @@ import { loadConfig } from '@shinchoku/config';
 import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import type { AppendContext, NewEvent } from '@shinchoku/event-store';
+import { ProcessorRunner } from '@shinchoku/processors';
 import { openResources, Resources, systemClock } from '@shinchoku/runtime';
 import { SheetCommands } from '@shinchoku/sheets';
 import { auditTrail } from '@shinchoku/sheets/domain/audit';
@@ -54,6 +57,7 @@ import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { suggestedRatingOf, viewOf } from '@shinchoku/sheets/domain/sheet.view';
 import { parseTarget } from '@shinchoku/sheets/domain/target';
 import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
+import { summariesProcessor } from '@shinchoku/summaries';
 import { createHttpApplication } from '../../apps/api/src/http-application';
 import { AppModule } from '../../apps/shinchoku/src/app.module';
 import { REBUILDABLE, rebuild } from '../../apps/shinchoku/src/rebuild';
@@ -487,16 +491,32 @@ async function timed(read: () => Promise<unknown>): Promise<{ p50: number; p99: 
   return percentiles(samples);
 }
 
-/** Rebuilds one projection through the production entry point; its log line says how many events it replayed. */
-async function rebuildOne(resources: Resources, name: string): Promise<{ events: number; seconds: number }> {
-  let logged = '';
-  const logger = { log: (message: unknown) => void (logged = String(message)), error() {}, warn() {} };
+/** Rebuilds projections through the production entry point; its log lines say how many events each replayed. */
+async function rebuildOne(resources: Resources, names: string[]): Promise<{ events: number; seconds: number; cpuSeconds: number; rssMiB: number }> {
+  const counts: number[] = [];
+  const logger = {
+    log(message: unknown) {
+      const events = /: (\d+) events in /.exec(String(message))?.[1];
+      if (events === undefined) throw new Error(`unexpected rebuild log: ${String(message)}`);
+      counts.push(Number(events));
+    },
+    error() {},
+    warn() {},
+  };
+  // The process's highest RSS while rebuilding, sampled; it includes whatever garbage the load left
+  // on the heap until the collector reclaims it, so a fresh `npm run rebuild` process stays lower.
+  let rss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage.rss())), 50);
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  await rebuild(resources, [name], logger);
+  try {
+    await rebuild(resources, names, logger);
+  } finally {
+    clearInterval(sampler);
+  }
   const elapsed = seconds(started);
-  const events = /: (\d+) events in /.exec(logged)?.[1];
-  if (events === undefined) throw new Error(`unexpected rebuild log: ${logged}`);
-  return { events: Number(events), seconds: elapsed };
+  const { user, system } = process.cpuUsage(cpu);
+  return { events: Math.max(...counts), seconds: elapsed, cpuSeconds: (user + system) / 1e6, rssMiB: rss / 2 ** 20 };
 }
 
 function table(header: string[], widths: number[]) {
@@ -562,24 +582,26 @@ async function measure(url: string): Promise<void> {
         `then VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s\n`,
     );
 
-    // ---- the rebuild, as `npm run rebuild -- all` ----
-    const row = table(['projection', 'events', 'seconds', 'events/s'], [16, 12, 10, 10]);
-    let totalSeconds = 0;
-    for (const projection of REBUILDABLE) {
-      const result = await rebuildOne(resources, projection);
-      totalSeconds += result.seconds;
-      row([projection, grouped(result.events), result.seconds.toFixed(1), grouped(result.events / result.seconds)]);
-    }
-    const rate = stored / totalSeconds;
-    row(['all', grouped(stored), totalSeconds.toFixed(1), grouped(rate)]);
-    console.log('(all: the store\'s events ÷ the time to rebuild every projection from them)');
+    // ---- the rebuild: each projection alone, then all of them as `npm run rebuild -- all` does ----
+    const row = table(['projection', 'events', 'seconds', 'events/s', 'Node CPU s', 'max RSS MiB'], [16, 12, 10, 10, 12, 12]);
+    const print = (name: string, r: Awaited<ReturnType<typeof rebuildOne>>, events = r.events) =>
+      row([name, grouped(events), r.seconds.toFixed(1), grouped(events / r.seconds), r.cpuSeconds.toFixed(1), r.rssMiB.toFixed(0)]);
+    for (const projection of REBUILDABLE) print(projection, await rebuildOne(resources, [projection]));
+    const all = await rebuildOne(resources, REBUILDABLE);
+    const rate = stored / all.seconds;
+    print('all', all, stored);
+    console.log('(all: the store\'s events ÷ the time to rebuild every projection from them, side by side as `rebuild -- all` does;');
+    console.log(' with other work on the machine, compare Node\'s CPU time, the bottleneck on 2 cores, more than seconds)');
 
     if (BATCH_SIZES.length > 0) {
-      console.log('');
-      const batchRow = table(['summaries batch', 'events', 'seconds', 'events/s'], [16, 12, 10, 10]);
+      console.log('\nsummaries replayed from the feed in committed batches (how a processor without byStream rebuilds)');
+      const batchRow = table(['batch', 'events', 'seconds', 'events/s'], [16, 12, 10, 10]);
       for (const batchSize of BATCH_SIZES) {
-        const result = await rebuildOne({ ...resources, config: { ...resources.config, processorBatchSize: batchSize } }, 'summaries');
-        batchRow([String(batchSize), grouped(result.events), result.seconds.toFixed(1), grouped(result.events / result.seconds)]);
+        const runner = new ProcessorRunner(resources.database.db, resources.store, [summariesProcessor], { batchSize, pollIntervalMs: config.processorPollMs });
+        const started = performance.now();
+        const events = await runner.rebuild(summariesProcessor);
+        const elapsed = seconds(started);
+        batchRow([String(batchSize), grouped(events), elapsed.toFixed(1), grouped(events / elapsed)]);
       }
     }
 

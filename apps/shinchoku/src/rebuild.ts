@@ -8,8 +8,9 @@ import { PROCESSORS } from '../../worker/src/processors';
 export const REBUILDABLE = ['current-state', ...PROCESSORS.map((p) => p.name)];
 
 /**
- * Rebuilds projections from zero. Safe while shinchoku runs: the current state is replaced in one
- * transaction, and a processor's reset and replay serialize with its live batches on its checkpoint.
+ * Rebuilds projections from zero, side by side. Safe while shinchoku runs: the current state, and
+ * a processor that can take the feed stream by stream, are replaced in one transaction; another
+ * processor's reset and replay serialize with its live batches on its checkpoint.
  */
 export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
   const { db } = resources.database;
@@ -17,13 +18,21 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
     batchSize: resources.config.processorBatchSize,
     pollIntervalMs: resources.config.processorPollMs,
   });
-  for (const name of names) {
-    const started = performance.now();
-    const processor = PROCESSORS.find((p) => p.name === name);
-    const events = processor
-      ? await runner.rebuild(processor)
-      : await rebuildCurrentState(db, resources.store, resources.config.progressThresholds);
-    const seconds = (performance.now() - started) / 1000;
-    logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
-  }
+  // Each projection has its own tables and transaction: rebuilt side by side, the server works
+  // on one while Node folds another.
+  const rebuilt = await Promise.allSettled(
+    names.map(async (name) => {
+      const started = performance.now();
+      const processor = PROCESSORS.find((p) => p.name === name);
+      const events = !processor
+        ? await rebuildCurrentState(db, resources.store, resources.config.progressThresholds)
+        : processor.byStream
+          ? await runner.rebuildByStream(processor)
+          : await runner.rebuild(processor);
+      const seconds = (performance.now() - started) / 1000;
+      logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
+    }),
+  );
+  const failed = rebuilt.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -8,8 +8,8 @@ import type { Sheet } from '../domain/sheet.types';
 import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
 import { fiscalYearLabel } from '../domain/calendar';
 import type { ProgressThresholds } from '../domain/progress';
-import { viewOf, worstOf } from '../domain/sheet.view';
 import type { Aggregate } from './command-runner';
+import { sheetRows, wardPlanRow } from './current-state-rows';
 
 export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;
 export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
@@ -22,19 +22,8 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
     evolve,
     decide,
     async project(trx, sheet, version) {
-      const view = viewOf(sheet, thresholds);
-      const row = {
-        sheet_id: sheet.sheetId,
-        fiscal_year: sheet.fiscalYear,
-        department: sheet.department,
-        unit: sheet.unit,
-        status: sheet.status,
-        progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
-        version,
-        state: JSON.stringify(sheet),
-        view: JSON.stringify({ ...view, version }),
-        updated_at: sql<Date>`now()`,
-      };
+      const rows = sheetRows(sheet, version, thresholds);
+      const row = { ...rows.sheet, updated_at: sql<Date>`now()` };
       // The version guard keeps a replay (rebuild) from ever putting an older state over a newer one.
       const written = await trx
         .insertInto('sheets')
@@ -44,26 +33,7 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
         .executeTakeFirst();
       if (!written) return;
       await trx.deleteFrom('sheet_indicators').where('sheet_id', '=', sheet.sheetId).execute();
-      const indicators = view.goals.flatMap((goal) =>
-        goal.indicators.map((indicator, position) => ({
-          indicator_id: indicator.indicatorId,
-          sheet_id: sheet.sheetId,
-          fiscal_year: sheet.fiscalYear,
-          department: sheet.department,
-          unit: sheet.unit,
-          sheet_status: sheet.status,
-          goal_id: goal.goalId,
-          goal_no: goal.no,
-          goal_rating: goal.evaluation?.rating ?? null,
-          position,
-          name: indicator.name,
-          progress_state: indicator.progressState.latest?.state ?? 'noData',
-          latest_quarter: indicator.progressState.latest?.quarter ?? null,
-          achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
-          indicator: JSON.stringify({ ...indicator, goalNo: goal.no, goalText: goal.text }),
-        })),
-      );
-      if (indicators.length > 0) await trx.insertInto('sheet_indicators').values(indicators).execute();
+      if (rows.indicators.length > 0) await trx.insertInto('sheet_indicators').values(rows.indicators).execute();
     },
     async snapshot(db, sheetId) {
       const row = await db.selectFrom('sheets').select(['state', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
@@ -85,14 +55,7 @@ export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEve
   evolve: evolveWardPlan,
   decide: decideWardPlan,
   async project(trx, plan, version) {
-    const row = {
-      ward_plan_id: plan.wardPlanId,
-      department: plan.department,
-      fiscal_year: plan.fiscalYear,
-      version,
-      state: JSON.stringify(plan),
-      updated_at: sql<Date>`now()`,
-    };
+    const row = { ...wardPlanRow(plan, version), updated_at: sql<Date>`now()` };
     await trx
       .insertInto('ward_plans')
       .values(row)

@@ -1,25 +1,24 @@
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { EventStore } from '@shinchoku/event-store';
+import { EventStore, ReplayedEvent } from '@shinchoku/event-store';
 import type { ProgressThresholds } from '../domain/progress';
-import type { Aggregate } from './command-runner';
-import { sheetAggregate, wardPlanAggregate } from './aggregates';
+import { evolve } from '../domain/sheet.evolve';
+import type { SheetEvent } from '../domain/sheet.events';
+import type { Sheet } from '../domain/sheet.types';
+import { evolveWardPlan, WardPlan, WardPlanEvent } from '../domain/ward-plan';
+import { IndicatorRow, SheetRow, sheetRows, WardPlanRow, wardPlanRow } from './current-state-rows';
+import { sheetStream, wardPlanStream } from './aggregates';
 
-const PAGE = 5_000;
-
-type AnyAggregate = Aggregate<unknown, { type: string; today: string }, { type: string; data: unknown }>;
+/** Streams whose rows go to the server in one statement per table. */
+const BATCH = 250;
 
 /**
  * Rebuilds the current-state tables (sheets, ward plans) from the streams, in one transaction:
  * readers see the old tables until it commits. Streams are read in order a page at a time and
- * each is written as soon as it is complete, so memory stays flat however large the store.
- * Returns the number of events replayed.
+ * written a few hundred at a time, one statement per table, while the next ones are folded; so
+ * memory stays flat however large the store. Returns the number of events replayed.
  */
 export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore, thresholds: ProgressThresholds): Promise<number> {
-  const aggregates: Array<[string, AnyAggregate]> = [
-    ['sheet-', sheetAggregate(thresholds) as unknown as AnyAggregate],
-    ['ward-plan-', wardPlanAggregate as unknown as AnyAggregate],
-  ];
   return db.transaction().execute(async (trx) => {
     // Plans cached while the emptied tables are empty (the foreign-key check of sheet_indicators)
     // would scan them sequentially for the whole rebuild: measured at twice the time.
@@ -27,24 +26,173 @@ export async function rebuildCurrentState(db: Kysely<Database>, store: EventStor
     await trx.deleteFrom('sheet_indicators').execute();
     await trx.deleteFrom('sheets').execute();
     await trx.deleteFrom('ward_plans').execute();
-    let replayed = 0;
-    for (const [prefix, aggregate] of aggregates) {
-      let stream: { id: string; state: unknown; version: number } | undefined;
-      for (let page = await store.readStreamsInOrder(prefix, undefined, PAGE, trx); page.length > 0; ) {
-        for (const event of page) {
-          if (stream?.id !== event.streamId) {
-            if (stream) await aggregate.project(trx, stream.state, stream.version);
-            stream = { id: event.streamId, state: undefined, version: 0 };
-          }
-          stream.state = aggregate.evolve(stream.state, event);
-          stream.version = event.version;
-        }
-        replayed += page.length;
-        const last = page.at(-1)!;
-        page = page.length < PAGE ? [] : await store.readStreamsInOrder(prefix, { streamId: last.streamId, version: last.version }, PAGE, trx);
-      }
-      if (stream) await aggregate.project(trx, stream.state, stream.version);
+    const writer = new Writer(trx);
+    try {
+      const sheets = await replay(trx, store, sheetStream(''), (sheet: Sheet | undefined, event) => evolve(sheet, event as SheetEvent), (sheet, version) =>
+        writer.sheet(sheetRows(sheet, version, thresholds)),
+      );
+      const plans = await replay(trx, store, wardPlanStream(''), (plan: WardPlan | undefined, event) => evolveWardPlan(plan, event as WardPlanEvent), (plan, version) =>
+        writer.wardPlan(wardPlanRow(plan, version)),
+      );
+      await writer.flush();
+      return sheets + plans;
+    } catch (error) {
+      // A failed write aborts the transaction, so the reads after it fail too: report the write.
+      await writer.sent();
+      throw error;
     }
-    return replayed;
   });
+}
+
+/** Folds every stream under `prefix` and hands each one's final state to `done`. */
+async function replay<S>(
+  trx: Transaction<Database>,
+  store: EventStore,
+  prefix: string,
+  fold: (state: S | undefined, event: ReplayedEvent) => S,
+  done: (state: S, version: number) => void,
+): Promise<number> {
+  let replayed = 0;
+  for await (const stream of store.streamsInOrder(prefix, trx)) {
+    done(stream.reduce<S | undefined>(fold, undefined)!, stream.at(-1)!.version);
+    replayed += stream.length;
+  }
+  return replayed;
+}
+
+/**
+ * Collects rows and writes them a batch at a time with the inline projection's rule (an older
+ * version never replaces a newer one, a sheet's indicators are replaced with it), one statement
+ * per table. A batch is sent while the next is being folded; its failure surfaces at the next
+ * batch or at the final flush.
+ */
+class Writer {
+  private sheets: SheetRow[] = [];
+  private indicators: IndicatorRow[] = [];
+  private plans: WardPlanRow[] = [];
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly trx: Transaction<Database>) {}
+
+  sheet(rows: { sheet: SheetRow; indicators: IndicatorRow[] }) {
+    this.sheets.push(rows.sheet);
+    this.indicators.push(...rows.indicators);
+    if (this.sheets.length >= BATCH) this.send();
+  }
+
+  wardPlan(row: WardPlanRow) {
+    this.plans.push(row);
+    if (this.plans.length >= BATCH) this.send();
+  }
+
+  async flush(): Promise<void> {
+    this.send();
+    await this.sent();
+  }
+
+  /** Resolves when every batch sent so far is written; rejects with the first failure. */
+  sent(): Promise<void> {
+    return this.sending;
+  }
+
+  private send() {
+    const [sheets, indicators, plans] = [this.sheets, this.indicators, this.plans];
+    [this.sheets, this.indicators, this.plans] = [[], [], []];
+    this.sending = this.sending.then(() => this.write(sheets, indicators, plans));
+    // Observed when awaited; until then a failure must not count as unhandled.
+    this.sending.catch(() => undefined);
+  }
+
+  private async write(sheets: SheetRow[], indicators: IndicatorRow[], plans: WardPlanRow[]) {
+    const { trx } = this;
+    if (sheets.length > 0) {
+      const { rows } = await upsert('sheets', 'sheet_id', SHEET_COLUMNS, sheets).execute(trx);
+      // The tables were emptied: a sheet is already there only when a command created it meanwhile.
+      const updated = rows.filter((row) => row.updated).map((row) => row.key);
+      if (updated.length > 0) await sql`DELETE FROM sheet_indicators WHERE sheet_id = ANY(${updated}::uuid[])`.execute(trx);
+      const written = new Set(rows.map((row) => row.key));
+      const replaced = indicators.filter((row) => written.has(row.sheet_id));
+      if (replaced.length > 0) await insert('sheet_indicators', INDICATOR_COLUMNS, replaced).execute(trx);
+    }
+    if (plans.length > 0) await upsert('ward_plans', 'ward_plan_id', WARD_PLAN_COLUMNS, plans).execute(trx);
+  }
+}
+
+type Columns<Row> = { readonly [K in keyof Row]-?: string };
+
+const SHEET_COLUMNS: Columns<SheetRow> = {
+  sheet_id: 'uuid',
+  fiscal_year: 'integer',
+  department: 'text',
+  unit: 'text',
+  status: 'text',
+  progress_state: 'text',
+  version: 'bigint',
+  state: 'jsonb',
+  // text holding the view's JSON, exactly as rendered
+  view: 'json',
+};
+
+const INDICATOR_COLUMNS: Columns<IndicatorRow> = {
+  indicator_id: 'uuid',
+  sheet_id: 'uuid',
+  fiscal_year: 'integer',
+  department: 'text',
+  unit: 'text',
+  sheet_status: 'text',
+  goal_id: 'uuid',
+  goal_no: 'integer',
+  goal_rating: 'text',
+  position: 'integer',
+  name: 'text',
+  progress_state: 'text',
+  latest_quarter: 'integer',
+  achievement_rate: 'double precision',
+  indicator: 'jsonb',
+};
+
+const WARD_PLAN_COLUMNS: Columns<WardPlanRow> = {
+  ward_plan_id: 'uuid',
+  department: 'text',
+  fiscal_year: 'integer',
+  version: 'bigint',
+  state: 'jsonb',
+};
+
+/**
+ * Many rows as one relation, sent as one JSON parameter. The documents among the values (json
+ * and jsonb columns: already JSON text) go in as they are rather than as JSON strings, whose
+ * escaping would cost as much again on both sides.
+ */
+function recordset<Row extends object>(columns: Columns<Row>, rows: readonly Row[]) {
+  const names = Object.keys(columns) as Array<keyof Row & string>;
+  const documents = new Set(names.filter((name) => columns[name] === 'json' || columns[name] === 'jsonb'));
+  const text = `[${rows
+    .map((row) => `{${names.map((name) => `"${name}":${documents.has(name) ? (row[name] as string) : JSON.stringify(row[name] ?? null)}`).join(',')}}`)
+    .join(',')}]`;
+  const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
+  // A json value keeps its text exactly: the view column is that text.
+  const select = names.map((name) => (columns[name] === 'json' ? `${name}::text` : name)).join(', ');
+  return {
+    names: sql.raw(names.join(', ')),
+    select: sql.raw(select),
+    relation: sql`json_to_recordset(${text}::json) AS r(${sql.raw(definition)})`,
+  };
+}
+
+function insert<Row extends object>(table: string, columns: Columns<Row>, rows: readonly Row[]) {
+  const { names, select, relation } = recordset(columns, rows);
+  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${select} FROM ${relation}`;
+}
+
+/**
+ * Inserts, or updates a row only with a newer version: the inline projection's rule. Says which
+ * rows it updated rather than inserted (xmax is 0 on a row this statement inserted).
+ */
+function upsert<Row extends object>(table: 'sheets' | 'ward_plans', key: keyof Row & string, columns: Columns<Row>, rows: readonly Row[]) {
+  const { names, select, relation } = recordset(columns, rows);
+  const set = [...Object.keys(columns), 'updated_at'].map((name) => `${name} = excluded.${name}`).join(', ');
+  return sql<{ key: string; updated: boolean }>`INSERT INTO ${sql.table(table)} (${names}, updated_at) SELECT ${select}, now() FROM ${relation}
+    ON CONFLICT (${sql.ref(key)}) DO UPDATE SET ${sql.raw(set)} WHERE ${sql.ref(`${table}.version`)} < excluded.version
+    RETURNING ${sql.ref(key)} AS key, xmax <> 0 AS updated`;
 }

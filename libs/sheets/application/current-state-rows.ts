@@ -1,0 +1,61 @@
+import type { Insertable } from 'kysely';
+import type { SheetIndicatorsTable, SheetsTable, WardPlansTable } from '@shinchoku/database';
+import type { ProgressThresholds } from '../domain/progress';
+import type { Sheet } from '../domain/sheet.types';
+import { viewOf, worstOf } from '../domain/sheet.view';
+import type { WardPlan } from '../domain/ward-plan';
+
+/** Rows as written, but for updated_at: the statement's now(). */
+export type SheetRow = Omit<Insertable<SheetsTable>, 'updated_at'>;
+export type IndicatorRow = Insertable<SheetIndicatorsTable>;
+export type WardPlanRow = Omit<Insertable<WardPlansTable>, 'updated_at'>;
+
+/**
+ * A sheet's rows in the current-state tables (sheets, sheet_indicators): one definition for the
+ * inline projection, which writes one sheet, and the rebuild, which writes many at a time.
+ */
+export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThresholds): { sheet: SheetRow; indicators: IndicatorRow[] } {
+  const view = viewOf(sheet, thresholds);
+  return {
+    sheet: {
+      sheet_id: sheet.sheetId,
+      fiscal_year: sheet.fiscalYear,
+      department: sheet.department,
+      unit: sheet.unit,
+      status: sheet.status,
+      progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
+      version,
+      state: JSON.stringify(sheet),
+      view: JSON.stringify({ ...view, version }),
+    },
+    indicators: view.goals.flatMap((goal) =>
+      goal.indicators.map((indicator, position) => ({
+        indicator_id: indicator.indicatorId,
+        sheet_id: sheet.sheetId,
+        fiscal_year: sheet.fiscalYear,
+        department: sheet.department,
+        unit: sheet.unit,
+        sheet_status: sheet.status,
+        goal_id: goal.goalId,
+        goal_no: goal.no,
+        goal_rating: goal.evaluation?.rating ?? null,
+        position,
+        name: indicator.name,
+        progress_state: indicator.progressState.latest?.state ?? 'noData',
+        latest_quarter: indicator.progressState.latest?.quarter ?? null,
+        achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
+        indicator: JSON.stringify({ ...indicator, goalNo: goal.no, goalText: goal.text }),
+      })),
+    ),
+  };
+}
+
+export function wardPlanRow(plan: WardPlan, version: number): WardPlanRow {
+  return {
+    ward_plan_id: plan.wardPlanId,
+    department: plan.department,
+    fiscal_year: plan.fiscalYear,
+    version,
+    state: JSON.stringify(plan),
+  };
+}
