@@ -17,6 +17,7 @@
  * timings of 2xx responses (autocannon's histogram keeps whole milliseconds).
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import fastify from 'fastify';
@@ -141,6 +142,28 @@ function ask(child: ChildProcess, plan: LoadPlan): Promise<LoadResult> {
 
 // ---- the server side (this process) ----
 
+/** CPU ms so far of each Postgres backend connected to the bench database (Linux /proc; clock ticks of 10 ms). */
+async function backendCpu(pool: Pool): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // gone, or not on this machine
+    }
+  }
+  return cpu;
+}
+
+/** CPU spent by the backends between two samples; a backend that appeared in between counts from zero. */
+function backendCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
 interface SeededSheet {
   sheetId: string;
   indicatorIds: string[];
@@ -224,9 +247,15 @@ async function measure(url: string): Promise<void> {
       return { min: Number(rows[0]!.min), max: Number(rows[0]!.max), total: Number(rows[0]!.total) };
     };
     const before = await streamLengths();
+    const sizes = await pool.query<{ state: string; view: string; indicators: string }>(
+      `SELECT avg(length(state::text))::int AS state, avg(length(view))::int AS view,
+              (SELECT avg(length(indicator::text))::int * 7 FROM sheet_indicators) AS indicators FROM sheets`,
+    );
+    const size = sizes.rows[0]!;
     console.log(
       `${SHEETS} sheets like 西区 地域課 entered over HTTP in ${((Date.now() - entered) / 1000).toFixed(1)} s, ` +
-        `${before.min}–${before.max} events each\n`,
+        `${before.min}–${before.max} events each; projection per sheet: state ${size.state} B, view ${size.view} B, ` +
+        `indicator rows ${size.indicators} B\n`,
     );
 
     const plan = (origin: string, method: LoadPlan['method'], paths: string[], valueFrom?: number): LoadPlan => ({
@@ -252,14 +281,22 @@ async function measure(url: string): Promise<void> {
       ['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)],
     ];
 
-    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1'];
-    const widths = [18, 9, 9, 9, 8, 9, 8, 10];
+    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1', 'p99 × bare', 'p99 × SELECT 1'];
+    const widths = [18, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
     const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
     row(header);
     const results = new Map<string, LoadResult & { rate: number }>();
     let childRssKiB = 0;
     for (const [title, load] of scenarios) {
+      // The server's own CPU (user + system) over warm-up and run, per 2xx answered: steadier than
+      // latency when other work shares the machine.
+      const cpuBefore = process.cpuUsage();
+      const pgBefore = await backendCpu(floorPool);
       const result = await ask(child, load);
+      const cpu = process.cpuUsage(cpuBefore);
+      const pgCpu = backendCpuSince(pgBefore, await backendCpu(floorPool));
+      const cpuPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, result.accepted);
+      const pgPerRequest = pgCpu / Math.max(1, result.accepted);
       const rate = result.responses / result.seconds;
       results.set(title, { ...result, rate });
       childRssKiB = Math.max(childRssKiB, result.maxRssKiB);
@@ -270,10 +307,14 @@ async function measure(url: string): Promise<void> {
         rate.toFixed(0),
         result.p50.toFixed(2),
         result.p99.toFixed(2),
+        cpuPerRequest.toFixed(3),
+        pgPerRequest.toFixed(3),
         String(result.errors),
         String(result.non2xx),
         (rate / floor).toFixed(3),
         selectFloor ? (rate / selectFloor).toFixed(3) : '',
+        (result.p99 / results.get('bare Fastify')!.p99).toFixed(2),
+        selectFloor ? (result.p99 / results.get('bare + SELECT 1')!.p99).toFixed(2) : '',
       ]);
     }
 
