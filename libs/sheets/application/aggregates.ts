@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
+import { executeInline, type InlineStatement } from '@shinchoku/event-store';
 import { DomainError } from '../domain/errors';
 import { decide } from '../domain/sheet.decide';
 import { evolve } from '../domain/sheet.evolve';
 import type { SheetCommand } from '../domain/sheet.commands';
 import type { SheetEvent } from '../domain/sheet.events';
-import type { Sheet } from '../domain/sheet.types';
+import type { Goal, Sheet } from '../domain/sheet.types';
 import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
 import { fiscalYearLabel } from '../domain/calendar';
 import type { ProgressThresholds } from '../domain/progress';
@@ -16,36 +17,17 @@ export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
 
 /** Sheets, with the thresholds their projected progress states are judged by. */
 export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet, SheetCommand, SheetEvent> {
-  return {
-    name: 'sheet',
-    stream: sheetStream,
-    evolve,
-    decide,
-    async project(trx, sheet, version) {
-      const view = viewOf(sheet, thresholds);
-      const row = {
-        sheet_id: sheet.sheetId,
-        fiscal_year: sheet.fiscalYear,
-        department: sheet.department,
-        unit: sheet.unit,
-        status: sheet.status,
-        progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
-        version,
-        state: JSON.stringify(sheet),
-        view: JSON.stringify({ ...view, version }),
-        updated_at: sql<Date>`now()`,
-      };
-      // The version guard keeps a replay (rebuild) from ever putting an older state over a newer one.
-      const written = await trx
-        .insertInto('sheets')
-        .values(row)
-        .onConflict((oc) => oc.column('sheet_id').doUpdateSet(row).where('sheets.version', '<', String(version)))
-        .returning('sheet_id')
-        .executeTakeFirst();
-      if (!written) return;
-      await trx.deleteFrom('sheet_indicators').where('sheet_id', '=', sheet.sheetId).execute();
-      const indicators = view.goals.flatMap((goal) =>
-        goal.indicators.map((indicator, position) => ({
+  const projection = (sheet: Sheet, version: number, previous?: Sheet): InlineStatement => {
+    const view = viewOf(sheet, thresholds);
+    const before = previous && indicatorInputs(previous);
+    const rows: Array<Record<string, unknown>> = [];
+    const current: string[] = [];
+    view.goals.forEach((goal, g) =>
+      goal.indicators.forEach((indicator, position) => {
+        current.push(indicator.indicatorId);
+        const inputs = before && rowInputs(sheet, sheet.goals[g]!, position);
+        if (inputs && sameInputs(before!.get(indicator.indicatorId), inputs)) return;
+        rows.push({
           indicator_id: indicator.indicatorId,
           sheet_id: sheet.sheetId,
           fiscal_year: sheet.fiscalYear,
@@ -60,11 +42,63 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
           progress_state: indicator.progressState.latest?.state ?? 'noData',
           latest_quarter: indicator.progressState.latest?.quarter ?? null,
           achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
-          indicator: JSON.stringify({ ...indicator, goalNo: goal.no, goalText: goal.text }),
-        })),
-      );
-      if (indicators.length > 0) await trx.insertInto('sheet_indicators').values(indicators).execute();
-    },
+          indicator: { ...indicator, goalNo: goal.no, goalText: goal.text },
+        });
+      }),
+    );
+    // Without the state the table holds, every row but the current ones goes; with it, only the removed ones.
+    const removed = before ? [...before.keys()].filter((id) => !current.includes(id)) : undefined;
+    const progressState = worstOf(view.goals.map((goal) => goal.progressState));
+    return {
+      // The version guard keeps a replay (rebuild) from ever putting an older state over a newer one;
+      // the indicator rows follow only when the sheet row was written.
+      ctes: (applied) => sql`
+        sheet_row AS (
+          INSERT INTO sheets (sheet_id, fiscal_year, department, unit, status, progress_state, version, state, view, updated_at)
+          SELECT ${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}, ${sheet.unit}, ${sheet.status},
+                 ${progressState}, ${version}::bigint, ${JSON.stringify(sheet)}::jsonb, ${JSON.stringify({ ...view, version })}, now()
+          WHERE ${applied}
+          ON CONFLICT (sheet_id) DO UPDATE SET
+            fiscal_year = excluded.fiscal_year, department = excluded.department, unit = excluded.unit,
+            status = excluded.status, progress_state = excluded.progress_state, version = excluded.version,
+            state = excluded.state, view = excluded.view, updated_at = excluded.updated_at
+          WHERE sheets.version < excluded.version
+          RETURNING 1
+        )${
+          removed?.length === 0
+            ? sql``
+            : sql`,
+        removed_indicators AS (
+          DELETE FROM sheet_indicators
+          WHERE sheet_id = ${sheet.sheetId}::uuid AND EXISTS (SELECT FROM sheet_row)
+            AND ${removed ? sql`indicator_id = ANY(${removed}::uuid[])` : sql`indicator_id <> ALL(${current}::uuid[])`}
+        )`
+        }${
+          rows.length === 0
+            ? sql``
+            : sql`,
+        indicator_rows AS (
+          INSERT INTO sheet_indicators
+          SELECT * FROM jsonb_populate_recordset(NULL::sheet_indicators, ${JSON.stringify(rows)}::jsonb)
+          WHERE EXISTS (SELECT FROM sheet_row)
+          ON CONFLICT (indicator_id) DO UPDATE SET
+            fiscal_year = excluded.fiscal_year, department = excluded.department, unit = excluded.unit,
+            sheet_status = excluded.sheet_status, goal_id = excluded.goal_id, goal_no = excluded.goal_no,
+            goal_rating = excluded.goal_rating, position = excluded.position, name = excluded.name,
+            progress_state = excluded.progress_state, latest_quarter = excluded.latest_quarter,
+            achievement_rate = excluded.achievement_rate, indicator = excluded.indicator
+          WHERE sheet_indicators.sheet_id = excluded.sheet_id
+        )`
+        }`,
+    };
+  };
+  return {
+    name: 'sheet',
+    stream: sheetStream,
+    evolve,
+    decide,
+    projection,
+    project: (trx, sheet, version) => executeInline(trx, projection(sheet, version)),
     async snapshot(db, sheetId) {
       const row = await db.selectFrom('sheets').select(['state', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
       return row && { state: row.state as Sheet, version: Number(row.version) };
@@ -79,26 +113,51 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
   };
 }
 
+/**
+ * Everything an indicator's row is made of. The state is folded immutably, so an indicator that no
+ * event touched is the same object as before: when every input is identical, so is the row.
+ */
+const rowInputs = (sheet: Sheet, goal: Goal, position: number): unknown[] => [
+  goal.indicators[position],
+  position,
+  goal.goalId,
+  goal.no,
+  goal.text,
+  goal.evaluation?.rating,
+  sheet.fiscalYear,
+  sheet.department,
+  sheet.unit,
+  sheet.status,
+];
+
+function indicatorInputs(sheet: Sheet): Map<string, unknown[]> {
+  const inputs = new Map<string, unknown[]>();
+  for (const goal of sheet.goals) goal.indicators.forEach((indicator, position) => inputs.set(indicator.indicatorId, rowInputs(sheet, goal, position)));
+  return inputs;
+}
+
+const sameInputs = (before: unknown[] | undefined, after: unknown[]) => before !== undefined && before.every((input, i) => input === after[i]);
+
+const wardPlanProjection = (plan: WardPlan, version: number): InlineStatement => ({
+  ctes: (applied) => sql`
+    ward_plan_row AS (
+      INSERT INTO ward_plans (ward_plan_id, department, fiscal_year, version, state, updated_at)
+      SELECT ${plan.wardPlanId}::uuid, ${plan.department}, ${plan.fiscalYear}::integer, ${version}::bigint, ${JSON.stringify(plan)}::jsonb, now()
+      WHERE ${applied}
+      ON CONFLICT (ward_plan_id) DO UPDATE SET
+        department = excluded.department, fiscal_year = excluded.fiscal_year, version = excluded.version,
+        state = excluded.state, updated_at = excluded.updated_at
+      WHERE ward_plans.version < excluded.version
+    )`,
+});
+
 export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEvent> = {
   name: 'ward-plan',
   stream: wardPlanStream,
   evolve: evolveWardPlan,
   decide: decideWardPlan,
-  async project(trx, plan, version) {
-    const row = {
-      ward_plan_id: plan.wardPlanId,
-      department: plan.department,
-      fiscal_year: plan.fiscalYear,
-      version,
-      state: JSON.stringify(plan),
-      updated_at: sql<Date>`now()`,
-    };
-    await trx
-      .insertInto('ward_plans')
-      .values(row)
-      .onConflict((oc) => oc.column('ward_plan_id').doUpdateSet(row).where('ward_plans.version', '<', String(version)))
-      .execute();
-  },
+  projection: wardPlanProjection,
+  project: (trx, plan, version) => executeInline(trx, wardPlanProjection(plan, version)),
   async snapshot(db, wardPlanId) {
     const row = await db.selectFrom('ward_plans').select(['state', 'version']).where('ward_plan_id', '=', wardPlanId).executeTakeFirst();
     return row && { state: row.state as WardPlan, version: Number(row.version) };

@@ -5,6 +5,7 @@ import {
   Actor,
   CommandIdReusedError,
   EventStore,
+  InlineStatement,
   ReadStreamOptions,
   StoredEvent,
   WrongExpectedVersionError,
@@ -23,7 +24,12 @@ export interface Aggregate<State, Command extends { type: string; today: string 
   stream(id: string): string;
   evolve(state: State | undefined, event: Event): State;
   decide(command: Command, state: State | undefined): Event[] | DomainError;
-  /** The inline projection: writes the new current state in the append's transaction. */
+  /**
+   * The inline projection: writes the new current state in the append's own statement. With
+   * `previous`, the state the projection holds now, it may write only what changed.
+   */
+  projection(state: State, version: number, previous?: State): InlineStatement;
+  /** The same writes on their own (a rebuild). */
   project(trx: Transaction<Database>, state: State, version: number): Promise<void>;
   /**
    * The state the inline projection holds, with its version: exact, because it is written in the
@@ -76,11 +82,18 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     return { state: this.fold(events), version: events.at(-1)?.version ?? 0, events };
   }
 
-  /** The current state: the projection's snapshot plus any events after it (normally none). */
-  private async current(id: string): Promise<{ state: State | undefined; version: number }> {
+  /**
+   * The current state: the projection's snapshot plus any events after it (normally none); and
+   * `projected`, the state the projection holds, when that is the current one.
+   */
+  private async current(id: string): Promise<{ state: State | undefined; version: number; projected?: State }> {
     const snapshot = await this.aggregate.snapshot(this.db, id);
     const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot?.version ?? 0 });
-    return { state: this.fold(newer, snapshot?.state), version: newer.at(-1)?.version ?? snapshot?.version ?? 0 };
+    return {
+      state: this.fold(newer, snapshot?.state),
+      version: newer.at(-1)?.version ?? snapshot?.version ?? 0,
+      ...(newer.length === 0 && snapshot && { projected: snapshot.state }),
+    };
   }
 
   private fold(events: readonly StoredEvent[], from?: State): State | undefined {
@@ -112,7 +125,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     }
 
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.current(id);
+      const { state, version, projected } = await this.current(id);
       if (from.ifMatch !== undefined && from.ifMatch !== version) {
         throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
           expectedVersion: from.ifMatch,
@@ -135,7 +148,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
             ...(commandId && { commandId, fingerprint }),
             ...(reasonOf(command) && { reason: reasonOf(command) }),
           },
-          (trx, appended) => this.aggregate.project(trx, next, appended.at(-1)!.version),
+          this.aggregate.projection(next, version + decision.length, projected),
         );
         return { version: result.toVersion, appended: result.duplicate ? 0 : decision.length };
       } catch (error) {
