@@ -10,7 +10,7 @@ import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand, WardPlanEven
 import { fiscalYearLabel } from '../domain/calendar';
 import type { ProgressThresholds } from '../domain/progress';
 import { viewOf, worstOf } from '../domain/sheet.view';
-import type { Aggregate } from './command-runner';
+import { type Aggregate, readSnapshot } from './command-runner';
 
 export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;
 export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
@@ -99,10 +99,7 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
     decide,
     projection,
     project: (trx, sheet, version) => executeInline(trx, projection(sheet, version)),
-    async snapshot(db, sheetId) {
-      const row = await db.selectFrom('sheets').select(['state', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
-      return row && { state: row.state as Sheet, version: Number(row.version) };
-    },
+    snapshot: (db, sheetId) => readSnapshot(db, 'sheets', 'sheet_id', sheetId, sheetStream(sheetId)),
     uniqueViolation: (constraint, sheet) =>
       constraint === 'sheets_unit_year_key'
         ? new DomainError(
@@ -158,10 +155,7 @@ export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEve
   decide: decideWardPlan,
   projection: wardPlanProjection,
   project: (trx, plan, version) => executeInline(trx, wardPlanProjection(plan, version)),
-  async snapshot(db, wardPlanId) {
-    const row = await db.selectFrom('ward_plans').select(['state', 'version']).where('ward_plan_id', '=', wardPlanId).executeTakeFirst();
-    return row && { state: row.state as WardPlan, version: Number(row.version) };
-  },
+  snapshot: (db, wardPlanId) => readSnapshot(db, 'ward_plans', 'ward_plan_id', wardPlanId, wardPlanStream(wardPlanId)),
   uniqueViolation: (constraint, plan) =>
     constraint === 'ward_plans_department_year_key'
       ? new DomainError(
