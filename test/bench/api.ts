@@ -27,7 +27,7 @@ import { loadConfig } from '@shinchoku/config';
 import { openResources } from '@shinchoku/runtime';
 import { createHttpApplication } from '../../apps/api/src/http-application';
 import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { 西区地域課 } from '../fixtures/seed-sheets';
+import { enterSheet, type SeededSheet } from './enter-sheet';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 64);
@@ -164,39 +164,6 @@ function backendCpuSince(before: Map<number, number>, after: Map<number, number>
   return total;
 }
 
-interface SeededSheet {
-  sheetId: string;
-  indicatorIds: string[];
-}
-
-/** Enters one sheet the way a 課 would: header, goals, indicators, then the year's progress and results. */
-async function enterSheet(origin: string, n: number): Promise<SeededSheet> {
-  const call = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${origin}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  const { goals, ...header } = 西区地域課;
-  const { sheetId } = await call('POST', '/api/v1/sheets', { ...header, unit: `${header.unit}${n}` });
-  const indicators: Array<{ indicatorId: string; progress: string[]; result: string }> = [];
-  for (const { indicators: defined, ...goal } of goals) {
-    const { goalId } = await call('POST', `/api/v1/sheets/${sheetId}/goals`, goal);
-    for (const { progress, result, ...indicator } of defined) {
-      const { indicatorId } = await call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator);
-      indicators.push({ indicatorId: indicatorId!, progress: progress ?? [], result: result! });
-    }
-  }
-  for (let quarter = 1; quarter <= 4; quarter++) {
-    for (const { indicatorId, progress } of indicators) {
-      await call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/${quarter}`, { value: progress[quarter - 1] });
-    }
-  }
-  for (const { indicatorId, result } of indicators) {
-    await call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/result`, { value: result });
-  }
-  return { sheetId: sheetId!, indicatorIds: indicators.map((i) => i.indicatorId) };
-}
-
 function main(): Promise<void> {
   return withScratchDatabase('api', measure);
 }
@@ -237,7 +204,7 @@ async function measure(url: string): Promise<void> {
     const entered = Date.now();
     const sheets: SeededSheet[] = [];
     for (let n = 1; n <= SHEETS; n += 8) {
-      const batch = Array.from({ length: Math.min(8, SHEETS - n + 1) }, (_, i) => enterSheet(apiOrigin, n + i));
+      const batch = Array.from({ length: Math.min(8, SHEETS - n + 1) }, (_, i) => enterSheet(apiOrigin, HEADERS, n + i));
       sheets.push(...(await Promise.all(batch)));
     }
     const streamLengths = async () => {
