@@ -195,6 +195,10 @@ interface Pair {
 
 /** The children of both sides, paired by key, in the after order; removed ones where they stood before. */
 function pairs(before: readonly Child[], after: readonly Child[]): Pair[] {
+  // The common case: the same children in the same order (keys are unique among siblings).
+  if (before.length === after.length && before.every((child, i) => child.key === after[i]!.key)) {
+    return after.map((child, i) => ({ key: child.key, segment: child.segment, before: before[i]!.node, after: child.node }));
+  }
   const old = new Map(before.map((child) => [child.key, child.node]));
   const kept = new Set(after.map((child) => child.key));
   const result: Pair[] = after.map((child) => ({
