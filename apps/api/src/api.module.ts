@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { AuditModule } from '@shinchoku/audit';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
 import { PROCESSORS } from '../../worker/src/processors';
-import { BearerAuthGuard, ProblemFilter, RequestValidationPipe, VersionEtagInterceptor } from '@shinchoku/http';
+import { BearerAuthGuard, ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
 import { SheetsModule } from '@shinchoku/sheets';
 import { SummariesModule } from '@shinchoku/summaries';
 
@@ -19,7 +19,6 @@ export class ApiModule {
         { provide: APP_GUARD, useFactory: (reflector: Reflector) => new BearerAuthGuard(reflector, adminToken), inject: [Reflector] },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },
       ],
     };
   }

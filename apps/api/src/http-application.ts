@@ -1,6 +1,7 @@
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { sendVersionAsEtag } from '@shinchoku/http';
 import { serveOpenApi } from './openapi';
 
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
@@ -15,7 +16,9 @@ export async function createHttpApplication(module: DynamicModule, logger: Logge
     abortOnError: false,
     bodyParser: false,
   });
-  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
+  sendVersionAsEtag(fastify);
   serveOpenApi(app);
   return app;
 }
