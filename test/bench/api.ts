@@ -9,6 +9,8 @@
  *                       database is created next to it and dropped at the end
  *   BENCH_SECONDS       measured seconds per scenario (default 10), after a 2 s warm-up of each
  *   BENCH_SHEETS        sheets the load is spread over (default 64)
+ *   BENCH_SCENARIOS     which of get,progress to run after the floors (default both)
+ *   BENCH_CONNECTIONS   default 16 (the goals' figure); 1 gives steadier CPU per request for A/B comparisons
  *
  * The load generator is this file again, forked with --load-generator: run in the server's
  * process, autocannon would share its event loop and pay for its own parsing and bookkeeping in
@@ -31,8 +33,9 @@ import { enterSheet, type SeededSheet } from './enter-sheet';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 64);
+const ONLY = (process.env.BENCH_SCENARIOS ?? 'get,progress').split(',');
 const WARMUP_SECONDS = 2;
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const GOALS = { 'GET sheet': 10, RecordProgress: 50 } as const;
 
 const TOKEN = 'bench-admin-token-012345';
@@ -244,8 +247,8 @@ async function measure(url: string): Promise<void> {
     const scenarios: Array<[string, LoadPlan]> = [
       ['bare Fastify', plan(bareOrigin, 'GET', ['/bare'])],
       ['bare + SELECT 1', plan(bareOrigin, 'GET', ['/bare/select-1'])],
-      ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
-      ['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)],
+      ...(ONLY.includes('get') ? [['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))] as [string, LoadPlan]] : []),
+      ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)] as [string, LoadPlan]] : []),
     ];
 
     const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1', 'p99 × bare', 'p99 × SELECT 1'];
@@ -285,18 +288,21 @@ async function measure(url: string): Promise<void> {
       ]);
     }
 
-    const after = await streamLengths();
-    const { accepted } = results.get('RecordProgress')!;
-    const appended = after.total - before.total;
-    console.log(
-      `\nRecordProgress: ${appended} events appended for ${accepted} 2xx counted (warm-up included; requests in flight ` +
-        `when a run stops are applied, not counted): ${appended >= accepted ? 'none was a no-op' : `${accepted - appended} no-ops`}; ` +
-        `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
-    );
+    if (results.has('RecordProgress')) {
+      const after = await streamLengths();
+      const { accepted } = results.get('RecordProgress')!;
+      const appended = after.total - before.total;
+      console.log(
+        `\nRecordProgress: ${appended} events appended for ${accepted} 2xx counted (warm-up included; requests in flight ` +
+          `when a run stops are applied, not counted): ${appended >= accepted ? 'none was a no-op' : `${accepted - appended} no-ops`}; ` +
+          `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
+      );
+    }
     console.log(
       `peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
     );
     for (const [title, limit] of Object.entries(GOALS)) {
+      if (!results.has(title)) continue;
       const { p99 } = results.get(title)!;
       console.log(`goal: ${title === 'GET sheet' ? 'GET' : title} p99 < ${limit} ms: ${p99 < limit ? 'met' : 'NOT met'} (${p99.toFixed(2)} ms)`);
     }
