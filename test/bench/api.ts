@@ -25,11 +25,7 @@ import autocannon from 'autocannon';
 import fastify from 'fastify';
 import { Pool } from 'pg';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
-import { loadConfig } from '@shinchoku/config';
-import { openResources } from '@shinchoku/runtime';
-import { createHttpApplication } from '../../apps/api/src/http-application';
-import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { enterSheet, type SeededSheet } from './enter-sheet';
+import { enterSheet, HEADERS, serveApi, type SeededSheet } from './api-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 64);
@@ -38,8 +34,6 @@ const WARMUP_SECONDS = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const GOALS = { 'GET sheet': 10, RecordProgress: 50 } as const;
 
-const TOKEN = 'bench-admin-token-012345';
-const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const LOAD_GENERATOR = '--load-generator';
 /** Progress values count up from here: above every seed value, so each request is a real change. */
 const FIRST_VALUE = 1_000_000;
@@ -174,13 +168,7 @@ function main(): Promise<void> {
 async function measure(url: string): Promise<void> {
   const closing: Array<() => Promise<unknown> | void> = [];
   try {
-    const config = loadConfig({ DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchapi' });
-    const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
-    closing.unshift(() => resources.close());
-    const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
-    closing.unshift(() => app.close());
-    await app.listen(0, '127.0.0.1');
-    const apiOrigin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const { config, resources, origin: apiOrigin } = await serveApi(url, 'benchapi', closing);
 
     // The floors: plain Fastify, no Nest, no guard, no validation; the second adds one round trip to Postgres.
     const floorPool = new Pool({ connectionString: url.toString(), max: config.databasePoolSize, application_name: 'shinchoku-bench-floor' });
@@ -207,7 +195,7 @@ async function measure(url: string): Promise<void> {
     const entered = Date.now();
     const sheets: SeededSheet[] = [];
     for (let n = 1; n <= SHEETS; n += 8) {
-      const batch = Array.from({ length: Math.min(8, SHEETS - n + 1) }, (_, i) => enterSheet(apiOrigin, HEADERS, n + i));
+      const batch = Array.from({ length: Math.min(8, SHEETS - n + 1) }, (_, i) => enterSheet(apiOrigin, n + i));
       sheets.push(...(await Promise.all(batch)));
     }
     const streamLengths = async () => {

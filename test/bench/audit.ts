@@ -7,21 +7,16 @@
  *   BENCH_DATABASE_URL  admin URL (default postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_READS         timed trails per measure (default 500), after 50 warm-up
  */
-import { loadConfig } from '@shinchoku/config';
-import { openResources, systemClock } from '@shinchoku/runtime';
+import { systemClock } from '@shinchoku/runtime';
 import { auditTrail } from '@shinchoku/sheets/domain/audit';
 import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import { SheetCommands } from '@shinchoku/sheets/application/sheet-commands';
-import { createHttpApplication } from '../../apps/api/src/http-application';
-import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { enterSheet } from './enter-sheet';
+import { enterSheet, HEADERS, serveApi } from './api-server';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
 
 const READS = Number(process.env.BENCH_READS ?? 500);
 const WARMUP_READS = 50;
 const GOAL_MS = 20;
-const TOKEN = 'bench-admin-token-012345';
-const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
 async function timed(read: () => Promise<unknown>): Promise<{ p50: number; p99: number; cpu: number }> {
   for (let i = 0; i < WARMUP_READS; i++) await read();
@@ -41,15 +36,8 @@ async function timed(read: () => Promise<unknown>): Promise<{ p50: number; p99: 
 async function measure(url: string): Promise<void> {
   const closing: Array<() => Promise<unknown> | void> = [];
   try {
-    const config = loadConfig({ DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchaudit' });
-    const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
-    closing.unshift(() => resources.close());
-    const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
-    closing.unshift(() => app.close());
-    await app.listen(0, '127.0.0.1');
-    const origin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-
-    const { sheetId, indicatorIds } = await enterSheet(origin, HEADERS, 1);
+    const { config, resources, origin } = await serveApi(url, 'benchaudit', closing);
+    const { sheetId, indicatorIds } = await enterSheet(origin, 1);
     for (const [i, quarter] of [[0, 1], [3, 2]] as const) {
       const response = await fetch(`${origin}/api/v1/sheets/${sheetId}/indicators/${indicatorIds[i]}/progress/${quarter}`, {
         method: 'PUT',

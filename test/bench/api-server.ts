@@ -1,4 +1,30 @@
+import type { Config } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/config';
+import { openResources, type Resources } from '@shinchoku/runtime';
+import { createHttpApplication } from '../../apps/api/src/http-application';
+import { AppModule } from '../../apps/shinchoku/src/app.module';
 import { 西区地域課 } from '../fixtures/seed-sheets';
+
+export const TOKEN = 'bench-admin-token-012345';
+export const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+
+/**
+ * The HTTP application exactly as served, on the benchmark's database, listening on a free port.
+ * What must be closed afterwards is put at the front of `closing`.
+ */
+export async function serveApi(
+  url: string,
+  queuePrefix: string,
+  closing: Array<() => Promise<unknown> | void>,
+): Promise<{ config: Config; resources: Resources; origin: string }> {
+  const config = loadConfig({ DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: queuePrefix });
+  const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
+  closing.unshift(() => resources.close());
+  const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
+  closing.unshift(() => app.close());
+  await app.listen(0, '127.0.0.1');
+  return { config, resources, origin: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+}
 
 export interface SeededSheet {
   sheetId: string;
@@ -9,9 +35,9 @@ export interface SeededSheet {
  * Enters one sheet like 西区 地域課 (unit named with `n`) the way a 課 would, over HTTP: header,
  * goals, indicators, then the year's progress and results.
  */
-export async function enterSheet(origin: string, headers: Record<string, string>, n: number): Promise<SeededSheet> {
+export async function enterSheet(origin: string, n: number): Promise<SeededSheet> {
   const call = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${origin}${path}`, { method, headers, body: JSON.stringify(body) });
+    const response = await fetch(`${origin}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, string>;
   };
