@@ -21,18 +21,18 @@ export type InlineProjection = (trx: Transaction<Database>, events: AppendedEven
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
- * A caller's writes as SQL that run inside the append's own statement: events and projection then
- * cost one round trip and commit together without a transaction block. `ctes` gives data-modifying
- * common table expressions (`name AS (INSERT ...), ...`); each must write only where `applied`
- * holds, which is false when the command id is a duplicate.
+ * A caller's writes that run inside the append's own statement: events and projection then cost
+ * one round trip and commit together without a transaction block. `write` is an SQL expression
+ * (typically the call of a function that writes), evaluated once after the events are in, and not
+ * at all when the command id is a duplicate.
  */
 export interface InlineStatement {
-  ctes(applied: RawBuilder<boolean>): RawBuilder<unknown>;
+  readonly write: RawBuilder<unknown>;
 }
 
 /** An inline statement's writes on their own, as when a projection is rebuilt outside any append. */
 export async function executeInline(executor: Executor, statement: InlineStatement): Promise<void> {
-  await sql`WITH ${statement.ctes(sql<boolean>`true`)} SELECT 1`.execute(executor);
+  await sql`SELECT ${statement.write}`.execute(executor);
 }
 
 export interface FeedPage {
@@ -116,8 +116,11 @@ export class EventStore {
     try {
       if (!inline) return await call(this.db);
       if (typeof inline !== 'function') {
-        const applied = sql<boolean>`(SELECT NOT (result->>'duplicate')::boolean FROM appended)`;
-        return await call(this.db, sql`WITH appended AS MATERIALIZED (${appendEvents}), ${inline.ctes(applied)} SELECT result FROM appended`);
+        return await call(
+          this.db,
+          sql`WITH appended AS MATERIALIZED (${appendEvents})
+              SELECT result, CASE WHEN (result->>'duplicate')::boolean THEN NULL ELSE ${inline.write} END FROM appended`,
+        );
       }
       return await this.db.transaction().execute(async (trx) => {
         const result = await call(trx);

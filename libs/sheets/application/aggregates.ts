@@ -49,47 +49,11 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
     // Without the state the table holds, every row but the current ones goes; with it, only the removed ones.
     const removed = before ? [...before.keys()].filter((id) => !current.includes(id)) : undefined;
     const progressState = worstOf(view.goals.map((goal) => goal.progressState));
+    // project_sheet (migration 0002) writes with plans cached in the session; see its comment.
     return {
-      // The version guard keeps a replay (rebuild) from ever putting an older state over a newer one;
-      // the indicator rows follow only when the sheet row was written.
-      ctes: (applied) => sql`
-        sheet_row AS (
-          INSERT INTO sheets (sheet_id, fiscal_year, department, unit, status, progress_state, version, state, view, updated_at)
-          SELECT ${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}, ${sheet.unit}, ${sheet.status},
-                 ${progressState}, ${version}::bigint, ${JSON.stringify(sheet)}::jsonb, ${JSON.stringify({ ...view, version })}, now()
-          WHERE ${applied}
-          ON CONFLICT (sheet_id) DO UPDATE SET
-            fiscal_year = excluded.fiscal_year, department = excluded.department, unit = excluded.unit,
-            status = excluded.status, progress_state = excluded.progress_state, version = excluded.version,
-            state = excluded.state, view = excluded.view, updated_at = excluded.updated_at
-          WHERE sheets.version < excluded.version
-          RETURNING 1
-        )${
-          removed?.length === 0
-            ? sql``
-            : sql`,
-        removed_indicators AS (
-          DELETE FROM sheet_indicators
-          WHERE sheet_id = ${sheet.sheetId}::uuid AND EXISTS (SELECT FROM sheet_row)
-            AND ${removed ? sql`indicator_id = ANY(${removed}::uuid[])` : sql`indicator_id <> ALL(${current}::uuid[])`}
-        )`
-        }${
-          rows.length === 0
-            ? sql``
-            : sql`,
-        indicator_rows AS (
-          INSERT INTO sheet_indicators
-          SELECT * FROM jsonb_populate_recordset(NULL::sheet_indicators, ${JSON.stringify(rows)}::jsonb)
-          WHERE EXISTS (SELECT FROM sheet_row)
-          ON CONFLICT (indicator_id) DO UPDATE SET
-            fiscal_year = excluded.fiscal_year, department = excluded.department, unit = excluded.unit,
-            sheet_status = excluded.sheet_status, goal_id = excluded.goal_id, goal_no = excluded.goal_no,
-            goal_rating = excluded.goal_rating, position = excluded.position, name = excluded.name,
-            progress_state = excluded.progress_state, latest_quarter = excluded.latest_quarter,
-            achievement_rate = excluded.achievement_rate, indicator = excluded.indicator
-          WHERE sheet_indicators.sheet_id = excluded.sheet_id
-        )`
-        }`,
+      write: sql`project_sheet(${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}::text, ${sheet.unit}::text,
+        ${sheet.status}::text, ${progressState}::text, ${version}::bigint, ${JSON.stringify(sheet)}::jsonb,
+        ${JSON.stringify({ ...view, version })}::text, ${JSON.stringify(rows)}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
     };
   };
   return {
@@ -136,16 +100,7 @@ function indicatorInputs(sheet: Sheet): Map<string, unknown[]> {
 const sameInputs = (before: unknown[] | undefined, after: unknown[]) => before !== undefined && before.every((input, i) => input === after[i]);
 
 const wardPlanProjection = (plan: WardPlan, version: number): InlineStatement => ({
-  ctes: (applied) => sql`
-    ward_plan_row AS (
-      INSERT INTO ward_plans (ward_plan_id, department, fiscal_year, version, state, updated_at)
-      SELECT ${plan.wardPlanId}::uuid, ${plan.department}, ${plan.fiscalYear}::integer, ${version}::bigint, ${JSON.stringify(plan)}::jsonb, now()
-      WHERE ${applied}
-      ON CONFLICT (ward_plan_id) DO UPDATE SET
-        department = excluded.department, fiscal_year = excluded.fiscal_year, version = excluded.version,
-        state = excluded.state, updated_at = excluded.updated_at
-      WHERE ward_plans.version < excluded.version
-    )`,
+  write: sql`project_ward_plan(${plan.wardPlanId}::uuid, ${plan.department}::text, ${plan.fiscalYear}::integer, ${version}::bigint, ${JSON.stringify(plan)}::jsonb)`,
 });
 
 export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEvent> = {
