@@ -1,7 +1,8 @@
 /**
  * API latency and throughput: autocannon with 16 connections against GET sheet and RecordProgress
- * on the real HTTP application, with two floors in the same run: a bare Fastify route returning a
- * small JSON, and a bare route doing SELECT 1 on its own pg Pool (the app's pool size). The load
+ * on the real HTTP application, with floors in the same run: a bare Fastify route returning a
+ * small JSON, a bare route doing SELECT 1 on its own pg Pool (the app's pool size), and a bare
+ * route reading and sending the stored sheet view as GET does. The load
  * is spread over sheets shaped like the seed 西区 地域課 (5 goals, 7 indicators, a year of
  * progress and results entered). Prints figures; asserts nothing.
  *
@@ -176,6 +177,12 @@ async function measure(url: string): Promise<void> {
     const bare = fastify();
     bare.get('/bare', async () => ({ ok: true, floor: 'bare' }));
     bare.get('/bare/select-1', async () => ({ ok: true, one: (await floorPool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one }));
+    // The GET's own floor: the same stored view read and sent, without Nest, authentication or validation.
+    bare.get<{ Params: { sheetId: string } }>('/bare/view/:sheetId', async (request, reply) => {
+      const { rows } = await floorPool.query<{ view: string; version: string }>('SELECT view, version FROM sheets WHERE sheet_id = $1', [request.params.sheetId]);
+      void reply.header('etag', `"${rows[0]!.version}"`).type('application/json; charset=utf-8');
+      return rows[0]!.view;
+    });
     closing.unshift(() => bare.close());
     const bareOrigin = await bare.listen({ port: 0, host: '127.0.0.1' });
 
@@ -235,7 +242,12 @@ async function measure(url: string): Promise<void> {
     const scenarios: Array<[string, LoadPlan]> = [
       ['bare Fastify', plan(bareOrigin, 'GET', ['/bare'])],
       ['bare + SELECT 1', plan(bareOrigin, 'GET', ['/bare/select-1'])],
-      ...(ONLY.includes('get') ? [['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))] as [string, LoadPlan]] : []),
+      ...(ONLY.includes('get')
+        ? ([
+            ['bare + sheet view', plan(bareOrigin, 'GET', sheets.map((s) => `/bare/view/${s.sheetId}`))],
+            ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
+          ] as Array<[string, LoadPlan]>)
+        : []),
       ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)] as [string, LoadPlan]] : []),
     ];
 
@@ -243,7 +255,7 @@ async function measure(url: string): Promise<void> {
     const widths = [18, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
     const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
     row(header);
-    const results = new Map<string, LoadResult & { rate: number }>();
+    const results = new Map<string, LoadResult & { rate: number; cpuPerRequest: number }>();
     let childRssKiB = 0;
     for (const [title, load] of scenarios) {
       // The server's own CPU (user + system) over warm-up and run, per 2xx answered: steadier than
@@ -256,7 +268,7 @@ async function measure(url: string): Promise<void> {
       const cpuPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, result.accepted);
       const pgPerRequest = pgCpu / Math.max(1, result.accepted);
       const rate = result.responses / result.seconds;
-      results.set(title, { ...result, rate });
+      results.set(title, { ...result, rate, cpuPerRequest });
       childRssKiB = Math.max(childRssKiB, result.maxRssKiB);
       const floor = results.get('bare Fastify')!.rate;
       const selectFloor = results.get('bare + SELECT 1')?.rate;
@@ -289,6 +301,14 @@ async function measure(url: string): Promise<void> {
     console.log(
       `peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
     );
+    const view = results.get('bare + sheet view');
+    const get = results.get('GET sheet');
+    if (view && get) {
+      console.log(
+        `GET sheet against the same read in bare Fastify: CPU ${(get.cpuPerRequest / view.cpuPerRequest).toFixed(2)}×, ` +
+          `p99 ${(get.p99 / view.p99).toFixed(2)}×, req/s ${(get.rate / view.rate).toFixed(2)}×`,
+      );
+    }
     for (const [title, limit] of Object.entries(GOALS)) {
       if (!results.has(title)) continue;
       const { p99 } = results.get(title)!;
