@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, Transaction, sql } from 'kysely';
+import { Kysely, RawBuilder, Transaction, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { CommandIdReusedError, EmptyAppendError, WrongExpectedVersionError } from './errors';
 import { Upcasters, upcast } from './upcasting';
@@ -21,6 +21,21 @@ import { START_OF_FEED } from './types';
 export type InlineProjection = (trx: Transaction<Database>, events: AppendedEvent[]) => Promise<void>;
 
 export type Executor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * A caller's writes that run inside the append's own statement: events and projection then cost
+ * one round trip and commit together without a transaction block. `write` is an SQL expression
+ * (typically the call of a function that writes), evaluated once after the events are in, and not
+ * at all when the command id is a duplicate.
+ */
+export interface InlineStatement {
+  readonly write: RawBuilder<unknown>;
+}
+
+/** An inline statement's writes on their own, as when a projection is rebuilt outside any append. */
+export async function executeInline(executor: Executor, statement: InlineStatement): Promise<void> {
+  await sql`SELECT ${statement.write}`.execute(executor);
+}
 
 export interface FeedPage {
   events: StoredEvent[];
@@ -76,6 +91,7 @@ export class EventStore {
   /**
    * Appends events to a stream in one transaction. With `inline`, the caller's writes run in
    * that same transaction after the events are in, so a projection can never lag or diverge.
+   * An `InlineStatement` does the same in the append's own statement, in one round trip.
    * A repeated `commandId` appends nothing, skips `inline`, and returns the first result.
    */
   async append(
@@ -83,7 +99,7 @@ export class EventStore {
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
     context: AppendContext,
-    inline?: InlineProjection,
+    inline?: InlineProjection | InlineStatement,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new EmptyAppendError(streamId);
     const metadata = metadataFor(context);
@@ -96,15 +112,21 @@ export class EventStore {
         metadata,
       })),
     );
-    const call = (executor: Executor) =>
-      sql<{ result: AppendRow }>`SELECT append_events(${streamId}, ${
-        expectedVersion === 'any' ? null : expectedVersion
-      }, ${payload}::jsonb, ${context.commandId ?? null}, ${context.fingerprint ?? null}) AS result`
-        .execute(executor)
-        .then(({ rows }) => toAppendResult(rows[0]!.result));
+    const appendEvents = sql`SELECT append_events(${streamId}, ${
+      expectedVersion === 'any' ? null : expectedVersion
+    }, ${payload}::jsonb, ${context.commandId ?? null}, ${context.fingerprint ?? null}) AS result`;
+    const call = (executor: Executor, statement = appendEvents) =>
+      sql<{ result: AppendRow }>`${statement}`.execute(executor).then(({ rows }) => toAppendResult(rows[0]!.result));
 
     try {
       if (!inline) return await call(this.db);
+      if (typeof inline !== 'function') {
+        return await call(
+          this.db,
+          sql`WITH appended AS MATERIALIZED (${appendEvents})
+              SELECT result, CASE WHEN (result->>'duplicate')::boolean THEN NULL ELSE ${inline.write} END FROM appended`,
+        );
+      }
       return await this.db.transaction().execute(async (trx) => {
         const result = await call(trx);
         if (!result.duplicate) await inline(trx, appendedEvents(payload, result));

@@ -4,5 +4,5 @@ export * from './ids';
 export * from './problem';
 export * from './problem.filter';
 export * from './validation';
-export * from './version-etag.interceptor';
+export * from './version-etag';
 export * from './csv';

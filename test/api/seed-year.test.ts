@@ -30,6 +30,8 @@ describe('a whole year of 西区 地域課 (seed 000) over HTTP', () => {
           value: indicator.progress![q],
         });
         expect(response.status).toBe(200);
+        // Every command answer carries its version as the ETag, ready to come back as If-Match.
+        expect(response.headers.get('etag')).toBe(`"${response.body.version}"`);
       }
     }
     api.clock.set('2025-04-15T10:00:00+09:00');

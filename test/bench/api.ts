@@ -1,7 +1,8 @@
 /**
  * API latency and throughput: autocannon with 16 connections against GET sheet and RecordProgress
- * on the real HTTP application, with two floors in the same run: a bare Fastify route returning a
- * small JSON, and a bare route doing SELECT 1 on its own pg Pool (the app's pool size). The load
+ * on the real HTTP application, with floors in the same run: a bare Fastify route returning a
+ * small JSON, a bare route doing SELECT 1 on its own pg Pool (the app's pool size), and a bare
+ * route reading and sending the stored sheet view as GET does. The load
  * is spread over sheets shaped like the seed 西区 地域課 (5 goals, 7 indicators, a year of
  * progress and results entered). Prints figures; asserts nothing.
  *
@@ -9,6 +10,8 @@
  *                       database is created next to it and dropped at the end
  *   BENCH_SECONDS       measured seconds per scenario (default 10), after a 2 s warm-up of each
  *   BENCH_SHEETS        sheets the load is spread over (default 64)
+ *   BENCH_SCENARIOS     which of get,progress to run after the floors (default both)
+ *   BENCH_CONNECTIONS   default 16 (the goals' figure); 1 gives steadier CPU per request for A/B comparisons
  *
  * The load generator is this file again, forked with --load-generator: run in the server's
  * process, autocannon would share its event loop and pay for its own parsing and bookkeeping in
@@ -17,25 +20,21 @@
  * timings of 2xx responses (autocannon's histogram keeps whole milliseconds).
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import fastify from 'fastify';
 import { Pool } from 'pg';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
-import { loadConfig } from '@shinchoku/config';
-import { openResources } from '@shinchoku/runtime';
-import { createHttpApplication } from '../../apps/api/src/http-application';
-import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { 西区地域課 } from '../fixtures/seed-sheets';
+import { enterSheet, HEADERS, serveApi, type SeededSheet } from './api-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 64);
+const ONLY = (process.env.BENCH_SCENARIOS ?? 'get,progress').split(',');
 const WARMUP_SECONDS = 2;
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const GOALS = { 'GET sheet': 10, RecordProgress: 50 } as const;
 
-const TOKEN = 'bench-admin-token-012345';
-const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const LOAD_GENERATOR = '--load-generator';
 /** Progress values count up from here: above every seed value, so each request is a real change. */
 const FIRST_VALUE = 1_000_000;
@@ -141,37 +140,26 @@ function ask(child: ChildProcess, plan: LoadPlan): Promise<LoadResult> {
 
 // ---- the server side (this process) ----
 
-interface SeededSheet {
-  sheetId: string;
-  indicatorIds: string[];
+/** CPU ms so far of each Postgres backend connected to the bench database (Linux /proc; clock ticks of 10 ms). */
+async function backendCpu(pool: Pool): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // gone, or not on this machine
+    }
+  }
+  return cpu;
 }
 
-/** Enters one sheet the way a 課 would: header, goals, indicators, then the year's progress and results. */
-async function enterSheet(origin: string, n: number): Promise<SeededSheet> {
-  const call = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${origin}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  const { goals, ...header } = 西区地域課;
-  const { sheetId } = await call('POST', '/api/v1/sheets', { ...header, unit: `${header.unit}${n}` });
-  const indicators: Array<{ indicatorId: string; progress: string[]; result: string }> = [];
-  for (const { indicators: defined, ...goal } of goals) {
-    const { goalId } = await call('POST', `/api/v1/sheets/${sheetId}/goals`, goal);
-    for (const { progress, result, ...indicator } of defined) {
-      const { indicatorId } = await call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator);
-      indicators.push({ indicatorId: indicatorId!, progress: progress ?? [], result: result! });
-    }
-  }
-  for (let quarter = 1; quarter <= 4; quarter++) {
-    for (const { indicatorId, progress } of indicators) {
-      await call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/${quarter}`, { value: progress[quarter - 1] });
-    }
-  }
-  for (const { indicatorId, result } of indicators) {
-    await call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/result`, { value: result });
-  }
-  return { sheetId: sheetId!, indicatorIds: indicators.map((i) => i.indicatorId) };
+/** CPU spent by the backends between two samples; a backend that appeared in between counts from zero. */
+function backendCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 function main(): Promise<void> {
@@ -181,13 +169,7 @@ function main(): Promise<void> {
 async function measure(url: string): Promise<void> {
   const closing: Array<() => Promise<unknown> | void> = [];
   try {
-    const config = loadConfig({ DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchapi' });
-    const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
-    closing.unshift(() => resources.close());
-    const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
-    closing.unshift(() => app.close());
-    await app.listen(0, '127.0.0.1');
-    const apiOrigin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const { config, resources, origin: apiOrigin } = await serveApi(url, 'benchapi', closing);
 
     // The floors: plain Fastify, no Nest, no guard, no validation; the second adds one round trip to Postgres.
     const floorPool = new Pool({ connectionString: url.toString(), max: config.databasePoolSize, application_name: 'shinchoku-bench-floor' });
@@ -195,6 +177,12 @@ async function measure(url: string): Promise<void> {
     const bare = fastify();
     bare.get('/bare', async () => ({ ok: true, floor: 'bare' }));
     bare.get('/bare/select-1', async () => ({ ok: true, one: (await floorPool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one }));
+    // The GET's own floor: the same stored view read and sent, without Nest, authentication or validation.
+    bare.get<{ Params: { sheetId: string } }>('/bare/view/:sheetId', async (request, reply) => {
+      const { rows } = await floorPool.query<{ view: string; version: string }>('SELECT view, version FROM sheets WHERE sheet_id = $1', [request.params.sheetId]);
+      void reply.header('etag', `"${rows[0]!.version}"`).type('application/json; charset=utf-8');
+      return rows[0]!.view;
+    });
     closing.unshift(() => bare.close());
     const bareOrigin = await bare.listen({ port: 0, host: '127.0.0.1' });
 
@@ -224,9 +212,15 @@ async function measure(url: string): Promise<void> {
       return { min: Number(rows[0]!.min), max: Number(rows[0]!.max), total: Number(rows[0]!.total) };
     };
     const before = await streamLengths();
+    const sizes = await pool.query<{ state: string; view: string; indicators: string }>(
+      `SELECT avg(length(state::text))::int AS state, avg(length(view))::int AS view,
+              (SELECT avg(length(indicator::text))::int * 7 FROM sheet_indicators) AS indicators FROM sheets`,
+    );
+    const size = sizes.rows[0]!;
     console.log(
       `${SHEETS} sheets like 西区 地域課 entered over HTTP in ${((Date.now() - entered) / 1000).toFixed(1)} s, ` +
-        `${before.min}–${before.max} events each\n`,
+        `${before.min}–${before.max} events each; projection per sheet: state ${size.state} B, view ${size.view} B, ` +
+        `indicator rows ${size.indicators} B\n`,
     );
 
     const plan = (origin: string, method: LoadPlan['method'], paths: string[], valueFrom?: number): LoadPlan => ({
@@ -248,20 +242,33 @@ async function measure(url: string): Promise<void> {
     const scenarios: Array<[string, LoadPlan]> = [
       ['bare Fastify', plan(bareOrigin, 'GET', ['/bare'])],
       ['bare + SELECT 1', plan(bareOrigin, 'GET', ['/bare/select-1'])],
-      ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
-      ['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)],
+      ...(ONLY.includes('get')
+        ? ([
+            ['bare + sheet view', plan(bareOrigin, 'GET', sheets.map((s) => `/bare/view/${s.sheetId}`))],
+            ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
+          ] as Array<[string, LoadPlan]>)
+        : []),
+      ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)] as [string, LoadPlan]] : []),
     ];
 
-    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1'];
-    const widths = [18, 9, 9, 9, 8, 9, 8, 10];
+    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1', 'p99 × bare', 'p99 × SELECT 1'];
+    const widths = [18, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
     const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
     row(header);
-    const results = new Map<string, LoadResult & { rate: number }>();
+    const results = new Map<string, LoadResult & { rate: number; cpuPerRequest: number }>();
     let childRssKiB = 0;
     for (const [title, load] of scenarios) {
+      // The server's own CPU (user + system) over warm-up and run, per 2xx answered: steadier than
+      // latency when other work shares the machine.
+      const cpuBefore = process.cpuUsage();
+      const pgBefore = await backendCpu(floorPool);
       const result = await ask(child, load);
+      const cpu = process.cpuUsage(cpuBefore);
+      const pgCpu = backendCpuSince(pgBefore, await backendCpu(floorPool));
+      const cpuPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, result.accepted);
+      const pgPerRequest = pgCpu / Math.max(1, result.accepted);
       const rate = result.responses / result.seconds;
-      results.set(title, { ...result, rate });
+      results.set(title, { ...result, rate, cpuPerRequest });
       childRssKiB = Math.max(childRssKiB, result.maxRssKiB);
       const floor = results.get('bare Fastify')!.rate;
       const selectFloor = results.get('bare + SELECT 1')?.rate;
@@ -270,25 +277,40 @@ async function measure(url: string): Promise<void> {
         rate.toFixed(0),
         result.p50.toFixed(2),
         result.p99.toFixed(2),
+        cpuPerRequest.toFixed(3),
+        pgPerRequest.toFixed(3),
         String(result.errors),
         String(result.non2xx),
         (rate / floor).toFixed(3),
         selectFloor ? (rate / selectFloor).toFixed(3) : '',
+        (result.p99 / results.get('bare Fastify')!.p99).toFixed(2),
+        selectFloor ? (result.p99 / results.get('bare + SELECT 1')!.p99).toFixed(2) : '',
       ]);
     }
 
-    const after = await streamLengths();
-    const { accepted } = results.get('RecordProgress')!;
-    const appended = after.total - before.total;
-    console.log(
-      `\nRecordProgress: ${appended} events appended for ${accepted} 2xx counted (warm-up included; requests in flight ` +
-        `when a run stops are applied, not counted): ${appended >= accepted ? 'none was a no-op' : `${accepted - appended} no-ops`}; ` +
-        `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
-    );
+    if (results.has('RecordProgress')) {
+      const after = await streamLengths();
+      const { accepted } = results.get('RecordProgress')!;
+      const appended = after.total - before.total;
+      console.log(
+        `\nRecordProgress: ${appended} events appended for ${accepted} 2xx counted (warm-up included; requests in flight ` +
+          `when a run stops are applied, not counted): ${appended >= accepted ? 'none was a no-op' : `${accepted - appended} no-ops`}; ` +
+          `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
+      );
+    }
     console.log(
       `peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
     );
+    const view = results.get('bare + sheet view');
+    const get = results.get('GET sheet');
+    if (view && get) {
+      console.log(
+        `GET sheet against the same read in bare Fastify: CPU ${(get.cpuPerRequest / view.cpuPerRequest).toFixed(2)}×, ` +
+          `p99 ${(get.p99 / view.p99).toFixed(2)}×, req/s ${(get.rate / view.rate).toFixed(2)}×`,
+      );
+    }
     for (const [title, limit] of Object.entries(GOALS)) {
+      if (!results.has(title)) continue;
       const { p99 } = results.get(title)!;
       console.log(`goal: ${title === 'GET sheet' ? 'GET' : title} p99 < ${limit} ms: ${p99 < limit ? 'met' : 'NOT met'} (${p99.toFixed(2)} ms)`);
     }

@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AccessModule } from '@shinchoku/access';
 import { AuditModule } from '@shinchoku/audit';
 import { DocumentsModule } from '@shinchoku/documents';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
 import { PROCESSORS } from '../../worker/src/processors';
-import { ProblemFilter, RequestValidationPipe, VersionEtagInterceptor } from '@shinchoku/http';
+import { ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
 import { SheetsModule } from '@shinchoku/sheets';
 import { SummariesModule } from '@shinchoku/summaries';
 
@@ -20,7 +20,6 @@ export class ApiModule {
       providers: [
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },
       ],
     };
   }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { harden } from '@shinchoku/access';
+import { sendVersionAsEtag } from '@shinchoku/http';
 import { serveOpenApi } from './openapi';
 
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
@@ -17,7 +18,9 @@ export async function createHttpApplication(module: DynamicModule, logger: Logge
     abortOnError: false,
     bodyParser: false,
   });
-  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
+  sendVersionAsEtag(fastify);
   harden(app);
   // Uploads (POST /imports) stream through @fastify/multipart; the route sets its own size limit.
   await app.register(multipart as never);

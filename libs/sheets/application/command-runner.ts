@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { Kysely, Transaction, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import {
   Actor,
   CommandIdReusedError,
   EventStore,
+  InlineStatement,
   ReadStreamOptions,
   SourceDocument,
   StoredEvent,
@@ -24,15 +25,43 @@ export interface Aggregate<State, Command extends { type: string; today: string 
   stream(id: string): string;
   evolve(state: State | undefined, event: Event): State;
   decide(command: Command, state: State | undefined): Event[] | DomainError;
-  /** The inline projection: writes the new current state in the append's transaction. */
+  /**
+   * The inline projection: writes the new current state in the append's own statement. With
+   * `previous`, the state the projection holds now, it may write only what changed.
+   */
+  projection(state: State, version: number, previous?: State): InlineStatement;
+  /** The same writes on their own (a rebuild). */
   project(trx: Transaction<Database>, state: State, version: number): Promise<void>;
   /**
    * The state the inline projection holds, with its version: exact, because it is written in the
-   * same transaction as the events. Commands start from it instead of folding the whole stream.
+   * same statement as the events. Commands start from it instead of folding the whole stream.
+   * `head` is the stream's version, read with it: when it is ahead, later events are folded on.
    */
-  snapshot(db: Kysely<Database>, id: string): Promise<{ state: State; version: number } | undefined>;
+  snapshot(db: Kysely<Database>, id: string): Promise<Snapshot<State>>;
   /** Turns a unique-key violation of the projection into the domain rule it stands for. */
   uniqueViolation?(constraint: string, state: State): DomainError | undefined;
+}
+
+export interface Snapshot<State> {
+  state?: State;
+  /** The version of `state`; 0 without one. */
+  version: number;
+  head: number;
+}
+
+/** A snapshot from the projection's `table` (one row per `key`), with its stream's head, in one round trip. */
+export async function readSnapshot<State>(
+  db: Kysely<Database>,
+  table: 'sheets' | 'ward_plans',
+  key: 'sheet_id' | 'ward_plan_id',
+  id: string,
+  stream: string,
+): Promise<Snapshot<State>> {
+  const { rows } = await sql<{ state: State | null; version: string | null; head: string | null }>`
+    SELECT p.state, p.version, (SELECT version FROM streams WHERE stream_id = ${stream}) AS head
+    FROM (SELECT) AS one LEFT JOIN ${sql.table(table)} AS p ON p.${sql.ref(key)} = ${id}::uuid`.execute(db);
+  const row = rows[0]!;
+  return { ...(row.state !== null && { state: row.state }), version: Number(row.version ?? 0), head: Number(row.head ?? 0) };
 }
 
 export interface CommandSource {
@@ -81,11 +110,15 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     return { state: this.fold(events), version: events.at(-1)?.version ?? 0, events };
   }
 
-  /** The current state: the projection's snapshot plus any events after it (normally none). */
-  private async current(id: string): Promise<{ state: State | undefined; version: number }> {
+  /**
+   * The current state: the projection's snapshot plus any events after it (normally none); and
+   * `projected`, the state the projection holds, when that is the current one.
+   */
+  private async current(id: string): Promise<{ state: State | undefined; version: number; projected?: State }> {
     const snapshot = await this.aggregate.snapshot(this.db, id);
-    const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot?.version ?? 0 });
-    return { state: this.fold(newer, snapshot?.state), version: newer.at(-1)?.version ?? snapshot?.version ?? 0 };
+    if (snapshot.head === snapshot.version) return { state: snapshot.state, version: snapshot.version, projected: snapshot.state };
+    const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot.version });
+    return { state: this.fold(newer, snapshot.state), version: newer.at(-1)?.version ?? snapshot.version };
   }
 
   private fold(events: readonly StoredEvent[], from?: State): State | undefined {
@@ -117,7 +150,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     }
 
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.current(id);
+      const { state, version, projected } = await this.current(id);
       if (from.ifMatch !== undefined && from.ifMatch !== version) {
         throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
           expectedVersion: from.ifMatch,
@@ -141,7 +174,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
             ...(commandId && { commandId, fingerprint }),
             ...(reasonOf(command) && { reason: reasonOf(command) }),
           },
-          (trx, appended) => this.aggregate.project(trx, next, appended.at(-1)!.version),
+          this.aggregate.projection(next, version + decision.length, projected),
         );
         return { version: result.toVersion, appended: result.duplicate ? 0 : decision.length };
       } catch (error) {

@@ -59,3 +59,58 @@ export function wardPlanRow(plan: WardPlan, version: number): WardPlanRow {
     state: JSON.stringify(plan),
   };
 }
+
+/** Each column's SQL type, for sending rows as JSON. */
+export type Columns<Row> = { readonly [K in keyof Row]-?: string };
+
+export const SHEET_COLUMNS: Columns<SheetRow> = {
+  sheet_id: 'uuid',
+  fiscal_year: 'integer',
+  department: 'text',
+  unit: 'text',
+  status: 'text',
+  progress_state: 'text',
+  version: 'bigint',
+  state: 'jsonb',
+  // text holding the view's JSON, exactly as rendered
+  view: 'json',
+};
+
+export const INDICATOR_COLUMNS: Columns<IndicatorRow> = {
+  indicator_id: 'uuid',
+  sheet_id: 'uuid',
+  fiscal_year: 'integer',
+  department: 'text',
+  unit: 'text',
+  sheet_status: 'text',
+  goal_id: 'uuid',
+  goal_no: 'integer',
+  goal_rating: 'text',
+  position: 'integer',
+  name: 'text',
+  progress_state: 'text',
+  latest_quarter: 'integer',
+  achievement_rate: 'double precision',
+  indicator: 'jsonb',
+};
+
+export const WARD_PLAN_COLUMNS: Columns<WardPlanRow> = {
+  ward_plan_id: 'uuid',
+  department: 'text',
+  fiscal_year: 'integer',
+  version: 'bigint',
+  state: 'jsonb',
+};
+
+/**
+ * Rows as one JSON array text. The documents among the values (json and jsonb columns: already
+ * JSON text) go in as they are rather than as JSON strings, whose escaping would cost as much
+ * again on both sides.
+ */
+export function rowsAsJson<Row extends object>(columns: Columns<Row>, rows: readonly Row[]): string {
+  const names = Object.keys(columns) as Array<keyof Row & string>;
+  const documents = new Set(names.filter((name) => columns[name] === 'json' || columns[name] === 'jsonb'));
+  return `[${rows
+    .map((row) => `{${names.map((name) => `"${name}":${documents.has(name) ? (row[name] as string) : JSON.stringify(row[name] ?? null)}`).join(',')}}`)
+    .join(',')}]`;
+}

@@ -6,7 +6,18 @@ import { evolve } from '../domain/sheet.evolve';
 import type { SheetEvent } from '../domain/sheet.events';
 import type { Sheet } from '../domain/sheet.types';
 import { evolveWardPlan, WardPlan, WardPlanEvent } from '../domain/ward-plan';
-import { IndicatorRow, SheetRow, sheetRows, WardPlanRow, wardPlanRow } from './current-state-rows';
+import {
+  Columns,
+  INDICATOR_COLUMNS,
+  IndicatorRow,
+  rowsAsJson,
+  SHEET_COLUMNS,
+  SheetRow,
+  sheetRows,
+  WARD_PLAN_COLUMNS,
+  WardPlanRow,
+  wardPlanRow,
+} from './current-state-rows';
 import { sheetStream, wardPlanStream } from './aggregates';
 
 /** Streams whose rows go to the server in one statement per table. */
@@ -118,58 +129,10 @@ class Writer {
   }
 }
 
-type Columns<Row> = { readonly [K in keyof Row]-?: string };
-
-const SHEET_COLUMNS: Columns<SheetRow> = {
-  sheet_id: 'uuid',
-  fiscal_year: 'integer',
-  department: 'text',
-  unit: 'text',
-  status: 'text',
-  progress_state: 'text',
-  version: 'bigint',
-  state: 'jsonb',
-  // text holding the view's JSON, exactly as rendered
-  view: 'json',
-};
-
-const INDICATOR_COLUMNS: Columns<IndicatorRow> = {
-  indicator_id: 'uuid',
-  sheet_id: 'uuid',
-  fiscal_year: 'integer',
-  department: 'text',
-  unit: 'text',
-  sheet_status: 'text',
-  goal_id: 'uuid',
-  goal_no: 'integer',
-  goal_rating: 'text',
-  position: 'integer',
-  name: 'text',
-  progress_state: 'text',
-  latest_quarter: 'integer',
-  achievement_rate: 'double precision',
-  indicator: 'jsonb',
-};
-
-const WARD_PLAN_COLUMNS: Columns<WardPlanRow> = {
-  ward_plan_id: 'uuid',
-  department: 'text',
-  fiscal_year: 'integer',
-  version: 'bigint',
-  state: 'jsonb',
-};
-
-/**
- * Many rows as one relation, sent as one JSON parameter. The documents among the values (json
- * and jsonb columns: already JSON text) go in as they are rather than as JSON strings, whose
- * escaping would cost as much again on both sides.
- */
+/** Many rows as one relation, sent as one JSON parameter (see rowsAsJson). */
 function recordset<Row extends object>(columns: Columns<Row>, rows: readonly Row[]) {
   const names = Object.keys(columns) as Array<keyof Row & string>;
-  const documents = new Set(names.filter((name) => columns[name] === 'json' || columns[name] === 'jsonb'));
-  const text = `[${rows
-    .map((row) => `{${names.map((name) => `"${name}":${documents.has(name) ? (row[name] as string) : JSON.stringify(row[name] ?? null)}`).join(',')}}`)
-    .join(',')}]`;
+  const text = rowsAsJson(columns, rows);
   const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
   // A json value keeps its text exactly: the view column is that text.
   const select = names.map((name) => (columns[name] === 'json' ? `${name}::text` : name)).join(', ');

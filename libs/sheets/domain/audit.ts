@@ -25,7 +25,6 @@
  *
  * Pure: no clock, no I/O.
  */
-import { canonicalJson } from './canonical';
 
 export interface AuditChange {
   path: string;
@@ -159,6 +158,8 @@ interface Child {
 }
 
 function diff(before: Shown | undefined, after: Shown | undefined, path: string, out: AuditChange[]): void {
+  // Shown nodes are cached per state object (see collection), so a part no event touched is the very same node.
+  if (before === after) return;
   const whole = before === undefined ? after : after === undefined ? before : undefined;
   if (whole?.summary !== undefined) {
     change(path, before?.summary, after?.summary, out);
@@ -175,7 +176,14 @@ function change(path: string, before: Leaf | undefined, after: Leaf | undefined,
   const missing = Array.isArray(before) || Array.isArray(after) ? [] : null;
   const b = before ?? missing;
   const a = after ?? missing;
-  if (canonicalJson(b) !== canonicalJson(a)) out.push({ path, before: b, after: a });
+  if (!sameLeaf(b, a)) out.push({ path, before: b, after: a });
+}
+
+/** Leaves hold JSON values: texts, numbers, booleans, null, or lists of texts. */
+function sameLeaf(a: Leaf, b: Leaf): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b)) return false;
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 interface Pair {
@@ -187,6 +195,10 @@ interface Pair {
 
 /** The children of both sides, paired by key, in the after order; removed ones where they stood before. */
 function pairs(before: readonly Child[], after: readonly Child[]): Pair[] {
+  // The common case: the same children in the same order (keys are unique among siblings).
+  if (before.length === after.length && before.every((child, i) => child.key === after[i]!.key)) {
+    return after.map((child, i) => ({ key: child.key, segment: child.segment, before: before[i]!.node, after: child.node }));
+  }
   const old = new Map(before.map((child) => [child.key, child.node]));
   const kept = new Set(after.map((child) => child.key));
   const result: Pair[] = after.map((child) => ({
@@ -292,6 +304,16 @@ const ratingProfile: Rule = (value) => {
  * when they have one (so a rename is a change, not a removal and an addition), else by their label.
  */
 function collection(spec: { label(item: Fields): unknown; identity?(item: Fields): unknown; show(item: Fields): Shown }): Rule {
+  // States are folded immutably: an element no event touched is the same object in the next state,
+  // and shows the same. Caching its node spares presenting it again after every command, and lets
+  // diff skip it as a whole.
+  const shown = new WeakMap<Fields, Shown>();
+  const showItem = (item: Fields): Shown => {
+    if (item === null || typeof item !== 'object') return spec.show(item);
+    let node = shown.get(item);
+    if (!node) shown.set(item, (node = spec.show(item)));
+    return node;
+  };
   return (value) => {
     const seen = new Map<string, number>();
     const children = (Array.isArray(value) ? (value as Fields[]) : []).map((item) => {
@@ -300,7 +322,7 @@ function collection(spec: { label(item: Fields): unknown; identity?(item: Fields
       seen.set(name, count);
       const label = count === 1 ? `[${name}]` : `[${name}]#${count}`;
       const identity = spec.identity?.(item);
-      return { key: identity === undefined ? `label ${label}` : `id ${String(identity)}`, segment: label, node: spec.show(item) };
+      return { key: identity === undefined ? `label ${label}` : `id ${String(identity)}`, segment: label, node: showItem(item) };
     });
     return { children };
   };

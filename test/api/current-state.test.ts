@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import { rebuild } from '../../apps/shinchoku/src/rebuild';
+import { startApi, TestApi } from '../support/api';
+import { enterSheet, EnteredSheet, indicatorsOf } from '../support/seed-entry';
+import { 西区地域課 } from '../fixtures/seed-sheets';
+
+/**
+ * Commands write only the indicator rows whose inputs changed. Every column of the current-state
+ * tables must still be exactly what a rebuild from zero writes, whichever field a command touched:
+ * an indicator, its goal's number, text or rating, the goal's removal, the sheet's status.
+ */
+let api: TestApi;
+let entered: EnteredSheet;
+const quiet = { log() {}, error() {}, warn() {} };
+
+beforeAll(async () => {
+  api = await startApi();
+  api.clock.set('2024-04-01T10:00:00+09:00');
+  entered = await enterSheet(api, 西区地域課);
+});
+afterAll(() => api.close());
+
+const ok = async (method: string, path: string, body?: unknown) => {
+  const reply = await api.call(method, `/api/v1/sheets/${entered.sheetId}${path}`, body);
+  if (reply.status >= 300) throw new Error(`${method} ${path} refused (${reply.status}): ${JSON.stringify(reply.body)}`);
+};
+
+/** Every column but updated_at, in a stable order. */
+async function tables() {
+  const db = api.resources.database.db;
+  const sheets = await sql<Record<string, unknown>>`
+    SELECT sheet_id, fiscal_year, department, unit, status, progress_state, version, state::text AS state, view
+    FROM sheets ORDER BY sheet_id`.execute(db);
+  const indicators = await sql<Record<string, unknown>>`
+    SELECT indicator_id, sheet_id, fiscal_year, department, unit, sheet_status, goal_id, goal_no, goal_rating, position,
+           name, progress_state, latest_quarter, achievement_rate, indicator::text AS indicator
+    FROM sheet_indicators ORDER BY indicator_id`.execute(db);
+  return { sheets: sheets.rows, indicators: indicators.rows };
+}
+
+async function expectRebuildToMatch() {
+  const live = await tables();
+  await rebuild(api.resources, ['current-state'], quiet);
+  expect(await tables()).toEqual(live);
+  return live;
+}
+
+const rowsOf = (live: Awaited<ReturnType<typeof tables>>, goalId: string) => live.indicators.filter((row) => row.goal_id === goalId);
+
+describe('the current-state tables under commands that write only what changed', () => {
+  it('match a rebuild after progress, a renumbered and revised goal and a renamed indicator', async () => {
+    api.clock.set('2024-07-05T10:00:00+09:00');
+    for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
+      await ok('PUT', `/indicators/${indicatorId}/progress/1`, { value: indicator.progress![0] });
+    }
+    const [first, second] = entered.goals;
+    await ok('PATCH', `/goals/${first!.goalId}`, { no: 9 });
+    await ok('PATCH', `/goals/${second!.goalId}`, { text: '地域と大学の連携を支援します。' });
+    await ok('PATCH', `/indicators/${first!.indicatorIds[1]}`, { name: '新規フォロワー獲得企画' });
+
+    const live = await expectRebuildToMatch();
+    expect(rowsOf(live, first!.goalId).map((row) => row.goal_no)).toEqual([9, 9]);
+    expect(rowsOf(live, first!.goalId).map((row) => row.name)).toContain('新規フォロワー獲得企画');
+    expect(rowsOf(live, second!.goalId).map((row) => JSON.parse(row.indicator as string).goalText)).toEqual(['地域と大学の連携を支援します。']);
+  });
+
+  it('match a rebuild after a goal is removed and others are evaluated', async () => {
+    const [, second, third] = entered.goals;
+    await ok('DELETE', `/goals/${third!.goalId}`);
+    api.clock.set('2025-05-10T10:00:00+09:00');
+    await ok('PUT', `/goals/${second!.goalId}/evaluation`, { rating: '×', reason: '提案が集まらなかった' });
+
+    const live = await expectRebuildToMatch();
+    expect(rowsOf(live, third!.goalId)).toEqual([]);
+    expect(rowsOf(live, second!.goalId).map((row) => row.goal_rating)).toEqual(['×']);
+    expect(live.indicators).toHaveLength(entered.goals.reduce((n, goal) => n + goal.indicatorIds.length, 0) - third!.indicatorIds.length);
+  });
+
+  it('match a rebuild after the sheet is closed and reopened', async () => {
+    api.clock.set('2025-05-12T10:00:00+09:00');
+    const [first, , , ...rest] = entered.goals;
+    for (const goal of [first!, ...rest]) await ok('PUT', `/goals/${goal.goalId}/evaluation`, { rating: '△', reason: '一部未達成' });
+    await ok('POST', '/close');
+    const closed = await expectRebuildToMatch();
+    expect(new Set(closed.indicators.map((row) => row.sheet_status))).toEqual(new Set(['closed']));
+
+    await ok('POST', '/reopen', { reason: '評価の見直し' });
+    const reopened = await expectRebuildToMatch();
+    expect(new Set(reopened.indicators.map((row) => row.sheet_status))).toEqual(new Set(['active']));
+  });
+});
