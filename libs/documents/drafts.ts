@@ -1,7 +1,7 @@
-import type { Initiative, Measure, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
+import type { Initiative, Measure, Sheet, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
 import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
 import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
-import type { PriorityGoal } from '@shinchoku/sheets/domain/ward-plan';
+import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
 
 /** Where something was read: the line (a text line, or a worksheet row) and the cell, for error messages. */
 export interface Location {
@@ -52,34 +52,18 @@ export interface GoalDraft {
   evaluation?: { at: Location; rating: Rating; status?: string; policy?: string; reason?: string; evaluatedOn?: IsoDate };
 }
 
-export interface SheetDraft {
+/** A sheet as a document states it: its id only when a workbook exported by shinchoku carries one. */
+export interface SheetDraft extends Omit<Sheet, 'sheetId' | 'status' | 'ratingProfile' | 'goals'> {
   at: Location;
   sheetId?: string;
-  fiscalYear: number;
-  department: string;
-  unit: string;
-  purpose?: string;
-  policyIndicators: string[];
-  contact?: string;
-  createdOn: IsoDate;
-  amendedOn?: IsoDate;
-  evaluationDate?: IsoDate;
-  approach?: string;
-  resultSummary?: string;
   status?: SheetStatus;
   ratingProfile?: RatingProfile;
   goals: GoalDraft[];
 }
 
-export interface WardPlanDraft {
+export interface WardPlanDraft extends Omit<WardPlan, 'wardPlanId' | 'evaluation'> {
   at: Location;
   wardPlanId?: string;
-  department: string;
-  fiscalYear: number;
-  headName?: string;
-  purpose?: string;
-  introduction?: string;
-  priorityGoals: PriorityGoal[];
   evaluation?: { at: Location; achievedCount: number; status?: string; direction?: string; evaluatedOn?: IsoDate };
 }
 
