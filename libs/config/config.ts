@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { policyOverridesSchema, type PolicyOverrides } from '@shinchoku/reminders/domain/policy';
 import { StartupError } from './startup-error';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -22,6 +23,24 @@ const integer = (min: number, max: number) => {
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 };
 
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const isoDates = z
+  .string()
+  .transform((text) => text.split(',').map((day) => day.trim()).filter(Boolean))
+  .pipe(z.array(z.iso.date({ error: 'must be dates as YYYY-MM-DD, separated by commas' })));
+
 /** Every setting, read from the environment. Unset means the embedded default. */
 const environment = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
@@ -41,6 +60,15 @@ const environment = z.object({
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
   PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
   PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_FROM: z.string().trim().min(3).max(320).default('shinchoku <shinchoku@localhost>'),
+  WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  REMINDER_POLICY: json(policyOverridesSchema).optional(),
+  REMINDER_CLOSED_DAYS: isoDates.optional(),
+  REMINDER_ATTEMPTS: integer(1, 50).default(8),
+  REMINDER_BACKOFF_MS: integer(100, 3_600_000).default(30_000),
+  REMINDER_RECONCILE_MS: integer(100, 3_600_000).default(60_000),
 }).refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
   path: ['PROGRESS_OFF_TRACK'],
   message: 'must be more than PROGRESS_AT_RISK',
@@ -64,10 +92,29 @@ export interface Config {
   adminToken?: string;
   /** How far behind pace (a fraction) makes an indicator at risk, and off track. */
   progressThresholds: { atRisk: number; offTrack: number };
+  reminders: ReminderSettings;
+}
+
+export interface ReminderSettings {
+  /** Mail goes out over SMTP when set; otherwise the log channel stands in for email. */
+  smtpUrl?: string;
+  smtpFrom: string;
+  /** Signs webhook bodies (X-Shinchoku-Signature); webhook deliveries fail without it. */
+  webhookSecret?: string;
+  /** Where people open a sheet: links in reminders are PUBLIC_BASE_URL/api/v1/sheets/{id}. */
+  publicBaseUrl: string;
+  policy: PolicyOverrides;
+  /** The municipality's own closed days (閉庁日). */
+  closedDays: string[];
+  /** Sends tried per reminder before it is marked failed, with exponential backoff from backoffMs. */
+  attempts: number;
+  backoffMs: number;
+  /** How often the reconciler enqueues new rows and re-enqueues due ones. */
+  reconcileMs: number;
 }
 
 /** Values that may carry credentials are never echoed back. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN']);
+const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'SMTP_URL', 'WEBHOOK_SECRET']);
 
 export class ConfigError extends StartupError {
   override readonly name = 'ConfigError';
@@ -87,7 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
         const shown = SECRET_KEYS.has(key) ? '(value hidden)' : JSON.stringify(env[key]);
-        return `${key}=${shown}: ${issue.message}`;
+        const inside = issue.path.slice(1).join('.');
+        return `${key}=${shown}: ${inside ? `${inside} ` : ''}${issue.message}`;
       }),
     );
   }
@@ -106,5 +154,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
     progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },
+    reminders: {
+      ...(e.SMTP_URL !== undefined && { smtpUrl: e.SMTP_URL }),
+      smtpFrom: e.SMTP_FROM,
+      ...(e.WEBHOOK_SECRET !== undefined && { webhookSecret: e.WEBHOOK_SECRET }),
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+      policy: e.REMINDER_POLICY ?? {},
+      closedDays: e.REMINDER_CLOSED_DAYS ?? [],
+      attempts: e.REMINDER_ATTEMPTS,
+      backoffMs: e.REMINDER_BACKOFF_MS,
+      reconcileMs: e.REMINDER_RECONCILE_MS,
+    },
   };
 }

@@ -40,6 +40,8 @@ export interface CommandSource {
   source: string;
   idempotencyKey?: string;
   ifMatch?: number;
+  /** Writes of the caller's that must commit with the events or not at all (a reminder marked sent). */
+  alongside?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 /** A command as callers give it: the runner dates it with today's date in Tokyo. */
@@ -135,7 +137,10 @@ export class CommandRunner<State, Command extends { type: string; today: string 
             ...(commandId && { commandId, fingerprint }),
             ...(reasonOf(command) && { reason: reasonOf(command) }),
           },
-          (trx, appended) => this.aggregate.project(trx, next, appended.at(-1)!.version),
+          async (trx, appended) => {
+            await this.aggregate.project(trx, next, appended.at(-1)!.version);
+            await from.alongside?.(trx);
+          },
         );
         return { version: result.toVersion, appended: result.duplicate ? 0 : decision.length };
       } catch (error) {
