@@ -41,6 +41,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- A sender's claim: only the holder of an unexpired lease may send and mark it sent.
       lease_token   uuid,
       lease_until   timestamptz,
+      -- When the channel accepted it: a retry after this only records the send, never repeats it.
+      delivered_at  timestamptz,
       planned_at    timestamptz NOT NULL,
       finished_at   timestamptz
     )`.execute(db);

@@ -136,6 +136,7 @@ export interface RemindersTable {
   enqueued: Generated<boolean>;
   lease_token: string | null;
   lease_until: Date | null;
+  delivered_at: Date | null;
   planned_at: Date;
   finished_at: Date | null;
 }

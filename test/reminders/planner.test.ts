@@ -2,6 +2,7 @@ import { businessCalendar } from '@shinchoku/reminders/domain/business-days';
 import { composeMessage } from '@shinchoku/reminders/domain/message';
 import { concerns, diffPlan, plan, type Contact, type DesiredReminder, type KnownReminder } from '@shinchoku/reminders/domain/planner';
 import { DEFAULT_POLICY, policyFor, policyOverridesSchema } from '@shinchoku/reminders/domain/policy';
+import type { Undated } from '@shinchoku/sheets/application/command-runner';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { seed西区地域課, stateAfter, 西区地域課 } from '../sheets/sheet-builder';
@@ -15,7 +16,7 @@ const contacts: Contact[] = [
   { contactId: 'c-other', department: '西区', unit: '区民生活課', name: '他課', role: '担当', email: 'other@example.jp', webhookUrl: null },
 ];
 
-const sheetWith = (...more: Array<Omit<SheetCommand, 'today'> & { today?: string }>): Sheet =>
+const sheetWith = (...more: Array<Undated<SheetCommand>>): Sheet =>
   stateAfter([...seed西区地域課(), ...more.map((c) => ({ today, ...c }) as SheetCommand)]);
 const due = (date: string) => ({ type: 'SetEvaluationDate', date }) as const;
 const kinds = (reminders: DesiredReminder[], kind: string) =>

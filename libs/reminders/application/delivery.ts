@@ -7,7 +7,7 @@ import { formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/sheet
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { composeMessage } from '../domain/message';
 import { concerns, nothingLeft, type ChannelName, type Recipient, type ReminderKind } from '../domain/planner';
-import type { Channel } from './channels';
+import type { Channel, Outgoing } from './channels';
 
 export type DeliveryOutcome = 'sent' | 'cancelled' | 'failed' | 'skipped';
 
@@ -31,6 +31,7 @@ interface Claimed {
   channel: string;
   attempts: number;
   lease_token: string;
+  delivered_at: Date | null;
 }
 
 class LeaseLost extends Error {}
@@ -40,6 +41,8 @@ class LeaseLost extends Error {}
  * no live lease), so of two workers or a retried job only one sender holds it; the ReminderSent
  * append and the row turning `sent` commit in one transaction, and only while the claim is still
  * ours. A stale job (sent, cancelled, failed, moved) finds nothing to claim and does nothing.
+ * Once the channel has taken it, delivered_at says so: a retry then records it without sending
+ * it again. Only a sender dying between the channel's answer and that write can repeat a send.
  */
 export class ReminderDelivery {
   constructor(
@@ -58,32 +61,38 @@ export class ReminderDelivery {
       | undefined;
     const kind = claimed.kind as ReminderKind;
     const quarter = claimed.quarter as Quarter | null;
-    // People who have done the work are not reminded, whatever the plan still says.
-    const done = sheet ? nothingLeft(sheet, kind, quarter) : 'sheetNotFound';
-    if (done) {
-      await this.release(claimed, { status: 'cancelled', reason: done, finished_at: this.clock.now() });
-      return 'cancelled';
-    }
-
     const recipient = claimed.recipient as Recipient;
     const channel = this.channels[claimed.channel as ChannelName];
+    if (claimed.delivered_at === null) {
+      // People who have done the work are not reminded, whatever the plan still says.
+      const done = sheet ? nothingLeft(sheet, kind, quarter) : 'sheetNotFound';
+      if (done) {
+        await this.release(claimed, { status: 'cancelled', reason: done, finished_at: this.clock.now() });
+        return 'cancelled';
+      }
+      try {
+        await channel.send(this.outgoing(claimed, sheet!, kind, quarter, recipient));
+      } catch (error) {
+        return this.failed(claimed, error);
+      }
+      await this.db.updateTable('reminders').set({ delivered_at: this.clock.now() }).where('reminder_id', '=', reminderId).where('lease_token', '=', claimed.lease_token).execute();
+    }
+    return this.record(claimed, sheet!, kind, recipient, channel.name);
+  }
+
+  private outgoing(claimed: Claimed, sheet: Sheet, kind: ReminderKind, quarter: Quarter | null, recipient: Recipient): Outgoing {
     const content = {
-      reminderId,
+      reminderId: claimed.reminder_id,
       kind,
       dueOn: claimed.due_on,
       quarter,
-      sheet: { sheetId: sheet!.sheetId, fiscalYear: sheet!.fiscalYear, department: sheet!.department, unit: sheet!.unit },
-      concerns: concerns(sheet!, kind, quarter),
+      sheet: { sheetId: sheet.sheetId, fiscalYear: sheet.fiscalYear, department: sheet.department, unit: sheet.unit },
+      concerns: concerns(sheet, kind, quarter),
       recipientName: recipient.name,
-      link: `${this.settings.publicBaseUrl}/api/v1/sheets/${sheet!.sheetId}`,
+      link: `${this.settings.publicBaseUrl}/api/v1/sheets/${sheet.sheetId}`,
     };
     const message = composeMessage(content);
-    try {
-      await channel.send({ reminderId, recipient, message, payload: { ...content, dueOnJapanese: formatJapaneseDate(content.dueOn), recipient, ...message } });
-    } catch (error) {
-      return this.failed(claimed, error);
-    }
-    return this.record(claimed, sheet!, kind, recipient, channel.name);
+    return { reminderId: claimed.reminder_id, recipient, message, payload: { ...content, dueOnJapanese: formatJapaneseDate(content.dueOn), recipient, ...message } };
   }
 
   private async claim(reminderId: string): Promise<Claimed | undefined> {
@@ -95,7 +104,7 @@ export class ReminderDelivery {
          AND status = 'planned'
          AND send_at <= ${now}
          AND (lease_until IS NULL OR lease_until < ${now})
-      RETURNING reminder_id, sheet_id, kind, due_on, quarter, recipient, channel, attempts, lease_token`.execute(this.db);
+      RETURNING reminder_id, sheet_id, kind, due_on, quarter, recipient, channel, attempts, lease_token, delivered_at`.execute(this.db);
     return rows[0];
   }
 
@@ -121,6 +130,8 @@ export class ReminderDelivery {
       return 'sent';
     } catch (error) {
       if (error instanceof LeaseLost) return 'skipped';
+      // Delivered but not yet recorded: let go, so the retry records it (without sending again).
+      await this.release(claimed, { reason: `delivered; recording it failed: ${(error as Error).message}` });
       throw error;
     }
   }

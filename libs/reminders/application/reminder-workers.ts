@@ -61,6 +61,10 @@ export class ReminderWorkers {
     deliver.on('failed', (job, error) => logger.warn(`reminder ${job?.data.reminderId} will be retried: ${error.message}`, 'Reminders'));
     const reconcile = queues.worker(RECONCILE_QUEUE, () => this.reconciler.run(), { concurrency: 1 });
     reconcile.on('failed', (_job, error) => logger.error(`reconciling reminders failed: ${error.message}`, undefined, 'Reminders'));
+    for (const worker of [deliver, reconcile]) {
+      // A queue that vanishes under a job (Redis flushed) is reported, never fatal: the table still holds the truth.
+      worker.on('error', (error) => logger.warn(`reminder queue: ${error.message}`, 'Reminders'));
+    }
     this.workers.push(deliver, reconcile);
     await queues.queue(RECONCILE_QUEUE).upsertJobScheduler('reconcile', { every: settings.reconcileMs }, { name: 'reconcile' });
   }
