@@ -27,7 +27,8 @@ import { EventStore } from '@shinchoku/event-store';
 import { ProcessorRunner } from '@shinchoku/processors';
 import { QueueFactory, type QueueConnection } from '@shinchoku/queue';
 import { planningRules, reminderPlanner, ReminderWorkers } from '@shinchoku/reminders';
-import { systemClock, type Clock } from '@shinchoku/runtime';
+import { systemClock } from '@shinchoku/runtime';
+import { fiscalYearOf, tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
 import { sheetAggregate, SheetCommands } from '@shinchoku/sheets';
 import { DomainError } from '@shinchoku/sheets/domain/errors';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
@@ -45,18 +46,28 @@ const UNITS_PER_DEPARTMENT = 25;
 const WRITERS = 8;
 const GOAL_P99_S = 5;
 
-/** Planning happens on 2025-04-01, before every reminder of fiscal 2025. */
-const planningClock: Clock = { now: () => new Date('2025-04-01T09:00:00+09:00') };
+/** The sheets are next fiscal year's, so every reminder planned lies ahead of today. */
+const TODAY = tokyoDateOf(new Date());
+const FISCAL_YEAR = fiscalYearOf(TODAY) + 1;
 
 const departmentOf = (i: number) => `第${Math.floor(i / UNITS_PER_DEPARTMENT) + 1}区`;
 const unitOf = (i: number) => `${(i % UNITS_PER_DEPARTMENT) + 1}課`;
 
 function sheetEvents(i: number): { sheetId: string; events: SheetEvent[]; state: Sheet } {
   const sheetId = randomUUID();
-  const today = '2025-04-01';
+  const today = TODAY;
   const goals = [1, 2, 3].map(() => randomUUID());
   const commands: SheetCommand[] = [
-    { type: 'CreateSheet', today, sheetId, fiscalYear: 2025, department: departmentOf(i), unit: unitOf(i), evaluationDate: i % 2 ? '2026-05-07' : '2026-01-06' },
+    {
+      type: 'CreateSheet',
+      today,
+      sheetId,
+      fiscalYear: FISCAL_YEAR,
+      department: departmentOf(i),
+      unit: unitOf(i),
+      // One 評価日 after Golden Week, one just after 年末年始.
+      evaluationDate: i % 2 ? `${FISCAL_YEAR + 1}-05-07` : `${FISCAL_YEAR + 1}-01-06`,
+    },
     ...goals.map((goalId, g) => ({ type: 'AddGoal', today, goalId, text: `目標${g + 1}: 区民サービスの向上を図ります。` }) as const),
     ...goals.map((goalId, g) => ({ type: 'DefineIndicator', today, goalId, indicatorId: randomUUID(), name: `指標${g + 1}`, unit: '件', target: '100' }) as const),
   ];
@@ -121,7 +132,7 @@ async function onBackend(kind: QueueConnection['kind'], database: DatabaseHandle
        WHERE status = 'planned' AND kind = 'evaluation' AND channel = 'email' ORDER BY sheet_id, send_at LIMIT ${DUE}`.execute(db);
     const ids = due.rows.map((r) => r.reminder_id);
     await sql`
-      UPDATE reminders r SET send_at = to_timestamp((${start}::bigint + (d.n - 1) * 60000 / ${ids.length}::int) / 1000.0), enqueued = false
+      UPDATE reminders r SET send_at = timestamptz 'epoch' + (${start}::bigint + (d.n - 1) * 60000 / ${ids.length}::int) * interval '1 millisecond', enqueued = false
         FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS d(id, n) WHERE r.reminder_id = d.id`.execute(db);
     await workers.reconciler.run();
     await workers.start();
@@ -179,7 +190,7 @@ async function main() {
         sheetIds.filter((_, i) => i % 10 === 0).map((id) => [id, { progress: { businessDaysBefore: [10, 5] }, sendTime: '08:30' }]),
       );
 
-      const planner = reminderPlanner(planningRules(settings), planningClock);
+      const planner = reminderPlanner(planningRules(settings), systemClock);
       const runner = new ProcessorRunner(database.db, store, [planner], { batchSize: loadConfig({}).processorBatchSize, pollIntervalMs: 20 });
       started = performance.now();
       const events = await runner.catchUp(planner);

@@ -53,7 +53,7 @@ describe('contacts', () => {
 
     const changed = await api.call('PATCH', `/api/v1/contacts/${id}`, { email: null, webhookUrl: 'https://hooks.example.jp/ichiro' });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ email: null, webhookUrl: 'https://hooks.example.jp/ichiro', name: '北 一郎' });
+    expect(changed.body).toMatchObject({ email: null, webhookUrl: 'https://hooks.example.jp/ichiro', name: '北 一郎', unit: '総務課', role: '課長' });
 
     expect((await api.call('DELETE', `/api/v1/contacts/${id}`)).status).toBe(204);
     expect((await api.call('GET', `/api/v1/contacts/${id}`)).body).toMatchObject({ status: 404, code: 'ContactNotFound' });
@@ -73,6 +73,15 @@ describe('contacts', () => {
     expect(reply.headers.get('content-type')).toContain('application/problem+json');
     expect(reply.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     expect((await api.call('GET', '/api/v1/contacts')).body.items).toHaveLength(before);
+  });
+
+  it('are in the OpenAPI document, from the same schemas', async () => {
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, any> };
+    expect(document.paths['/api/v1/contacts'].post.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'object',
+      properties: { department: expect.any(Object), unit: expect.any(Object), role: expect.any(Object), email: expect.any(Object), webhookUrl: expect.any(Object) },
+    });
+    expect(document.paths['/api/v1/reminders'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['sheetId', 'status']));
   });
 
   it('answers 400 for an id that is not a UUID and for an empty change, 401 without a token', async () => {

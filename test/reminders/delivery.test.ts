@@ -1,4 +1,5 @@
 import type { ReminderSentData } from '@shinchoku/sheets/domain/sheet.events';
+import { QueueFactory } from '@shinchoku/queue';
 import { sheetStream } from '@shinchoku/sheets';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { Backend, Harness, SmtpCatcher, startBackend, startHarness, startSmtp, startWebhookReceiver, until, WebhookReceiver, WEBHOOK_SECRET } from './support';
@@ -99,6 +100,30 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
     const [row] = await rows();
     expect(row).toMatchObject({ status: 'sent', attempts: 2, reason: null });
     expect(await sentEvents()).toHaveLength(1);
+  });
+
+  it('a job woken before its time waits again, then sends once', async () => {
+    await addContacts(1);
+    await h.plan();
+    h.clock.set('2025-05-02T08:59:00+09:00');
+    const workers = await h.workers();
+    await workers.reconciler.run();
+    const [row] = await rows();
+    const queue = new QueueFactory(backend.connection);
+    try {
+      const job = (await queue.queue('reminders').getJob(row!.reminder_id))!;
+      expect(await job.getState()).toBe('delayed');
+      await job.promote(); // as a timer firing early would
+      await until(async () => (await queue.queue('reminders').getJob(row!.reminder_id))?.attemptsStarted === 1, 'the early run');
+      await until(async () => (await (await queue.queue('reminders').getJob(row!.reminder_id))?.getState()) === 'delayed', 'the job delayed again');
+      expect((await rows())[0]).toMatchObject({ status: 'planned', attempts: 0 });
+    } finally {
+      await queue.close();
+    }
+    h.clock.set(DUE);
+    await workers.reconciler.run();
+    await until(() => allSent(1), 'the reminder to be sent');
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it('a reminder the channel already took is only recorded on retry, never sent again', async () => {

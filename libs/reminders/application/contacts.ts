@@ -60,7 +60,7 @@ export class Contacts {
       if (!before) return undefined;
       const row = await trx
         .updateTable('contacts')
-        .set({ ...columns({ ...toContact(before), ...changes }), updated_at: this.clock.now() })
+        .set({ ...columns({ ...toContact(before), ...defined(changes) }), updated_at: this.clock.now() })
         .where('contact_id', '=', contactId)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -86,6 +86,10 @@ export class Contacts {
     await replan(trx, [...sheetIds], this.rules, tokyoDateOf(now), now);
   }
 }
+
+/** Only the fields a change names: an absent field keeps its value, null clears it. */
+const defined = <T extends object>(changes: T): Partial<T> =>
+  Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 function columns(input: ContactInput) {
   return {

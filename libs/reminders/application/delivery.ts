@@ -95,6 +95,13 @@ export class ReminderDelivery {
     return { reminderId: claimed.reminder_id, recipient, message, payload: { ...content, dueOnJapanese: formatJapaneseDate(content.dueOn), recipient, ...message } };
   }
 
+  /** How long a planned reminder still has to wait, by the clock; undefined when it is not planned or already due. */
+  async waitFor(reminderId: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('reminders').select('send_at').where('reminder_id', '=', reminderId).where('status', '=', 'planned').executeTakeFirst();
+    const wait = row && row.send_at.getTime() - this.clock.now().getTime();
+    return wait !== undefined && wait > 0 ? wait : undefined;
+  }
+
   private async claim(reminderId: string): Promise<Claimed | undefined> {
     const now = this.clock.now();
     const { rows } = await sql<Claimed>`

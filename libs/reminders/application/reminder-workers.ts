@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { DelayedError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { ReminderSettings } from '@shinchoku/config';
 import type { Database } from '@shinchoku/database';
@@ -51,8 +52,14 @@ export class ReminderWorkers {
     const { queues, settings, logger } = this.deps;
     const deliver = queues.worker<DeliveryJob>(
       DELIVERY_QUEUE,
-      async (job) => {
+      async (job, token) => {
         const outcome = await this.delivery.deliver(job.data.reminderId);
+        const wait = outcome === 'skipped' ? await this.delivery.waitFor(job.data.reminderId) : undefined;
+        if (wait !== undefined && token) {
+          // Woken before its time (timers and clocks differ by a little): wait again instead of leaving it to the reconciler.
+          await job.moveToDelayed(Date.now() + wait, token);
+          throw new DelayedError();
+        }
         if (outcome === 'failed') logger.warn(`reminder ${job.data.reminderId} failed for good after ${settings.attempts} attempts`, 'Reminders');
         return outcome;
       },
