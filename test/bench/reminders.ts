@@ -118,19 +118,23 @@ async function onBackend(kind: QueueConnection['kind'], database: DatabaseHandle
   });
   const { db } = database;
   try {
-    // The enqueue rate: a sample of the plan handed to the queue as delayed jobs (months ahead).
-    await db.updateTable('reminders').set({ enqueued: true }).execute();
-    await sql`UPDATE reminders SET enqueued = false WHERE reminder_id IN (SELECT reminder_id FROM reminders WHERE status = 'planned' ORDER BY reminder_id LIMIT ${ENQUEUE})`.execute(db);
-    let started = performance.now();
-    const { enqueued } = await workers.reconciler.run();
-    const enqueueRate = enqueued / ((performance.now() - started) / 1000);
-
-    // DUE reminders of DUE different sheets fall due within one minute, starting 15 s from now.
-    const start = Date.now() + 15_000;
+    // DUE reminders of DUE different sheets, chosen first so that none of them has a job yet.
     const due = await sql<{ reminder_id: string }>`
       SELECT DISTINCT ON (sheet_id) reminder_id FROM reminders
        WHERE status = 'planned' AND kind = 'evaluation' AND channel = 'email' ORDER BY sheet_id, send_at LIMIT ${DUE}`.execute(db);
     const ids = due.rows.map((r) => r.reminder_id);
+
+    // The enqueue rate: a sample of the rest of the plan handed to the queue as delayed jobs (months ahead).
+    await db.updateTable('reminders').set({ enqueued: true }).execute();
+    await sql`
+      UPDATE reminders SET enqueued = false WHERE reminder_id IN (
+        SELECT reminder_id FROM reminders WHERE status = 'planned' AND reminder_id <> ALL(${ids}::uuid[]) ORDER BY reminder_id LIMIT ${ENQUEUE})`.execute(db);
+    let started = performance.now();
+    const { enqueued } = await workers.reconciler.run();
+    const enqueueRate = enqueued / ((performance.now() - started) / 1000);
+
+    // They fall due within one minute, starting 15 s from now.
+    const start = Date.now() + 15_000;
     await sql`
       UPDATE reminders r SET send_at = timestamptz 'epoch' + (${start}::bigint + (d.n - 1) * 60000 / ${ids.length}::int) * interval '1 millisecond', enqueued = false
         FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS d(id, n) WHERE r.reminder_id = d.id`.execute(db);
