@@ -42,7 +42,7 @@ export class ReminderWorkers {
       leaseMs: LEASE_MS,
       publicBaseUrl: settings.publicBaseUrl,
     });
-    this.reconciler = new ReminderReconciler(db, queues.queue<DeliveryJob>(DELIVERY_QUEUE), clock, {
+    this.reconciler = new ReminderReconciler(db, this.reported(queues.queue<DeliveryJob>(DELIVERY_QUEUE)), clock, {
       attempts: settings.attempts,
       backoff: { type: 'exponential', delay: settings.backoffMs },
     });
@@ -68,12 +68,17 @@ export class ReminderWorkers {
     deliver.on('failed', (job, error) => logger.warn(`reminder ${job?.data.reminderId} will be retried: ${error.message}`, 'Reminders'));
     const reconcile = queues.worker(RECONCILE_QUEUE, () => this.reconciler.run(), { concurrency: 1 });
     reconcile.on('failed', (_job, error) => logger.error(`reconciling reminders failed: ${error.message}`, undefined, 'Reminders'));
-    for (const worker of [deliver, reconcile]) {
-      // A queue that vanishes under a job (Redis flushed) is reported, never fatal: the table still holds the truth.
-      worker.on('error', (error) => logger.warn(`reminder queue: ${error.message}`, 'Reminders'));
-    }
-    this.workers.push(deliver, reconcile);
-    await queues.queue(RECONCILE_QUEUE).upsertJobScheduler('reconcile', { every: settings.reconcileMs }, { name: 'reconcile' });
+    this.workers.push(this.reported(deliver), this.reported(reconcile));
+    await this.reported(queues.queue(RECONCILE_QUEUE)).upsertJobScheduler('reconcile', { every: settings.reconcileMs }, { name: 'reconcile' });
+  }
+
+  /**
+   * A queue that vanishes under a job (Redis flushed) or a connection cut at shutdown is reported
+   * in one line, never fatal: the table still holds the truth.
+   */
+  private reported<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(emitter: T): T {
+    emitter.on('error', (error) => this.deps.logger.warn(`reminder queue: ${error.message}`, 'Reminders'));
+    return emitter;
   }
 
   /** Lets sends in flight finish, then lets go of the SMTP connection. */
