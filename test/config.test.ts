@@ -17,6 +17,34 @@ describe('configuration', () => {
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
       rateLimit: { max: 600, windowMs: 60_000 },
       corsOrigins: [],
+      reminders: {
+        smtpFrom: 'shinchoku <shinchoku@localhost>',
+        publicBaseUrl: 'http://127.0.0.1:3000',
+        policy: {},
+        closedDays: [],
+        attempts: 8,
+        backoffMs: 30_000,
+        reconcileMs: 60_000,
+      },
+    });
+  });
+
+  it('reads the reminder settings', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtp://mailpit:1025',
+      SMTP_FROM: '進捗 <noreply@city.example.jp>',
+      WEBHOOK_SECRET: 'a-secret-of-16-or-more',
+      PUBLIC_BASE_URL: 'https://shinchoku.city.example.jp/',
+      REMINDER_POLICY: '{"departments":{"西区":{"evaluation":{"businessDaysBefore":[10,5]}}},"sheets":{"s-1":{"sendTime":"08:30"}}}',
+      REMINDER_CLOSED_DAYS: '2025-06-02, 2025-11-04',
+    });
+    expect(config.reminders).toMatchObject({
+      smtpUrl: 'smtp://mailpit:1025',
+      smtpFrom: '進捗 <noreply@city.example.jp>',
+      webhookSecret: 'a-secret-of-16-or-more',
+      publicBaseUrl: 'https://shinchoku.city.example.jp',
+      policy: { departments: { 西区: { evaluation: { businessDaysBefore: [10, 5] } } }, sheets: { 's-1': { sendTime: '08:30' } } },
+      closedDays: ['2025-06-02', '2025-11-04'],
     });
   });
 
@@ -59,6 +87,11 @@ describe('configuration', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL=(value hidden): must be a URL starting with redis:// or rediss://'],
     [{ PROGRESS_AT_RISK: '0.5', PROGRESS_OFF_TRACK: '0.4' }, 'PROGRESS_OFF_TRACK="0.4": must be more than PROGRESS_AT_RISK'],
     [{ PROGRESS_AT_RISK: 'high' }, 'PROGRESS_AT_RISK="high": must be a fraction such as 0.15'],
+    [{ SMTP_URL: 'mail.example.jp' }, 'SMTP_URL=(value hidden): must be a URL starting with smtp:// or smtps://'],
+    [{ WEBHOOK_SECRET: 'short' }, 'WEBHOOK_SECRET=(value hidden): must be at least 16 characters'],
+    [{ REMINDER_POLICY: '{nope' }, 'REMINDER_POLICY="{nope": must be JSON'],
+    [{ REMINDER_POLICY: '{"departments":{"西区":{"evaluation":{"roles":["部長"]}}}}' }, "departments.西区.evaluation.roles.0 must be '担当', '課長' or 'coordinator'"],
+    [{ REMINDER_CLOSED_DAYS: '2025-06-31' }, 'REMINDER_CLOSED_DAYS="2025-06-31": must be dates as YYYY-MM-DD'],
   ])('explains %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(expected)]);
   });

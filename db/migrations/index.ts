@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as eventStore from './0001_event_store';
 import * as sheets from './0002_sheets';
 import * as summaries from './0003_summaries';
+import * as reminders from './0004_reminders';
 import * as access from './0005_access';
 
 /** Every migration, by name; names sort in the order they apply. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '0001_event_store': eventStore,
   '0002_sheets': sheets,
   '0003_summaries': summaries,
+  '0004_reminders': reminders,
   '0005_access': access,
 };

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type Grant, parseGrant } from '@shinchoku/access/domain/grants';
+import { policyOverridesSchema, type PolicyOverrides } from '@shinchoku/reminders/domain/policy';
 import { StartupError } from './startup-error';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -50,6 +51,23 @@ const oidcGrants = z.string().transform((text, context): Record<string, Grant[]>
     ]),
   );
 });
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const isoDates = z
+  .string()
+  .transform((text) => text.split(',').map((day) => day.trim()).filter(Boolean))
+  .pipe(z.array(z.iso.date({ error: 'must be dates as YYYY-MM-DD, separated by commas' })));
 
 /** Every setting, read from the environment. Unset means the embedded default. */
 const environment = z.object({
@@ -84,6 +102,15 @@ const environment = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(url(['https:', 'http:']).refine((o) => new URL(o).origin === o, 'each origin is scheme://host[:port], no path')))
     .optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_FROM: z.string().trim().min(3).max(320).default('shinchoku <shinchoku@localhost>'),
+  WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  REMINDER_POLICY: json(policyOverridesSchema).optional(),
+  REMINDER_CLOSED_DAYS: isoDates.optional(),
+  REMINDER_ATTEMPTS: integer(1, 50).default(8),
+  REMINDER_BACKOFF_MS: integer(100, 3_600_000).default(30_000),
+  REMINDER_RECONCILE_MS: integer(100, 3_600_000).default(60_000),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -125,6 +152,8 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   /** Browser origins allowed to call the API; none = CORS off. */
   corsOrigins: string[];
+  /** Reminders: channels, policy overrides, closed days and delivery retries. */
+  reminders: ReminderSettings;
 }
 
 export interface OidcConfig {
@@ -136,8 +165,26 @@ export interface OidcConfig {
   grants: Record<string, Grant[]>;
 }
 
+export interface ReminderSettings {
+  /** Mail goes out over SMTP when set; otherwise the log channel stands in for email. */
+  smtpUrl?: string;
+  smtpFrom: string;
+  /** Signs webhook bodies (X-Shinchoku-Signature); webhook deliveries fail without it. */
+  webhookSecret?: string;
+  /** Where people open a sheet: links in reminders are PUBLIC_BASE_URL/api/v1/sheets/{id}. */
+  publicBaseUrl: string;
+  policy: PolicyOverrides;
+  /** The municipality's own closed days (閉庁日). */
+  closedDays: string[];
+  /** Sends tried per reminder before it is marked failed, with exponential backoff from backoffMs. */
+  attempts: number;
+  backoffMs: number;
+  /** How often the reconciler enqueues new rows and re-enqueues due ones. */
+  reconcileMs: number;
+}
+
 /** Values that may carry credentials are never echoed back. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN']);
+const SECRET_KEYS = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'SMTP_URL', 'WEBHOOK_SECRET']);
 
 export class ConfigError extends StartupError {
   override readonly name = 'ConfigError';
@@ -157,7 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
         const shown = SECRET_KEYS.has(key) ? '(value hidden)' : JSON.stringify(env[key]);
-        return `${key}=${shown}: ${issue.message}`;
+        // A path into a JSON setting helps; an index into a list whose value is shown does not.
+        const nested = issue.path.slice(1);
+        const inside = nested.every((segment) => typeof segment === 'number') ? '' : nested.join('.');
+        return `${key}=${shown}: ${inside ? `${inside} ` : ''}${issue.message}`;
       }),
     );
   }
@@ -189,5 +239,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_S * 1000 },
     corsOrigins: e.CORS_ORIGINS ?? [],
+    reminders: {
+      ...(e.SMTP_URL !== undefined && { smtpUrl: e.SMTP_URL }),
+      smtpFrom: e.SMTP_FROM,
+      ...(e.WEBHOOK_SECRET !== undefined && { webhookSecret: e.WEBHOOK_SECRET }),
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+      policy: e.REMINDER_POLICY ?? {},
+      closedDays: e.REMINDER_CLOSED_DAYS ?? [],
+      attempts: e.REMINDER_ATTEMPTS,
+      backoffMs: e.REMINDER_BACKOFF_MS,
+      reconcileMs: e.REMINDER_RECONCILE_MS,
+    },
   };
 }

@@ -117,6 +117,41 @@ export interface AccessTokensTable {
   revoked_at: Date | null;
 }
 
+export interface ContactsTable {
+  contact_id: string;
+  department: string;
+  unit: string | null;
+  name: string;
+  role: string;
+  email: string | null;
+  webhook_url: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface RemindersTable {
+  reminder_id: string;
+  sheet_id: string;
+  plan_key: string;
+  kind: string;
+  /** ISO civil dates, as text. */
+  due_on: string;
+  quarter: number | null;
+  send_on: string;
+  send_at: Date;
+  recipient: unknown;
+  channel: string;
+  status: string;
+  reason: string | null;
+  attempts: Generated<number>;
+  enqueued: Generated<boolean>;
+  lease_token: string | null;
+  lease_until: Date | null;
+  delivered_at: Date | null;
+  planned_at: Date;
+  finished_at: Date | null;
+}
+
 export interface Database {
   streams: StreamsTable;
   events: EventsTable;
@@ -129,4 +164,6 @@ export interface Database {
   ward_summaries: WardSummariesTable;
   unit_completion: UnitCompletionTable;
   access_tokens: AccessTokensTable;
+  contacts: ContactsTable;
+  reminders: RemindersTable;
 }

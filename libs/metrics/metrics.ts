@@ -56,6 +56,17 @@ export class Metrics implements CommandObserver {
       },
     });
     new Gauge({
+      name: 'shinchoku_reminders',
+      help: 'Reminders by status; failed ones gave up after their last attempt and need a person (GET /api/v1/reminders?status=failed)',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const rows = await db.selectFrom('reminders').select(['status', (eb) => eb.fn.countAll<string>().as('count')]).groupBy('status').execute();
+        const counts = new Map(rows.map((row) => [row.status, Number(row.count)]));
+        for (const status of ['planned', 'sent', 'cancelled', 'failed']) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    new Gauge({
       name: 'shinchoku_queue_jobs',
       help: 'Jobs in each queue this process uses, by state',
       labelNames: ['queue', 'state'],

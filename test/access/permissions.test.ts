@@ -33,6 +33,7 @@ const EXPECTED: Record<Permission, Partial<Record<Role, Where[]>>> = {
   'sheet.close': { evaluator: ['own'], admin: ALL },
   'wardPlan.write': { coordinator: DEPARTMENT, admin: ALL },
   'wardPlan.evaluate': { coordinator: DEPARTMENT, admin: ALL },
+  'contacts.manage': { coordinator: DEPARTMENT, admin: ALL },
   'audit.verify': { auditor: ALL, admin: ALL },
   'tokens.manage': { admin: ALL },
   admin: { admin: ALL },

@@ -5,8 +5,9 @@ import { AuditModule } from '@shinchoku/audit';
 import { DocumentsModule } from '@shinchoku/documents';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
-import { PROCESSORS } from '../../worker/src/processors';
+import { PROCESSOR_NAMES } from '../../worker/src/processors';
 import { ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
+import { RemindersModule } from '@shinchoku/reminders';
 import { SheetsModule } from '@shinchoku/sheets';
 import { SummariesModule } from '@shinchoku/summaries';
 
@@ -16,7 +17,7 @@ export class ApiModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSORS.map((p) => p.name)), HealthModule, SheetsModule, AuditModule, SummariesModule, DocumentsModule],
+      imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSOR_NAMES), HealthModule, SheetsModule, AuditModule, SummariesModule, DocumentsModule, RemindersModule],
       providers: [
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -18,7 +18,7 @@ export class AppModule {
       imports: [
         ResourcesModule.forRoot(resources, clock),
         ...(roles.api ? [ApiModule.forRoot(roles.api.adminToken)] : []),
-        ...(roles.worker ? [WorkerModule] : []),
+        ...(roles.worker ? [WorkerModule.for(resources.config, clock)] : []),
       ],
     };
   }

@@ -1,11 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import { ProcessorRunner } from '@shinchoku/processors';
-import type { Resources } from '@shinchoku/runtime';
+import { systemClock, type Resources } from '@shinchoku/runtime';
 import { rebuildCurrentState } from '@shinchoku/sheets';
-import { PROCESSORS } from '../../worker/src/processors';
+import { PROCESSOR_NAMES, processors } from '../../worker/src/processors';
 
 /** The inline current-state projection, then every async processor. */
-export const REBUILDABLE = ['current-state', ...PROCESSORS.map((p) => p.name)];
+export const REBUILDABLE = ['current-state', ...PROCESSOR_NAMES];
 
 /**
  * Rebuilds projections from zero, side by side. Safe while shinchoku runs: the current state, and
@@ -14,7 +14,8 @@ export const REBUILDABLE = ['current-state', ...PROCESSORS.map((p) => p.name)];
  */
 export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
   const { db } = resources.database;
-  const runner = new ProcessorRunner(db, resources.store, PROCESSORS, {
+  const all = processors(resources.config, systemClock);
+  const runner = new ProcessorRunner(db, resources.store, all, {
     batchSize: resources.config.processorBatchSize,
     pollIntervalMs: resources.config.processorPollMs,
   });
@@ -23,7 +24,7 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
   const rebuilt = await Promise.allSettled(
     names.map(async (name) => {
       const started = performance.now();
-      const processor = PROCESSORS.find((p) => p.name === name);
+      const processor = all.find((p) => p.name === name);
       const events = !processor
         ? await rebuildCurrentState(db, resources.store, resources.config.progressThresholds)
         : processor.byStream

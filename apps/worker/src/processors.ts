@@ -1,5 +1,12 @@
+import type { Config } from '@shinchoku/config';
 import type { Processor } from '@shinchoku/processors';
+import { planningRules, REMINDER_PLANNER, reminderPlanner } from '@shinchoku/reminders';
+import type { Clock } from '@shinchoku/runtime';
 import { summariesProcessor } from '@shinchoku/summaries';
 
 /** Every async processor of the system: run by the worker, rebuilt by `shinchoku rebuild`. */
-export const PROCESSORS: readonly Processor[] = [summariesProcessor];
+export function processors(config: Config, clock: Clock): readonly Processor[] {
+  return [summariesProcessor, reminderPlanner(planningRules(config.reminders), clock)];
+}
+
+export const PROCESSOR_NAMES: readonly string[] = [summariesProcessor.name, REMINDER_PLANNER];

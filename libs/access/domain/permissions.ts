@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'sheet.close',
   'wardPlan.write',
   'wardPlan.evaluate',
+  'contacts.manage',
   'audit.verify',
   'tokens.manage',
   'admin',
@@ -24,11 +25,12 @@ export type Permission = (typeof PERMISSIONS)[number];
  * read: sheets, indicators, history, audit trails, ward plans, summaries.
  * sheet.edit: narratives, goals, indicators and targets. sheet.record: progress and results.
  * sheet.schedule: the 評価日. sheet.evaluate: ○/△/×. sheet.close: close and reopen.
+ * contacts.manage: who is reminded (names and addresses), for a department or a unit.
  */
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   auditor: new Set(['read', 'audit.verify']),
-  coordinator: new Set(['read', 'sheet.create', 'sheet.edit', 'sheet.record', 'sheet.schedule', 'wardPlan.write', 'wardPlan.evaluate']),
+  coordinator: new Set(['read', 'sheet.create', 'sheet.edit', 'sheet.record', 'sheet.schedule', 'wardPlan.write', 'wardPlan.evaluate', 'contacts.manage']),
   editor: new Set(['read', 'sheet.edit', 'sheet.record']),
   evaluator: new Set(['read', 'sheet.evaluate', 'sheet.close']),
   viewer: new Set(['read']),

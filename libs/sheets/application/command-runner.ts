@@ -5,6 +5,7 @@ import {
   Actor,
   CommandIdReusedError,
   EventStore,
+  executeInline,
   InlineStatement,
   ReadStreamOptions,
   SourceDocument,
@@ -74,6 +75,8 @@ export interface CommandSource {
   document?: SourceDocument;
   /** The civil date the command is made on, when the source states it (an import: the document's 作成日); else today. */
   today?: string;
+  /** Writes of the caller's that must commit with the events or not at all (a reminder marked sent). */
+  alongside?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 /** A command as callers give it: the runner dates it with today's date in Tokyo. */
@@ -162,6 +165,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
       if (decision.length === 0) return { version, appended: 0 };
 
       const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
+      const projection = this.aggregate.projection(next, version + decision.length, projected);
       try {
         const result = await this.store.append(
           this.aggregate.stream(id),
@@ -174,7 +178,12 @@ export class CommandRunner<State, Command extends { type: string; today: string 
             ...(commandId && { commandId, fingerprint }),
             ...(reasonOf(command) && { reason: reasonOf(command) }),
           },
-          this.aggregate.projection(next, version + decision.length, projected),
+          from.alongside
+            ? async (trx) => {
+                await executeInline(trx, projection);
+                await from.alongside!(trx);
+              }
+            : projection,
         );
         return { version: result.toVersion, appended: result.duplicate ? 0 : decision.length };
       } catch (error) {

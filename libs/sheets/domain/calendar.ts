@@ -300,3 +300,14 @@ export function formatJapaneseDate(date: IsoDate): string {
 export function tokyoDateOf(instant: Date): IsoDate {
   return new Date(instant.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
+
+/** The date `days` later (earlier when negative): "2025-04-30" + 1 → "2025-05-01". */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const utc = new Date((dayNumber(date) + days) * 86_400_000);
+  return toIso(utc.getUTCFullYear(), utc.getUTCMonth() + 1, utc.getUTCDate());
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: IsoDate): number {
+  return (((dayNumber(date) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+}

@@ -2,6 +2,7 @@ import type { IsoDate } from './calendar';
 import type { Rating } from './assessment';
 import type { GoalDetails, IndicatorDetails, Initiative, Measure, Baseline, SheetDetails } from './sheet.types';
 import type { RatingProfile } from './assessment';
+import type { ReminderSentData } from './sheet.events';
 
 /** Every command states the civil date it is made on (Asia/Tokyo); the domain never reads a clock. */
 interface Dated {
@@ -59,6 +60,7 @@ export type SheetCommand = Dated &
     | { type: 'Evaluate'; goalId: string; rating: Rating; status?: string; policy?: string; reason?: string }
     | { type: 'CloseSheet' }
     | { type: 'ReopenSheet'; reason: string }
+    | ({ type: 'RecordReminder'; reason?: string } & ReminderSentData)
   );
 
 export type SheetCommandType = SheetCommand['type'];

@@ -19,6 +19,11 @@ export function decide(command: SheetCommand, state: Sheet | undefined): Decisio
   if (command.type === 'CreateSheet') return createSheet(command, state);
   if (!state) return new DomainError('SheetNotFound', 'the sheet does not exist');
   if (command.type === 'ReopenSheet') return reopen(command, state);
+  // A reminder already went out: the fact is recorded even on a closed sheet.
+  if (command.type === 'RecordReminder') {
+    const { type: _type, today, reason: _reason, ...sent } = command;
+    return [{ type: 'ReminderSent', data: { ...sent, on: today } }];
+  }
   if (state.status === 'closed') {
     return new DomainError('SheetClosed', 'the sheet is closed; reopen it (with a reason) to change it');
   }

@@ -39,7 +39,19 @@ export type SheetEvent =
       } & Dated;
     }
   | { type: 'SheetClosed'; data: Dated }
-  | { type: 'SheetReopened'; data: { reason: string } & Dated };
+  | { type: 'SheetReopened'; data: { reason: string } & Dated }
+  /** A reminder went out: a fact about the sheet's follow-up that leaves its goals and indicators as they were. */
+  | { type: 'ReminderSent'; data: ReminderSentData & Dated };
+
+/** Who was reminded of what, through which channel, for which due date. */
+export interface ReminderSentData {
+  reminderId: string;
+  kind: 'evaluation' | 'progress' | 'overdue';
+  dueOn: IsoDate;
+  quarter?: Quarter;
+  recipient: { name: string | null; role: string; address: string | null };
+  channel: string;
+}
 
 export type SheetEventType = SheetEvent['type'];
 

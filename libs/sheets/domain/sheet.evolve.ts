@@ -59,6 +59,8 @@ export function evolve(state: Sheet | undefined, event: SheetEvent): Sheet {
       return { ...sheet, status: 'closed' };
     case 'SheetReopened':
       return { ...sheet, status: 'active' };
+    case 'ReminderSent':
+      return sheet;
   }
 }
 

@@ -1,0 +1,33 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '@shinchoku/database';
+import type { StoredEvent } from '@shinchoku/event-store';
+import type { Processor } from '@shinchoku/processors';
+import type { Clock } from '@shinchoku/runtime';
+import { tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
+import { replan, type PlanningRules } from './planning';
+
+export const REMINDER_PLANNER = 'reminders';
+
+/**
+ * Follows the feed and plans again every sheet an event touched. It plans from the sheet's current
+ * state, so a batch that lags behind only plans with fresher facts, never with stale ones.
+ */
+export function reminderPlanner(rules: PlanningRules, clock: Clock): Processor {
+  return {
+    name: REMINDER_PLANNER,
+    async handle(events: readonly StoredEvent[], trx: Transaction<Database>) {
+      const sheetIds = new Set<string>();
+      for (const event of events) {
+        // Its own ReminderSent changes nothing a plan depends on.
+        if (event.streamId.startsWith('sheet-') && event.type !== 'ReminderSent') sheetIds.add(event.streamId.slice('sheet-'.length));
+      }
+      const now = clock.now();
+      await replan(trx, [...sheetIds], rules, tokyoDateOf(now), now);
+    },
+    /**
+     * Nothing to clear: sent and failed reminders are history no replay could bring back, and
+     * planning is idempotent, so a rebuild simply plans every sheet again.
+     */
+    async reset() {},
+  };
+}

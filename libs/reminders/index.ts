@@ -1,0 +1,4 @@
+export * from './reminders.module';
+export * from './application/planner.processor';
+export * from './application/planning';
+export * from './application/reminder-workers';
