@@ -220,4 +220,23 @@ describe('reminders of a sheet, through its life', () => {
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toContain('shinchoku_reminders{status="failed"} 1');
   });
+
+  it('a rebuild plans every sheet once from its current state: what was planned stays, nothing is added twice', async () => {
+    api.clock.set('2025-04-01T09:00:00+09:00');
+    const { sheetId } = await api.smallSheet('建設課', '地域の担い手を育てます。', { name: '講座の開催回数', target: '12' });
+    await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' });
+    await plan();
+    const snapshot = async () =>
+      (await api.database.db.selectFrom('reminders').select(['sheet_id', 'plan_key', 'status', 'reason']).orderBy('sheet_id').orderBy('plan_key').orderBy('reminder_id').execute()).map(
+        (r) => [r.sheet_id, r.plan_key, r.status, r.reason].join('|'),
+      );
+    const before = await snapshot();
+    const planned = await api.database.db.selectFrom('reminders').select(['reminder_id']).where('sheet_id', '=', sheetId).where('status', '=', 'planned').execute();
+    expect(planned.length).toBeGreaterThan(0);
+    // A planned row lost (as if the table had been damaged) is planned again by the rebuild.
+    await api.database.db.deleteFrom('reminders').where('reminder_id', '=', planned[0]!.reminder_id).execute();
+    expect(await snapshot()).toHaveLength(before.length - 1);
+    await runner.rebuildByStream(planner());
+    expect(await snapshot()).toEqual(before);
+  });
 });

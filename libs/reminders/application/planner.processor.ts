@@ -29,5 +29,21 @@ export function reminderPlanner(rules: PlanningRules, clock: Clock): Processor {
      * planning is idempotent, so a rebuild simply plans every sheet again.
      */
     async reset() {},
+    /** A rebuild plans each sheet once, from its current state, instead of again for every batch that touched it. */
+    byStream: {
+      prefixes: ['sheet-'],
+      async handle() {},
+      async finish(trx) {
+        const sheets = await trx.selectFrom('sheets').select('sheet_id').orderBy('sheet_id').execute();
+        const now = clock.now();
+        await replan(
+          trx,
+          sheets.map((row) => row.sheet_id),
+          rules,
+          tokyoDateOf(now),
+          now,
+        );
+      },
+    },
   };
 }
