@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/config';
+import { problemsOf } from './support/config';
 
 describe('configuration', () => {
   it('runs embedded with no settings at all', () => {
@@ -67,16 +68,6 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).toMatchObject({ port: 3000 });
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });
-
-  const problemsOf = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as ConfigError).problems;
-    }
-    throw new Error('expected a ConfigError');
-  };
 
   it.each([
     [{ PORT: 'abc' }, 'PORT="abc": must be a whole number from 0 to 65535'],

@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/config';
 import { startApi, TestApi } from '../support/api';
+import { problemsOf } from '../support/config';
 import { callAs, issueToken } from '../support/access';
 
 describe('rate limit, security headers and CORS', () => {
@@ -46,16 +47,6 @@ describe('rate limit, security headers and CORS', () => {
 });
 
 describe('access settings', () => {
-  const problemsOf = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as ConfigError).problems;
-    }
-    throw new Error('expected a ConfigError');
-  };
-
   it('reads a complete OIDC configuration, grants in the CLI form', () => {
     const config = loadConfig({
       OIDC_ISSUER: 'https://idp.example.jp',

@@ -1,6 +1,6 @@
-import { formatGrant, type Grant, type Permission, type Role } from '@shinchoku/access';
+import { formatGrant, type Permission, type Role } from '@shinchoku/access';
 import { startApi, TestApi } from '../support/api';
-import { callAs, eventCount, issueToken, ok } from '../support/access';
+import { callAs, eventCount, issueToken, ok, WEST_CHIIKI_GRANTS } from '../support/access';
 
 /**
  * Every role × every command × (own unit / another unit of the same 区 / another 区), over HTTP.
@@ -16,14 +16,7 @@ const ALL: Target[] = ['own', 'unit', 'dept'];
 const WARD: Target[] = ['own', 'unit'];
 const OWN: Target[] = ['own'];
 
-const GRANTS: Record<Role, Grant> = {
-  viewer: { role: 'viewer', department: '西区', unit: '地域課' },
-  editor: { role: 'editor', department: '西区', unit: '地域課' },
-  evaluator: { role: 'evaluator', department: '西区', unit: '地域課' },
-  coordinator: { role: 'coordinator', department: '西区' },
-  auditor: { role: 'auditor' },
-  admin: { role: 'admin' },
-};
+const GRANTS = WEST_CHIIKI_GRANTS;
 const ROLES = Object.keys(GRANTS) as Role[];
 
 const READ = { viewer: OWN, editor: OWN, evaluator: OWN, coordinator: WARD, auditor: ALL, admin: ALL };

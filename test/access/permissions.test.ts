@@ -1,14 +1,7 @@
 import { Grant, PERMISSIONS, Permission, ROLES, Role, Scope, can, formatGrant, grantProblem, parseGrant, visibility } from '@shinchoku/access';
+import { WEST_CHIIKI_GRANTS } from '../support/access';
 
-// 西区 地域課's people, 西区's coordinator, and two organization-wide roles.
-const GRANTS: Record<Role, Grant> = {
-  viewer: { role: 'viewer', department: '西区', unit: '地域課' },
-  editor: { role: 'editor', department: '西区', unit: '地域課' },
-  evaluator: { role: 'evaluator', department: '西区', unit: '地域課' },
-  coordinator: { role: 'coordinator', department: '西区' },
-  auditor: { role: 'auditor' },
-  admin: { role: 'admin' },
-};
+const GRANTS = WEST_CHIIKI_GRANTS;
 
 // Sheets spell the ward either way; the grant's 西区 covers 西区役所.
 const SCOPES = {

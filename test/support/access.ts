@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Grant } from '@shinchoku/access';
+import type { Grant, Role } from '@shinchoku/access';
 import type { Reply, TestApi } from './api';
 
 /** A token issued by the bootstrap admin through the API, as a 課 would be given it. */
@@ -26,3 +26,13 @@ export async function ok(reply: Promise<Reply>): Promise<any> {
   if (status >= 300) throw new Error(`setup refused (${status}): ${JSON.stringify(body)}`);
   return body;
 }
+
+/** One grant of each role: 西区 地域課's people, 西区's coordinator, and two organization-wide roles. */
+export const WEST_CHIIKI_GRANTS: Record<Role, Grant> = {
+  viewer: { role: 'viewer', department: '西区', unit: '地域課' },
+  editor: { role: 'editor', department: '西区', unit: '地域課' },
+  evaluator: { role: 'evaluator', department: '西区', unit: '地域課' },
+  coordinator: { role: 'coordinator', department: '西区' },
+  auditor: { role: 'auditor' },
+  admin: { role: 'admin' },
+};

@@ -1,0 +1,12 @@
+import { ConfigError, loadConfig } from '@shinchoku/config';
+
+/** The problems loadConfig lists for these settings; fails the test when it accepts them. */
+export function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
