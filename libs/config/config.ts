@@ -24,45 +24,39 @@ const integer = (min: number, max: number) => {
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 };
 
-/**
- * OIDC_GRANTS: a JSON object from a value of the groups claim to the grants it gives, each in the
- * CLI's form: {"shinchoku-admins": ["admin"], "nishi-chiiki": ["editor:西区/地域課", "viewer:西区"]}.
- */
-const oidcGrants = z.string().transform((text, context): Record<string, Grant[]> => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const entries = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : undefined;
-  if (!entries || entries.some(([, grants]) => !Array.isArray(grants) || grants.some((g) => typeof g !== 'string'))) {
-    context.addIssue({ code: 'custom', message: 'must be a JSON object of group → ["role[:department[/unit]]", ...]' });
-    return z.NEVER;
-  }
-  return Object.fromEntries(
-    entries.map(([group, grants]) => [
-      group,
-      (grants as string[]).map((text) => {
-        const grant = parseGrant(text);
-        if (typeof grant === 'string') context.addIssue({ code: 'custom', message: `${group}: ${grant}` });
-        return grant as Grant;
-      }),
-    ]),
-  );
-});
-const json = <T extends z.ZodType>(schema: T) =>
+/** A setting holding JSON, checked against a schema; `notJson` says what was expected when it is not JSON at all. */
+const json = <T extends z.ZodType>(schema: T, notJson = 'must be JSON') =>
   z
     .string()
     .transform((text, context) => {
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        context.addIssue({ code: 'custom', message: notJson });
         return z.NEVER;
       }
     })
     .pipe(schema);
+
+const GRANTS_SHAPE = 'must be a JSON object of group → ["role[:department[/unit]]", ...]';
+
+/**
+ * OIDC_GRANTS: a JSON object from a value of the groups claim to the grants it gives, each in the
+ * CLI's form: {"shinchoku-admins": ["admin"], "nishi-chiiki": ["editor:西区/地域課", "viewer:西区"]}.
+ */
+const oidcGrants = json(z.record(z.string(), z.array(z.string()), { error: GRANTS_SHAPE }), GRANTS_SHAPE).transform(
+  (groups, context): Record<string, Grant[]> =>
+    Object.fromEntries(
+      Object.entries(groups).map(([group, texts]) => [
+        group,
+        texts.map((text) => {
+          const grant = parseGrant(text);
+          if (typeof grant === 'string') context.addIssue({ code: 'custom', message: `${group}: ${grant}` });
+          return grant as Grant;
+        }),
+      ]),
+    ),
+);
 
 const isoDates = z
   .string()
