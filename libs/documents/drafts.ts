@@ -38,6 +38,12 @@ export interface IndicatorDraft {
   target?: string;
   progress: Partial<Record<1 | 2 | 3 | 4, string>>;
   result?: string;
+  /**
+   * The note recorded with a quarter's value or the result, from layouts that keep notes (a
+   * workbook's cell comments). Absent when the layout has no place for notes: then the notes
+   * already recorded stay as they are.
+   */
+  recordedNotes?: Partial<Record<1 | 2 | 3 | 4 | 'result', string>>;
 }
 
 export interface GoalDraft {

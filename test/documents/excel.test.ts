@@ -25,10 +25,14 @@ async function trackYear(context: Context, sheet: Sheet): Promise<void> {
   const seeded = 西区地域課.goals.flatMap((g) => g.indicators);
   for (const quarter of [1, 2, 3, 4]) {
     context.clock.set(`2024-0${quarter + 3 > 9 ? 9 : quarter + 3}-05T10:00:00+09:00`);
-    for (const [i, indicator] of indicators.entries()) await run({ type: 'RecordProgress', indicatorId: indicator.indicatorId, quarter, value: seeded[i]!.progress![quarter - 1]! });
+    for (const [i, indicator] of indicators.entries()) {
+      await run({ type: 'RecordProgress', indicatorId: indicator.indicatorId, quarter, value: seeded[i]!.progress![quarter - 1]!, ...(i === 0 && { note: `第${quarter}四半期は計画どおり` }) });
+    }
   }
   context.clock.set('2025-04-15T10:00:00+09:00');
-  for (const [i, indicator] of indicators.entries()) await run({ type: 'RecordResult', indicatorId: indicator.indicatorId, value: seeded[i]!.result! });
+  for (const [i, indicator] of indicators.entries()) {
+    await run({ type: 'RecordResult', indicatorId: indicator.indicatorId, value: seeded[i]!.result!, ...(i === 3 && { note: '前年比では増加\n年度末に集計' }) });
+  }
   await run({ type: 'SetEvaluationDate', date: '2025-05-07' });
   context.clock.set('2025-05-07T10:00:00+09:00');
   for (const [g, rating] of (['△', '×', '○', '△', '○'] as const).entries()) {
@@ -77,6 +81,26 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
     expect(sheet.goals[0]!.indicators[0]!.progress[1]).toEqual({ value: { text: '120団体', value: 120, unit: '団体' } });
   });
 
+  it('keeps the notes recorded with values as cell comments: an edited comment is a correction, a cleared one removes the note', async () => {
+    const sheet = (await allSheets(source)).get('西区役所 区民生活課')!;
+    const { indicatorId } = sheet.goals[0]!.indicators[0]!;
+    const from = { actor: importer, source: 'test' };
+    await source.sheets.run(sheet.sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: '250団体', note: '清掃活動の日程を追加' }, from);
+    await source.sheets.run(sheet.sheetId, { type: 'RecordProgress', indicatorId, quarter: 3, value: '300団体', note: '秋の一斉清掃' }, from);
+    const workbook = await editable(await exported(source, '西区', 2024));
+    const draft = await readWorkbook(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(draft.sheets.find((s) => s.unit === '区民生活課')!.goals[0]!.indicators[0]!.recordedNotes).toEqual({ 2: '清掃活動の日程を追加', 3: '秋の一斉清掃' });
+
+    cellOf(workbook, '区民生活課', 'ボランティア清掃等の参加団体数', '第2四半期').note = '清掃活動の日程を追加し、参加団体が増加';
+    cellOf(workbook, '区民生活課', 'ボランティア清掃等の参加団体数', '第3四半期').note = '';
+    const before = await eventCount(source);
+    expect(await source.importer.import('西区-notes.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer)).toMatchObject({ events: 2 });
+    expect(await eventCount(source)).toBe(before + 2);
+    const progress = (await allSheets(source)).get('西区役所 区民生活課')!.goals[0]!.indicators[0]!.progress;
+    expect(progress[2]).toEqual({ value: { text: '250団体', value: 250, unit: '団体' }, note: '清掃活動の日程を追加し、参加団体が増加' });
+    expect(progress[3]).toEqual({ value: { text: '300団体', value: 300, unit: '団体' } });
+  });
+
   it('refuses the whole workbook when one cell breaks a rule, naming the worksheet cell', async () => {
     const workbook = await editable(await exported(source, '西区', 2024));
     setCell(workbook, '総務課', '被害想定など避難に関する情報の再周知', '第2四半期', '実施済');
@@ -109,6 +133,10 @@ async function editable(content: Buffer): Promise<ExcelJS.Workbook> {
 
 /** Sets the cell of an indicator's row (by its name) in the column with the given heading. */
 function setCell(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string, value: string): void {
+  cellOf(workbook, unit, indicator, heading).value = value;
+}
+
+function cellOf(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string): ExcelJS.Cell {
   const ws = workbook.getWorksheet(unit)!;
   let column = 0;
   let row = 0;
@@ -116,5 +144,5 @@ function setCell(workbook: ExcelJS.Workbook, unit: string, indicator: string, he
     if (cell.value === heading) column = c;
     if (cell.value === indicator) row = n;
   }));
-  ws.getCell(row, column).value = value;
+  return ws.getCell(row, column);
 }

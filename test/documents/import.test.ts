@@ -133,6 +133,16 @@ describe('a published sheet with results and a rating of its own', () => {
       evaluatedOn: '2025-05-20',
     });
   });
+
+  it('leaves the notes recorded since alone: the published layout has no place for them', async () => {
+    const sheet = (await allSheets(context)).get('北区 地域課')!;
+    const { indicatorId } = sheet.goals[0]!.indicators[0]!;
+    await context.sheets.run(sheet.sheetId, { type: 'RecordResult', indicatorId, value: '1,350', note: '年度末に再集計' }, { actor: importer, source: 'test' });
+    const before = await eventCount(context);
+    expect(await context.importer.import('north.txt', Buffer.from(text), importer)).toMatchObject({ events: 0 });
+    expect(await eventCount(context)).toBe(before);
+    expect((await allSheets(context)).get('北区 地域課')!.goals[0]!.indicators[0]!.result).toEqual({ value: { text: '1,350', value: 1350 }, note: '年度末に再集計' });
+  });
 });
 
 describe('a document that cannot be read completely imports nothing', () => {

@@ -7,6 +7,7 @@ import { fiscalYearLabel, tokyoDateOf, type IsoDate } from '@shinchoku/sheets/do
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
+import type { Recorded } from '@shinchoku/sheets/domain/sheet.types';
 import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import { decideWardPlan, evolveWardPlan, type WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
@@ -150,17 +151,25 @@ export class DocumentImporter {
           baselines: indicator.baselines.map((b) => ({ fiscalYear: b.fiscalYear, actual: parseMeasurement(b.actual) })),
           ...(indicator.notes !== undefined && { notes: indicator.notes }),
         };
-        const defined = state?.goals.some((g) => g.indicators.some((i) => i.indicatorId === indicatorId));
+        const defined = state?.goals.flatMap((g) => g.indicators).find((i) => i.indicatorId === indicatorId);
         if (!defined) {
           add({ type: 'DefineIndicator', goalId, indicatorId, ...indicatorDetails, ...(indicator.target !== undefined && { target: indicator.target }) }, indicator.at, planned);
         } else {
           add({ type: 'ReviseIndicator', indicatorId, changes: indicatorDetails }, indicator.at, planned);
           if (indicator.target !== undefined) add({ type: 'SetTarget', indicatorId, text: indicator.target }, indicator.cells.target ?? indicator.at, planned);
         }
-        for (const [quarter, value] of Object.entries(indicator.progress)) {
-          add({ type: 'RecordProgress', indicatorId, quarter: Number(quarter), value }, indicator.cells.progress[Number(quarter) as 1] ?? indicator.at);
+        // A layout without notes leaves the recorded ones alone; one with notes states them all.
+        const noteOf = (key: 1 | 2 | 3 | 4 | 'result', recorded?: Recorded) => {
+          const note = indicator.recordedNotes ? indicator.recordedNotes[key] : recorded?.note;
+          return note === undefined ? {} : { note };
+        };
+        for (const [key, value] of Object.entries(indicator.progress)) {
+          const quarter = Number(key) as 1 | 2 | 3 | 4;
+          add({ type: 'RecordProgress', indicatorId, quarter, value, ...noteOf(quarter, defined?.progress[quarter]) }, indicator.cells.progress[quarter] ?? indicator.at);
         }
-        if (indicator.result !== undefined) add({ type: 'RecordResult', indicatorId, value: indicator.result }, indicator.cells.result ?? indicator.at);
+        if (indicator.result !== undefined) {
+          add({ type: 'RecordResult', indicatorId, value: indicator.result, ...noteOf('result', defined?.result) }, indicator.cells.result ?? indicator.at);
+        }
       }
     }
     if (draft.evaluationDate) add({ type: 'SetEvaluationDate', date: draft.evaluationDate }, draft.at);

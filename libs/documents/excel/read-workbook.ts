@@ -21,10 +21,20 @@ export async function readWorkbook(content: Buffer): Promise<DocumentDraft> {
       const row = ws.getRow(r);
       const cells = Array.from({ length: ws.columnCount }, (_, c) => textOf(row.getCell(c + 1)));
       while (cells.length > 0 && !cells.at(-1)) cells.pop();
-      rows.push({ line: r, cells, cellName: (index) => `${ws.name}!${row.getCell(index + 1).address}` });
+      rows.push({
+        line: r,
+        cells,
+        cellName: (index) => `${ws.name}!${row.getCell(index + 1).address}`,
+        noteOf: (index) => noteText(row.getCell(index + 1).note),
+      });
     }
   });
   return readDocument(rows);
+}
+
+function noteText(note: ExcelJS.Cell['note'] | undefined): string | undefined {
+  const text = typeof note === 'string' ? note : note?.texts?.map((part) => part.text).join('');
+  return text?.trim() ? text : undefined;
 }
 
 function textOf(cell: ExcelJS.Cell): string {

@@ -7,8 +7,9 @@ import { SHEET_TITLE, STATUS_LABELS } from '../layout/read-document';
 /**
  * The 組織目標管理シート layout as a workbook: the header block, the ○ △ × legend, goal rows
  * with their cells merged over the goal's indicators and initiatives, 和暦 dates, quarterly
- * progress columns. The ids and a few exact values ride along in hidden rows and columns, so the
- * same workbook imports back to the same sheet (see readWorkbook).
+ * progress columns, the notes recorded with values as the cells' comments. The ids and a few
+ * exact values ride along in hidden rows and columns, so the same workbook imports back to the
+ * same sheet (see readWorkbook).
  */
 export async function writeWorkbook(sheets: readonly Sheet[], wardPlan?: WardPlan): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -94,7 +95,11 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet): void {
     const first = ws.rowCount + 1;
     for (let r = 0; r < height; r++) {
       const values: unknown[] = new Array(columns.length).fill('');
-      const put = (heading: string, value: unknown) => (values[col(heading) - 1] = value ?? '');
+      const notes = new Map<number, string>();
+      const put: Put = (heading, value, note) => {
+        values[col(heading) - 1] = value ?? '';
+        if (note !== undefined) notes.set(col(heading), note);
+      };
       if (r === 0) writeGoalCells(put, goal);
       const indicator = goal.indicators[r];
       if (indicator) writeIndicatorCells(put, indicator, label, years);
@@ -108,6 +113,7 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet): void {
         cell.border = BORDER;
         cell.alignment = WRAP;
       });
+      for (const [column, note] of notes) row.getCell(column).note = note;
     }
     if (height > 1) {
       for (const heading of ['No.', '部区組織目標', '組織目標', '総合計画(実施計画)上の位置づけ', '評価', '目標達成状況', '今後の方針', '評価の理由']) {
@@ -120,7 +126,8 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet): void {
   ws.addRow([sheet.approach ?? '', sheet.resultSummary ?? '']).alignment = WRAP;
 }
 
-type Put = (heading: string, value: unknown) => void;
+/** `note`: a recorded value's note, kept as the cell's comment so the layout stays as people know it. */
+type Put = (heading: string, value: unknown, note?: string) => void;
 
 function writeGoalCells(put: Put, goal: Goal): void {
   put('No.', goal.no);
@@ -141,8 +148,8 @@ function writeIndicatorCells(put: Put, indicator: Indicator, label: string, year
   put('単位', indicator.unit);
   for (const fy of years) put(`${fiscalYearLabel(fy)}実績`, indicator.baselines.find((b) => b.fiscalYear === fy)?.actual.text);
   put(`${label}目標`, indicator.target?.text);
-  for (const q of [1, 2, 3, 4] as const) put(`第${q}四半期`, indicator.progress[q]?.value.text);
-  put(`${label}結果`, indicator.result?.value.text);
+  for (const q of [1, 2, 3, 4] as const) put(`第${q}四半期`, indicator.progress[q]?.value.text, indicator.progress[q]?.note);
+  put(`${label}結果`, indicator.result?.value.text, indicator.result?.note);
   put('補足・参考指標', indicator.notes);
   put('indicatorId', indicator.indicatorId);
   put('measure', indicator.measure);

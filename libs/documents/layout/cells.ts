@@ -6,6 +6,11 @@ export interface Row {
   cells: readonly string[];
   /** How an error names the cell at `index` (0-based), with the column's heading when known. */
   cellName(index: number, heading?: string): string;
+  /**
+   * The note attached to the cell at `index`, for layouts that keep notes (a workbook's cell
+   * comments); absent where the layout has no place for them (published text).
+   */
+  noteOf?(index: number): string | undefined;
 }
 
 export const at = (row: Row, index: number, heading?: string): Location => ({ line: row.line, cell: row.cellName(index, heading) });

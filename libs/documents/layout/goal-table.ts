@@ -201,7 +201,16 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
     ...(target && { target }),
     progress,
     ...(result && { result }),
+    ...(row.noteOf && { recordedNotes: recordedNotes(row.noteOf, columns) }),
   };
+}
+
+function recordedNotes(noteOf: NonNullable<Row['noteOf']>, columns: Columns): NonNullable<IndicatorDraft['recordedNotes']> {
+  const cells: Array<[Quarter | 'result', number | undefined]> = [...columns.progress.map(({ index, quarter }) => [quarter, index] as [Quarter, number]), ['result', columns.result]];
+  return Object.fromEntries(cells.flatMap(([key, index]) => {
+    const note = index === undefined ? undefined : noteOf(index);
+    return note === undefined ? [] : [[key, note]];
+  }));
 }
 
 /**
