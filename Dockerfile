@@ -24,6 +24,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The published seed documents, for `start --demo` (found by walking up from dist).
+COPY test/fixtures/seeds ./test/fixtures/seeds
 
 # Code stays root-owned (read-only to the app); only the embedded-Postgres data dir,
 # used when DATABASE_URL is unset, must be writable by the non-root user.

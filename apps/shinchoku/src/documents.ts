@@ -82,11 +82,11 @@ export async function loadDemo(resources: Resources, logger: LoggerService): Pro
   }
 }
 
-/** The seeds ship with the source (test/fixtures/seeds), found from wherever this file was compiled to. */
+/** The seeds ship with the source and the image (test/fixtures/seeds), found from wherever this file was compiled to. */
 function seedFolder(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const folder = resolve(dir, 'test/fixtures/seeds');
     if (existsSync(folder)) return folder;
   }
-  throw new StartupError('--demo needs the seed documents of a source checkout (test/fixtures/seeds)');
+  throw new StartupError('--demo needs the seed documents (test/fixtures/seeds) of a source checkout or the image');
 }
