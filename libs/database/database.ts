@@ -1,10 +1,13 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
+import { listen, type ListenHandlers, type Listener } from './listener';
 import type { Database } from './schema';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly pool: Pool;
+  /** LISTEN on `channel` over a connection of its own, with the pool's connection settings. */
+  listen(channel: string, handlers: ListenHandlers): Listener;
   close(): Promise<void>;
 }
 
@@ -25,5 +28,5 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool, close: () => db.destroy() };
+  return { db, pool, listen: (channel, handlers) => listen(options.url, channel, handlers), close: () => db.destroy() };
 }
