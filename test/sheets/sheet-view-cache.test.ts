@@ -22,7 +22,7 @@ class Rows {
   };
 
   write(sheetId: string, version: number) {
-    this.rows.set(sheetId, { version, json: `{"sheetId":"${sheetId}","version":${version}}` });
+    this.rows.set(sheetId, { version, body: Buffer.from(`{"sheetId":"${sheetId}","version":${version}}`) });
   }
 
   answerAll() {

@@ -38,7 +38,8 @@ export class InvalidCursorError extends Error {}
 
 /** A current sheet as GET sends it: the view rendered when it last changed, and its version (the ETag). */
 export interface RenderedSheet {
-  json: string;
+  /** The view's JSON as UTF-8, encoded once: sending it needs neither its length computed nor encoding again. */
+  body: Buffer;
   version: number;
 }
 
@@ -49,7 +50,7 @@ export class SheetQueries {
   /** The current sheet already rendered as JSON (see the inline projection), with its version. */
   async renderedSheet(sheetId: string): Promise<RenderedSheet | undefined> {
     const row = await this.db.selectFrom('sheets').select(['view', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
-    return row && { json: row.view, version: Number(row.version) };
+    return row && { body: Buffer.from(row.view), version: Number(row.version) };
   }
 
   async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: string }>> {

@@ -90,7 +90,7 @@ export class SheetsController {
       const found = await this.views.read(sheetId, NO_CACHE.test(cacheControl ?? ''));
       if (!found) throw sheetNotFound(sheetId);
       void reply.header('etag', etag(found.version)).type('application/json; charset=utf-8');
-      return found.json;
+      return found.body;
     }
     const asOf = query.asOf === undefined ? undefined : new Date(query.asOf);
     const past = await this.commands.load(sheetId, asOf ? { asOf } : { toVersion: query.version! });
