@@ -16,6 +16,7 @@ describe('configuration', () => {
       processorPollMs: 500,
       importMaxBytes: 20 * 1024 * 1024,
       sheetCacheEntries: 1000,
+      sheetCachePollMs: 100,
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
       rateLimit: { max: 600, windowMs: 60_000 },
       corsOrigins: [],

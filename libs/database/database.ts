@@ -1,13 +1,10 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import { listen, type ListenHandlers, type Listener } from './listener';
 import type { Database } from './schema';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly pool: Pool;
-  /** LISTEN on `channel` over a connection of its own, with the pool's connection settings. */
-  listen(channel: string, handlers: ListenHandlers): Listener;
   close(): Promise<void>;
 }
 
@@ -28,5 +25,5 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool, listen: (channel, handlers) => listen(options.url, channel, handlers), close: () => db.destroy() };
+  return { db, pool, close: () => db.destroy() };
 }

@@ -1,5 +1,4 @@
 export * from './database';
-export * from './listener';
 export * from './migrate';
 export * from './schema';
 export * from './embedded-postgres';

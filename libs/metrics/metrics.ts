@@ -10,7 +10,7 @@ export interface CommandObserver {
   commandObserved(aggregate: string, command: string, outcome: CommandOutcome, seconds: number, events: number): void;
 }
 
-/** How GET sheet was answered: from memory, a miss kept for next time, the cache off (not listening for changes), or bypassed (no-cache). */
+/** How GET sheet was answered: from memory, a miss kept for next time, the cache off (changes unknown: the database did not answer), or bypassed (no-cache). */
 export type SheetCacheRead = 'hit' | 'miss' | 'off' | 'bypass';
 
 export interface SheetCacheObserver {
@@ -46,7 +46,7 @@ export class Metrics implements CommandObserver, SheetCacheObserver {
     });
     this.sheetCacheReads = new Counter({
       name: 'shinchoku_sheet_cache_reads_total',
-      help: 'GET sheet reads in this process by how the in-memory cache answered: hit, miss (read and kept), off (not hearing changes, read), bypass (Cache-Control: no-cache)',
+      help: 'GET sheet reads in this process by how the in-memory cache answered: hit, miss (read and kept), off (changes unknown while the database does not answer: read), bypass (Cache-Control: no-cache)',
       labelNames: ['result'],
       registers,
     });

@@ -6,8 +6,6 @@ import type { Resources } from './resources';
 import { Clock, systemClock } from './clock';
 
 export const CONFIG = 'shinchoku:config';
-/** The process's DatabaseHandle: for what needs more than queries (a connection that listens). */
-export const DATABASE = 'shinchoku:database';
 
 /** Hands the already-open resources to Nest; their lifecycle stays with whoever opened them. */
 @Global()
@@ -19,12 +17,11 @@ export class ResourcesModule {
       providers: [
         { provide: CONFIG, useValue: resources.config },
         { provide: Kysely, useValue: resources.database.db },
-        { provide: DATABASE, useValue: resources.database },
         { provide: EventStore, useValue: resources.store },
         { provide: QueueFactory, useValue: resources.queues },
         { provide: Clock, useValue: clock },
       ],
-      exports: [CONFIG, DATABASE, Kysely, EventStore, QueueFactory, Clock],
+      exports: [CONFIG, Kysely, EventStore, QueueFactory, Clock],
     };
   }
 }

@@ -1,38 +1,26 @@
 import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
-import type { DatabaseHandle, Listener } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { Metrics } from '@shinchoku/metrics';
 import type { Config } from '@shinchoku/config';
-import { CONFIG, Clock, DATABASE } from '@shinchoku/runtime';
+import { CONFIG, Clock } from '@shinchoku/runtime';
+import { SheetChanges } from './application/sheet-changes';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
 import { SheetViewCache } from './application/sheet-view-cache';
 import { IndicatorsController, SheetsController } from './http/sheets.controller';
 import { WardPlansController } from './http/ward-plans.controller';
 
-/** The channel migration 0006's trigger announces each changed sheet's id on (empty: every sheet). */
-const SHEET_CHANGED = 'sheet_changed';
-
-/** Keeps the cache serving exactly while this process hears every change of a sheet. */
-class SheetChangesListener implements OnApplicationBootstrap, OnApplicationShutdown {
-  private listener?: Listener;
-
-  constructor(
-    private readonly database: DatabaseHandle,
-    private readonly views: SheetViewCache,
-  ) {}
+/** Follows the changes of sheets while the application is up, when it keeps any in memory. */
+class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly changes?: SheetChanges) {}
 
   onApplicationBootstrap() {
-    this.listener = this.database.listen(SHEET_CHANGED, {
-      listening: () => this.views.resume(),
-      lost: () => this.views.suspend(),
-      notified: (sheetId) => (sheetId ? this.views.drop(sheetId) : this.views.dropAll()),
-    });
+    this.changes?.start();
   }
 
   onApplicationShutdown() {
-    return this.listener?.close();
+    return this.changes?.stop();
   }
 }
 
@@ -58,10 +46,10 @@ class SheetChangesListener implements OnApplicationBootstrap, OnApplicationShutd
       inject: [SheetQueries, CONFIG, { token: Metrics, optional: true }],
     },
     {
-      provide: SheetChangesListener,
-      useFactory: (database: DatabaseHandle, views: SheetViewCache, config: Config) =>
-        config.sheetCacheEntries > 0 ? new SheetChangesListener(database, views) : undefined,
-      inject: [DATABASE, SheetViewCache, CONFIG],
+      provide: SheetChangesLifecycle,
+      useFactory: (db: Kysely<any>, views: SheetViewCache, config: Config) =>
+        new SheetChangesLifecycle(config.sheetCacheEntries > 0 ? new SheetChanges(db, views, config.sheetCachePollMs) : undefined),
+      inject: [Kysely, SheetViewCache, CONFIG],
     },
   ],
   exports: [SheetCommands, WardPlanCommands, SheetQueries],

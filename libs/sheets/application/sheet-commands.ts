@@ -27,7 +27,7 @@ export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent
 
   /**
    * Forgets this process's copy of the sheet before the caller can answer, so a read after the
-   * answer sees the command (Postgres's announcement comes too, but later). Whatever the outcome:
+   * answer sees the command (SheetChanges reports it too, but later). Whatever the outcome:
    * a command that failed may still have committed.
    */
   override async run(id: string, command: Undated<SheetCommand>, from: CommandSource): Promise<CommandOutcome> {

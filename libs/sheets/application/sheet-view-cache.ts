@@ -5,13 +5,13 @@ import type { RenderedSheet } from './sheet-queries';
  * The current sheets as GET sends them, kept in this process: at most `capacity`, the least
  * recently read dropped first (a Map keeps insertion order; a hit moves its entry to the end).
  *
- * Exact, not merely fresh: an entry is dropped as soon as its sheet may have changed — by a command
- * of this process before that command answers, and by everything else as Postgres announces it
- * after commit. It serves only while those announcements are heard (`resume`); losing them empties
- * it (`suspend`), since what changed meanwhile is unknown.
+ * An entry is dropped as soon as its sheet may have changed: by a command of this process before
+ * that command answers (so this process reads its own writes exactly), and by any other writer
+ * once SheetChanges sees it committed. It serves only while SheetChanges can tell (`resume`); when
+ * it cannot, it empties (`suspend`), since what changed meanwhile is unknown.
  *
  * A miss reads the database; what it brings back is kept only if no change of that sheet was
- * announced while it was under way, as it may have read the row just before that commit.
+ * reported while it was under way, as it may have read the row just before that commit.
  */
 export class SheetViewCache {
   private readonly entries = new Map<string, RenderedSheet>();
@@ -64,13 +64,13 @@ export class SheetViewCache {
     this.reading.clear();
   }
 
-  /** Every change from now on will be announced: start serving, from empty. */
+  /** Every change from now on will be reported: start serving, from empty. */
   resume(): void {
     this.dropAll();
     this.serving = this.capacity > 0;
   }
 
-  /** Changes may go unannounced: serve nothing until `resume`. */
+  /** Changes may go unreported: serve nothing until `resume`. */
   suspend(): void {
     this.serving = false;
     this.dropAll();

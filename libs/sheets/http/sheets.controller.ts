@@ -75,7 +75,7 @@ export class SheetsController {
   /**
    * The current sheet, or with ?asOf= / ?version= the sheet exactly as it was then. The current one
    * comes from this process's memory when it can (exact for this process's own writes, others'
-   * within the notification delay); `Cache-Control: no-cache` reads the database.
+   * within SHEET_CACHE_POLL_MS); `Cache-Control: no-cache` reads the database.
    */
   @Requires('read', scope.sheet())
   @Get(':sheetId')
