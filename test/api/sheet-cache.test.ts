@@ -1,7 +1,9 @@
 import { Client } from 'pg';
-import { openDatabase } from '@shinchoku/database';
+import { DatabaseHandle, openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { SheetCommands, SheetViewCache } from '@shinchoku/sheets';
+import type { CommandSource } from '@shinchoku/sheets/application/command-runner';
+import { rebuild } from '../../apps/shinchoku/src/rebuild';
 import { startApi, type SmallSheet, type TestApi } from '../support/api';
 
 /**
@@ -12,15 +14,21 @@ import { startApi, type SmallSheet, type TestApi } from '../support/api';
 /** How often the API here asks what changed. */
 const POLL_MS = 20;
 let api: TestApi;
-/** Another session on the same database: what another process, an import or an operator does. */
+/** Another session on the same database, for what no command does: SQL by hand. */
 let outside: Client;
+/** Commands from another process (the worker's ReminderSent, an import from the CLI, another API replica). */
+let elsewhere: { database: DatabaseHandle; commands: SheetCommands };
+const fromElsewhere: CommandSource = { actor: { id: 'u-elsewhere', name: '別の処理' }, source: 'test' };
 
 beforeAll(async () => {
   api = await startApi({ SHEET_CACHE_POLL_MS: String(POLL_MS) });
   outside = new Client({ connectionString: api.database.url });
   await outside.connect();
+  const database = openDatabase({ url: api.database.url, poolSize: 4 });
+  elsewhere = { database, commands: new SheetCommands(database.db, new EventStore(database.db), api.clock, api.resources.config.progressThresholds) };
 });
 afterAll(async () => {
+  await elsewhere.database.close();
   await outside.end();
   await api.close();
 });
@@ -57,17 +65,19 @@ async function cached(sheetId: string, on: TestApi = api): Promise<void> {
   }, 'a read from memory');
 }
 
-const MARK = `UPDATE sheets SET view = (view::jsonb || jsonb_build_object('marker', $2::text))::text WHERE sheet_id = $1`;
-
-/** Changes the stored view over SQL; `reported: false` is a change that cannot be seen as one (the row is not stamped). */
-async function changeView(sheetId: string, marker: string, { reported }: { reported: boolean }) {
-  await outside.query('BEGIN');
-  // Triggers do not fire for a session replicating changes: the write happens, the stamp does not.
-  if (!reported) await outside.query('SET LOCAL session_replication_role = replica');
-  const { rowCount } = await outside.query(MARK, [sheetId, marker]);
-  await outside.query('COMMIT');
+/** Changes the stored view by hand: no command, so nothing this process can see as a change. */
+async function changeView(sheetId: string, marker: string) {
+  const { rowCount } = await outside.query(`UPDATE sheets SET view = (view::jsonb || jsonb_build_object('marker', $2::text))::text WHERE sheet_id = $1`, [
+    sheetId,
+    marker,
+  ]);
   expect(rowCount).toBe(1);
 }
+
+/** Waits until every earlier write has been reported (each look reports what committed before it). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10 * POLL_MS));
+
+const progressOf = async (sheetId: string) => (await get(sheetId)).body.goals[0].indicators[0].progress['1']?.value.value;
 
 let unit = 0;
 const sheet = (on: TestApi = api): Promise<SmallSheet> => on.smallSheet(`キャッシュ課${++unit}`, '窓口の改善', { name: '改善件数', target: '100' });
@@ -92,56 +102,55 @@ describe('GET sheet from memory', () => {
     expect([fromMemory.body.version, fromMemory.headers.get('etag')]).toEqual([version, `"${version}"`]);
   });
 
-  it('sees a change written outside this process once committed', async () => {
-    const { sheetId } = await sheet();
+  it("sees another process's command once committed", async () => {
+    const { sheetId, indicatorId } = await sheet();
     await cached(sheetId);
-    await changeView(sheetId, 'sql', { reported: true });
-    await until(async () => (await get(sheetId)).body.marker === 'sql', 'the change made over SQL');
+    const { version } = await elsewhere.commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 42 }, fromElsewhere);
+    await until(async () => (await get(sheetId)).body.version === version, "the other process's command");
+    expect(await progressOf(sheetId)).toBe(42);
   });
 
-  it('sees changes in whatever order they commit, however long the transaction making one ran', async () => {
+  it('sees commands in whatever order they commit, however long the transaction of one ran', async () => {
     const [slow, quick] = [await sheet(), await sheet()];
     await cached(slow.sheetId);
     await cached(quick.sheetId);
-    const long = new Client({ connectionString: api.database.url });
-    await long.connect();
-    try {
-      await long.query('BEGIN');
-      await long.query(MARK, [slow.sheetId, 'slow']);
-      // Began first, commits last: a later transaction's change is seen while this one still runs.
-      await changeView(quick.sheetId, 'quick', { reported: true });
-      await until(async () => (await get(quick.sheetId)).body.marker === 'quick', 'the change committed while an older transaction runs');
-      expect((await get(slow.sheetId)).body.marker).toBeUndefined();
-      await long.query('COMMIT');
-      await until(async () => (await get(slow.sheetId)).body.marker === 'slow', 'the older transaction\'s change, committed last');
-    } finally {
-      await long.end();
-    }
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    let appending!: () => void;
+    const appended = new Promise<void>((resolve) => (appending = resolve));
+    // Appends first and commits last: its transaction stays open until `finish`.
+    const slowCommand = elsewhere.commands.run(slow.sheetId, { type: 'RecordProgress', indicatorId: slow.indicatorId, quarter: 1, value: 1 }, {
+      ...fromElsewhere,
+      alongside: async () => {
+        appending();
+        await held;
+      },
+    });
+    await appended;
+    await elsewhere.commands.run(quick.sheetId, { type: 'RecordProgress', indicatorId: quick.indicatorId, quarter: 1, value: 2 }, fromElsewhere);
+    await until(async () => (await progressOf(quick.sheetId)) === 2, 'the command committed while an older transaction runs');
+    expect(await progressOf(slow.sheetId)).toBeUndefined();
+    finish();
+    await slowCommand;
+    await until(async () => (await progressOf(slow.sheetId)) === 1, 'the older command, committed last');
   });
 
-  it("sees another process's command (the worker's ReminderSent, an import) once committed", async () => {
-    const { sheetId, indicatorId } = await sheet();
+  it('sees a rebuild of the current state, which changes sheets without events', async () => {
+    const { sheetId } = await sheet();
+    // A view the rebuild will not write, kept in memory:
+    await changeView(sheetId, 'before the rebuild');
+    await settle();
     await cached(sheetId);
-    const other = openDatabase({ url: api.database.url, poolSize: 2 });
-    try {
-      const commands = new SheetCommands(other.db, new EventStore(other.db), api.clock, api.resources.config.progressThresholds);
-      const { version } = await commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 42 }, {
-        actor: { id: 'u-elsewhere', name: '別の処理' },
-        source: 'test',
-      });
-      await until(async () => (await get(sheetId)).body.version === version, 'the other process\'s command');
-      expect((await get(sheetId)).body.goals[0].indicators[0].progress['1']).toMatchObject({ value: { value: 42 } });
-    } finally {
-      await other.close();
-    }
+    expect((await get(sheetId)).body.marker).toBe('before the rebuild');
+    await rebuild(api.resources, ['current-state'], { log() {}, error() {}, warn() {} });
+    await until(async () => (await get(sheetId)).body.marker === undefined, 'the rebuilt view');
   });
 
   it('answers from memory until told otherwise; Cache-Control: no-cache reads the database', async () => {
     const { sheetId } = await sheet();
-    // Its creation is reported a look or two later, dropping it once more; then it stays.
-    await new Promise((resolve) => setTimeout(resolve, 10 * POLL_MS));
+    await settle();
     await cached(sheetId);
-    await changeView(sheetId, 'unseen', { reported: false });
+    await changeView(sheetId, 'unseen');
     expect((await get(sheetId)).body.marker).toBeUndefined();
     const before = await reads();
     expect((await get(sheetId, { 'cache-control': 'no-cache' })).body.marker).toBe('unseen');
@@ -150,10 +159,10 @@ describe('GET sheet from memory', () => {
   });
 
   it('serves nothing while it cannot ask what changed, and serves again once it can', async () => {
-    const { sheetId } = await sheet();
+    const { sheetId, indicatorId } = await sheet();
     await cached(sheetId);
     // The look for changes fails (as it would with the database unreachable); reads still work.
-    await outside.query('ALTER TABLE sheets RENAME COLUMN changed_by TO changed_by_hidden');
+    await outside.query('ALTER TABLE current_state_rebuilds RENAME TO hidden_rebuilds');
     try {
       await until(async () => {
         const before = (await reads()).off;
@@ -161,15 +170,15 @@ describe('GET sheet from memory', () => {
         return (await reads()).off > before;
       }, 'reads without the cache');
       // Unseen: only having forgotten everything shows it.
-      await changeView(sheetId, 'meanwhile', { reported: false });
+      await changeView(sheetId, 'meanwhile');
       expect((await get(sheetId)).body.marker).toBe('meanwhile');
     } finally {
-      await outside.query('ALTER TABLE sheets RENAME COLUMN changed_by_hidden TO changed_by');
+      await outside.query('ALTER TABLE hidden_rebuilds RENAME TO current_state_rebuilds');
     }
     await cached(sheetId);
     expect((await get(sheetId)).body.marker).toBe('meanwhile');
-    await changeView(sheetId, 'after', { reported: true });
-    await until(async () => (await get(sheetId)).body.marker === 'after', 'a change once it can ask again');
+    const { version } = await elsewhere.commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 7 }, fromElsewhere);
+    await until(async () => (await get(sheetId)).body.version === version, 'a change once it can ask again');
   });
 });
 

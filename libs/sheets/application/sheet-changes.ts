@@ -1,16 +1,23 @@
-import { Kysely, sql } from 'kysely';
+import { Kysely, RawBuilder, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
+import { sheetStream } from './aggregates';
 import type { SheetViewCache } from './sheet-view-cache';
+
+const STREAM_PREFIX = sheetStream('');
 
 /** How long a look may take before the cache stops serving until one answers. */
 const LOOK_TIMEOUT_MS = 5_000;
 
 /**
- * Tells the cache which sheets other writers changed, every `intervalMs`: one indexed query for
- * the rows stamped (migration 0006) by a transaction that the previous look's snapshot did not see
- * committed, and the snapshot of this look. A transaction is reported by the first look that sees
- * it committed, however long it ran and in whatever order transactions commit, so none is missed.
+ * Tells the cache which sheets other writers changed, every `intervalMs`. Each look takes a
+ * snapshot and asks which transactions the previous look's snapshot did not see committed — those
+ * at or after its xmax, or in progress then — appended to a sheet's stream (events carry their
+ * transaction, indexed for the feed) or rebuilt the current state (migration 0006). A transaction
+ * is reported by the first look that sees it committed, whatever order transactions commit in and
+ * however long they ran, so none is missed; and each look reads only what is new.
  * While the database does not answer, the cache serves nothing: changes are unknown until it does.
+ * (A hand-made UPDATE of the sheets table is not a change it can see: the projection is written by
+ * commands and rebuilds.)
  */
 export class SheetChanges {
   /** The snapshot of the last look that answered. */
@@ -43,12 +50,16 @@ export class SheetChanges {
     // it can no longer check.
     const hung = setTimeout(() => this.lost(), LOOK_TIMEOUT_MS).unref();
     try {
-      const { rows } = await sql<{ snapshot: string; changed: string[] }>`
+      // Two index range scans (an array, not IN (SELECT …), which the planner runs as a filter).
+      const unseen = (xid: RawBuilder<unknown>) =>
+        sql<boolean>`(${xid} >= pg_snapshot_xmax(${this.seen ?? null}::pg_snapshot) OR ${xid} = ANY (ARRAY(SELECT pg_snapshot_xip(${this.seen ?? null}::pg_snapshot))))`;
+      const { rows } = await sql<{ snapshot: string; changed: string[]; rebuilt: boolean }>`
         SELECT pg_current_snapshot()::text AS snapshot,
-               ARRAY(SELECT sheet_id::text FROM sheets
-                      WHERE changed_by >= pg_snapshot_xmin(${this.seen ?? null}::pg_snapshot)
-                        AND NOT pg_visible_in_snapshot(changed_by, ${this.seen ?? null}::pg_snapshot)) AS changed`.execute(this.db);
-      const { snapshot, changed } = rows[0]!;
+               ARRAY(SELECT DISTINCT substr(stream_id, ${STREAM_PREFIX.length + 1}) FROM events
+                      WHERE ${unseen(sql.ref('transaction_id'))} AND starts_with(stream_id, ${STREAM_PREFIX})) AS changed,
+               EXISTS (SELECT FROM current_state_rebuilds WHERE ${unseen(sql.ref('rebuilt_by'))}) AS rebuilt`.execute(this.db);
+      const { snapshot, changed, rebuilt } = rows[0]!;
+      if (rebuilt) this.views.dropAll();
       for (const sheetId of changed) this.views.drop(sheetId);
       if (!this.following) this.views.resume();
       this.following = true;
