@@ -4,6 +4,7 @@ import * as sheets from './0002_sheets';
 import * as summaries from './0003_summaries';
 import * as reminders from './0004_reminders';
 import * as access from './0005_access';
+import * as sheetChanges from './0006_sheet_changes';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_summaries': summaries,
   '0004_reminders': reminders,
   '0005_access': access,
+  '0006_sheet_changes': sheetChanges,
 };

@@ -81,6 +81,8 @@ const environment = z.object({
   PROCESSOR_POLL_MS: integer(10, 60000).default(500),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
   IMPORT_MAX_BYTES: integer(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  SHEET_CACHE_ENTRIES: integer(0, 1_000_000).default(1000),
+  SHEET_CACHE_POLL_MS: integer(10, 60_000).default(100),
   PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
   PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
   OIDC_ISSUER: z.string().trim().min(1).optional(),
@@ -138,6 +140,10 @@ export interface Config {
   adminToken?: string;
   /** The largest file POST /imports accepts; larger ones are refused with 413 while they stream in. */
   importMaxBytes: number;
+  /** Rendered sheets each API process keeps in memory for GET (least recently read dropped first); 0 = none. */
+  sheetCacheEntries: number;
+  /** How often an API process asks which sheets other writers changed: the delay before it sees their writes. */
+  sheetCachePollMs: number;
   /** How far behind pace (a fraction) makes an indicator at risk, and off track. */
   progressThresholds: { atRisk: number; offTrack: number };
   /** SSO: bearer JWTs from this issuer for this audience, their groups claim mapped to grants. */
@@ -220,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    sheetCacheEntries: e.SHEET_CACHE_ENTRIES,
+    sheetCachePollMs: e.SHEET_CACHE_POLL_MS,
     progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },
     ...(e.OIDC_ISSUER !== undefined && {
       oidc: {

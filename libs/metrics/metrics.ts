@@ -10,15 +10,23 @@ export interface CommandObserver {
   commandObserved(aggregate: string, command: string, outcome: CommandOutcome, seconds: number, events: number): void;
 }
 
+/** How GET sheet was answered: from memory, a miss kept for next time, the cache off (changes unknown: the database did not answer), or bypassed (no-cache). */
+export type SheetCacheRead = 'hit' | 'miss' | 'off' | 'bypass';
+
+export interface SheetCacheObserver {
+  sheetCacheRead(result: SheetCacheRead): void;
+}
+
 /**
  * The Prometheus view of shinchoku. Command latency and appends are counted as they happen in this
  * process; processor lag and queue depth are read from Postgres and the queues at scrape time, so
  * every replica reports the same truth about them.
  */
-export class Metrics implements CommandObserver {
+export class Metrics implements CommandObserver, SheetCacheObserver {
   readonly registry = new Registry();
   private readonly commandSeconds: Histogram<'aggregate' | 'command' | 'outcome'>;
   private readonly appended: Counter<'aggregate'>;
+  private readonly sheetCacheReads: Counter<'result'>;
 
   constructor(db: Kysely<Database>, queues: QueueFactory, processors: readonly string[]) {
     const registers = [this.registry];
@@ -34,6 +42,12 @@ export class Metrics implements CommandObserver {
       name: 'shinchoku_events_appended_total',
       help: 'Events appended by commands in this process (rate() gives the append rate)',
       labelNames: ['aggregate'],
+      registers,
+    });
+    this.sheetCacheReads = new Counter({
+      name: 'shinchoku_sheet_cache_reads_total',
+      help: 'GET sheet reads in this process by how the in-memory cache answered: hit, miss (read and kept), off (changes unknown while the database does not answer: read), bypass (Cache-Control: no-cache)',
+      labelNames: ['result'],
       registers,
     });
     const lagEvents = new Gauge({
@@ -83,6 +97,10 @@ export class Metrics implements CommandObserver {
   commandObserved(aggregate: string, command: string, outcome: CommandOutcome, seconds: number, events: number): void {
     this.commandSeconds.observe({ aggregate, command, outcome }, seconds);
     if (events > 0) this.appended.inc({ aggregate }, events);
+  }
+
+  sheetCacheRead(result: SheetCacheRead): void {
+    this.sheetCacheReads.inc({ result });
   }
 }
 

@@ -1,22 +1,37 @@
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import { EventStore } from '@shinchoku/event-store';
 import { Metrics } from '@shinchoku/metrics';
 import type { Config } from '@shinchoku/config';
 import { CONFIG, Clock } from '@shinchoku/runtime';
+import { SheetChanges } from './application/sheet-changes';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
+import { SheetViewCache } from './application/sheet-view-cache';
 import { IndicatorsController, SheetsController } from './http/sheets.controller';
 import { WardPlansController } from './http/ward-plans.controller';
+
+/** Follows the changes of sheets while the application is up, when it keeps any in memory. */
+class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly changes?: SheetChanges) {}
+
+  onApplicationBootstrap() {
+    this.changes?.start();
+  }
+
+  onApplicationShutdown() {
+    return this.changes?.stop();
+  }
+}
 
 @Module({
   controllers: [SheetsController, IndicatorsController, WardPlansController],
   providers: [
     {
       provide: SheetCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, metrics?: Metrics) =>
-        new SheetCommands(db, store, clock, config.progressThresholds, metrics),
-      inject: [Kysely, EventStore, Clock, CONFIG, { token: Metrics, optional: true }],
+      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, views: SheetViewCache, metrics?: Metrics) =>
+        new SheetCommands(db, store, clock, config.progressThresholds, metrics, views),
+      inject: [Kysely, EventStore, Clock, CONFIG, SheetViewCache, { token: Metrics, optional: true }],
     },
     {
       provide: WardPlanCommands,
@@ -24,6 +39,18 @@ import { WardPlansController } from './http/ward-plans.controller';
       inject: [Kysely, EventStore, Clock, { token: Metrics, optional: true }],
     },
     { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },
+    {
+      provide: SheetViewCache,
+      useFactory: (queries: SheetQueries, config: Config, metrics?: Metrics) =>
+        new SheetViewCache(config.sheetCacheEntries, (sheetId) => queries.renderedSheet(sheetId), metrics),
+      inject: [SheetQueries, CONFIG, { token: Metrics, optional: true }],
+    },
+    {
+      provide: SheetChangesLifecycle,
+      useFactory: (db: Kysely<any>, views: SheetViewCache, config: Config) =>
+        new SheetChangesLifecycle(config.sheetCacheEntries > 0 ? new SheetChanges(db, views, config.sheetCachePollMs) : undefined),
+      inject: [Kysely, SheetViewCache, CONFIG],
+    },
   ],
   exports: [SheetCommands, WardPlanCommands, SheetQueries],
 })

@@ -9,12 +9,33 @@ import type { Sheet } from '../domain/sheet.types';
 import type { ProgressThresholds } from '../domain/progress';
 import type { WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
 import { sheetAggregate, wardPlanAggregate } from './aggregates';
-import { CommandRunner } from './command-runner';
+import { CommandOutcome, CommandRunner, CommandSource, Undated } from './command-runner';
+import type { SheetViewCache } from './sheet-view-cache';
 
 /** Injectable runners, one per aggregate. */
 export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent> {
-  constructor(db: Kysely<Database>, store: EventStore, clock: Clock, thresholds: ProgressThresholds, observer?: CommandObserver) {
+  constructor(
+    db: Kysely<Database>,
+    store: EventStore,
+    clock: Clock,
+    thresholds: ProgressThresholds,
+    observer?: CommandObserver,
+    private readonly views?: SheetViewCache,
+  ) {
     super(db, store, sheetAggregate(thresholds), clock, observer);
+  }
+
+  /**
+   * Forgets this process's copy of the sheet before the caller can answer, so a read after the
+   * answer sees the command (SheetChanges reports it too, but later). Whatever the outcome:
+   * a command that failed may still have committed.
+   */
+  override async run(id: string, command: Undated<SheetCommand>, from: CommandSource): Promise<CommandOutcome> {
+    try {
+      return await super.run(id, command, from);
+    } finally {
+      this.views?.drop(id);
+    }
   }
 }
 

@@ -36,14 +36,21 @@ function decode(cursor: string, length: number): unknown[] | undefined {
 
 export class InvalidCursorError extends Error {}
 
+/** A current sheet as GET sends it: the view rendered when it last changed, and its version (the ETag). */
+export interface RenderedSheet {
+  /** The view's JSON as UTF-8, encoded once: sending it needs neither its length computed nor encoding again. */
+  body: Buffer;
+  version: number;
+}
+
 /** Reads of the inline projection: current state, always as fresh as the last command. */
 export class SheetQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The current sheet already rendered as JSON (see the inline projection), with its version. */
-  async renderedSheet(sheetId: string): Promise<{ json: string; version: number } | undefined> {
+  async renderedSheet(sheetId: string): Promise<RenderedSheet | undefined> {
     const row = await this.db.selectFrom('sheets').select(['view', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
-    return row && { json: row.view, version: Number(row.version) };
+    return row && { body: Buffer.from(row.view), version: Number(row.version) };
   }
 
   async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: string }>> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -18,6 +18,7 @@ import { sheetStream } from '../application/aggregates';
 import { SheetCommands } from '../application/sheet-commands';
 import type { Undated } from '../application/command-runner';
 import { InvalidCursorError, SheetQueries } from '../application/sheet-queries';
+import { SheetViewCache } from '../application/sheet-view-cache';
 import { fiscalYearLabel } from '../domain/calendar';
 import * as s from './schemas';
 
@@ -29,6 +30,7 @@ export class SheetsController {
   constructor(
     private readonly commands: SheetCommands,
     private readonly queries: SheetQueries,
+    private readonly views: SheetViewCache,
     private readonly store: EventStore,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -70,20 +72,25 @@ export class SheetsController {
     };
   }
 
-  /** The current sheet, or with ?asOf= / ?version= the sheet exactly as it was then. */
+  /**
+   * The current sheet, or with ?asOf= / ?version= the sheet exactly as it was then. The current one
+   * comes from this process's memory when it can (exact for this process's own writes, others'
+   * within SHEET_CACHE_POLL_MS); `Cache-Control: no-cache` reads the database.
+   */
   @Requires('read', scope.sheet())
   @Get(':sheetId')
   async get(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Query({ schema: s.asOfQuery }) query: z.infer<typeof s.asOfQuery>,
+    @Headers('cache-control') cacheControl: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (query.asOf === undefined && query.version === undefined) {
       // The hot read: the view was rendered when it last changed, so it is sent as stored.
-      const found = await this.queries.renderedSheet(sheetId);
+      const found = await this.views.read(sheetId, NO_CACHE.test(cacheControl ?? ''));
       if (!found) throw sheetNotFound(sheetId);
       void reply.header('etag', etag(found.version)).type('application/json; charset=utf-8');
-      return found.json;
+      return found.body;
     }
     const asOf = query.asOf === undefined ? undefined : new Date(query.asOf);
     const past = await this.commands.load(sheetId, asOf ? { asOf } : { toVersion: query.version! });
@@ -319,6 +326,9 @@ async function pageOrProblem<T>(read: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** The request directive no-cache, among others (RFC 9111 §5.2.1.4). */
+const NO_CACHE = /(?:^|,)\s*no-cache\s*(?:,|$)/i;
 
 const sheetNotFound = (sheetId: string) => new Problem(404, 'SheetNotFound', `there is no sheet ${sheetId}`);
 
