@@ -102,6 +102,22 @@ describe('GET sheet from memory', () => {
     expect([fromMemory.body.version, fromMemory.headers.get('etag')]).toEqual([version, `"${version}"`]);
   });
 
+  it('answers 304 without a body when If-None-Match names the current version, 200 once it moved on', async () => {
+    const { sheetId, indicatorId } = await sheet();
+    const { version } = (await get(sheetId)).body;
+    for (const header of [`"${version}"`, `W/"${version}"`, `"0", "${version}"`, '*']) {
+      const unchanged = await api.call('GET', `/api/v1/sheets/${sheetId}`, undefined, { 'if-none-match': header });
+      expect([unchanged.status, unchanged.body, unchanged.headers.get('etag')]).toEqual([304, undefined, `"${version}"`]);
+    }
+    const past = await api.call('GET', `/api/v1/sheets/${sheetId}?version=${version}`, undefined, { 'if-none-match': `"${version}"` });
+    expect(past.status).toBe(304);
+
+    const put = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: 7 });
+    const changed = await get(sheetId, { 'if-none-match': `"${version}"` });
+    expect(changed.body.version).toBe(put.body.version);
+    expect(changed.headers.get('etag')).toBe(`"${put.body.version}"`);
+  });
+
   it("sees another process's command once committed", async () => {
     const { sheetId, indicatorId } = await sheet();
     await cached(sheetId);
