@@ -13,8 +13,14 @@ export type WardPlanRow = Omit<Insertable<WardPlansTable>, 'updated_at'>;
 /**
  * A sheet's rows in the current-state tables (sheets, sheet_indicators): one definition for the
  * inline projection, which writes one sheet, and the rebuild, which writes many at a time.
+ * With `only`, just those indicators' rows.
  */
-export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThresholds): { sheet: SheetRow; indicators: IndicatorRow[] } {
+export function sheetRows(
+  sheet: Sheet,
+  version: number,
+  thresholds: ProgressThresholds,
+  only?: ReadonlySet<string>,
+): { sheet: SheetRow; indicators: IndicatorRow[] } {
   const view = viewOf(sheet, thresholds);
   return {
     sheet: {
@@ -29,7 +35,7 @@ export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThr
       view: JSON.stringify({ ...view, version }),
     },
     indicators: view.goals.flatMap((goal) =>
-      goal.indicators.map((indicator, position) => ({
+      goal.indicators.flatMap((indicator, position) => (only && !only.has(indicator.indicatorId) ? [] : [{
         indicator_id: indicator.indicatorId,
         sheet_id: sheet.sheetId,
         fiscal_year: sheet.fiscalYear,
@@ -45,7 +51,7 @@ export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThr
         latest_quarter: indicator.progressState.latest?.quarter ?? null,
         achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
         indicator: JSON.stringify({ ...indicator, goalNo: goal.no, goalText: goal.text }),
-      })),
+      }])),
     ),
   };
 }

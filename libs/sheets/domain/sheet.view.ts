@@ -36,16 +36,11 @@ export interface SheetView extends Omit<Sheet, 'goals'> {
  */
 export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): SheetView {
   // Nested keys sorted first, so a sheet renders to the same text however its state was assembled.
-  const sheet = sortedKeys(given);
-  const goals = sheet.goals.map((goal) => {
-    const indicators = goal.indicators.map((indicator) => {
-      const { quarters, latest } = indicatorProgress(indicator, thresholds);
-      return {
-        ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
-        achievement: achievementOf(indicator),
-        progressState: { latest: latest ?? null, quarters },
-      };
-    });
+  // Goals and indicators are sorted on their own (the empty lists hold their keys' places).
+  const sheet = sortedKeys({ ...given, goals: [] });
+  const goals = given.goals.map((whole) => {
+    const indicators = whole.indicators.map((indicator) => indicatorView(indicator, thresholds));
+    const goal = sortedKeys({ ...whole, indicators: [] });
     return {
       ...ordered(goal, ['goalId', 'no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives']),
       indicators,
@@ -73,6 +68,29 @@ export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PR
     ]),
     goals,
   };
+}
+
+/**
+ * Indicator views already made, by thresholds and indicator. A state is folded immutably, so an
+ * indicator no event touched is the same object as before, and a command renders only the one it
+ * changed. Views are shared: nobody may change one.
+ */
+const indicatorViews = new WeakMap<ProgressThresholds, WeakMap<Indicator, IndicatorView>>();
+
+function indicatorView(given: Indicator, thresholds: ProgressThresholds): IndicatorView {
+  let views = indicatorViews.get(thresholds);
+  if (!views) indicatorViews.set(thresholds, (views = new WeakMap()));
+  const known = views.get(given);
+  if (known) return known;
+  const indicator = sortedKeys(given);
+  const { quarters, latest } = indicatorProgress(indicator, thresholds);
+  const view = {
+    ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
+    achievement: achievementOf(indicator),
+    progressState: { latest: latest ?? null, quarters },
+  };
+  views.set(given, view);
+  return view;
 }
 
 const SEVERITY: Record<ProgressState, number> = { noData: 0, onTrack: 1, atRisk: 2, offTrack: 3 };
