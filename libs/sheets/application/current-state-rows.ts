@@ -4,6 +4,7 @@ import type { ProgressThresholds } from '../domain/progress';
 import type { Sheet } from '../domain/sheet.types';
 import { viewOf, worstOf } from '../domain/sheet.view';
 import type { WardPlan } from '../domain/ward-plan';
+import { sheetJson } from './sheet-json';
 
 /** Rows as written, but for updated_at: the statement's now(). */
 export type SheetRow = Omit<Insertable<SheetsTable>, 'updated_at'>;
@@ -31,8 +32,8 @@ export function sheetRows(
       status: sheet.status,
       progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
       version,
-      state: JSON.stringify(sheet),
-      view: JSON.stringify({ ...view, version }),
+      state: sheetJson(sheet),
+      view: sheetJson({ ...view, version }),
     },
     indicators: view.goals.flatMap((goal) =>
       goal.indicators.flatMap((indicator, position) => (only && !only.has(indicator.indicatorId) ? [] : [{
