@@ -89,8 +89,11 @@ export interface CommandOutcome {
 }
 
 const CONFLICT_RETRIES = 8;
-/** Streams whose latest state a runner keeps between commands: a city's sheets in active use. */
-const REMEMBERED_STREAMS = 1_000;
+/**
+ * Streams whose latest state a runner keeps between commands: a city's sheets of the year. A seed-
+ * sized sheet takes ~80 KiB with the views and texts kept for it (see viewOf, sheetJson).
+ */
+const REMEMBERED_STREAMS = 500;
 const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalNotFound', 'IndicatorNotFound', 'WardPlanNotFound']);
 
 /**
