@@ -14,6 +14,15 @@ import { useTestStore } from '../support/test-database';
 const ctx = useTestStore(10);
 const clock = new TestClock(new Date('2024-07-05T10:00:00+09:00'));
 const from = { actor: { id: 'u-test', name: 'テスト 太郎' }, source: 'test' };
+/** Counts the lookups of processed commands, the round trip a keyed command no longer makes up front. */
+class CountingStore extends EventStore {
+  lookups = 0;
+  override processedCommand(...args: Parameters<EventStore['processedCommand']>) {
+    this.lookups++;
+    return super.processedCommand(...args);
+  }
+}
+let store: CountingStore;
 let here: SheetCommands;
 let there: SheetCommands;
 let sheetId: string;
@@ -21,9 +30,9 @@ let goalId: string;
 let indicatorId: string;
 
 beforeAll(() => {
-  const runner = () => new SheetCommands(ctx.database.db, new EventStore(ctx.database.db), clock, DEFAULT_PROGRESS_THRESHOLDS);
-  here = runner();
-  there = runner();
+  store = new CountingStore(ctx.database.db);
+  here = new SheetCommands(ctx.database.db, store, clock, DEFAULT_PROGRESS_THRESHOLDS);
+  there = new SheetCommands(ctx.database.db, new EventStore(ctx.database.db), clock, DEFAULT_PROGRESS_THRESHOLDS);
 });
 
 // Each test starts from a sheet this runner wrote last (so it remembers it), with one indicator.
@@ -76,5 +85,40 @@ describe('a remembered state that another process made stale', () => {
     await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 3, value: 120 }, from);
     const stale = await problemOf(here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 4, value: 160 }, { ...from, ifMatch: 7 }));
     expect(stale).toMatchObject({ status: 412, code: 'VersionMismatch', extensions: { expectedVersion: 7, actualVersion: 8 } });
+  });
+});
+
+describe('a command with an idempotency key', () => {
+  const keyed = (key: string) => ({ ...from, idempotencyKey: key });
+
+  it('is not looked up before a first run: the append checks the key', async () => {
+    const before = store.lookups;
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(`q1-${sheetId}`))).toEqual({ version: 6, appended: 2 });
+    expect(store.lookups).toBe(before);
+  });
+
+  it('gets its first answer again, whether the retry decides a no-op, new events or a refusal', async () => {
+    const key = `q1-${sheetId}`;
+    const first = await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key));
+    expect(first).toEqual({ version: 6, appended: 2 });
+    // A no-op now: 40 is there.
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key))).toEqual({ version: 6, appended: 0 });
+    // New events now (41 is there), which the append refuses to take twice.
+    await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 41 }, from);
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key))).toEqual({ version: 6, appended: 0 });
+    // A refusal now (version 6 is stale): the first answer all the same.
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, { ...keyed(key), ifMatch: 4 })).toEqual({ version: 6, appended: 0 });
+    expect(await typesOf()).toHaveLength(7);
+  });
+
+  it('is refused when the key was used for another command, whether or not it would append', async () => {
+    const key = `q1-${sheetId}`;
+    await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key));
+    const appending = { type: 'RecordProgress', indicatorId, quarter: 2, value: 50 } as const;
+    const unchanging = { type: 'SetTarget', indicatorId, text: '190件' } as const;
+    for (const command of [appending, unchanging]) {
+      expect(await problemOf(here.run(sheetId, command, keyed(key)))).toMatchObject({ status: 422, code: 'IdempotencyKeyReused' });
+    }
+    expect(await typesOf()).toHaveLength(6);
   });
 });

@@ -107,6 +107,9 @@ const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalN
  * version): when another process moved the stream on, the append is refused and the command runs
  * again on a fresh read; and any other outcome (a rejection, a no-op, 412) is decided again on a
  * fresh read before it is answered.
+ *
+ * A command with an idempotency key is not looked up beforehand: the append refuses a key already
+ * used and returns the first result, and an answer without an append looks the key up first.
  */
 export class CommandRunner<State, Command extends { type: string; today: string }, Event extends { type: string; data: unknown }> {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -175,33 +178,21 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   private async decideAndAppend(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
     const commandId = from.idempotencyKey && `${from.actor.id}:${from.idempotencyKey}`;
     const fingerprint = commandId && fingerprintOf(id, command);
-    if (commandId) {
-      const prior = await this.store.processedCommand(commandId, fingerprint).catch(rethrowReuse);
-      if (prior) return { version: prior.toVersion, appended: 0 };
-    }
 
     for (let attempt = 1; ; attempt++) {
       const { state, version, projected, remembered } = await this.current(id);
-      // Answers the append does not check come from the stored state only: true when this one was not.
-      const unchecked = () => {
-        this.remembered.delete(id);
-        return remembered;
-      };
-      if (from.ifMatch !== undefined && from.ifMatch !== version) {
-        if (unchecked()) continue;
-        throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
-          expectedVersion: from.ifMatch,
-          actualVersion: version,
-        }).withHeader('etag', etag(version));
-      }
-      const decision = this.aggregate.decide(command, state);
-      if (decision instanceof DomainError) {
-        if (unchecked()) continue;
-        throw rejection(decision);
-      }
-      if (decision.length === 0) {
-        if (unchecked()) continue;
-        return { version, appended: 0 };
+      const decision = this.decideOn(command, state, version, from.ifMatch);
+      if (!Array.isArray(decision)) {
+        // An answer without an append has none of its checks: it is given on the stored stream only,
+        // and a retried command (a key already used) gets its first answer instead.
+        if (remembered) {
+          this.remembered.delete(id);
+          continue;
+        }
+        const prior = commandId && (await this.store.processedCommand(commandId, fingerprint).catch(rethrowReuse));
+        if (prior) return { version: prior.toVersion, appended: 0 };
+        if (decision instanceof Problem) throw decision;
+        return decision;
       }
 
       const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
@@ -249,6 +240,19 @@ export class CommandRunner<State, Command extends { type: string; today: string 
         throw rethrowReuse(error);
       }
     }
+  }
+
+  /** The events the command decides on `state`, or the answer it gets without any: a refusal, or a no-op. */
+  private decideOn(command: Command, state: State | undefined, version: number, ifMatch: number | undefined): Event[] | Problem | CommandOutcome {
+    if (ifMatch !== undefined && ifMatch !== version) {
+      return new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${ifMatch}; reload it and try again`, undefined, {
+        expectedVersion: ifMatch,
+        actualVersion: version,
+      }).withHeader('etag', etag(version));
+    }
+    const decision = this.aggregate.decide(command, state);
+    if (decision instanceof DomainError) return rejection(decision);
+    return decision.length > 0 ? decision : { version, appended: 0 };
   }
 
   /** Runs `work` after every earlier command for the same stream has settled. */
