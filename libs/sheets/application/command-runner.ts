@@ -130,8 +130,9 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   }
 
   /**
-   * The current state: the projection's snapshot plus any events after it (normally none); and
-   * `projected`, the state the projection holds, when that is the current one.
+   * The current state: the one remembered (`remembered`), else the projection's snapshot plus any
+   * events after it (normally none); and `projected`, the state the projection holds, when that is
+   * the current one.
    */
   private async current(id: string): Promise<{ state: State | undefined; version: number; projected?: State; remembered?: true }> {
     const known = this.remembered.get(id);
