@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, RawBuilder, Transaction, sql } from 'kysely';
-import type { Database } from '@shinchoku/database';
+import { PREPARED, type Database } from '@shinchoku/database';
 import { CommandIdReusedError, EmptyAppendError, WrongExpectedVersionError } from './errors';
 import { Upcasters, upcast } from './upcasting';
 import type {
@@ -115,8 +115,9 @@ export class EventStore {
     const appendEvents = sql`SELECT append_events(${streamId}, ${
       expectedVersion === 'any' ? null : expectedVersion
     }, ${payload}::jsonb, ${context.commandId ?? null}, ${context.fingerprint ?? null}) AS result`;
+    // Prepared: planned afresh each time, the statement cost Postgres about a sixth of running it.
     const call = (executor: Executor, statement = appendEvents) =>
-      sql<{ result: AppendRow }>`${statement}`.execute(executor).then(({ rows }) => toAppendResult(rows[0]!.result));
+      sql<{ result: AppendRow }>`${sql.raw(PREPARED)}${statement}`.execute(executor).then(({ rows }) => toAppendResult(rows[0]!.result));
 
     try {
       if (!inline) return await call(this.db);

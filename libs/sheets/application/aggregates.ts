@@ -18,20 +18,19 @@ export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
 /** Sheets, with the thresholds their projected progress states are judged by. */
 export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet, SheetCommand, SheetEvent> {
   const projection = (sheet: Sheet, version: number, previous?: Sheet): InlineStatement => {
-    const rows = sheetRows(sheet, version, thresholds);
     const before = previous && indicatorInputs(previous);
-    const current = rows.indicators.map((row) => row.indicator_id);
-    const changed = before
-      ? rows.indicators.filter((row, i) => !sameInputs(before.get(current[i]!), rowInputs(sheet, sheet.goals.find((g) => g.goalId === row.goal_id)!, row.position)))
-      : rows.indicators;
+    const after = indicatorInputs(sheet);
+    const current = [...after.keys()];
+    const changed = before && new Set(current.filter((id) => !sameInputs(before.get(id), after.get(id)!)));
+    const rows = sheetRows(sheet, version, thresholds, changed);
     // Without the state the table holds, every row but the current ones goes; with it, only the removed ones.
-    const removed = before ? [...before.keys()].filter((id) => !current.includes(id)) : undefined;
+    const removed = before ? [...before.keys()].filter((id) => !after.has(id)) : undefined;
     const { progress_state, state, view } = rows.sheet;
     // project_sheet (migration 0002) writes with plans cached in the session; see its comment.
     return {
       write: sql`project_sheet(${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}::text, ${sheet.unit}::text,
         ${sheet.status}::text, ${progress_state}::text, ${version}::bigint, ${state}::jsonb,
-        ${view}::text, ${rowsAsJson(INDICATOR_COLUMNS, changed)}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
+        ${view}::text, ${rowsAsJson(INDICATOR_COLUMNS, rows.indicators)}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
     };
   };
   return {

@@ -89,6 +89,11 @@ export interface CommandOutcome {
 }
 
 const CONFLICT_RETRIES = 8;
+/**
+ * Streams whose latest state a runner keeps between commands: a city's sheets of the year. A seed-
+ * sized sheet takes ~80 KiB with the views and texts kept for it (see viewOf, sheetJson).
+ */
+const REMEMBERED_STREAMS = 500;
 const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalNotFound', 'IndicatorNotFound', 'WardPlanNotFound']);
 
 /**
@@ -96,9 +101,20 @@ const NOT_FOUND: ReadonlySet<DomainErrorCode> = new Set(['SheetNotFound', 'GoalN
  * version and the inline projection in one transaction. Commands for one stream queue up inside
  * this process, so they decide on each other's results instead of racing; a conflict with another
  * process is retried on the new state, unless the client pinned a version with If-Match.
+ *
+ * The state a command leaves is remembered, so the next command on the stream decides without
+ * reading it back. A remembered state is trusted only where the append checks it (the expected
+ * version): when another process moved the stream on, the append is refused and the command runs
+ * again on a fresh read; and any other outcome (a rejection, a no-op, 412) is decided again on a
+ * fresh read before it is answered.
+ *
+ * A command with an idempotency key is not looked up beforehand: the append refuses a key already
+ * used and returns the first result, and an answer without an append looks the key up first.
  */
 export class CommandRunner<State, Command extends { type: string; today: string }, Event extends { type: string; data: unknown }> {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** The latest state known per stream, least recently used first. */
+  private readonly remembered = new Map<string, { state: State; version: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -114,14 +130,30 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   }
 
   /**
-   * The current state: the projection's snapshot plus any events after it (normally none); and
-   * `projected`, the state the projection holds, when that is the current one.
+   * The current state: the one remembered (`remembered`), else the projection's snapshot plus any
+   * events after it (normally none); and `projected`, the state the projection holds, when that is
+   * the current one.
    */
-  private async current(id: string): Promise<{ state: State | undefined; version: number; projected?: State }> {
+  private async current(id: string): Promise<{ state: State | undefined; version: number; projected?: State; remembered?: true }> {
+    const known = this.remembered.get(id);
+    if (known) {
+      this.remember(id, known.state, known.version);
+      return { ...known, projected: known.state, remembered: true };
+    }
     const snapshot = await this.aggregate.snapshot(this.db, id);
-    if (snapshot.head === snapshot.version) return { state: snapshot.state, version: snapshot.version, projected: snapshot.state };
+    if (snapshot.head === snapshot.version) {
+      if (snapshot.state !== undefined) this.remember(id, snapshot.state, snapshot.version);
+      return { state: snapshot.state, version: snapshot.version, projected: snapshot.state };
+    }
     const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot.version });
     return { state: this.fold(newer, snapshot.state), version: newer.at(-1)?.version ?? snapshot.version };
+  }
+
+  /** Keeps `state` as the stream's latest, the most recently used; past the limit the least recently used goes. */
+  private remember(id: string, state: State, version: number): void {
+    this.remembered.delete(id);
+    this.remembered.set(id, { state, version });
+    if (this.remembered.size > REMEMBERED_STREAMS) this.remembered.delete(this.remembered.keys().next().value!);
   }
 
   private fold(events: readonly StoredEvent[], from?: State): State | undefined {
@@ -147,22 +179,22 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   private async decideAndAppend(id: string, command: Command, from: CommandSource): Promise<CommandOutcome> {
     const commandId = from.idempotencyKey && `${from.actor.id}:${from.idempotencyKey}`;
     const fingerprint = commandId && fingerprintOf(id, command);
-    if (commandId) {
-      const prior = await this.store.processedCommand(commandId, fingerprint).catch(rethrowReuse);
-      if (prior) return { version: prior.toVersion, appended: 0 };
-    }
 
     for (let attempt = 1; ; attempt++) {
-      const { state, version, projected } = await this.current(id);
-      if (from.ifMatch !== undefined && from.ifMatch !== version) {
-        throw new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${from.ifMatch}; reload it and try again`, undefined, {
-          expectedVersion: from.ifMatch,
-          actualVersion: version,
-        }).withHeader('etag', etag(version));
+      const { state, version, projected, remembered } = await this.current(id);
+      const decision = this.decideOn(command, state, version, from.ifMatch);
+      if (!Array.isArray(decision)) {
+        // An answer without an append has none of its checks: it is given on the stored stream only,
+        // and a retried command (a key already used) gets its first answer instead.
+        if (remembered) {
+          this.remembered.delete(id);
+          continue;
+        }
+        const prior = commandId && (await this.store.processedCommand(commandId, fingerprint).catch(rethrowReuse));
+        if (prior) return { version: prior.toVersion, appended: 0 };
+        if (decision instanceof Problem) throw decision;
+        return decision;
       }
-      const decision = this.aggregate.decide(command, state);
-      if (decision instanceof DomainError) throw rejection(decision);
-      if (decision.length === 0) return { version, appended: 0 };
 
       const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
       const projection = this.aggregate.projection(next, version + decision.length, projected);
@@ -185,9 +217,15 @@ export class CommandRunner<State, Command extends { type: string; today: string 
               }
             : projection,
         );
+        if (result.duplicate) this.remembered.delete(id);
+        else this.remember(id, next, result.toVersion);
         return { version: result.toVersion, appended: result.duplicate ? 0 : decision.length };
       } catch (error) {
+        // Whether it committed is unknown when the connection failed: the next command reads the stream.
+        this.remembered.delete(id);
         if (error instanceof WrongExpectedVersionError) {
+          // Another process moved the stream on since this one last saw it: decide again on a fresh read.
+          if (remembered) continue;
           if (from.ifMatch === undefined && attempt < CONFLICT_RETRIES) {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
             continue;
@@ -203,6 +241,19 @@ export class CommandRunner<State, Command extends { type: string; today: string 
         throw rethrowReuse(error);
       }
     }
+  }
+
+  /** The events the command decides on `state`, or the answer it gets without any: a refusal, or a no-op. */
+  private decideOn(command: Command, state: State | undefined, version: number, ifMatch: number | undefined): Event[] | Problem | CommandOutcome {
+    if (ifMatch !== undefined && ifMatch !== version) {
+      return new Problem(412, 'VersionMismatch', `the sheet is at version ${version}, not ${ifMatch}; reload it and try again`, undefined, {
+        expectedVersion: ifMatch,
+        actualVersion: version,
+      }).withHeader('etag', etag(version));
+    }
+    const decision = this.aggregate.decide(command, state);
+    if (decision instanceof DomainError) return rejection(decision);
+    return decision.length > 0 ? decision : { version, appended: 0 };
   }
 
   /** Runs `work` after every earlier command for the same stream has settled. */

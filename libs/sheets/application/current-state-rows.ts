@@ -4,6 +4,7 @@ import type { ProgressThresholds } from '../domain/progress';
 import type { Sheet } from '../domain/sheet.types';
 import { viewOf, worstOf } from '../domain/sheet.view';
 import type { WardPlan } from '../domain/ward-plan';
+import { sheetJson } from './sheet-json';
 
 /** Rows as written, but for updated_at: the statement's now(). */
 export type SheetRow = Omit<Insertable<SheetsTable>, 'updated_at'>;
@@ -13,8 +14,14 @@ export type WardPlanRow = Omit<Insertable<WardPlansTable>, 'updated_at'>;
 /**
  * A sheet's rows in the current-state tables (sheets, sheet_indicators): one definition for the
  * inline projection, which writes one sheet, and the rebuild, which writes many at a time.
+ * With `only`, just those indicators' rows.
  */
-export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThresholds): { sheet: SheetRow; indicators: IndicatorRow[] } {
+export function sheetRows(
+  sheet: Sheet,
+  version: number,
+  thresholds: ProgressThresholds,
+  only?: ReadonlySet<string>,
+): { sheet: SheetRow; indicators: IndicatorRow[] } {
   const view = viewOf(sheet, thresholds);
   return {
     sheet: {
@@ -25,11 +32,11 @@ export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThr
       status: sheet.status,
       progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
       version,
-      state: JSON.stringify(sheet),
-      view: JSON.stringify({ ...view, version }),
+      state: sheetJson(sheet),
+      view: sheetJson({ ...view, version }),
     },
     indicators: view.goals.flatMap((goal) =>
-      goal.indicators.map((indicator, position) => ({
+      goal.indicators.flatMap((indicator, position) => (only && !only.has(indicator.indicatorId) ? [] : [{
         indicator_id: indicator.indicatorId,
         sheet_id: sheet.sheetId,
         fiscal_year: sheet.fiscalYear,
@@ -45,7 +52,7 @@ export function sheetRows(sheet: Sheet, version: number, thresholds: ProgressThr
         latest_quarter: indicator.progressState.latest?.quarter ?? null,
         achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
         indicator: JSON.stringify({ ...indicator, goalNo: goal.no, goalText: goal.text }),
-      })),
+      }])),
     ),
   };
 }

@@ -36,23 +36,9 @@ export interface SheetView extends Omit<Sheet, 'goals'> {
  */
 export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): SheetView {
   // Nested keys sorted first, so a sheet renders to the same text however its state was assembled.
-  const sheet = sortedKeys(given);
-  const goals = sheet.goals.map((goal) => {
-    const indicators = goal.indicators.map((indicator) => {
-      const { quarters, latest } = indicatorProgress(indicator, thresholds);
-      return {
-        ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
-        achievement: achievementOf(indicator),
-        progressState: { latest: latest ?? null, quarters },
-      };
-    });
-    return {
-      ...ordered(goal, ['goalId', 'no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives']),
-      indicators,
-      suggestedRating: suggest(indicators, sheet.ratingProfile),
-      progressState: worstOf(indicators.map((i) => i.progressState.latest?.state ?? 'noData')),
-    };
-  });
+  // Goals and indicators are sorted on their own (the empty lists hold their keys' places).
+  const sheet = sortedKeys({ ...given, goals: [] });
+  const goals = given.goals.map((goal) => goalView(goal, given.ratingProfile, thresholds));
   return {
     ...ordered({ ...sheet, fiscalYearLabel: fiscalYearLabel(sheet.fiscalYear) }, [
       'sheetId',
@@ -73,6 +59,47 @@ export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PR
     ]),
     goals,
   };
+}
+
+function goalView(given: Goal, profile: RatingProfile, thresholds: ProgressThresholds): GoalView {
+  return kept(thresholds, given, profile, () => {
+    const indicators = given.indicators.map((indicator) => kept(thresholds, indicator, undefined, () => indicatorView(indicator, thresholds)));
+    const goal = sortedKeys({ ...given, indicators: [] });
+    return {
+      ...ordered(goal, ['goalId', 'no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives']),
+      indicators,
+      suggestedRating: suggest(indicators, profile),
+      progressState: worstOf(indicators.map((i) => i.progressState.latest?.state ?? 'noData')),
+    };
+  });
+}
+
+function indicatorView(given: Indicator, thresholds: ProgressThresholds): IndicatorView {
+  const indicator = sortedKeys(given);
+  const { quarters, latest } = indicatorProgress(indicator, thresholds);
+  return {
+    ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
+    achievement: achievementOf(indicator),
+    progressState: { latest: latest ?? null, quarters },
+  };
+}
+
+/**
+ * Views already made, by thresholds and the part of the state they show. A state is folded
+ * immutably, so a goal or indicator no event touched is the same object as before, and a command
+ * renders only what it changed. Views are shared: nobody may change one.
+ */
+const views = new WeakMap<ProgressThresholds, WeakMap<object, { also: unknown; view: unknown }>>();
+
+/** The view of `part` made before with the same thresholds and `also` (what else it depends on), or a new one. */
+function kept<V>(thresholds: ProgressThresholds, part: object, also: unknown, make: () => V): V {
+  let made = views.get(thresholds);
+  if (!made) views.set(thresholds, (made = new WeakMap()));
+  const known = made.get(part);
+  if (known && known.also === also) return known.view as V;
+  const view = make();
+  made.set(part, { also, view });
+  return view;
 }
 
 const SEVERITY: Record<ProgressState, number> = { noData: 0, onTrack: 1, atRisk: 2, offTrack: 3 };

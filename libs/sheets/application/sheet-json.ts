@@ -1,0 +1,28 @@
+import type { Sheet } from '../domain/sheet.types';
+import type { SheetView } from '../domain/sheet.view';
+
+/**
+ * A sheet's state or view as JSON.stringify writes it, with each goal's and indicator's text kept
+ * by the object. A state is folded immutably and views of unchanged parts are kept (see viewOf),
+ * so a command writes out only the goal and indicator it changed; the rest is text already made.
+ */
+export const sheetJson = (sheet: Sheet | (SheetView & { version: number })): string =>
+  objectJson(sheet, 'goals', (goal) => kept(goal, () => objectJson(goal, 'indicators', (indicator) => kept(indicator, () => JSON.stringify(indicator)))));
+
+const texts = new WeakMap<object, string>();
+
+function kept(part: object, write: () => string): string {
+  let text = texts.get(part);
+  if (text === undefined) texts.set(part, (text = write()));
+  return text;
+}
+
+/** JSON.stringify(object), but the list under `key` is written item by item with `item`. */
+function objectJson(object: object, key: string, item: (value: object) => string): string {
+  const members: string[] = [];
+  for (const [name, value] of Object.entries(object)) {
+    if (value === undefined) continue;
+    members.push(`${JSON.stringify(name)}:${name === key ? `[${(value as object[]).map(item).join(',')}]` : JSON.stringify(value)}`);
+  }
+  return `{${members.join(',')}}`;
+}
