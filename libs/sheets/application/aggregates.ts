@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { decide } from '../domain/sheet.decide';
 import { evolve } from '../domain/sheet.evolve';
 import type { SheetCommand } from '../domain/sheet.commands';
-import type { SheetEvent } from '../domain/sheet.events';
+import { UNCHANGING_EVENTS, type SheetEvent } from '../domain/sheet.events';
 import type { Goal, Sheet } from '../domain/sheet.types';
 import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
 import { fiscalYearLabel } from '../domain/calendar';
@@ -39,6 +39,7 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
     evolve,
     decide,
     projection,
+    unchanging: UNCHANGING_EVENTS,
     project: (trx, sheet, version) => executeInline(trx, projection(sheet, version)),
     snapshot: (db, sheetId) => readSnapshot(db, 'sheets', 'sheet_id', sheetId, sheetStream(sheetId)),
     uniqueViolation: (constraint, sheet) =>

@@ -39,6 +39,8 @@ export interface Aggregate<State, Command extends { type: string; today: string 
    * `head` is the stream's version, read with it: when it is ahead, later events are folded on.
    */
   snapshot(db: Kysely<Database>, id: string): Promise<Snapshot<State>>;
+  /** Event types that leave the state as it was: an If-Match on the version before them still holds. */
+  unchanging?: ReadonlySet<Event['type']>;
   /** Turns a unique-key violation of the projection into the domain rule it stands for. */
   uniqueViolation?(constraint: string, state: State): DomainError | undefined;
 }
@@ -182,7 +184,8 @@ export class CommandRunner<State, Command extends { type: string; today: string 
 
     for (let attempt = 1; ; attempt++) {
       const { state, version, projected, remembered } = await this.current(id);
-      const decision = this.decideOn(command, state, version, from.ifMatch);
+      const ifMatch = from.ifMatch !== undefined && (await this.unchangedSince(id, from.ifMatch, version)) ? version : from.ifMatch;
+      const decision = this.decideOn(command, state, version, ifMatch);
       if (!Array.isArray(decision)) {
         // An answer without an append has none of its checks: it is given on the stored stream only,
         // and a retried command (a key already used) gets its first answer instead.
@@ -241,6 +244,18 @@ export class CommandRunner<State, Command extends { type: string; today: string 
         throw rethrowReuse(error);
       }
     }
+  }
+
+  /**
+   * Whether the stream holds only events that change nothing (see Aggregate.unchanging) after
+   * `seen`, the version a client sent as If-Match. They are read from the store, so a stale
+   * `version` cannot vouch for them; the append's expected version then checks the rest.
+   */
+  private async unchangedSince(id: string, seen: number, version: number): Promise<boolean> {
+    const unchanging = this.aggregate.unchanging;
+    if (!unchanging || seen >= version || seen < 1) return false;
+    const since = await this.store.readStream(this.aggregate.stream(id), { afterVersion: seen });
+    return since.length > 0 && since.every((event) => unchanging.has(event.type as Event['type']));
   }
 
   /** The events the command decides on `state`, or the answer it gets without any: a refusal, or a no-op. */

@@ -55,6 +55,13 @@ export interface ReminderSentData {
 
 export type SheetEventType = SheetEvent['type'];
 
+/**
+ * Facts recorded on a sheet's stream that leave the sheet as it was: a client that read the
+ * version before them still has the current sheet, so its If-Match holds across them (a reminder
+ * sent while someone is filling in the sheet must not make their save fail).
+ */
+export const UNCHANGING_EVENTS: ReadonlySet<SheetEventType> = new Set(['ReminderSent']);
+
 /** Events that change the plan itself; after the creation date they set 修正日 (amendedOn). */
 export const PLAN_EVENTS: ReadonlySet<SheetEventType> = new Set([
   'SheetRevised',
