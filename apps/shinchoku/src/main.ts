@@ -7,7 +7,7 @@ import { openResources, systemClock } from '@shinchoku/runtime';
 import { AccessTokens } from '@shinchoku/access';
 import { exportDocument, importFiles } from './documents';
 import { createLogger } from './logger';
-import { REBUILDABLE, rebuild, rebuildInProcesses, rebuildLanes } from './rebuild';
+import { REBUILDABLE, rebuildInLanes, rebuildLanes } from './rebuild';
 import { start } from './start';
 import { tokenCommand } from './tokens';
 
@@ -18,7 +18,7 @@ const USAGE = `usage: shinchoku [command]
   migrate                    apply pending database migrations and exit
   verify                     check every stream's hash chain; exit 2 if any is broken
   rebuild <name…|all>        rebuild projections from zero: ${REBUILDABLE.join(', ')}; independent ones
-                             (current state, summaries) in processes of their own, at once
+                             (current state, summaries) at once, each in a process of its own
   import <file>…             import published documents (.txt) or workbooks (.xlsx); each file whole or
                              not at all, again changes nothing; exit 65 if a file cannot be read whole
   export --sheet <id> | --ward <department> --year <fiscal year> [--format xlsx|csv] [--output <file>]
@@ -91,11 +91,9 @@ async function main(argv: string[]): Promise<number | undefined> {
         console.error(`rebuild what? one or more of: ${REBUILDABLE.join(', ')}, or all\n${USAGE}`);
         return 64;
       }
-      const lanes = rebuildLanes(targets.includes('all') ? REBUILDABLE : targets);
       const resources = await openResources(config, { logger });
       try {
-        if (lanes.length === 1) await rebuild(resources, lanes[0]!, logger);
-        else await rebuildInProcesses(lanes, resources.databaseUrl, logger);
+        await rebuildInLanes(resources, rebuildLanes(targets.includes('all') ? REBUILDABLE : targets), logger);
         return 0;
       } finally {
         await resources.close();

@@ -52,28 +52,28 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
 }
 
 /**
- * Rebuilds each lane in a process of its own (`shinchoku rebuild <names…>`), all at once, against
- * this process's database. A rebuild is bound by Node's one thread as much as by the server: in
- * one process the lanes would share one core however many the machine has. Resolves when every
- * lane is done; rejects naming the lanes that failed (the others are rebuilt all the same).
+ * Rebuilds the lanes at the same time: the first in this process, each other in a process of its
+ * own (`shinchoku rebuild <names…>` against this process's database). A rebuild is bound by
+ * Node's one thread as much as by the server: in one process the lanes would share one core
+ * however many the machine has. Resolves when every lane is done; rejects naming what failed
+ * (the other lanes are rebuilt all the same).
  */
-export async function rebuildInProcesses(lanes: readonly string[][], databaseUrl: string, logger: LoggerService): Promise<void> {
-  const started = performance.now();
-  const outcomes = await Promise.all(
-    lanes.map(
-      (lane) =>
-        new Promise<string | undefined>((resolve) => {
-          // The same CLI with the same settings; the database as this process opened it (the embedded one included).
-          const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'rebuild', ...lane], {
-            env: { ...process.env, DATABASE_URL: databaseUrl },
-            stdio: 'inherit',
-          });
-          child.once('error', (error) => resolve(`${lane.join(', ')}: ${error.message}`));
-          child.once('exit', (code, signal) => resolve(code === 0 ? undefined : `${lane.join(', ')}: exit ${signal ?? code}`));
-        }),
-    ),
-  );
-  const failed = outcomes.filter((outcome) => outcome !== undefined);
-  if (failed.length > 0) throw new Error(`rebuild failed: ${failed.join('; ')}`);
-  logger.log(`rebuilt ${lanes.flat().join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`, 'Rebuild');
+export async function rebuildInLanes(resources: Resources, lanes: readonly string[][], logger: LoggerService): Promise<void> {
+  const [here = [], ...elsewhere] = lanes;
+  const outcomes = await Promise.allSettled([rebuild(resources, here, logger), ...elsewhere.map((lane) => rebuildInProcess(lane, resources.databaseUrl))]);
+  const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  if (failed.length === 1) throw failed[0];
+  if (failed.length > 1) throw new Error(`rebuild failed: ${failed.map((reason) => (reason as Error).message ?? String(reason)).join('; ')}`);
+}
+
+/** The same CLI with the same settings, on the database this process opened (the embedded one included). */
+function rebuildInProcess(lane: readonly string[], databaseUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'rebuild', ...lane], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: 'inherit',
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`rebuild of ${lane.join(', ')} failed: exit ${signal ?? code}`))));
+  });
 }
