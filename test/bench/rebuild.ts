@@ -2,10 +2,15 @@
  * Rebuild throughput and historical reads on a large store: generates a year's work of unit sheets
  * shaped like the seed sheets (西区 地域課, 東区 健康福祉課) with a ward plan (東区) per ward and
  * year, across 1,700 wards, fiscal year after fiscal year until the store holds BENCH_EVENTS
- * events; then rebuilds each projection alone, then all of them exactly as `npm run rebuild -- all`
- * does, and prints events/s and Node's CPU time (with other work on the machine, wall time alone
- * misleads); then, with that store in place, times `asOf` and `audit` reads of one typical sheet,
- * in-process and over HTTP. Prints figures; asserts nothing.
+ * events; then runs `shinchoku rebuild <projection>` for each projection alone, then
+ * `shinchoku rebuild all`, each as a process of its own exactly as `npm run rebuild` runs it (all:
+ * the current state, then reminders, in that process, the summaries in a second one at the same
+ * time), and prints events/s from start to exit, the CPU time of every Node process of the command
+ * and of the Postgres backends serving it (with other work on the machine, wall time alone
+ * misleads), and the largest peak RSS of its processes; then, with that store in place, times
+ * `asOf` and `audit` reads of one typical sheet: in-process (the server's work, in this process)
+ * and over HTTP from `shinchoku start --api` started fresh in a process of its own, as a user meets
+ * it, with that process's CPU per read. Prints figures; asserts nothing.
  *
  *   BENCH_DATABASE_URL    admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                         database is created next to it and dropped at the end
