@@ -47,7 +47,8 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
         ? await runner.rebuildByStream(processor)
         : await runner.rebuild(processor);
     const seconds = (performance.now() - started) / 1000;
-    logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
+    const rate = events > 0 ? ` (${Math.round(events / Math.max(seconds, 0.001))} events/s)` : '';
+    logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s${rate}`, 'Rebuild');
   }
 }
 
