@@ -6,7 +6,7 @@ import { systemClock, type Resources } from '@shinchoku/runtime';
 import { rebuildCurrentState } from '@shinchoku/sheets';
 import { PROCESSOR_NAMES, processors } from '../../worker/src/processors';
 
-export const CURRENT_STATE = 'current-state';
+const CURRENT_STATE = 'current-state';
 
 /** The inline current-state projection, then every async processor. */
 export const REBUILDABLE = [CURRENT_STATE, ...PROCESSOR_NAMES];
