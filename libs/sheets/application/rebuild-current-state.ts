@@ -1,4 +1,4 @@
-import { Kysely, sql, Transaction } from 'kysely';
+import { CompiledQuery, Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { EventStore, ReplayedEvent } from '@shinchoku/event-store';
 import type { ProgressThresholds } from '../domain/progress';
@@ -10,7 +10,6 @@ import {
   Columns,
   INDICATOR_COLUMNS,
   IndicatorRow,
-  rowsAsJson,
   SHEET_COLUMNS,
   SheetRow,
   sheetRows,
@@ -119,45 +118,71 @@ class Writer {
   private async write(sheets: SheetRow[], indicators: IndicatorRow[], plans: WardPlanRow[]) {
     const { trx } = this;
     if (sheets.length > 0) {
-      const { rows } = await upsert('sheets', 'sheet_id', SHEET_COLUMNS, sheets).execute(trx);
+      const rows = await upsert(trx, 'sheets', 'sheet_id', SHEET_COLUMNS, sheets);
       // The tables were emptied: a sheet is already there only when a command created it meanwhile.
       const updated = rows.filter((row) => row.updated).map((row) => row.key);
       if (updated.length > 0) await sql`DELETE FROM sheet_indicators WHERE sheet_id = ANY(${updated}::uuid[])`.execute(trx);
       const written = new Set(rows.map((row) => row.key));
       const replaced = indicators.filter((row) => written.has(row.sheet_id));
-      if (replaced.length > 0) await insert('sheet_indicators', INDICATOR_COLUMNS, replaced).execute(trx);
+      if (replaced.length > 0) await insert(trx, 'sheet_indicators', INDICATOR_COLUMNS, replaced);
     }
-    if (plans.length > 0) await upsert('ward_plans', 'ward_plan_id', WARD_PLAN_COLUMNS, plans).execute(trx);
+    if (plans.length > 0) await upsert(trx, 'ward_plans', 'ward_plan_id', WARD_PLAN_COLUMNS, plans);
   }
 }
 
-/** Many rows as one relation, sent as one JSON parameter (see rowsAsJson). */
-function recordset<Row extends object>(columns: Columns<Row>, rows: readonly Row[]) {
+/** Bind parameters one statement may carry (the protocol counts them in 16 bits). */
+const MAX_PARAMETERS = 65_535;
+
+/**
+ * Rows as a VALUES list with one bind parameter per value, in statements of as many rows as the
+ * parameters allow. The server reads each value with its column's input function and nothing else
+ * (a view is text, stored as sent), where rows sent as one JSON document are parsed whole first.
+ */
+function* valueLists<Row extends object>(columns: Columns<Row>, rows: readonly Row[], extra = '') {
   const names = Object.keys(columns) as Array<keyof Row & string>;
-  const text = rowsAsJson(columns, rows);
-  const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
-  // A json value keeps its text exactly: the view column is that text.
-  const select = names.map((name) => (columns[name] === 'json' ? `${name}::text` : name)).join(', ');
-  return {
-    names: sql.raw(names.join(', ')),
-    select: sql.raw(select),
-    relation: sql`json_to_recordset(${text}::json) AS r(${sql.raw(definition)})`,
-  };
+  const perStatement = Math.floor(MAX_PARAMETERS / names.length);
+  for (let first = 0; first < rows.length; first += perStatement) {
+    const parameters: unknown[] = [];
+    const tuples = rows.slice(first, first + perStatement).map((row) => {
+      const placeholders = names.map((name) => `$${parameters.push(asInJson(row[name]))}`);
+      return `(${placeholders.join(',')}${extra})`;
+    });
+    yield { names: names.join(', '), values: tuples.join(','), parameters };
+  }
 }
 
-function insert<Row extends object>(table: string, columns: Columns<Row>, rows: readonly Row[]) {
-  const { names, select, relation } = recordset(columns, rows);
-  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${select} FROM ${relation}`;
+/** A value as the inline projection's JSON rows carry it: a number JSON cannot hold is null there too. */
+const asInJson = (value: unknown) => (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? null : value);
+
+async function insert<Row extends object>(trx: Transaction<Database>, table: string, columns: Columns<Row>, rows: readonly Row[]) {
+  for (const { names, values, parameters } of valueLists(columns, rows)) {
+    await trx.executeQuery(CompiledQuery.raw(`INSERT INTO ${table} (${names}) VALUES ${values}`, parameters));
+  }
 }
 
 /**
  * Inserts, or updates a row only with a newer version: the inline projection's rule. Says which
  * rows it updated rather than inserted (xmax is 0 on a row this statement inserted).
  */
-function upsert<Row extends object>(table: 'sheets' | 'ward_plans', key: keyof Row & string, columns: Columns<Row>, rows: readonly Row[]) {
-  const { names, select, relation } = recordset(columns, rows);
+async function upsert<Row extends object>(
+  trx: Transaction<Database>,
+  table: 'sheets' | 'ward_plans',
+  key: keyof Row & string,
+  columns: Columns<Row>,
+  rows: readonly Row[],
+): Promise<Array<{ key: string; updated: boolean }>> {
   const set = [...Object.keys(columns), 'updated_at'].map((name) => `${name} = excluded.${name}`).join(', ');
-  return sql<{ key: string; updated: boolean }>`INSERT INTO ${sql.table(table)} (${names}, updated_at) SELECT ${select}, now() FROM ${relation}
-    ON CONFLICT (${sql.ref(key)}) DO UPDATE SET ${sql.raw(set)} WHERE ${sql.ref(`${table}.version`)} < excluded.version
-    RETURNING ${sql.ref(key)} AS key, xmax <> 0 AS updated`;
+  const written: Array<{ key: string; updated: boolean }> = [];
+  for (const { names, values, parameters } of valueLists(columns, rows, ', now()')) {
+    const { rows: returned } = await trx.executeQuery<{ key: string; updated: boolean }>(
+      CompiledQuery.raw(
+        `INSERT INTO ${table} (${names}, updated_at) VALUES ${values}
+         ON CONFLICT (${key}) DO UPDATE SET ${set} WHERE ${table}.version < excluded.version
+         RETURNING ${key} AS key, xmax <> 0 AS updated`,
+        parameters,
+      ),
+    );
+    written.push(...returned);
+  }
+  return written;
 }
