@@ -27,6 +27,11 @@ const BATCH = 250;
  * readers see the old tables until it commits. Streams are read in order a page at a time and
  * written a few hundred at a time, one statement per table, while the next ones are folded; so
  * memory stays flat however large the store. Returns the number of events replayed.
+ *
+ * The streams are read on a connection of their own, outside the transaction, so the server reads
+ * the next page while it writes the last batch, and Node folds meanwhile. It is as exact: inside,
+ * each page would be read in a snapshot of its own just the same (read committed), and events
+ * appended meanwhile are reconciled by the version rule.
  */
 export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore, thresholds: ProgressThresholds): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -40,16 +45,16 @@ export async function rebuildCurrentState(db: Kysely<Database>, store: EventStor
     await sql`SET LOCAL plan_cache_mode = force_custom_plan`.execute(trx);
     const writer = new Writer(trx);
     try {
-      const sheets = await replay(trx, store, sheetStream(''), (sheet: Sheet | undefined, event) => evolve(sheet, event as SheetEvent), (sheet, version) =>
+      const sheets = await replay(db, store, sheetStream(''), (sheet: Sheet | undefined, event) => evolve(sheet, event as SheetEvent), (sheet, version) =>
         writer.sheet(sheetRows(sheet, version, thresholds)),
       );
-      const plans = await replay(trx, store, wardPlanStream(''), (plan: WardPlan | undefined, event) => evolveWardPlan(plan, event as WardPlanEvent), (plan, version) =>
+      const plans = await replay(db, store, wardPlanStream(''), (plan: WardPlan | undefined, event) => evolveWardPlan(plan, event as WardPlanEvent), (plan, version) =>
         writer.wardPlan(wardPlanRow(plan, version)),
       );
       await writer.flush();
       return sheets + plans;
     } catch (error) {
-      // A failed write aborts the transaction, so the reads after it fail too: report the write.
+      // A failed write aborts the transaction: report the write rather than what failed after it.
       await writer.sent();
       throw error;
     }
@@ -58,15 +63,15 @@ export async function rebuildCurrentState(db: Kysely<Database>, store: EventStor
 
 /** Folds every stream under `prefix` and hands each one's final state to `done`. */
 async function replay<S>(
-  trx: Transaction<Database>,
+  db: Kysely<Database>,
   store: EventStore,
   prefix: string,
   fold: (state: S | undefined, event: ReplayedEvent) => S,
-  done: (state: S, version: number) => void,
+  done: (state: S, version: number) => Promise<void>,
 ): Promise<number> {
   let replayed = 0;
-  for await (const stream of store.streamsInOrder(prefix, trx)) {
-    done(stream.reduce<S | undefined>(fold, undefined)!, stream.at(-1)!.version);
+  for await (const stream of store.streamsInOrder(prefix, db)) {
+    await done(stream.reduce<S | undefined>(fold, undefined)!, stream.at(-1)!.version);
     replayed += stream.length;
   }
   return replayed;
@@ -75,8 +80,9 @@ async function replay<S>(
 /**
  * Collects rows and writes them a batch at a time with the inline projection's rule (an older
  * version never replaces a newer one, a sheet's indicators are replaced with it), one statement
- * per table. A batch is sent while the next is being folded; its failure surfaces at the next
- * batch or at the final flush.
+ * per table. A batch is sent while the next is being folded, one at a time: a batch ready
+ * while the last is still being written waits for it (so memory stays flat when the server is
+ * the slower). A failure surfaces at the next batch or at the final flush.
  */
 class Writer {
   private sheets: SheetRow[] = [];
@@ -86,19 +92,19 @@ class Writer {
 
   constructor(private readonly trx: Transaction<Database>) {}
 
-  sheet(rows: { sheet: SheetRow; indicators: IndicatorRow[] }) {
+  async sheet(rows: { sheet: SheetRow; indicators: IndicatorRow[] }) {
     this.sheets.push(rows.sheet);
     this.indicators.push(...rows.indicators);
-    if (this.sheets.length >= BATCH) this.send();
+    if (this.sheets.length >= BATCH) await this.send();
   }
 
-  wardPlan(row: WardPlanRow) {
+  async wardPlan(row: WardPlanRow) {
     this.plans.push(row);
-    if (this.plans.length >= BATCH) this.send();
+    if (this.plans.length >= BATCH) await this.send();
   }
 
   async flush(): Promise<void> {
-    this.send();
+    await this.send();
     await this.sent();
   }
 
@@ -107,10 +113,11 @@ class Writer {
     return this.sending;
   }
 
-  private send() {
+  private async send() {
     const [sheets, indicators, plans] = [this.sheets, this.indicators, this.plans];
     [this.sheets, this.indicators, this.plans] = [[], [], []];
-    this.sending = this.sending.then(() => this.write(sheets, indicators, plans));
+    await this.sending;
+    this.sending = this.write(sheets, indicators, plans);
     // Observed when awaited; until then a failure must not count as unhandled.
     this.sending.catch(() => undefined);
   }
