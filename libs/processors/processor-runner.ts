@@ -95,7 +95,9 @@ export class ProcessorRunner {
    * hands it every stream it follows, whole, up to where the feed ends now, and moves its
    * checkpoint there. What it keeps from a stream depends on that stream's events alone, in feed
    * order, so the result is the feed replay's (rebuild). Readers see the old tables until it
-   * commits; live batches wait on the checkpoint row meanwhile.
+   * commits; live batches wait on the checkpoint row meanwhile. The streams are read on another
+   * connection, so the server reads the next page while the processor writes (the events up to
+   * that end are committed: every connection sees the same ones).
    */
   rebuildByStream(processor: Processor): Promise<number> {
     const { byStream } = processor;
@@ -108,7 +110,7 @@ export class ProcessorRunner {
       let batch: ReplayedEvent[][] = [];
       let size = 0;
       for (const prefix of byStream.prefixes) {
-        for await (const stream of this.store.streamsInOrder(prefix, trx, end)) {
+        for await (const stream of this.store.streamsInOrder(prefix, this.db, end)) {
           batch.push(stream.sort(inFeedOrder));
           size += stream.length;
           if (size < STREAM_BATCH_EVENTS) continue;

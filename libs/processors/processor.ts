@@ -23,7 +23,7 @@ export interface Processor {
  * of replaying the feed, in one transaction, and does what spans streams once at the end.
  */
 export interface StreamRebuild {
-  /** The streams it follows, by id prefix. */
+  /** The streams it follows, by id prefix; none when `finish` needs no events (it plans from other tables). */
   readonly prefixes: readonly string[];
   /** Whole streams, each one's events in feed order; no stream comes twice. */
   handle(streams: ReadonlyArray<readonly ReplayedEvent[]>, trx: Transaction<Database>): Promise<void>;

@@ -7,6 +7,8 @@ import { QueueConnection, QueueFactory } from '@shinchoku/queue';
 /** The process-wide pieces every part of shinchoku shares, opened in order and closed in reverse. */
 export interface Resources {
   config: Config;
+  /** Where the database is: DATABASE_URL, or the embedded server this process started. */
+  databaseUrl: string;
   database: DatabaseHandle;
   store: EventStore;
   queues: QueueFactory;
@@ -41,6 +43,7 @@ export async function openResources(config: Config, { logger, onFatal }: OpenOpt
   const queues = new QueueFactory(queueConnection(config, databaseUrl));
   return {
     config,
+    databaseUrl,
     database,
     store: new EventStore(database.db),
     queues,

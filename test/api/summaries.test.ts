@@ -4,6 +4,8 @@ import { summariesProcessor } from '@shinchoku/summaries';
 import type { Processor } from '@shinchoku/processors';
 import { rebuild } from '../../apps/shinchoku/src/rebuild';
 import { startApi, TestApi } from '../support/api';
+import { runShinchoku } from '../support/app-process';
+import { uniquePrefix } from '../support/test-database';
 import { enterSheet, indicatorsOf } from '../support/seed-entry';
 import { 東区WardPlan, 東区健康福祉課 } from '../fixtures/seed-sheets';
 
@@ -84,6 +86,29 @@ describe('summaries', () => {
     const live = await checksums();
     await rebuild(api.resources, ['current-state', 'summaries'], quiet);
     expect(await checksums()).toEqual(live);
+  });
+
+  it('rebuilds all on the command line, the current state and the summaries in two processes at once, to exactly the live tables', async () => {
+    const live = await checksums();
+    // Damaged tables, so a rebuild that did nothing could not pass.
+    await sql`DELETE FROM sheet_indicators WHERE position = 0`.execute(api.resources.database.db);
+    await sql`UPDATE sheets SET view = '{}', version = version + 1`.execute(api.resources.database.db);
+    await sql`DELETE FROM ward_summaries`.execute(api.resources.database.db);
+    await sql`UPDATE summary_streams SET state = '{}'`.execute(api.resources.database.db);
+    expect(await checksums()).not.toEqual(live);
+
+    const cli = runShinchoku(['rebuild', 'all'], { DATABASE_URL: api.database.url, QUEUE_PREFIX: uniquePrefix() });
+    expect(await cli.exited).toBe(0);
+    expect(await checksums()).toEqual(live);
+
+    // Nest's log lines start with the process id: the first lane in the command's own process, the summaries in another.
+    const pidOf = (name: string) => Number(new RegExp(`\\[Nest\\] (\\d+) .*rebuilt ${name}: `).exec(cli.output())?.[1]);
+    expect(pidOf('current-state')).toBe(cli.child.pid);
+    expect(pidOf('summaries')).toEqual(expect.any(Number));
+    expect(pidOf('summaries')).not.toBe(cli.child.pid);
+    // The reminder planner plans from the current state: after it, in its process.
+    expect(pidOf('reminders')).toBe(cli.child.pid);
+    expect(cli.output().indexOf('rebuilt reminders:')).toBeGreaterThan(cli.output().indexOf('rebuilt current-state:'));
   });
 
   it('resumes a processor aborted mid-batch and ends identical to a full rebuild', async () => {

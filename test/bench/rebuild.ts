@@ -2,10 +2,15 @@
  * Rebuild throughput and historical reads on a large store: generates a year's work of unit sheets
  * shaped like the seed sheets (西区 地域課, 東区 健康福祉課) with a ward plan (東区) per ward and
  * year, across 1,700 wards, fiscal year after fiscal year until the store holds BENCH_EVENTS
- * events; then rebuilds each projection alone, then all of them exactly as `npm run rebuild -- all`
- * does, and prints events/s and Node's CPU time (with other work on the machine, wall time alone
- * misleads); then, with that store in place, times `asOf` and `audit` reads of one typical sheet,
- * in-process and over HTTP. Prints figures; asserts nothing.
+ * events; then runs `shinchoku rebuild <projection>` for each projection alone, then
+ * `shinchoku rebuild all`, each as a process of its own exactly as `npm run rebuild` runs it (all:
+ * the current state, then reminders, in that process, the summaries in a second one at the same
+ * time), and prints events/s from start to exit, the CPU time of every Node process of the command
+ * and of the Postgres backends serving it (with other work on the machine, wall time alone
+ * misleads), and the largest peak RSS of its processes; then, with that store in place, times
+ * `asOf` and `audit` reads of one typical sheet: in-process (the server's work, in this process)
+ * and over HTTP from `shinchoku start --api` started fresh in a process of its own, as a user meets
+ * it, with that process's CPU per read. Prints figures; asserts nothing.
  *
  *   BENCH_DATABASE_URL    admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                         database is created next to it and dropped at the end
@@ -33,18 +38,22 @@
  * empty tables. After the load, VACUUM ANALYZE puts the tables in the state a long-lived database
  * is in.
  */
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import { peakRssMiB, withScratchDatabase } from './scratch-database';
+import { withScratchDatabase } from './scratch-database';
 import { loadConfig } from '@shinchoku/config';
 import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import type { AppendContext, NewEvent } from '@shinchoku/event-store';
 import { ProcessorRunner } from '@shinchoku/processors';
-import { openResources, Resources, systemClock } from '@shinchoku/runtime';
+import { openResources, systemClock } from '@shinchoku/runtime';
 import { SheetCommands } from '@shinchoku/sheets';
 import { auditTrail } from '@shinchoku/sheets/domain/audit';
 import type { Rating } from '@shinchoku/sheets/domain/assessment';
@@ -58,9 +67,7 @@ import { suggestedRatingOf, viewOf } from '@shinchoku/sheets/domain/sheet.view';
 import { parseTarget } from '@shinchoku/sheets/domain/target';
 import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
 import { summariesProcessor } from '@shinchoku/summaries';
-import { createHttpApplication } from '../../apps/api/src/http-application';
-import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { REBUILDABLE, rebuild } from '../../apps/shinchoku/src/rebuild';
+import { REBUILDABLE } from '../../apps/shinchoku/src/rebuild';
 import { SeedIndicator, SeedSheet, 東区WardPlan, 東区健康福祉課, 西区地域課 } from '../fixtures/seed-sheets';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -491,32 +498,127 @@ async function timed(read: () => Promise<unknown>): Promise<{ p50: number; p99: 
   return percentiles(samples);
 }
 
-/** Rebuilds projections through the production entry point; its log lines say how many events each replayed. */
-async function rebuildOne(resources: Resources, names: string[]): Promise<{ events: number; seconds: number; cpuSeconds: number; rssMiB: number }> {
-  const counts: number[] = [];
-  const logger = {
-    log(message: unknown) {
-      const events = /: (\d+) events in /.exec(String(message))?.[1];
-      if (events === undefined) throw new Error(`unexpected rebuild log: ${String(message)}`);
-      counts.push(Number(events));
-    },
-    error() {},
-    warn() {},
-  };
-  // The process's highest RSS while rebuilding, sampled; it includes whatever garbage the load left
-  // on the heap until the collector reclaims it, so a fresh `npm run rebuild` process stays lower.
-  let rss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage.rss())), 50);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  try {
-    await rebuild(resources, names, logger);
-  } finally {
-    clearInterval(sampler);
+/** The built CLI, as `npm run rebuild` and `npm start` run it (the bench runs from dist/ too). */
+const MAIN = resolve(__dirname, '../../apps/shinchoku/src/main.js');
+
+function shinchoku(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Fields of /proc/<pid>/stat after the command name; CPU in clock ticks of 10 ms. */
+const procStat = (pid: number | 'self') => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+
+/** CPU seconds of this process's children and theirs, once they have exited (Linux /proc: cutime + cstime). */
+const childrenCpuSeconds = () => {
+  const fields = procStat('self');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+};
+
+/** CPU ms so far of each Postgres backend connected to the bench database. */
+async function backendCpu(pool: Pool, into = new Map<number, number>()): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  for (const { pid } of rows) {
+    try {
+      const fields = procStat(pid);
+      into.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // gone, or not on this machine
+    }
   }
+  return into;
+}
+
+/** The process and its descendants, as /proc lists them now. */
+function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    return [pid, ...children.flatMap(processTree)];
+  } catch {
+    return [];
+  }
+}
+
+const peakRssKiB = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+interface RebuildRun {
+  /** Events replayed, the most any one projection replayed (each reads the whole store). */
+  events: number;
+  seconds: number;
+  /** Every process of the command: the CLI and the processes it starts. */
+  nodeCpuSeconds: number;
+  /** The Postgres backends that served it. */
+  pgCpuSeconds: number;
+  /** The largest peak of any one of its processes. */
+  rssMiB: number;
+}
+
+/**
+ * `shinchoku rebuild <names>` in a process of its own, exactly as `npm run rebuild -- <names>` runs
+ * it, timed from start to exit; its log lines say how many events each projection replayed.
+ */
+async function rebuildCli(url: string, pool: Pool, names: string[]): Promise<RebuildRun> {
+  const cpuBefore = childrenCpuSeconds();
+  const backends = await backendCpu(pool);
+  const before = new Map(backends);
+  const started = performance.now();
+  const run = shinchoku(['rebuild', ...names], {
+    DATABASE_URL: url,
+    QUEUE_PREFIX: 'benchrebuild',
+    ...(process.env.PROCESSOR_BATCH_SIZE !== undefined && { PROCESSOR_BATCH_SIZE: process.env.PROCESSOR_BATCH_SIZE }),
+  });
+  // Backends and processes come and go: sampled until the command exits (a last tenth of a second of a backend may be missed).
+  let rss = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      for (const pid of processTree(run.child.pid!)) {
+        try {
+          rss = Math.max(rss, peakRssKiB(pid));
+        } catch {
+          // exited meanwhile
+        }
+      }
+      await backendCpu(pool, backends);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const code = await run.exited;
   const elapsed = seconds(started);
-  const { user, system } = process.cpuUsage(cpu);
-  return { events: Math.max(...counts), seconds: elapsed, cpuSeconds: (user + system) / 1e6, rssMiB: rss / 2 ** 20 };
+  sampling = false;
+  await sampler;
+  if (code !== 0) throw new Error(`rebuild ${names.join(' ')} exited with ${code}:\n${run.output()}`);
+  const counts = [...run.output().matchAll(/rebuilt [\w-]+: (\d+) events in /g)].map((m) => Number(m[1]));
+  if (counts.length === 0) throw new Error(`unexpected rebuild output:\n${run.output()}`);
+  let pgMs = 0;
+  for (const [pid, ms] of backends) pgMs += ms - (before.get(pid) ?? 0);
+  return { events: Math.max(...counts), seconds: elapsed, nodeCpuSeconds: childrenCpuSeconds() - cpuBefore, pgCpuSeconds: pgMs / 1000, rssMiB: rss / 1024 };
+}
+
+/** The API as `shinchoku start --api` serves it, in a fresh process of its own: how a user meets it, apart from the bench's heap. */
+async function serveApiProcess(url: string): Promise<{ origin: string; pid: number; stop: () => Promise<unknown> }> {
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as { port: number };
+      server.close(() => resolvePort(free));
+    });
+  });
+  const api = shinchoku(['start', '--api'], { DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchrebuild', PORT: String(port), LOG_LEVEL: 'warn' });
+  const origin = `http://127.0.0.1:${port}`;
+  let exited: number | null | undefined;
+  void api.exited.then((code) => (exited = code));
+  for (const deadline = Date.now() + 60_000; ; ) {
+    if ((await fetch(`${origin}/health`).catch(() => undefined))?.ok) break;
+    if (exited !== undefined || Date.now() > deadline) throw new Error(`the API did not start:\n${api.output()}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  return { origin, pid: api.child.pid!, stop: () => (api.child.kill('SIGTERM'), api.exited) };
 }
 
 function table(header: string[], widths: number[]) {
@@ -582,16 +684,17 @@ async function measure(url: string): Promise<void> {
         `then VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s\n`,
     );
 
-    // ---- the rebuild: each projection alone, then all of them as `npm run rebuild -- all` does ----
-    const row = table(['projection', 'events', 'seconds', 'events/s', 'Node CPU s', 'max RSS MiB'], [16, 12, 10, 10, 12, 12]);
-    const print = (name: string, r: Awaited<ReturnType<typeof rebuildOne>>, events = r.events) =>
-      row([name, grouped(events), r.seconds.toFixed(1), grouped(events / r.seconds), r.cpuSeconds.toFixed(1), r.rssMiB.toFixed(0)]);
-    for (const projection of REBUILDABLE) print(projection, await rebuildOne(resources, [projection]));
-    const all = await rebuildOne(resources, REBUILDABLE);
+    // ---- the rebuild: each projection alone, then all of them, each by `npm run rebuild -- <name|all>` ----
+    const row = table(['projection', 'events', 'seconds', 'events/s', 'Node CPU s', 'PG CPU s', 'max RSS MiB'], [16, 12, 10, 10, 12, 10, 12]);
+    const print = (name: string, r: RebuildRun, events = r.events) =>
+      row([name, grouped(events), r.seconds.toFixed(1), events > 0 ? grouped(events / r.seconds) : '–', r.nodeCpuSeconds.toFixed(1), r.pgCpuSeconds.toFixed(1), r.rssMiB.toFixed(0)]);
+    for (const projection of REBUILDABLE) print(projection, await rebuildCli(url, pool, [projection]));
+    const all = await rebuildCli(url, pool, ['all']);
     const rate = stored / all.seconds;
     print('all', all, stored);
-    console.log('(all: the store\'s events ÷ the time to rebuild every projection from them, side by side as `rebuild -- all` does;');
-    console.log(' with other work on the machine, compare Node\'s CPU time, the bottleneck on 2 cores, more than seconds)');
+    console.log('(each row is the whole command, from start to exit; all: the store\'s events ÷ its time. reminders plans every sheet');
+    console.log(' from the current state and reads no events; all rebuilds it after the current state, beside the summaries.');
+    console.log(' Node CPU counts every process of the command; with other work on the machine, compare CPU more than seconds)');
 
     if (BATCH_SIZES.length > 0) {
       console.log('\nsummaries replayed from the feed in committed batches (how a processor without byStream rebuilds)');
@@ -626,12 +729,10 @@ async function measure(url: string): Promise<void> {
     };
     const inProcessAudit = async () => JSON.stringify({ sheetId, items: auditTrail((await commands.load(sheetId)).events, evolve) });
 
-    const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);
-    closing.unshift(() => app.close());
-    await app.listen(0, '127.0.0.1');
-    const origin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const api = await serveApiProcess(url);
+    closing.unshift(() => api.stop());
     const get = (path: string) => async () => {
-      const response = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const response = await fetch(`${api.origin}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       const body = await response.text();
       if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${body}`);
       return body;
@@ -644,10 +745,11 @@ async function measure(url: string): Promise<void> {
 
     console.log(
       `\none sheet shaped like 西区 地域課 (${typical.department} ${typical.unit}, ${typical.events} events, ${auditBody.items.length} audit entries; ` +
-        `asOf = when version ${middle} was recorded), ` +
-        `${READS} sequential reads each after ${WARMUP_READS} warm-up; HTTP over one keep-alive connection from this process`,
+        `asOf = when version ${middle} was recorded), ${READS} sequential reads each after ${WARMUP_READS} warm-up; in-process: the ` +
+        `server's work in this process; GET: from this process over one keep-alive connection to \`shinchoku start --api\` in a fresh ` +
+        `process of its own, and that process's CPU per read`,
     );
-    const readRow = table(['read', 'p50 ms', 'p99 ms', 'max ms'], [26, 9, 9, 9]);
+    const readRow = table(['read', 'p50 ms', 'p99 ms', 'max ms', 'API CPU ms/read'], [26, 9, 9, 9, 16]);
     const reads: Array<[string, () => Promise<unknown>]> = [
       ['asOf, in-process', inProcessAsOf],
       ['audit, in-process', inProcessAudit],
@@ -656,12 +758,15 @@ async function measure(url: string): Promise<void> {
     ];
     const latencies = new Map<string, { p50: number; p99: number; max: number }>();
     for (const [title, read] of reads) {
+      const cpu = procStat(api.pid);
       const result = await timed(read);
+      const after = procStat(api.pid);
+      const apiCpuMs = ((Number(after[11]) + Number(after[12]) - Number(cpu[11]) - Number(cpu[12])) * 10) / (READS + WARMUP_READS);
       latencies.set(title, result);
-      readRow([title, result.p50.toFixed(2), result.p99.toFixed(2), result.max.toFixed(2)]);
+      readRow([title, result.p50.toFixed(2), result.p99.toFixed(2), result.max.toFixed(2), title.startsWith('GET') ? apiCpuMs.toFixed(2) : '']);
     }
 
-    console.log(`\npeak RSS: ${peakRssMiB()} MiB`);
+    console.log('');
     console.log(`goal: rebuild ≥ ${grouped(GOALS.rebuild)} events/s: ${rate >= GOALS.rebuild ? 'met' : 'NOT met'} (${grouped(rate)})`);
     for (const [goal, title] of [['asOf', 'GET /sheets/{id}?asOf='], ['audit', 'GET /sheets/{id}/audit']] as const) {
       const { p99 } = latencies.get(title)!;

@@ -7,7 +7,7 @@ import { openResources, systemClock } from '@shinchoku/runtime';
 import { AccessTokens } from '@shinchoku/access';
 import { exportDocument, importFiles } from './documents';
 import { createLogger } from './logger';
-import { REBUILDABLE, rebuild } from './rebuild';
+import { REBUILDABLE, rebuildInLanes, rebuildLanes } from './rebuild';
 import { start } from './start';
 import { tokenCommand } from './tokens';
 
@@ -17,7 +17,8 @@ const USAGE = `usage: shinchoku [command]
                              --demo loads the two seed documents (西区 R6, 東区 R2) on the first start
   migrate                    apply pending database migrations and exit
   verify                     check every stream's hash chain; exit 2 if any is broken
-  rebuild <name|all>         rebuild projections from zero: ${REBUILDABLE.join(', ')}
+  rebuild <name…|all>        rebuild projections from zero: ${REBUILDABLE.join(', ')}; independent ones
+                             (current state, summaries) at once, each in a process of its own
   import <file>…             import published documents (.txt) or workbooks (.xlsx); each file whole or
                              not at all, again changes nothing; exit 65 if a file cannot be read whole
   export --sheet <id> | --ward <department> --year <fiscal year> [--format xlsx|csv] [--output <file>]
@@ -84,15 +85,15 @@ async function main(argv: string[]): Promise<number | undefined> {
       }
     }
     case 'rebuild': {
-      const target = positionals[1];
-      const names = target === 'all' ? REBUILDABLE : REBUILDABLE.filter((name) => name === target);
-      if (names.length === 0) {
-        console.error(`rebuild what? one of: ${REBUILDABLE.join(', ')}, or all\n${USAGE}`);
+      const targets = positionals.slice(1);
+      const unknown = targets.filter((target) => target !== 'all' && !REBUILDABLE.includes(target));
+      if (targets.length === 0 || unknown.length > 0) {
+        console.error(`rebuild what? one or more of: ${REBUILDABLE.join(', ')}, or all\n${USAGE}`);
         return 64;
       }
       const resources = await openResources(config, { logger });
       try {
-        await rebuild(resources, names, logger);
+        await rebuildInLanes(resources, rebuildLanes(targets.includes('all') ? REBUILDABLE : targets), logger);
         return 0;
       } finally {
         await resources.close();

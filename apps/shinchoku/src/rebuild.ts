@@ -1,16 +1,35 @@
+import { spawn } from 'node:child_process';
 import type { LoggerService } from '@nestjs/common';
 import { ProcessorRunner } from '@shinchoku/processors';
+import { REMINDER_PLANNER } from '@shinchoku/reminders';
 import { systemClock, type Resources } from '@shinchoku/runtime';
 import { rebuildCurrentState } from '@shinchoku/sheets';
 import { PROCESSOR_NAMES, processors } from '../../worker/src/processors';
 
+const CURRENT_STATE = 'current-state';
+
 /** The inline current-state projection, then every async processor. */
-export const REBUILDABLE = ['current-state', ...PROCESSOR_NAMES];
+export const REBUILDABLE = [CURRENT_STATE, ...PROCESSOR_NAMES];
+
+/** Processors that plan from the current state rather than from events: rebuilt after it, never beside it. */
+const AFTER_CURRENT_STATE: ReadonlySet<string> = new Set([REMINDER_PLANNER]);
 
 /**
- * Rebuilds projections from zero, side by side. Safe while shinchoku runs: the current state, and
- * a processor that can take the feed stream by stream, are replaced in one transaction; another
- * processor's reset and replay serialize with its live batches on its checkpoint.
+ * The projections grouped into lanes that can be rebuilt at the same time: the current state with
+ * what reads it, after it; every other processor alone. Each keeps to its own tables.
+ */
+export function rebuildLanes(names: readonly string[]): string[][] {
+  const ordered = REBUILDABLE.filter((name) => names.includes(name));
+  const first = ordered.filter((name) => name === CURRENT_STATE || AFTER_CURRENT_STATE.has(name));
+  const others = ordered.filter((name) => !first.includes(name));
+  return [...(first.length > 0 ? [first] : []), ...others.map((name) => [name])];
+}
+
+/**
+ * Rebuilds projections from zero in this process, one after another in REBUILDABLE's order. Safe
+ * while shinchoku runs: the current state, and a processor that can take the feed stream by
+ * stream, are replaced in one transaction; another processor's reset and replay serialize with
+ * its live batches on its checkpoint.
  */
 export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
   const { db } = resources.database;
@@ -19,21 +38,43 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
     batchSize: resources.config.processorBatchSize,
     pollIntervalMs: resources.config.processorPollMs,
   });
-  // Each projection has its own tables and transaction: rebuilt side by side, the server works
-  // on one while Node folds another.
-  const rebuilt = await Promise.allSettled(
-    names.map(async (name) => {
-      const started = performance.now();
-      const processor = all.find((p) => p.name === name);
-      const events = !processor
-        ? await rebuildCurrentState(db, resources.store, resources.config.progressThresholds)
-        : processor.byStream
-          ? await runner.rebuildByStream(processor)
-          : await runner.rebuild(processor);
-      const seconds = (performance.now() - started) / 1000;
-      logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`, 'Rebuild');
-    }),
-  );
-  const failed = rebuilt.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  for (const name of REBUILDABLE.filter((n) => names.includes(n))) {
+    const started = performance.now();
+    const processor = all.find((p) => p.name === name);
+    const events = !processor
+      ? await rebuildCurrentState(db, resources.store, resources.config.progressThresholds)
+      : processor.byStream
+        ? await runner.rebuildByStream(processor)
+        : await runner.rebuild(processor);
+    const seconds = (performance.now() - started) / 1000;
+    const rate = events > 0 ? ` (${Math.round(events / Math.max(seconds, 0.001))} events/s)` : '';
+    logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s${rate}`, 'Rebuild');
+  }
+}
+
+/**
+ * Rebuilds the lanes at the same time: the first in this process, each other in a process of its
+ * own (`shinchoku rebuild <names…>` against this process's database). A rebuild is bound by
+ * Node's one thread as much as by the server: in one process the lanes would share one core
+ * however many the machine has. Resolves when every lane is done; rejects naming what failed
+ * (the other lanes are rebuilt all the same).
+ */
+export async function rebuildInLanes(resources: Resources, lanes: readonly string[][], logger: LoggerService): Promise<void> {
+  const [here = [], ...elsewhere] = lanes;
+  const outcomes = await Promise.allSettled([rebuild(resources, here, logger), ...elsewhere.map((lane) => rebuildInProcess(lane, resources.databaseUrl))]);
+  const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  if (failed.length === 1) throw failed[0];
+  if (failed.length > 1) throw new Error(`rebuild failed: ${failed.map((reason) => (reason as Error).message ?? String(reason)).join('; ')}`);
+}
+
+/** The same CLI with the same settings, on the database this process opened (the embedded one included). */
+function rebuildInProcess(lane: readonly string[], databaseUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'rebuild', ...lane], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: 'inherit',
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`rebuild of ${lane.join(', ')} failed: exit ${signal ?? code}`))));
+  });
 }

@@ -29,9 +29,12 @@ export function reminderPlanner(rules: PlanningRules, clock: Clock): Processor {
      * planning is idempotent, so a rebuild simply plans every sheet again.
      */
     async reset() {},
-    /** A rebuild plans each sheet once, from its current state, instead of again for every batch that touched it. */
+    /**
+     * A rebuild plans each sheet once, from its current state, instead of again for every batch
+     * that touched it; so it reads no events at all (and is rebuilt after the current state).
+     */
     byStream: {
-      prefixes: ['sheet-'],
+      prefixes: [],
       async handle() {},
       async finish(trx) {
         const sheets = await trx.selectFrom('sheets').select('sheet_id').orderBy('sheet_id').execute();

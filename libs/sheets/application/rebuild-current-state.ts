@@ -1,4 +1,4 @@
-import { Kysely, sql, Transaction } from 'kysely';
+import { CompiledQuery, Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { EventStore, ReplayedEvent } from '@shinchoku/event-store';
 import type { ProgressThresholds } from '../domain/progress';
@@ -10,7 +10,6 @@ import {
   Columns,
   INDICATOR_COLUMNS,
   IndicatorRow,
-  rowsAsJson,
   SHEET_COLUMNS,
   SheetRow,
   sheetRows,
@@ -28,29 +27,36 @@ const BATCH = 250;
  * readers see the old tables until it commits. Streams are read in order a page at a time and
  * written a few hundred at a time, one statement per table, while the next ones are folded; so
  * memory stays flat however large the store. Returns the number of events replayed.
+ *
+ * The streams are read on a connection of their own, outside the transaction, so the server reads
+ * the next page while it writes the last batch, and Node folds meanwhile. It is as exact: inside,
+ * each page would be read in a snapshot of its own just the same (read committed), and events
+ * appended meanwhile are reconciled by the version rule.
  */
 export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore, thresholds: ProgressThresholds): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    // Plans cached while the emptied tables are empty (the foreign-key check of sheet_indicators)
-    // would scan them sequentially for the whole rebuild: measured at twice the time.
-    await sql`SET LOCAL plan_cache_mode = force_custom_plan`.execute(trx);
     // Sheets change here without events: API processes keeping them in memory look for this row.
     await sql`INSERT INTO current_state_rebuilds DEFAULT VALUES`.execute(trx);
-    await trx.deleteFrom('sheet_indicators').execute();
+    // A sheet's indicators go with it (ON DELETE CASCADE): deleting them first as well would leave
+    // the cascade to look for each sheet's indicators again, in vain.
     await trx.deleteFrom('sheets').execute();
     await trx.deleteFrom('ward_plans').execute();
+    // Plans cached while the emptied tables are empty (the foreign-key check of sheet_indicators)
+    // would scan them sequentially for the whole rebuild: measured at twice the time. Set after
+    // the delete, whose cascade on each old sheet would otherwise be planned sheet by sheet.
+    await sql`SET LOCAL plan_cache_mode = force_custom_plan`.execute(trx);
     const writer = new Writer(trx);
     try {
-      const sheets = await replay(trx, store, sheetStream(''), (sheet: Sheet | undefined, event) => evolve(sheet, event as SheetEvent), (sheet, version) =>
+      const sheets = await replay(db, store, sheetStream(''), (sheet: Sheet | undefined, event) => evolve(sheet, event as SheetEvent), (sheet, version) =>
         writer.sheet(sheetRows(sheet, version, thresholds)),
       );
-      const plans = await replay(trx, store, wardPlanStream(''), (plan: WardPlan | undefined, event) => evolveWardPlan(plan, event as WardPlanEvent), (plan, version) =>
+      const plans = await replay(db, store, wardPlanStream(''), (plan: WardPlan | undefined, event) => evolveWardPlan(plan, event as WardPlanEvent), (plan, version) =>
         writer.wardPlan(wardPlanRow(plan, version)),
       );
       await writer.flush();
       return sheets + plans;
     } catch (error) {
-      // A failed write aborts the transaction, so the reads after it fail too: report the write.
+      // A failed write aborts the transaction: report the write rather than what failed after it.
       await writer.sent();
       throw error;
     }
@@ -59,15 +65,15 @@ export async function rebuildCurrentState(db: Kysely<Database>, store: EventStor
 
 /** Folds every stream under `prefix` and hands each one's final state to `done`. */
 async function replay<S>(
-  trx: Transaction<Database>,
+  db: Kysely<Database>,
   store: EventStore,
   prefix: string,
   fold: (state: S | undefined, event: ReplayedEvent) => S,
-  done: (state: S, version: number) => void,
+  done: (state: S, version: number) => Promise<void>,
 ): Promise<number> {
   let replayed = 0;
-  for await (const stream of store.streamsInOrder(prefix, trx)) {
-    done(stream.reduce<S | undefined>(fold, undefined)!, stream.at(-1)!.version);
+  for await (const stream of store.streamsInOrder(prefix, db)) {
+    await done(stream.reduce<S | undefined>(fold, undefined)!, stream.at(-1)!.version);
     replayed += stream.length;
   }
   return replayed;
@@ -76,8 +82,9 @@ async function replay<S>(
 /**
  * Collects rows and writes them a batch at a time with the inline projection's rule (an older
  * version never replaces a newer one, a sheet's indicators are replaced with it), one statement
- * per table. A batch is sent while the next is being folded; its failure surfaces at the next
- * batch or at the final flush.
+ * per table. A batch is sent while the next is being folded, one at a time: a batch ready
+ * while the last is still being written waits for it (so memory stays flat when the server is
+ * the slower). A failure surfaces at the next batch or at the final flush.
  */
 class Writer {
   private sheets: SheetRow[] = [];
@@ -87,19 +94,19 @@ class Writer {
 
   constructor(private readonly trx: Transaction<Database>) {}
 
-  sheet(rows: { sheet: SheetRow; indicators: IndicatorRow[] }) {
+  async sheet(rows: { sheet: SheetRow; indicators: IndicatorRow[] }) {
     this.sheets.push(rows.sheet);
     this.indicators.push(...rows.indicators);
-    if (this.sheets.length >= BATCH) this.send();
+    if (this.sheets.length >= BATCH) await this.send();
   }
 
-  wardPlan(row: WardPlanRow) {
+  async wardPlan(row: WardPlanRow) {
     this.plans.push(row);
-    if (this.plans.length >= BATCH) this.send();
+    if (this.plans.length >= BATCH) await this.send();
   }
 
   async flush(): Promise<void> {
-    this.send();
+    await this.send();
     await this.sent();
   }
 
@@ -108,10 +115,11 @@ class Writer {
     return this.sending;
   }
 
-  private send() {
+  private async send() {
     const [sheets, indicators, plans] = [this.sheets, this.indicators, this.plans];
     [this.sheets, this.indicators, this.plans] = [[], [], []];
-    this.sending = this.sending.then(() => this.write(sheets, indicators, plans));
+    await this.sending;
+    this.sending = this.write(sheets, indicators, plans);
     // Observed when awaited; until then a failure must not count as unhandled.
     this.sending.catch(() => undefined);
   }
@@ -119,45 +127,71 @@ class Writer {
   private async write(sheets: SheetRow[], indicators: IndicatorRow[], plans: WardPlanRow[]) {
     const { trx } = this;
     if (sheets.length > 0) {
-      const { rows } = await upsert('sheets', 'sheet_id', SHEET_COLUMNS, sheets).execute(trx);
+      const rows = await upsert(trx, 'sheets', 'sheet_id', SHEET_COLUMNS, sheets);
       // The tables were emptied: a sheet is already there only when a command created it meanwhile.
       const updated = rows.filter((row) => row.updated).map((row) => row.key);
       if (updated.length > 0) await sql`DELETE FROM sheet_indicators WHERE sheet_id = ANY(${updated}::uuid[])`.execute(trx);
       const written = new Set(rows.map((row) => row.key));
       const replaced = indicators.filter((row) => written.has(row.sheet_id));
-      if (replaced.length > 0) await insert('sheet_indicators', INDICATOR_COLUMNS, replaced).execute(trx);
+      if (replaced.length > 0) await insert(trx, 'sheet_indicators', INDICATOR_COLUMNS, replaced);
     }
-    if (plans.length > 0) await upsert('ward_plans', 'ward_plan_id', WARD_PLAN_COLUMNS, plans).execute(trx);
+    if (plans.length > 0) await upsert(trx, 'ward_plans', 'ward_plan_id', WARD_PLAN_COLUMNS, plans);
   }
 }
 
-/** Many rows as one relation, sent as one JSON parameter (see rowsAsJson). */
-function recordset<Row extends object>(columns: Columns<Row>, rows: readonly Row[]) {
+/** Bind parameters one statement may carry (the protocol counts them in 16 bits). */
+const MAX_PARAMETERS = 65_535;
+
+/**
+ * Rows as a VALUES list with one bind parameter per value, in statements of as many rows as the
+ * parameters allow. The server reads each value with its column's input function and nothing else
+ * (a view is text, stored as sent), where rows sent as one JSON document are parsed whole first.
+ */
+function* valueLists<Row extends object>(columns: Columns<Row>, rows: readonly Row[], extra = '') {
   const names = Object.keys(columns) as Array<keyof Row & string>;
-  const text = rowsAsJson(columns, rows);
-  const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
-  // A json value keeps its text exactly: the view column is that text.
-  const select = names.map((name) => (columns[name] === 'json' ? `${name}::text` : name)).join(', ');
-  return {
-    names: sql.raw(names.join(', ')),
-    select: sql.raw(select),
-    relation: sql`json_to_recordset(${text}::json) AS r(${sql.raw(definition)})`,
-  };
+  const perStatement = Math.floor(MAX_PARAMETERS / names.length);
+  for (let first = 0; first < rows.length; first += perStatement) {
+    const parameters: unknown[] = [];
+    const tuples = rows.slice(first, first + perStatement).map((row) => {
+      const placeholders = names.map((name) => `$${parameters.push(asInJson(row[name]))}`);
+      return `(${placeholders.join(',')}${extra})`;
+    });
+    yield { names: names.join(', '), values: tuples.join(','), parameters };
+  }
 }
 
-function insert<Row extends object>(table: string, columns: Columns<Row>, rows: readonly Row[]) {
-  const { names, select, relation } = recordset(columns, rows);
-  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${select} FROM ${relation}`;
+/** A value as the inline projection's JSON rows carry it: a number JSON cannot hold is null there too. */
+const asInJson = (value: unknown) => (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? null : value);
+
+async function insert<Row extends object>(trx: Transaction<Database>, table: string, columns: Columns<Row>, rows: readonly Row[]) {
+  for (const { names, values, parameters } of valueLists(columns, rows)) {
+    await trx.executeQuery(CompiledQuery.raw(`INSERT INTO ${table} (${names}) VALUES ${values}`, parameters));
+  }
 }
 
 /**
  * Inserts, or updates a row only with a newer version: the inline projection's rule. Says which
  * rows it updated rather than inserted (xmax is 0 on a row this statement inserted).
  */
-function upsert<Row extends object>(table: 'sheets' | 'ward_plans', key: keyof Row & string, columns: Columns<Row>, rows: readonly Row[]) {
-  const { names, select, relation } = recordset(columns, rows);
+async function upsert<Row extends object>(
+  trx: Transaction<Database>,
+  table: 'sheets' | 'ward_plans',
+  key: keyof Row & string,
+  columns: Columns<Row>,
+  rows: readonly Row[],
+): Promise<Array<{ key: string; updated: boolean }>> {
   const set = [...Object.keys(columns), 'updated_at'].map((name) => `${name} = excluded.${name}`).join(', ');
-  return sql<{ key: string; updated: boolean }>`INSERT INTO ${sql.table(table)} (${names}, updated_at) SELECT ${select}, now() FROM ${relation}
-    ON CONFLICT (${sql.ref(key)}) DO UPDATE SET ${sql.raw(set)} WHERE ${sql.ref(`${table}.version`)} < excluded.version
-    RETURNING ${sql.ref(key)} AS key, xmax <> 0 AS updated`;
+  const written: Array<{ key: string; updated: boolean }> = [];
+  for (const { names, values, parameters } of valueLists(columns, rows, ', now()')) {
+    const { rows: returned } = await trx.executeQuery<{ key: string; updated: boolean }>(
+      CompiledQuery.raw(
+        `INSERT INTO ${table} (${names}, updated_at) VALUES ${values}
+         ON CONFLICT (${key}) DO UPDATE SET ${set} WHERE ${table}.version < excluded.version
+         RETURNING ${key} AS key, xmax <> 0 AS updated`,
+        parameters,
+      ),
+    );
+    written.push(...returned);
+  }
+  return written;
 }
