@@ -1,6 +1,7 @@
 /**
- * API latency and throughput: autocannon with 16 connections against GET sheet and RecordProgress
- * on the real HTTP application, with floors in the same run: a bare Fastify route returning a
+ * API latency and throughput: autocannon with 16 connections against GET sheet (with the bootstrap
+ * admin token, and with a ward coordinator's issued token) and RecordProgress on the real HTTP
+ * application, with floors in the same run: a bare Fastify route returning a
  * small JSON, a bare route doing SELECT 1 on its own pg Pool (the app's pool size), and a bare
  * route reading and sending the stored sheet view as GET does. The load
  * is spread over sheets shaped like the seed 西区 地域課 (5 goals, 7 indicators, a year of
@@ -47,6 +48,8 @@ interface LoadPlan {
   paths: string[];
   /** For PUT: the body is {"value": n}, n counting up from here. */
   valueFrom?: number;
+  /** Instead of the bootstrap admin's HEADERS. */
+  headers?: Record<string, string>;
   connections: number;
   warmupSeconds: number;
   seconds: number;
@@ -86,7 +89,7 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
       let latencies = new Float64Array(1 << 16);
       let count = 0;
       const instance = autocannon(
-        { url: plan.origin, connections: plan.connections, duration: seconds, headers: HEADERS, requests: [request] },
+        { url: plan.origin, connections: plan.connections, duration: seconds, headers: plan.headers ?? HEADERS, requests: [request] },
         (error, result) => (error ? reject(error) : resolve({ result, latencies: latencies.subarray(0, count) })),
       );
       instance.on('response', (_client, status, _bytes, ms) => {
@@ -162,6 +165,17 @@ function backendCpuSince(before: Map<number, number>, after: Map<number, number>
   return total;
 }
 
+/** A token for 西区's coordinator, issued over HTTP as an administrator would. */
+async function coordinatorToken(origin: string): Promise<string> {
+  const response = await fetch(`${origin}/api/v1/tokens`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ name: 'bench 西区 coordinator', grants: [{ role: 'coordinator', department: '西区' }] }),
+  });
+  if (response.status !== 201) throw new Error(`token refused (${response.status}): ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
 function main(): Promise<void> {
   return withScratchDatabase('api', measure);
 }
@@ -223,11 +237,12 @@ async function measure(url: string): Promise<void> {
         `indicator rows ${size.indicators} B\n`,
     );
 
-    const plan = (origin: string, method: LoadPlan['method'], paths: string[], valueFrom?: number): LoadPlan => ({
+    const plan = (origin: string, method: LoadPlan['method'], paths: string[], valueFrom?: number, headers?: Record<string, string>): LoadPlan => ({
       origin,
       method,
       paths,
       ...(valueFrom !== undefined && { valueFrom }),
+      ...(headers && { headers }),
       connections: CONNECTIONS,
       warmupSeconds: WARMUP_SECONDS,
       seconds: SECONDS,
@@ -246,13 +261,16 @@ async function measure(url: string): Promise<void> {
         ? ([
             ['bare + sheet view', plan(bareOrigin, 'GET', sheets.map((s) => `/bare/view/${s.sheetId}`))],
             ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
+            // What staff send: a token the database issued (looked up on every request, so a
+            // revocation counts at once), scoped to the ward, so the guard checks the sheet's scope.
+            ['GET, issued token', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`), undefined, { authorization: `Bearer ${await coordinatorToken(apiOrigin)}` })],
           ] as Array<[string, LoadPlan]>)
         : []),
       ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)] as [string, LoadPlan]] : []),
     ];
 
     const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1', 'p99 × bare', 'p99 × SELECT 1'];
-    const widths = [18, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
+    const widths = [19, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
     const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
     row(header);
     const results = new Map<string, LoadResult & { rate: number; cpuPerRequest: number }>();
