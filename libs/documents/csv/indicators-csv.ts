@@ -1,11 +1,23 @@
 import { toCsv } from '@shinchoku/http';
 import type { ProgressThresholds } from '@shinchoku/sheets/domain/progress';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import type { Indicator, Recorded, Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
 
 const ACHIEVEMENT: Record<string, string> = { met: '達成', notMet: '未達成', undetermined: '判定不可' };
 
-/** One line per indicator: its target, the four quarters, the result, whether it met the target, and the goal's 評価. */
+/** The notes recorded with the quarters' values and the result, one line each, named by where they belong. */
+function recordedNotes(indicator: Indicator): string {
+  const recorded: Array<[string, Recorded | undefined]> = [
+    ...([1, 2, 3, 4] as const).map((q): [string, Recorded | undefined] => [`第${q}四半期`, indicator.progress[q]]),
+    ['結果', indicator.result],
+  ];
+  return recorded.flatMap(([label, entry]) => (entry?.note ? [`${label}: ${entry.note}`] : [])).join('\n');
+}
+
+/**
+ * One line per indicator: its target, the four quarters, the result, whether it met the target,
+ * the goal's 評価, and the notes recorded with the values.
+ */
 export function indicatorsCsv(sheets: readonly Sheet[], thresholds: ProgressThresholds): string {
   const rows = sheets.flatMap((sheet) => {
     const view = viewOf(sheet, thresholds);
@@ -25,11 +37,12 @@ export function indicatorsCsv(sheets: readonly Sheet[], thresholds: ProgressThre
         indicator.progressState.latest?.state ?? 'noData',
         goal.evaluation?.rating ?? '',
         goal.suggestedRating ?? '',
+        recordedNotes(indicator),
       ]),
     );
   });
   return toCsv(
-    ['年度', '組織名(部)', '組織名(課)', 'No.', '組織目標', '取組指標', '単位', '目標', '第1四半期', '第2四半期', '第3四半期', '第4四半期', '結果', '達成状況', '進捗状態', '評価', '評価の目安'],
+    ['年度', '組織名(部)', '組織名(課)', 'No.', '組織目標', '取組指標', '単位', '目標', '第1四半期', '第2四半期', '第3四半期', '第4四半期', '結果', '達成状況', '進捗状態', '評価', '評価の目安', '記録の備考'],
     rows,
   );
 }
