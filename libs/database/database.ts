@@ -11,12 +11,16 @@ import type { Database } from './schema';
  */
 export const PREPARED = '/* prepared */ ';
 
+/** Statement names by text: the few prepared texts are hashed once, not on every run. */
+const preparedNames = new Map<string, string>();
+
 /** A pg client that prepares the statements marked PREPARED, named by their text. */
 class PreparingClient extends Client {
   // Kysely calls query(text, values); anything else passes through unchanged.
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config !== 'string' || !config.startsWith(PREPARED)) return super.query(config, values, callback);
-    const name = `prepared_${createHash('sha1').update(config).digest('hex')}`;
+    let name = preparedNames.get(config);
+    if (name === undefined) preparedNames.set(config, (name = `prepared_${createHash('sha1').update(config).digest('hex')}`));
     return super.query({ name, text: config, values } as QueryConfig, callback);
   }
 }

@@ -1,17 +1,15 @@
 import { toCsv } from '@shinchoku/http';
 import type { ProgressThresholds } from '@shinchoku/sheets/domain/progress';
-import type { Indicator, Recorded, Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import type { Indicator, Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
 
 const ACHIEVEMENT: Record<string, string> = { met: '達成', notMet: '未達成', undetermined: '判定不可' };
 
 /** The notes recorded with the quarters' values and the result, one line each, named by where they belong. */
 function recordedNotes(indicator: Indicator): string {
-  const recorded: Array<[string, Recorded | undefined]> = [
-    ...([1, 2, 3, 4] as const).map((q): [string, Recorded | undefined] => [`第${q}四半期`, indicator.progress[q]]),
-    ['結果', indicator.result],
-  ];
-  return recorded.flatMap(([label, entry]) => (entry?.note ? [`${label}: ${entry.note}`] : [])).join('\n');
+  const lines = ([1, 2, 3, 4] as const).flatMap((q) => (indicator.progress[q]?.note ? [`第${q}四半期: ${indicator.progress[q]!.note}`] : []));
+  if (indicator.result?.note) lines.push(`結果: ${indicator.result.note}`);
+  return lines.join('\n');
 }
 
 /**

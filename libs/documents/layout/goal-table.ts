@@ -206,11 +206,14 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
 }
 
 function recordedNotes(noteOf: NonNullable<Row['noteOf']>, columns: Columns): NonNullable<IndicatorDraft['recordedNotes']> {
-  const cells: Array<[Quarter | 'result', number | undefined]> = [...columns.progress.map(({ index, quarter }) => [quarter, index] as [Quarter, number]), ['result', columns.result]];
-  return Object.fromEntries(cells.flatMap(([key, index]) => {
-    const note = index === undefined ? undefined : noteOf(index);
-    return note === undefined ? [] : [[key, note]];
-  }));
+  const notes: NonNullable<IndicatorDraft['recordedNotes']> = {};
+  for (const { index, quarter } of columns.progress) {
+    const note = noteOf(index);
+    if (note !== undefined) notes[quarter] = note;
+  }
+  const result = columns.result === undefined ? undefined : noteOf(columns.result);
+  if (result !== undefined) notes.result = result;
+  return notes;
 }
 
 /**
