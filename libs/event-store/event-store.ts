@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, RawBuilder, Transaction, sql } from 'kysely';
 import { PREPARED, type Database } from '@shinchoku/database';
 import { CommandIdReusedError, EmptyAppendError, WrongExpectedVersionError } from './errors';
-import { Upcasters, upcast } from './upcasting';
+import { Upcasters, latestVersion, upcast } from './upcasting';
 import type {
   AppendContext,
   AppendResult,
@@ -107,7 +107,7 @@ export class EventStore {
       events.map((e) => ({
         eventId: e.eventId ?? randomUUID(),
         type: e.type,
-        schemaVersion: e.schemaVersion ?? 1,
+        schemaVersion: e.schemaVersion ?? latestVersion(this.upcasters, e.type),
         data: e.data,
         metadata,
       })),

@@ -25,7 +25,7 @@ export interface SourceDocument {
 export interface NewEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
-  /** Defaults to 1; bump it when the shape of `data` changes and register an upcaster. */
+  /** Defaults to the latest version the store's upcasters lift `type` to (1 without any). */
   schemaVersion?: number;
   /** Lets a caller choose the id (e.g. derived from its input); otherwise a random UUID. */
   eventId?: string;

@@ -14,3 +14,10 @@ export function upcast(upcasters: Upcasters, type: string, schemaVersion: number
   }
   return { schemaVersion: version, data: current };
 }
+
+/** The version readers lift `type` to, and so the one an event of that type is written in. */
+export function latestVersion(upcasters: Upcasters, type: string): number {
+  let version = 1;
+  while (upcasters[type]?.[version]) version += 1;
+  return version;
+}

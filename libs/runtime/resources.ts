@@ -3,6 +3,7 @@ import { Config, StartupError } from '@shinchoku/config';
 import { DatabaseHandle, EmbeddedPostgres, migrateToLatest, openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueConnection, QueueFactory } from '@shinchoku/queue';
+import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
 
 /** The process-wide pieces every part of shinchoku shares, opened in order and closed in reverse. */
 export interface Resources {
@@ -45,7 +46,7 @@ export async function openResources(config: Config, { logger, onFatal }: OpenOpt
     config,
     databaseUrl,
     database,
-    store: new EventStore(database.db),
+    store: new EventStore(database.db, sheetUpcasters),
     queues,
     async close() {
       await queues.close();

@@ -7,9 +7,9 @@ import type { Database } from '@shinchoku/database';
 import { Problem } from '@shinchoku/http';
 import { Clock } from '@shinchoku/runtime';
 import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter } from '@shinchoku/sheets/domain/calendar';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { UnitCompletion } from './summaries';
 import { summariesProcessor } from './summaries.processor';
-import { wardOf } from './summaries';
 
 const fiscalYear = z.coerce.number({ error: 'must be a fiscal year such as 2024' }).int().min(1989).max(2100);
 const ward = z.string().trim().min(1).max(200);
@@ -27,7 +27,7 @@ export class SummariesController {
   @Requires('read', scope.department())
   @Get('wards/:department/:fiscalYear')
   async ward(@Param('department', { schema: ward }) department: string, @Param('fiscalYear', { schema: fiscalYear }) year: number) {
-    const name = wardOf(department);
+    const name = departmentName(department);
     const row = await this.db
       .selectFrom('ward_summaries')
       .select('summary')

@@ -7,7 +7,7 @@ import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { evolveWardPlan, WardPlan, WardPlanEvent } from '@shinchoku/sheets/domain/ward-plan';
-import { unitCompletion, wardOf, wardSummary } from './summaries';
+import { unitCompletion, wardSummary } from './summaries';
 
 type Followed = { kind: 'sheet'; state: Sheet } | { kind: 'ward-plan'; state: WardPlan };
 type Touched = Followed & { streamId: string; version: number };
@@ -23,7 +23,8 @@ const kindOf = (streamId: string): Followed['kind'] | undefined =>
 
 const logger = new Logger('Summaries');
 
-const keyOf = (f: Followed): WardYear => ({ ward: wardOf(f.state.department), fiscalYear: f.state.fiscalYear });
+// A ward's sheets and its ward plan share its department's one name (see departmentName).
+const keyOf = (f: Followed): WardYear => ({ ward: f.state.department, fiscalYear: f.state.fiscalYear });
 
 /** Ward-years summarised in one statement when a rebuild summarises them all. */
 const WARD_YEARS_PER_STATEMENT = 200;
@@ -129,7 +130,7 @@ async function saveStreams(trx: Transaction<Database>, touched: readonly Touched
       sheets.map((state) => ({
         sheet_id: state.sheetId,
         fiscal_year: state.fiscalYear,
-        ward: wardOf(state.department),
+        ward: state.department,
         department: state.department,
         unit: state.unit,
         completion: JSON.stringify(unitCompletion(state)),

@@ -3,7 +3,6 @@ import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
 import { indicatorProgress, ProgressState } from '@shinchoku/sheets/domain/progress';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
-import { wardOf } from '@shinchoku/sheets/domain/ward';
 
 export interface PriorityGoalSummary {
   no: number;
@@ -116,4 +115,3 @@ export function unitCompletion(sheet: Sheet): UnitCompletion {
   };
 }
 
-export { wardOf };

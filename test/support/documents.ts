@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { DocumentImporter } from '@shinchoku/documents';
 import { EventStore } from '@shinchoku/event-store';
 import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
+import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { TestClock } from './api';
@@ -26,7 +27,7 @@ export interface ImportContext {
 /** An importer over a fresh database of its own, as the application wires it. */
 export async function openImporter(): Promise<ImportContext & { close(): Promise<void> }> {
   const database = await createTestDatabase(10);
-  const store = new EventStore(database.db);
+  const store = new EventStore(database.db, sheetUpcasters);
   const clock = new TestClock(new Date('2024-04-01T09:00:00+09:00'));
   const sheets = new SheetCommands(database.db, store, clock, DEFAULT_PROGRESS_THRESHOLDS);
   const wardPlans = new WardPlanCommands(database.db, store, clock);

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { PREPARED, type Database } from '@shinchoku/database';
 import { Actor, AppendedEvent, EventStore, WrongExpectedVersionError } from '@shinchoku/event-store';
 import { Clock } from '@shinchoku/runtime';
-import type { Grant } from '../domain/grants';
+import { canonicalGrant, type Grant } from '../domain/grants';
 import { NotAuthenticated, Principal } from './principal';
 
 export interface TokenRequest {
@@ -55,7 +55,7 @@ export class AccessTokens {
     const data: TokenIssued = {
       tokenId,
       name: request.name,
-      grants: request.grants,
+      grants: request.grants.map(canonicalGrant),
       expiresAt: request.expiresAt?.toISOString() ?? null,
       tokenHash: hashOf(token).toString('hex'),
     };

@@ -1,6 +1,6 @@
 import { Kysely, RawBuilder, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { departmentSpellings } from '../domain/grants';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { Scope, Visibility } from '../domain/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,7 +53,7 @@ export function inScope(visible: Visibility, department: string, unit?: string):
   const conditions = visible
     .filter((scope) => unit !== undefined || scope.unit === undefined)
     .map((scope) => {
-      const inDepartment = sql`${sql.ref(department)} in (${sql.join(departmentSpellings(scope.department!))})`;
+      const inDepartment = sql`${sql.ref(department)} = ${departmentName(scope.department!)}`;
       return scope.unit === undefined ? inDepartment : sql`(${inDepartment} and ${sql.ref(unit!)} = ${scope.unit})`;
     });
   return conditions.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(conditions, sql` or `)})`;

@@ -1,4 +1,4 @@
-import { wardOf } from '@shinchoku/sheets/domain/ward';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 
 /** What a person may be: each role is a set of permissions, held over a scope of the org tree. */
 export const ROLES = ['admin', 'auditor', 'coordinator', 'editor', 'evaluator', 'viewer'] as const;
@@ -48,15 +48,18 @@ export function parseGrant(text: string): Grant | string {
   const match = /^([a-z]+)(?::([^/]+?)(?:\/(.+))?)?$/.exec(text.trim());
   if (!match) return `'${text}' is not role[:department[/unit]]`;
   const [, role, department, unit] = match;
-  const grant: Grant = { role: role as Role, ...(department && { department: department.trim() }), ...(unit && { unit: unit.trim() }) };
-  return grantProblem(grant) ?? grant;
+  const grant: Grant = { role: role as Role, ...(department && { department }), ...(unit && { unit: unit.trim() }) };
+  return grantProblem(grant) ?? canonicalGrant(grant);
 }
+
+/** The grant with its department's one name, as it is issued and shown. */
+export const canonicalGrant = (grant: Grant): Grant => (grant.department === undefined ? grant : { ...grant, department: departmentName(grant.department) });
 
 export const formatGrant = (grant: Grant) =>
   grant.role + (grant.department ? `:${grant.department}${grant.unit ? `/${grant.unit}` : ''}` : '');
 
-/** Sheets name a ward as 西区 or 西区役所; both are the same department. */
-export const sameDepartment = (a: string, b: string) => wardOf(a) === wardOf(b);
-
-/** Every spelling of a department that sameDepartment accepts, for matching in SQL. */
-export const departmentSpellings = (department: string) => [wardOf(department), `${wardOf(department)}役所`];
+/**
+ * Grants issued before departments had one name may spell theirs otherwise (西区役所 for 西区):
+ * they are compared by the name.
+ */
+export const sameDepartment = (a: string, b: string) => departmentName(a) === departmentName(b);

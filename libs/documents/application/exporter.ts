@@ -1,7 +1,6 @@
 import { SheetCommands, SheetQueries } from '@shinchoku/sheets';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
-import { wardOf } from '@shinchoku/sheets/domain/ward';
 
 const PAGE = 500;
 
@@ -16,17 +15,16 @@ export class DocumentExporter {
     return (await this.sheets.load(sheetId)).state;
   }
 
-  /** Sheets naming the ward (西区) or its office (西区役所) as their department, in department and unit order. */
+  /** The department's sheets (by any spelling of its name: 西区 or 西区役所), in unit order. */
   async ward(department: string, fiscalYear: number): Promise<{ sheets: Sheet[]; wardPlan?: WardPlan }> {
-    const ward = wardOf(department);
     const sheets: Sheet[] = [];
     for (let cursor: string | undefined; ; ) {
-      const page = await this.queries.sheets({ fiscalYear }, PAGE, cursor);
-      sheets.push(...page.items.map((item) => item.sheet).filter((sheet) => wardOf(sheet.department) === ward));
+      const page = await this.queries.sheets({ fiscalYear, department }, PAGE, cursor);
+      sheets.push(...page.items.map((item) => item.sheet));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
-    const wardPlan = (await this.queries.wardPlans({ fiscalYear })).find(({ plan }) => wardOf(plan.department) === ward)?.plan;
+    const wardPlan = (await this.queries.wardPlans({ fiscalYear, department }))[0]?.plan;
     return { sheets, ...(wardPlan && { wardPlan }) };
   }
 }

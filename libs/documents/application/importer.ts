@@ -4,6 +4,7 @@ import type { Clock } from '@shinchoku/runtime';
 import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
 import type { CommandOutcome, CommandSource, Undated } from '@shinchoku/sheets/application/command-runner';
 import { fiscalYearLabel, tokyoDateOf, type IsoDate } from '@shinchoku/sheets/domain/calendar';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
@@ -103,12 +104,10 @@ export class DocumentImporter {
   }
 
   private async planSheet(draft: SheetDraft, today: IsoDate, file: string): Promise<Plan<SheetCommand>> {
-    const sheetId = idOf(draft.sheetId, draft.at, 'import', 'sheet', String(draft.fiscalYear), draft.department, draft.unit);
-    const [{ state }, taken] = await Promise.all([
-      this.sheets.load(sheetId),
-      this.queries.sheets({ fiscalYear: draft.fiscalYear, department: draft.department, unit: draft.unit }, 1),
-    ]);
+    const taken = await this.queries.sheets({ fiscalYear: draft.fiscalYear, department: draft.department, unit: draft.unit }, 1);
     const other = taken.items[0]?.sheet.sheetId;
+    const sheetId = ownId(other, draft.department, (department) => idOf(draft.sheetId, draft.at, 'import', 'sheet', String(draft.fiscalYear), department, draft.unit));
+    const { state } = await this.sheets.load(sheetId);
     if (other && other !== sheetId) {
       throw new DocumentError(
         draft.at,
@@ -184,12 +183,9 @@ export class DocumentImporter {
   }
 
   private async planWardPlan(draft: WardPlanDraft, today: IsoDate, file: string): Promise<Plan<WardPlanCommand>> {
-    const wardPlanId = idOf(draft.wardPlanId, draft.at, 'import', 'ward-plan', String(draft.fiscalYear), draft.department);
-    const [{ state }, taken] = await Promise.all([
-      this.wardPlans.load(wardPlanId),
-      this.queries.wardPlans({ department: draft.department, fiscalYear: draft.fiscalYear }),
-    ]);
-    const other = taken[0]?.plan.wardPlanId;
+    const other = (await this.queries.wardPlans({ department: draft.department, fiscalYear: draft.fiscalYear }))[0]?.plan.wardPlanId;
+    const wardPlanId = ownId(other, draft.department, (department) => idOf(draft.wardPlanId, draft.at, 'import', 'ward-plan', String(draft.fiscalYear), department));
+    const { state } = await this.wardPlans.load(wardPlanId);
     if (other && other !== wardPlanId) {
       throw new DocumentError(draft.at, `${draft.department} already has a ward plan for ${fiscalYearLabel(draft.fiscalYear)} (${other}) that this document did not create`, 'WardPlanAlreadyExists');
     }
@@ -214,10 +210,19 @@ function idOf(given: string | undefined, at: Location, ...parts: string[]): stri
   return given.toLowerCase();
 }
 
+/**
+ * The id of what the document names, derived from its department's one name; `taken` is what
+ * that department already has. Imports made before departments had one name derived the id from
+ * the name as the document spelt it (東区役所): what they created is still this document's own.
+ */
+function ownId(taken: string | undefined, spelt: string, derive: (department: string) => string): string {
+  return taken !== undefined && taken === derive(spelt) ? taken : derive(departmentName(spelt));
+}
+
 function checkUnique(sheets: SheetDraft[]): SheetDraft[] {
   const seen = new Set<string>();
   for (const sheet of sheets) {
-    const key = `${sheet.fiscalYear}\n${sheet.department}\n${sheet.unit}`;
+    const key = `${sheet.fiscalYear}\n${departmentName(sheet.department)}\n${sheet.unit}`;
     if (seen.has(key)) throw new DocumentError(sheet.at, `${sheet.department} ${sheet.unit} appears twice for ${fiscalYearLabel(sheet.fiscalYear)}`, 'SheetAlreadyExists');
     seen.add(key);
   }

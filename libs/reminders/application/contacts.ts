@@ -4,6 +4,7 @@ import { inScope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
 import type { Clock } from '@shinchoku/runtime';
 import { tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { Contact } from '../domain/planner';
 import type { Role } from '../domain/policy';
 import { replan, sheetsReachedBy, toContact, type PlanningRules } from './planning';
@@ -37,7 +38,7 @@ export class Contacts {
       .orderBy('department')
       .orderBy('unit')
       .orderBy('name');
-    if (filter.department) query = query.where('department', '=', filter.department);
+    if (filter.department) query = query.where('department', '=', departmentName(filter.department));
     if (filter.unit) query = query.where('unit', '=', filter.unit);
     return query.execute().then((rows) => rows.map(toContact));
   }
@@ -117,7 +118,7 @@ const defined = <T extends object>(changes: T): Partial<T> =>
 
 function columns(input: ContactInput) {
   return {
-    department: input.department,
+    department: departmentName(input.department),
     unit: input.unit ?? null,
     name: input.name,
     role: input.role,

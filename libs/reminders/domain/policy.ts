@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 
 export const ROLES = ['担当', '課長', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -52,9 +53,20 @@ const policyOverride = z
   .partial()
   .strict();
 
-/** REMINDER_POLICY: overrides per department (部・区 name as on the sheets) and per sheet id. */
+/** Overrides keyed by the department's one name, however the setting spells it (東区役所 = 東区). */
+const departmentOverrides = z.record(z.string(), policyOverride).transform((given, context) => {
+  const byName: Record<string, PolicyOverride> = {};
+  for (const [spelling, override] of Object.entries(given)) {
+    const name = departmentName(spelling);
+    if (name in byName) context.addIssue({ code: 'custom', path: [spelling], message: `names the same department as another key (${name})` });
+    byName[name] = override;
+  }
+  return byName;
+});
+
+/** REMINDER_POLICY: overrides per department (部・区 name) and per sheet id. */
 export const policyOverridesSchema = z
-  .object({ departments: z.record(z.string(), policyOverride), sheets: z.record(z.string(), policyOverride) })
+  .object({ departments: departmentOverrides, sheets: z.record(z.string(), policyOverride) })
   .partial()
   .strict();
 

@@ -1,6 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import { inScope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
+import { departmentName } from '../domain/department';
 import type { Sheet } from '../domain/sheet.types';
 import type { WardPlan } from '../domain/ward-plan';
 
@@ -57,7 +58,7 @@ export class SheetQueries {
     let query = this.db.selectFrom('sheets').select(['state', 'version', 'progress_state', 'fiscal_year', 'department', 'unit', 'sheet_id']);
     if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
-    if (filter.department !== undefined) query = query.where('department', '=', filter.department);
+    if (filter.department !== undefined) query = query.where('department', '=', departmentName(filter.department));
     if (filter.unit !== undefined) query = query.where('unit', '=', filter.unit);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.progressState !== undefined) query = query.where('progress_state', '=', filter.progressState);
@@ -84,7 +85,7 @@ export class SheetQueries {
     let query = this.db.selectFrom('sheet_indicators').selectAll();
     if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
-    if (filter.department !== undefined) query = query.where('department', '=', filter.department);
+    if (filter.department !== undefined) query = query.where('department', '=', departmentName(filter.department));
     if (filter.unit !== undefined) query = query.where('unit', '=', filter.unit);
     if (filter.status !== undefined) query = query.where('sheet_status', '=', filter.status);
     if (filter.progressState !== undefined) query = query.where('progress_state', '=', filter.progressState);
@@ -139,7 +140,7 @@ export class SheetQueries {
     let query = this.db.selectFrom('ward_plans').select(['state', 'version']);
     if (filter.visible) query = query.where(inScope(filter.visible, 'department'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
-    if (filter.department !== undefined) query = query.where('department', '=', filter.department);
+    if (filter.department !== undefined) query = query.where('department', '=', departmentName(filter.department));
     const rows = await query.orderBy('fiscal_year', 'desc').orderBy('department').execute();
     return rows.map((row) => ({ plan: row.state as WardPlan, version: Number(row.version) }));
   }

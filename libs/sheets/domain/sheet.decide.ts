@@ -3,6 +3,7 @@ import { DEFAULT_RATING_PROFILE } from './assessment';
 import { parseMeasurement, type Measurement } from './measurement';
 import { parseTarget } from './target';
 import { canonicalJson } from './canonical';
+import { departmentName } from './department';
 import { DomainError } from './errors';
 import type { CommandOf, SheetCommand } from './sheet.commands';
 import type { SheetEvent } from './sheet.events';
@@ -96,7 +97,7 @@ function createSheet(command: CommandOf<'CreateSheet'>, state: Sheet | undefined
       data: {
         sheetId: command.sheetId,
         fiscalYear: command.fiscalYear,
-        department: command.department,
+        department: departmentName(command.department),
         unit: command.unit,
         ...(command.purpose !== undefined && { purpose: command.purpose }),
         policyIndicators: command.policyIndicators ?? [],
