@@ -79,7 +79,7 @@ describe('grants: which scopes each role may be given', () => {
     ['viewer:西区/地域課', { role: 'viewer', department: '西区', unit: '地域課' }],
     ['coordinator:西区', { role: 'coordinator', department: '西区' }],
     ['editor:西区/地域課', { role: 'editor', department: '西区', unit: '地域課' }],
-    ['evaluator:東区役所/保護課', { role: 'evaluator', department: '東区役所', unit: '保護課' }],
+    ['evaluator:東区/保護課', { role: 'evaluator', department: '東区', unit: '保護課' }],
     ['admin:西区', 'admin covers the whole organization; give no department or unit'],
     ['auditor:西区/地域課', 'auditor covers the whole organization; give no department or unit'],
     ['coordinator', 'coordinator needs a department and no unit'],
@@ -92,6 +92,14 @@ describe('grants: which scopes each role may be given', () => {
   ])('%s', (text, expected) => {
     expect(parseGrant(text)).toEqual(expected);
     if (typeof expected !== 'string') expect(formatGrant(expected)).toBe(text);
+  });
+
+  it.each([
+    ['evaluator:東区役所/保護課', { role: 'evaluator', department: '東区', unit: '保護課' }],
+    ['coordinator:新潟市　西区役所', { role: 'coordinator', department: '西区' }],
+    ['viewer:ＩＣＴ推進部', { role: 'viewer', department: 'ICT推進部' }],
+  ])('%s names the department by its one name', (text, expected) => {
+    expect(parseGrant(text)).toEqual(expected);
   });
 
   it('a unit without its department is refused (課 names repeat across 区)', () => {

@@ -119,7 +119,8 @@ describe('東区 健康福祉課 (seed 004) with its ward plan', () => {
     const { sheetId } = await enterSheet(api, 東区健康福祉課);
 
     const sheet = (await sheetOf(sheetId)).body;
-    expect(sheet).toMatchObject({ fiscalYearLabel: '令和2年度', department: '東区役所', unit: '健康福祉課', contact: '025-250-2380' });
+    // Entered as 東区役所 (as the document says), filed under the department's one name.
+    expect(sheet).toMatchObject({ fiscalYearLabel: '令和2年度', department: '東区', unit: '健康福祉課', contact: '025-250-2380' });
     expect(sheet.goals.map((g: { priorityGoalNo?: number }) => g.priorityGoalNo ?? null)).toEqual([2, 3, null, null, null]);
     expect(sheet.goals.flatMap((g: { indicators: unknown[] }) => g.indicators)).toHaveLength(8);
     expect(sheet.goals[2].indicators[0]).toMatchObject({

@@ -77,12 +77,12 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
     const report = await source.importer.import('西区-Q1.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer);
     expect(report).toMatchObject({ commands: 1, events: 2 }); // SheetActivated + ProgressRecorded
     expect(await eventCount(source)).toBe(before + 2);
-    const sheet = (await allSheets(source)).get('西区役所 区民生活課')!;
+    const sheet = (await allSheets(source)).get('西区 区民生活課')!;
     expect(sheet.goals[0]!.indicators[0]!.progress[1]).toEqual({ value: { text: '120団体', value: 120, unit: '団体' } });
   });
 
   it('keeps the notes recorded with values as cell comments: an edited comment is a correction, a cleared one removes the note', async () => {
-    const sheet = (await allSheets(source)).get('西区役所 区民生活課')!;
+    const sheet = (await allSheets(source)).get('西区 区民生活課')!;
     const { indicatorId } = sheet.goals[0]!.indicators[0]!;
     const from = { actor: importer, source: 'test' };
     await source.sheets.run(sheet.sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: '250団体', note: '清掃活動の日程を追加' }, from);
@@ -96,7 +96,7 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
     const before = await eventCount(source);
     expect(await source.importer.import('西区-notes.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer)).toMatchObject({ events: 2 });
     expect(await eventCount(source)).toBe(before + 2);
-    const progress = (await allSheets(source)).get('西区役所 区民生活課')!.goals[0]!.indicators[0]!.progress;
+    const progress = (await allSheets(source)).get('西区 区民生活課')!.goals[0]!.indicators[0]!.progress;
     expect(progress[2]).toEqual({ value: { text: '250団体', value: 250, unit: '団体' }, note: '清掃活動の日程を追加し、参加団体が増加' });
     expect(progress[3]).toEqual({ value: { text: '300団体', value: 300, unit: '団体' } });
   });

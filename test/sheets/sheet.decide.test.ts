@@ -127,7 +127,8 @@ describe('CreateSheet', () => {
         data: {
           sheetId: 東区健康福祉課.sheetId,
           fiscalYear: 2020,
-          department: '東区役所',
+          // The document says 東区役所; the sheet is filed under the department's one name.
+          department: '東区',
           unit: '健康福祉課',
           purpose: create.purpose,
           policyIndicators: [],
@@ -169,7 +170,7 @@ describe('CreateSheet', () => {
         data: {
           sheetId: 'nishi-hogo-2024',
           fiscalYear: 2024,
-          department: '西区役所',
+          department: '西区',
           unit: '保護課',
           policyIndicators: [],
           createdOn: '2024-04-02',
