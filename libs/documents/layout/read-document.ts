@@ -1,4 +1,5 @@
 import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
 import type { RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import { DocumentDraft, DocumentError, SheetDraft, WardPlanDraft } from '../drafts';
@@ -209,7 +210,7 @@ function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
   }
   const text = (name: string) => fields.get(name)?.value || undefined;
   const named = text('department');
-  if (named && named !== department) fail(fields.get('department')!.row, fields.get('department')!.index, `組織名 ${named} differs from the title's ${department}`);
+  if (named && departmentName(named) !== departmentName(department!)) fail(fields.get('department')!.row, fields.get('department')!.index, `組織名 ${named} differs from the title's ${department}`);
   const count = (name: string, heading: string) => {
     const field = fields.get(name);
     if (!field?.value) return undefined;
