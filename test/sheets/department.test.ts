@@ -1,6 +1,9 @@
 import { departmentName } from '@shinchoku/sheets/domain/department';
 import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
 import { latestVersion, upcast } from '@shinchoku/event-store';
+import { loadConfig } from '@shinchoku/config';
+import { policyFor } from '@shinchoku/reminders/domain/policy';
+import { problemsOf } from '../support/config';
 
 describe('departmentName: one name for one department', () => {
   it.each([
@@ -53,5 +56,32 @@ describe('events recorded before departments had one name', () => {
       expect(latestVersion(sheetUpcasters, type)).toBe(2);
     }
     expect(latestVersion(sheetUpcasters, 'GoalAdded')).toBe(1);
+  });
+});
+
+describe('settings name departments the same way', () => {
+  it('REMINDER_POLICY applies a department override to its sheets however the key spells it', () => {
+    const { policy } = loadConfig({ REMINDER_POLICY: '{"departments":{"東区役所":{"sendTime":"08:30"},"ＩＣＴ推進部":{"sendTime":"10:00"}}}' }).reminders;
+    expect(policy.departments).toEqual({ 東区: { sendTime: '08:30' }, ICT推進部: { sendTime: '10:00' } });
+    expect(policyFor(policy, { sheetId: 's-1', department: '東区' }).sendTime).toBe('08:30');
+  });
+
+  it('REMINDER_POLICY refuses two keys for one department', () => {
+    expect(problemsOf({ REMINDER_POLICY: '{"departments":{"東区":{"sendTime":"08:30"},"東区役所":{"sendTime":"10:00"}}}' })).toEqual([
+      expect.stringContaining('departments.東区役所 names the same department as another key (東区)'),
+    ]);
+  });
+
+  it('OIDC_GRANTS gives grants in the department’s one name', () => {
+    const { oidc } = loadConfig({
+      OIDC_ISSUER: 'https://id.example.jp',
+      OIDC_AUDIENCE: 'shinchoku',
+      OIDC_JWKS_URL: 'https://id.example.jp/jwks',
+      OIDC_GRANTS: JSON.stringify({ 'higashi-coordinators': ['coordinator:新潟市東区役所'], 'higashi-soumu': ['editor:東 区/総務課'] }),
+    });
+    expect(oidc!.grants).toEqual({
+      'higashi-coordinators': [{ role: 'coordinator', department: '東区' }],
+      'higashi-soumu': [{ role: 'editor', department: '東区', unit: '総務課' }],
+    });
   });
 });
