@@ -89,6 +89,7 @@ describe('grants: which scopes each role may be given', () => {
     ['owner', 'role must be one of admin, auditor, coordinator, editor, evaluator, viewer'],
     ['Editor:西区/地域課', "'Editor:西区/地域課' is not role[:department[/unit]]"],
     ['editor:', "'editor:' is not role[:department[/unit]]"],
+    ['editor:　/地域課', 'a unit needs its department (課 names repeat across 区)'],
   ])('%s', (text, expected) => {
     expect(parseGrant(text)).toEqual(expected);
     if (typeof expected !== 'string') expect(formatGrant(expected)).toBe(text);

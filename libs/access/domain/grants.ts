@@ -48,8 +48,9 @@ export function parseGrant(text: string): Grant | string {
   const match = /^([a-z]+)(?::([^/]+?)(?:\/(.+))?)?$/.exec(text.trim());
   if (!match) return `'${text}' is not role[:department[/unit]]`;
   const [, role, department, unit] = match;
-  const grant: Grant = { role: role as Role, ...(department && { department }), ...(unit && { unit: unit.trim() }) };
-  return grantProblem(grant) ?? canonicalGrant(grant);
+  const name = department && departmentName(department);
+  const grant: Grant = { role: role as Role, ...(name && { department: name }), ...(unit && { unit: unit.trim() }) };
+  return grantProblem(grant) ?? grant;
 }
 
 /** The grant with its department's one name, as it is issued and shown. */
