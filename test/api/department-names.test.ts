@@ -79,11 +79,15 @@ describe('one name for one department (東区 = 東区役所 = 新潟市東区 =
         wardPlans: (await api.call('GET', `/api/v1/ward-plans?${q}`)).body.items.length,
         contacts: (await api.call('GET', `/api/v1/contacts?department=${encoded(department)}`)).body.items.map((c: { name: string }) => c.name),
         summary: (({ updatedThrough: _u, ...summary }) => summary)((await api.call('GET', `/api/v1/summaries/wards/${year}`)).body),
-        csv: await fetch(`${api.url}/api/v1/summaries/wards/${year}/export.csv`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } }).then((r) => r.text()),
+        csv: await fetch(`${api.url}/api/v1/summaries/wards/${year}/export.csv`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } }).then(async (r) => ({
+          file: r.headers.get('content-disposition'),
+          text: await r.text(),
+        })),
       });
     }
     expect(answers[0]).toMatchObject({ sheets: [chiiki, soumu].sort(), indicators: 2, wardPlans: 1, contacts: ['東 一郎'], summary: { ward: '東区', sheets: 2 } });
-    expect(answers[0]!.csv).toContain('地域課');
+    expect(answers[0]!.csv.text).toContain('地域課');
+    expect(answers[0]!.csv.file).toContain(encoded('令和6年度_東区.csv'));
     for (const answer of answers) expect(answer).toEqual(answers[0]);
   });
 

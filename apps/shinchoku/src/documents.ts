@@ -59,7 +59,7 @@ export async function exportDocument(resources: Resources, request: ExportReques
     if (sheet) found = { sheets: [sheet], name: `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}` };
   } else {
     const ward = await exporter.ward(request.ward!, request.year!);
-    if (ward.sheets.length > 0 || ward.wardPlan) found = { ...ward, name: `${fiscalYearLabel(request.year!)}_${request.ward}` };
+    if (ward.sheets.length > 0 || ward.wardPlan) found = { ...ward, name: `${fiscalYearLabel(request.year!)}_${ward.name}` };
   }
   if (!found) {
     console.error(request.sheet ? `there is no sheet ${request.sheet}` : `there are no sheets of ${request.ward} for fiscal ${request.year}`);

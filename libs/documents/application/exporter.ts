@@ -1,4 +1,5 @@
 import { SheetCommands, SheetQueries } from '@shinchoku/sheets';
+import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
 
@@ -15,8 +16,8 @@ export class DocumentExporter {
     return (await this.sheets.load(sheetId)).state;
   }
 
-  /** The department's sheets (by any spelling of its name: 西区 or 西区役所), in unit order. */
-  async ward(department: string, fiscalYear: number): Promise<{ sheets: Sheet[]; wardPlan?: WardPlan }> {
+  /** The department's sheets (by any spelling of its name: 西区 or 西区役所), in unit order, and its one name. */
+  async ward(department: string, fiscalYear: number): Promise<{ name: string; sheets: Sheet[]; wardPlan?: WardPlan }> {
     const sheets: Sheet[] = [];
     for (let cursor: string | undefined; ; ) {
       const page = await this.queries.sheets({ fiscalYear, department }, PAGE, cursor);
@@ -25,6 +26,6 @@ export class DocumentExporter {
       cursor = page.nextCursor;
     }
     const wardPlan = (await this.queries.wardPlans({ fiscalYear, department }))[0]?.plan;
-    return { sheets, ...(wardPlan && { wardPlan }) };
+    return { name: departmentName(department), sheets, ...(wardPlan && { wardPlan }) };
   }
 }

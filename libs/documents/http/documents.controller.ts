@@ -135,8 +135,8 @@ export class WardExportsController {
     @Param('fiscalYear', { schema: fiscalYear }) year: number,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { sheets, wardPlan } = await this.found(name, year);
-    attachment(reply, XLSX, `${fiscalYearLabel(year)}_${name}.xlsx`);
+    const { sheets, wardPlan, name: ward } = await this.found(name, year);
+    attachment(reply, XLSX, `${fiscalYearLabel(year)}_${ward}.xlsx`);
     return writeWorkbook(sheets, wardPlan);
   }
 
@@ -148,8 +148,8 @@ export class WardExportsController {
     @Param('fiscalYear', { schema: fiscalYear }) year: number,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { sheets } = await this.found(name, year);
-    attachment(reply, 'text/csv; charset=utf-8', `${fiscalYearLabel(year)}_${name}.csv`);
+    const { sheets, name: ward } = await this.found(name, year);
+    attachment(reply, 'text/csv; charset=utf-8', `${fiscalYearLabel(year)}_${ward}.csv`);
     return indicatorsCsv(sheets, this.config.progressThresholds);
   }
 
