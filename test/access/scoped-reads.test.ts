@@ -1,6 +1,6 @@
-import { summariesProcessor } from '@shinchoku/summaries';
 import { startApi, TestApi } from '../support/api';
 import { callAs, issueToken, ok } from '../support/access';
+import { summarise } from '../support/summaries';
 
 let api: TestApi;
 const as: Record<string, ReturnType<typeof callAs>> = {};
@@ -22,12 +22,7 @@ beforeAll(async () => {
     await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: `${unit}の指標`, target: '10件' }));
   }
   for (const department of ['西区', '東区']) await ok(api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: 2024, priorityGoals: [] }));
-  // The summaries, handed this test's streams directly: the feed's horizon is cluster-wide, and
-  // other databases' long transactions would only delay what this test is not about.
-  const { store, database } = api.resources;
-  const streams = await database.db.selectFrom('streams').select('stream_id').execute();
-  const events = (await Promise.all(streams.map(({ stream_id }) => store.readStream(stream_id)))).flat();
-  await database.db.transaction().execute((trx) => summariesProcessor.handle(events, trx));
+  await summarise(api);
   const people = {
     chiiki: [{ role: 'viewer', department: '西区', unit: '地域課' }],
     coordinator: [{ role: 'coordinator', department: '西区' }],

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
 import { sheetStream } from '@shinchoku/sheets';
-import { summariesProcessor } from '@shinchoku/summaries';
 import { rebuild } from '../../apps/shinchoku/src/rebuild';
 import { startApi, TEST_TOKEN, TestApi } from '../support/api';
 import { callAs, eventCount, issueToken, ok } from '../support/access';
+import { summarise } from '../support/summaries';
 
 let api: TestApi;
 const quiet = { log() {}, error() {}, warn() {} };
@@ -18,17 +18,6 @@ async function sheetIn(department: string, unit: string, fiscalYear = 2024) {
   const { goalId } = await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: `${unit}の目標` }));
   await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: `${unit}の指標`, target: '10件' }));
   return sheetId as string;
-}
-
-/** The summaries of this test's streams, handed over directly (the feed's horizon is cluster-wide). */
-async function summarise() {
-  const { store, database } = api.resources;
-  const streams = await database.db.selectFrom('streams').select('stream_id').where('stream_id', 'not like', 'access-token-%').execute();
-  const events = (await Promise.all(streams.map(({ stream_id }) => store.readStream(stream_id)))).flat();
-  await database.db.transaction().execute(async (trx) => {
-    await summariesProcessor.reset(trx);
-    await summariesProcessor.handle(events, trx);
-  });
 }
 
 let soumu: string;
@@ -68,7 +57,7 @@ describe('one name for one department (東区 = 東区役所 = 新潟市東区 =
 
   it('finds the same sheets, indicators, ward plans, contacts, summaries and exports by any spelling', async () => {
     await ok(api.call('POST', '/api/v1/contacts', { department: '東区役所', unit: '総務課', name: '東 一郎', role: '課長', email: 'ichiro@example.jp' }));
-    await summarise();
+    await summarise(api);
     const answers = [];
     for (const department of SPELLINGS) {
       const q = `fiscalYear=2024&department=${encoded(department)}`;
