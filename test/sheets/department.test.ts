@@ -17,6 +17,8 @@ describe('departmentName: one name for one department', () => {
     ['新潟市東区', '東区'],
     ['新潟市東区役所', '東区'],
     ['新潟市　中央区役所', '中央区'],
+    // A city whose name holds 市 itself: the city is everything up to the last 市 before the ward.
+    ['四日市市東区役所', '東区'],
     // Spaces around and inside, full-width (U+3000) included.
     ['　東区　', '東区'],
     [' 東区役所\t', '東区'],
@@ -41,7 +43,7 @@ describe('departmentName: one name for one department', () => {
   });
 
   it('is its own fixed point: a name is already normal', () => {
-    for (const given of ['東区役所', '新潟市　西区', 'ＩＣＴ推進部', '市民生活部', 'ﾃﾞｼﾞﾀﾙ 推進部']) {
+    for (const given of ['東区役所', '新潟市　西区', 'ＩＣＴ推進部', '市民生活部', 'ﾃﾞｼﾞﾀﾙ 推進部', '東市西市南区役所', 'A市B市区']) {
       expect(departmentName(departmentName(given))).toBe(departmentName(given));
     }
   });

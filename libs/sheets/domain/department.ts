@@ -21,5 +21,5 @@ export function departmentName(text: string): string {
   return ward ? ward[1]! : name;
 }
 
-/** A ward (…区) or its office (…区役所), after an optional city (…市). */
-const WARD = /^(?:.+?市)?(.+?区)(?:役所)?$/u;
+/** A ward (…区) or its office (…区役所), after an optional city (up to the last 市: 四日市市東区). */
+const WARD = /^(?:.+市)?(.+?区)(?:役所)?$/u;
