@@ -47,7 +47,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`TRUNCATE ward_summaries, unit_completion, summary_streams`.execute(db);
   await sql`UPDATE processor_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now() WHERE processor IN ('summaries', 'reminders')`.execute(db);
-  await sql`INSERT INTO current_state_rebuilds DEFAULT VALUES`.execute(db);
+  await sql`INSERT INTO current_state_rebuilds DEFAULT VALUES ON CONFLICT DO NOTHING`.execute(db);
 }
 
 async function refuseTwoUnderOneName(db: Kysely<any>): Promise<void> {
