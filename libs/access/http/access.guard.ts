@@ -70,8 +70,11 @@ export class AccessGuard implements CanActivate {
   private async scopeOf(source: Exclude<ScopeSource, { from: 'organization' | 'list' }>, request: AccessRequest): Promise<Scope | undefined> {
     if (source.from === 'body') {
       const { department, unit } = (request.body ?? {}) as { department?: unknown; unit?: unknown };
-      if (typeof department !== 'string' || (unit !== undefined && typeof unit !== 'string')) return undefined;
-      return { department, ...(unit !== undefined && { unit }) };
+      // Without a department the body is refused by validation (400). Any unit that is not a name
+      // (null for a department-wide contact, or garbage) is decided on the department as a whole,
+      // which only a department-wide grant covers: a body can narrow the scope, never widen it.
+      if (typeof department !== 'string') return undefined;
+      return { department, ...(typeof unit === 'string' && { unit }) };
     }
     const value = (request.params as Record<string, string | undefined>)[source.param];
     if (value === undefined) throw new Error(`@Requires names the path parameter '${source.param}', which ${request.routeOptions.url} lacks`);
