@@ -5,6 +5,7 @@ import * as summaries from './0003_summaries';
 import * as reminders from './0004_reminders';
 import * as access from './0005_access';
 import * as sheetChanges from './0006_sheet_changes';
+import * as accessExpiry from './0007_access_expiry';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_reminders': reminders,
   '0005_access': access,
   '0006_sheet_changes': sheetChanges,
+  '0007_access_expiry': accessExpiry,
 };

@@ -27,7 +27,11 @@ export class AccessModule {
       ],
       controllers: [TokensController],
       providers: [
-        { provide: AccessTokens, useFactory: (db: Kysely<any>, store: EventStore, clock: Clock) => new AccessTokens(db, store, clock), inject: [Kysely, EventStore, Clock] },
+        {
+          provide: AccessTokens,
+          useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config) => new AccessTokens(db, store, clock, config.tokenDefaultExpiry),
+          inject: [Kysely, EventStore, Clock, CONFIG],
+        },
         { provide: ScopeLookup, useFactory: (db: Kysely<any>) => new ScopeLookup(db), inject: [Kysely] },
         {
           provide: Authenticator,

@@ -19,7 +19,9 @@ describe('tokens', () => {
   it('is shown once, listed without itself, and names its holder as the actor of what it does', async () => {
     const issued = await api.call('POST', '/api/v1/tokens', { name: '山田 花子', grants: [editor] });
     expect(issued.status).toBe(201);
-    expect(issued.body).toEqual({ tokenId: expect.any(String), token: expect.stringMatching(/^shk_/), name: '山田 花子', grants: [editor], expiresAt: null });
+    // Issued on 2024-04-01 (the test clock): it lasts to the end of fiscal 2024, 31 March 2025 in Tokyo.
+    const endOfYear = '2025-03-31T14:59:59.999Z';
+    expect(issued.body).toEqual({ tokenId: expect.any(String), token: expect.stringMatching(/^shk_/), name: '山田 花子', grants: [editor], expiresAt: endOfYear });
     const { tokenId, token } = issued.body;
 
     const listed = await api.call('GET', '/api/v1/tokens');
@@ -30,8 +32,9 @@ describe('tokens', () => {
       grants: [editor],
       issuedAt: expect.any(String),
       issuedBy: { id: 'admin', name: 'Administrator (bootstrap token)' },
-      expiresAt: null,
+      expiresAt: endOfYear,
       revokedAt: null,
+      lastUsedAt: null,
     });
     expect(JSON.stringify(listed.body)).not.toContain(token);
 
@@ -85,7 +88,7 @@ describe('tokens', () => {
     expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
     api.clock.set('2024-06-01T10:00:00+09:00');
     const refused = await as('GET', '/api/v1/sheets');
-    expect(refused).toMatchObject({ status: 401, body: { detail: 'the token has expired' } });
+    expect(refused).toMatchObject({ status: 401, body: { code: 'TokenExpired', detail: 'the token has expired' } });
   });
 
   it.each<[string, unknown, number, string]>([

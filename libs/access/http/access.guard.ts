@@ -31,7 +31,7 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AccessRequest>();
     const principal = await this.authenticator.authenticate(request.headers.authorization).catch((error: unknown) => {
-      throw error instanceof NotAuthenticated ? unauthorized(error.message) : error;
+      throw error instanceof NotAuthenticated ? unauthorized(error) : error;
     });
     request.principal = principal;
     request.actor = principal.actor;
@@ -93,5 +93,5 @@ const WHERE: Record<ScopeSource['from'] | 'undeclared', string> = {
   undeclared: '(this route declares no permission, so only an administrator may call it)',
 };
 
-const unauthorized = (detail: string) =>
-  new Problem(401, 'Unauthenticated', detail).withHeader('www-authenticate', 'Bearer realm="shinchoku"');
+const unauthorized = ({ code, message }: NotAuthenticated) =>
+  new Problem(401, code, message).withHeader('www-authenticate', 'Bearer realm="shinchoku"');
