@@ -1,10 +1,4 @@
-import { loadConfig } from '@shinchoku/config';
-import { openResources, type Resources } from '@shinchoku/runtime';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApplication } from '../../apps/api/src/http-application';
-import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { startApi, TestApi, TEST_TOKEN } from '../support/api';
-import { uniquePrefix } from '../support/test-database';
+import { startApi, startSecondApi, TestApi, TEST_TOKEN } from '../support/api';
 import { callAs, eventCount, issueToken } from '../support/access';
 
 let api: TestApi;
@@ -49,7 +43,7 @@ describe('tokens', () => {
     const { tokenId, token } = await issueToken(api, [editor]);
     const as = callAs(api, token);
     // A second API process over the same database, as when the API is scaled out.
-    const other = await secondApi();
+    const other = await startSecondApi(api);
     try {
       const asOnOther = (path: string) => fetch(`${other.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
@@ -135,18 +129,3 @@ describe('authentication', () => {
     expect((await api.call('GET', '/api/v1/audit/verify')).status).toBe(200);
   });
 });
-
-/** Another API instance with its own pool over the test's database. */
-async function secondApi(): Promise<{ url: string; close(): Promise<void> }> {
-  const config = loadConfig({ DATABASE_URL: api.database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
-  const resources: Resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
-  const app: NestFastifyApplication = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, api.clock), false);
-  await app.listen(0, '127.0.0.1');
-  return {
-    url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,
-    async close() {
-      await app.close();
-      await resources.close();
-    },
-  };
-}

@@ -6,14 +6,16 @@ import type { Grant } from '../domain/grants';
 import { Authenticator } from '../application/authenticator';
 import { NotAuthenticated } from '../application/principal';
 import { ScopeLookup } from '../application/scope-lookup';
+import { clientOf } from './client-address';
+import { RateLimits } from './rate-limits';
 import { AccessRequest, REQUIRES, Requirement, ScopeSource } from './requires';
-import { TokenThrottler } from './token-throttler';
 
 const UNDECLARED: Requirement = { permission: 'admin', scope: { from: 'organization' } };
 
 /**
- * Every non-public route: who is calling (401), not too often (429), and may they do this here
- * (403, before anything runs, so a denied command appends nothing).
+ * Every non-public route: not flooding us with bad credentials (429, before any lookup), who is
+ * calling (401), not too often (429), and may they do this here (403, before anything runs, so a
+ * denied command appends nothing).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -23,19 +25,25 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly lookup: ScopeLookup,
-    private readonly throttler: TokenThrottler,
+    private readonly limits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AccessRequest>();
-    const principal = await this.authenticator.authenticate(request.headers.authorization).catch((error: unknown) => {
-      throw error instanceof NotAuthenticated ? unauthorized(error) : error;
-    });
+    const client = clientOf(request.ip);
+    const principal = await this.authenticator
+      .authenticate(request.headers.authorization, () => this.limits.refuseFlooding(client))
+      .catch(async (error: unknown) => {
+        if (!(error instanceof NotAuthenticated)) throw error;
+        await this.limits.failed(client);
+        throw unauthorized(error);
+      });
     request.principal = principal;
     request.actor = principal.actor;
-    await this.throttler.canActivate(context);
+    // The bootstrap token is the operator's way in during an incident: never limited.
+    if (principal.via !== 'bootstrap') await this.limits.request(principal.actor.id);
     const requirement = this.reflector.getAllAndOverride<Requirement>(REQUIRES, targets) ?? UNDECLARED;
     const decision = await this.decide(requirement, principal.grants, request);
     if (decision === 'allowed') return true;

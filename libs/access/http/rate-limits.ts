@@ -1,0 +1,59 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Config } from '@shinchoku/config';
+import { Problem } from '@shinchoku/http';
+import { CONFIG, Clock } from '@shinchoku/runtime';
+import { RateCounter } from '../application/rate-counter';
+import { SharedLimit } from '../application/shared-limit';
+
+/**
+ * The two limits, both counted across API processes: failed authentications per client address,
+ * checked before any credential is looked up (so a flood of bad tokens costs no query per request
+ * once over), and requests per signed-in credential. The happy path costs one shared count: the
+ * credential's; an address's count moves only when an authentication fails.
+ */
+@Injectable()
+export class RateLimits implements OnModuleDestroy {
+  private readonly failures: SharedLimit;
+  private readonly requests: SharedLimit;
+
+  constructor(
+    private readonly counter: RateCounter,
+    @Inject(CONFIG) config: Config,
+    clock: Clock,
+  ) {
+    const { authFailureLimit, rateLimit } = config;
+    this.failures = new SharedLimit('failed-authentications-per-address', authFailureLimit.max, authFailureLimit.windowMs, counter, clock);
+    this.requests = new SharedLimit('requests-per-credential', rateLimit.max, rateLimit.windowMs, counter, clock);
+  }
+
+  /** Before any lookup: refuses an address this process knows to be over its failures. */
+  refuseFlooding(address: string): void {
+    const wait = this.failures.retryAfter(address);
+    if (wait !== undefined) throw tooMany(this.failures, wait, 'failed authentications from this address');
+  }
+
+  /** After an authentication failed: 429 instead of 401 once the address is over its limit. */
+  async failed(address: string): Promise<void> {
+    const wait = this.failures.retryAfter(address) ?? (await this.failures.hit(address));
+    if (wait !== undefined) throw tooMany(this.failures, wait, 'failed authentications from this address');
+  }
+
+  /** A signed-in credential's request (a token id, or an SSO subject). */
+  async request(credential: string): Promise<void> {
+    const wait = this.requests.retryAfter(credential) ?? (await this.requests.hit(credential));
+    if (wait !== undefined) throw tooMany(this.requests, wait, 'requests with this credential');
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.counter.close();
+  }
+}
+
+function tooMany(limit: SharedLimit, wait: number, what: string): Problem {
+  const windowSeconds = limit.windowMs / 1000;
+  return new Problem(429, 'TooManyRequests', `more than ${limit.max} ${what} in ${windowSeconds} s; retry after ${wait} s`, undefined, {
+    limit: limit.name,
+    max: limit.max,
+    windowSeconds,
+  }).withHeader('retry-after', String(wait));
+}

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import { AccessTokens } from '@shinchoku/access';
+import { clientOf } from '@shinchoku/access/http/client-address';
+import { loadConfig } from '@shinchoku/config';
+import { startApi, startSecondApi, TestApi } from '../support/api';
+import { issueToken } from '../support/access';
+import { problemsOf } from '../support/config';
+import { TEST_REDIS_URL } from '../support/services';
+
+/** A well-formed token that no one was issued: it reaches the database lookup. */
+const UNKNOWN = 'shk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+async function get(url: string, token: string): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(`${url}/api/v1/sheets`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+/** Both processes share the test clock: a minute later, every window of these tests has ended. */
+const nextWindow = (api: TestApi) => api.clock.set(new Date(api.clock.now().getTime() + 60_000).toISOString());
+
+const statuses = async (url: string, token: string, times: number) => {
+  const seen: number[] = [];
+  for (let i = 0; i < times; i++) seen.push((await get(url, token)).status);
+  return seen;
+};
+
+describe('failed authentications from one address', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi({ AUTH_FAILURES_MAX: '3', AUTH_FAILURES_WINDOW_S: '60' });
+  });
+  afterAll(() => api.close());
+
+  it('are refused with 429 before any token lookup once over the limit, while the bootstrap admin still gets in', async () => {
+    const lookups = jest.spyOn(api.app.get(AccessTokens), 'authenticate');
+    expect(await statuses(api.url, UNKNOWN, 3)).toEqual([401, 401, 401]);
+    const limited = await get(api.url, UNKNOWN);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(limited.body).toMatchObject({ code: 'TooManyRequests', limit: 'failed-authentications-per-address', max: 3, windowSeconds: 60 });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(lookups).toHaveBeenCalledTimes(4);
+
+    // The flood goes on: no lookup at all, whatever the credential, even with the tokens table gone.
+    const db = api.resources.database.db;
+    await sql`ALTER TABLE access_tokens RENAME TO access_tokens_away`.execute(db);
+    try {
+      expect(await statuses(api.url, UNKNOWN, 20)).toEqual(Array(20).fill(429));
+      expect(await statuses(api.url, 'shk_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', 5)).toEqual(Array(5).fill(429));
+      expect(await statuses(api.url, 'not-even-a-token', 5)).toEqual(Array(5).fill(429));
+    } finally {
+      await sql`ALTER TABLE access_tokens_away RENAME TO access_tokens`.execute(db);
+    }
+    expect(lookups).toHaveBeenCalledTimes(4);
+    expect((await api.call('GET', '/api/v1/sheets')).status).toBe(200);
+
+    nextWindow(api);
+    expect((await get(api.url, UNKNOWN)).status).toBe(401);
+  });
+});
+
+describe.each([
+  ['PostgreSQL', {}],
+  ['Redis', { REDIS_URL: TEST_REDIS_URL }],
+])('limits counted in %s hold across two API processes', (_store, storeEnv: Record<string, string>) => {
+  const env = { ...storeEnv, AUTH_FAILURES_MAX: '4', RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_S: '60' };
+  let api: TestApi;
+  let other: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    api = await startApi(env);
+    other = await startSecondApi(api, env);
+  });
+  afterAll(async () => {
+    await other.close();
+    await api.close();
+  });
+
+  it('failed authentications', async () => {
+    expect([...(await statuses(api.url, UNKNOWN, 2)), ...(await statuses(other.url, UNKNOWN, 2))]).toEqual([401, 401, 401, 401]);
+    expect((await get(api.url, UNKNOWN)).status).toBe(429);
+    expect((await get(other.url, UNKNOWN)).status).toBe(429);
+  });
+
+  it('requests per credential', async () => {
+    nextWindow(api); // the address is over its failures from the test before
+    const { token } = await issueToken(api, [{ role: 'viewer' }]);
+    expect([...(await statuses(api.url, token, 2)), ...(await statuses(other.url, token, 2))]).toEqual([200, 200, 200, 200]);
+    const limited = await get(other.url, token);
+    expect(limited).toMatchObject({ status: 429, body: { code: 'TooManyRequests', limit: 'requests-per-credential', max: 4 } });
+    expect((await get(api.url, token)).status).toBe(429);
+  });
+});
+
+describe('the client an address stands for', () => {
+  it.each([
+    ['192.0.2.7', '192.0.2.7'],
+    ['::ffff:192.0.2.7', '192.0.2.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:DB8:0001:0002:ffff::1', '2001:db8:1:2::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('%s counts as %s', (address, client) => {
+    expect(clientOf(address)).toBe(client);
+  });
+});
+
+describe('limit settings', () => {
+  it('default to 100 failed authentications per address a minute', () => {
+    expect(loadConfig({}).authFailureLimit).toEqual({ max: 100, windowMs: 60_000 });
+    expect(problemsOf({ AUTH_FAILURES_MAX: '0' })).toEqual(['AUTH_FAILURES_MAX="0": must be a whole number from 1 to 1000000']);
+  });
+});
