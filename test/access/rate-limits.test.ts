@@ -6,6 +6,7 @@ import { startApi, startSecondApi, TestApi } from '../support/api';
 import { issueToken } from '../support/access';
 import { problemsOf } from '../support/config';
 import { TEST_REDIS_URL } from '../support/services';
+import { freePort } from '../support/app-process';
 
 /** A well-formed token that no one was issued: it reaches the database lookup. */
 const UNKNOWN = 'shk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -89,6 +90,17 @@ describe.each([
     expect(limited).toMatchObject({ status: 429, body: { code: 'TooManyRequests', limit: 'requests-per-credential', max: 4 } });
     expect((await get(api.url, token)).status).toBe(429);
   });
+});
+
+it('lets requests through, uncounted, while Redis cannot be reached', async () => {
+  const api = await startApi({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, RATE_LIMIT_MAX: '1', AUTH_FAILURES_MAX: '1' });
+  try {
+    const { token } = await issueToken(api, [{ role: 'viewer' }]);
+    expect(await statuses(api.url, token, 3)).toEqual([200, 200, 200]);
+    expect(await statuses(api.url, UNKNOWN, 3)).toEqual([401, 401, 401]);
+  } finally {
+    await api.close();
+  }
 });
 
 describe('the client an address stands for', () => {
