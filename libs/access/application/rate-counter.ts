@@ -10,10 +10,10 @@ export interface WindowCount {
 
 /**
  * One shared count per key and fixed window, the same for every API process: a limit of N stays N
- * however many processes serve the API. One round trip per hit.
+ * however many processes serve the API. One round trip per call, which adds `hits` at once.
  */
 export abstract class RateCounter {
-  abstract hit(key: string, now: number, windowMs: number): Promise<WindowCount>;
+  abstract hit(key: string, now: number, windowMs: number, hits: number): Promise<WindowCount>;
   abstract close(): Promise<void>;
 }
 
@@ -33,13 +33,13 @@ export class RedisRateCounter extends RateCounter {
     this.redis.on('error', () => undefined);
   }
 
-  async hit(key: string, now: number, windowMs: number): Promise<WindowCount> {
+  async hit(key: string, now: number, windowMs: number, hits: number): Promise<WindowCount> {
     const windowEndsAt = windowEnd(now, windowMs);
     const name = `${this.prefix}:rate:${key}:${windowEndsAt}`;
-    const replies = await this.redis.multi().incr(name).pexpire(name, windowMs + 1_000).exec();
-    const [error, hits] = replies?.[0] ?? [new Error('the rate count transaction was discarded')];
+    const replies = await this.redis.multi().incrby(name, hits).pexpire(name, windowMs + 1_000).exec();
+    const [error, total] = replies?.[0] ?? [new Error('the rate count transaction was discarded')];
     if (error) throw error;
-    return { hits: Number(hits), windowEndsAt };
+    return { hits: Number(total), windowEndsAt };
   }
 
   async close(): Promise<void> {
@@ -61,12 +61,12 @@ export class PostgresRateCounter extends RateCounter {
     super();
   }
 
-  async hit(key: string, now: number, windowMs: number): Promise<WindowCount> {
+  async hit(key: string, now: number, windowMs: number, hits: number): Promise<WindowCount> {
     this.sweep(now);
     const { rows } = await sql<{ hits: number; window_ends_at: Date }>`${sql.raw(PREPARED)}
-      INSERT INTO rate_limit_windows AS w (key, window_ends_at, hits) VALUES (${key}, ${new Date(windowEnd(now, windowMs))}, 1)
+      INSERT INTO rate_limit_windows AS w (key, window_ends_at, hits) VALUES (${key}, ${new Date(windowEnd(now, windowMs))}, ${hits})
       ON CONFLICT (key) DO UPDATE SET
-        hits = CASE WHEN w.window_ends_at >= EXCLUDED.window_ends_at THEN w.hits + 1 ELSE 1 END,
+        hits = CASE WHEN w.window_ends_at >= EXCLUDED.window_ends_at THEN w.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
         window_ends_at = GREATEST(w.window_ends_at, EXCLUDED.window_ends_at)
       RETURNING hits, window_ends_at`.execute(this.db);
     return { hits: rows[0]!.hits, windowEndsAt: rows[0]!.window_ends_at.getTime() };

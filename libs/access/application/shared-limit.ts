@@ -2,18 +2,24 @@ import { Logger } from '@nestjs/common';
 import { Clock } from '@shinchoku/runtime';
 import { RateCounter } from './rate-counter';
 
-/** Trackers this process remembers as over their limit; past it, it sweeps the ended ones, or forgets them all. */
+/** Trackers this process remembers (over the limit, or holding a lease); past it, it sweeps the ended ones, or forgets them all. */
 const REMEMBERED = 10_000;
 /** At most one warning per this long while the shared count cannot be reached. */
 const WARN_EVERY_MS = 60_000;
 
 /**
- * At most `max` hits per tracker in each fixed window, counted across processes. Once a hit finds
- * the count over the limit, this process remembers it until the window ends and refuses that
- * tracker without asking again: a flood costs one shared count per process, then nothing.
+ * At most `max` hits per tracker in each fixed window, counted across processes.
+ *
+ * A process takes hits from the shared count `lease` at a time and spends them locally, so a busy
+ * tracker costs one round trip per `lease` hits, not one per hit; the lease is cut to what is left
+ * under the limit, so the processes together never allow more than `max`. (A lease unspent when the
+ * window ends is lost: near the limit, a tracker spread over several processes may get a little
+ * less.) Once the count is over, this process refuses the tracker without asking again until the
+ * window ends: a flood costs one shared count per process, then nothing.
  */
 export class SharedLimit {
   private readonly over = new Map<string, number>();
+  private readonly leases = new Map<string, { windowEndsAt: number; left: number }>();
   private readonly logger = new Logger('RateLimit');
   private warnedAt = Number.NEGATIVE_INFINITY;
 
@@ -24,6 +30,7 @@ export class SharedLimit {
     readonly windowMs: number,
     private readonly counter: RateCounter,
     private readonly clock: Clock,
+    private readonly lease = 1,
   ) {}
 
   /** Seconds to wait when this process already knows the tracker is over the limit; no round trip. */
@@ -42,9 +49,14 @@ export class SharedLimit {
    */
   async hit(tracker: string): Promise<number | undefined> {
     const now = this.clock.now().getTime();
+    const held = this.leases.get(tracker);
+    if (held && held.left > 0 && now < held.windowEndsAt) {
+      held.left -= 1;
+      return undefined;
+    }
     let count;
     try {
-      count = await this.counter.hit(`${this.name}:${tracker}`, now, this.windowMs);
+      count = await this.counter.hit(`${this.name}:${tracker}`, now, this.windowMs, this.lease);
     } catch (error) {
       if (now - this.warnedAt >= WARN_EVERY_MS) {
         this.warnedAt = now;
@@ -52,17 +64,21 @@ export class SharedLimit {
       }
       return undefined;
     }
-    if (count.hits <= this.max) return undefined;
-    this.remember(tracker, count.windowEndsAt, now);
-    return secondsUntil(count.windowEndsAt, now);
+    const granted = Math.min(this.lease, this.max - (count.hits - this.lease));
+    if (granted <= 0) {
+      this.keep(this.over, tracker, count.windowEndsAt, now);
+      return secondsUntil(count.windowEndsAt, now);
+    }
+    if (this.lease > 1) this.keep(this.leases, tracker, { windowEndsAt: count.windowEndsAt, left: granted - 1 }, now);
+    return undefined;
   }
 
-  private remember(tracker: string, until: number, now: number): void {
-    if (this.over.size >= REMEMBERED) {
-      for (const [key, ends] of this.over) if (ends <= now) this.over.delete(key);
-      if (this.over.size >= REMEMBERED) this.over.clear();
+  private keep<T extends number | { windowEndsAt: number }>(map: Map<string, T>, tracker: string, value: T, now: number): void {
+    if (map.size >= REMEMBERED) {
+      for (const [key, entry] of map) if ((typeof entry === 'number' ? entry : entry.windowEndsAt) <= now) map.delete(key);
+      if (map.size >= REMEMBERED) map.clear();
     }
-    this.over.set(tracker, until);
+    map.set(tracker, value);
   }
 }
 

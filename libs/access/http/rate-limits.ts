@@ -8,8 +8,8 @@ import { SharedLimit } from '../application/shared-limit';
 /**
  * The two limits, both counted across API processes: failed authentications per client address,
  * checked before any credential is looked up (so a flood of bad tokens costs no query per request
- * once over), and requests per signed-in credential. The happy path costs one shared count: the
- * credential's; an address's count moves only when an authentication fails.
+ * once over), and requests per signed-in credential. The happy path costs at most one shared count,
+ * the credential's; an address's count moves only when an authentication fails.
  */
 @Injectable()
 export class RateLimits implements OnModuleDestroy {
@@ -23,7 +23,10 @@ export class RateLimits implements OnModuleDestroy {
   ) {
     const { authFailureLimit, rateLimit } = config;
     this.failures = new SharedLimit('failed-authentications-per-address', authFailureLimit.max, authFailureLimit.windowMs, counter, clock);
-    this.requests = new SharedLimit('requests-per-credential', rateLimit.max, rateLimit.windowMs, counter, clock);
+    // Requests are counted a few at a time (a fiftieth of the limit): the happy path's shared count is
+    // then one round trip per dozen requests at the default limit; failures are counted one by one.
+    const lease = Math.max(1, Math.floor(rateLimit.max / 50));
+    this.requests = new SharedLimit('requests-per-credential', rateLimit.max, rateLimit.windowMs, counter, clock, lease);
   }
 
   /** Before any lookup: refuses an address this process knows to be over its failures. */
