@@ -31,6 +31,7 @@ describe('configuration', () => {
       },
       tokenDefaultExpiry: 'fiscal-year-end',
       authFailureLimit: { max: 100, windowMs: 60_000 },
+      trustedProxies: [],
     });
   });
 

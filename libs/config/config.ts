@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type Grant, parseGrant } from '@shinchoku/access/domain/grants';
 import { TOKEN_EXPIRY_SHAPE, parseTokenExpiry, type TokenExpiry } from '@shinchoku/access/domain/expiry';
+import { isAddressOrRange } from '@shinchoku/access/http/client-address';
 import { policyOverridesSchema, type PolicyOverrides } from '@shinchoku/reminders/domain/policy';
 import { StartupError } from './startup-error';
 
@@ -116,6 +117,11 @@ const environment = z.object({
     .default('fiscal-year-end'),
   AUTH_FAILURES_MAX: integer(1, 1_000_000).default(100),
   AUTH_FAILURES_WINDOW_S: integer(1, 86_400).default(60),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrRange, 'each entry is an IP address or a CIDR range such as 10.0.0.0/8')))
+    .optional(),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -167,6 +173,8 @@ export interface Config {
   tokenDefaultExpiry: TokenExpiry;
   /** Failed authentications per client address within a window, across all API processes; past it, 429 before any lookup. */
   authFailureLimit: { max: number; windowMs: number };
+  /** Reverse proxies whose X-Forwarded-For names the client; none = the peer's address is the client. */
+  trustedProxies: string[];
 }
 
 export interface OidcConfig {
@@ -267,5 +275,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tokenDefaultExpiry: e.TOKEN_DEFAULT_EXPIRY,
     authFailureLimit: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_S * 1000 },
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
   };
 }

@@ -12,8 +12,8 @@ import { freePort } from '../support/app-process';
 /** A well-formed token that no one was issued: it reaches the database lookup. */
 const UNKNOWN = 'shk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-async function get(url: string, token: string): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${url}/api/v1/sheets`, { headers: { authorization: `Bearer ${token}` } });
+async function get(url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(`${url}/api/v1/sheets`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
@@ -50,6 +50,8 @@ describe('failed authentications from one address', () => {
       expect(await statuses(api.url, UNKNOWN, 20)).toEqual(Array(20).fill(429));
       expect(await statuses(api.url, 'shk_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', 5)).toEqual(Array(5).fill(429));
       expect(await statuses(api.url, 'not-even-a-token', 5)).toEqual(Array(5).fill(429));
+      // No proxy is trusted: addresses made up in X-Forwarded-For change nothing.
+      for (let i = 1; i <= 5; i++) expect((await get(api.url, UNKNOWN, { 'x-forwarded-for': `198.51.100.${i}` })).status).toBe(429);
     } finally {
       await sql`ALTER TABLE access_tokens_away RENAME TO access_tokens`.execute(db);
     }
@@ -57,6 +59,24 @@ describe('failed authentications from one address', () => {
     expect((await api.call('GET', '/api/v1/sheets')).status).toBe(200);
 
     nextWindow(api);
+    expect((await get(api.url, UNKNOWN)).status).toBe(401);
+  });
+});
+
+describe('behind a trusted proxy', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi({ AUTH_FAILURES_MAX: '2', TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' });
+  });
+  afterAll(() => api.close());
+
+  it('counts failures per client named in X-Forwarded-For, its right-most address not a proxy', async () => {
+    const from = (chain: string) => get(api.url, UNKNOWN, { 'x-forwarded-for': chain });
+    expect((await from('203.0.113.5')).status).toBe(401);
+    expect((await from('198.51.100.1, 203.0.113.5, 10.1.2.3')).status).toBe(401);
+    expect((await from('203.0.113.5')).status).toBe(429);
+    // Another client behind the same proxy, and the proxy itself, are counted on their own.
+    expect((await from('203.0.113.6')).status).toBe(401);
     expect((await get(api.url, UNKNOWN)).status).toBe(401);
   });
 });
@@ -145,8 +165,12 @@ describe('the client an address stands for', () => {
 });
 
 describe('limit settings', () => {
-  it('default to 100 failed authentications per address a minute', () => {
-    expect(loadConfig({}).authFailureLimit).toEqual({ max: 100, windowMs: 60_000 });
+  it('default to 100 failed authentications per address a minute, and no trusted proxy', () => {
+    expect(loadConfig({})).toMatchObject({ authFailureLimit: { max: 100, windowMs: 60_000 }, trustedProxies: [] });
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, ::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '::1', 'fd00::/8']);
     expect(problemsOf({ AUTH_FAILURES_MAX: '0' })).toEqual(['AUTH_FAILURES_MAX="0": must be a whole number from 1 to 1000000']);
+    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/8', '::1/129']) {
+      expect(problemsOf({ TRUSTED_PROXIES: bad })).toEqual([`TRUSTED_PROXIES="${bad}": each entry is an IP address or a CIDR range such as 10.0.0.0/8`]);
+    }
   });
 });

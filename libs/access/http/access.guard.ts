@@ -6,7 +6,6 @@ import type { Grant } from '../domain/grants';
 import { Authenticator } from '../application/authenticator';
 import { NotAuthenticated } from '../application/principal';
 import { ScopeLookup } from '../application/scope-lookup';
-import { clientOf } from './client-address';
 import { RateLimits } from './rate-limits';
 import { AccessRequest, REQUIRES, Requirement, ScopeSource } from './requires';
 
@@ -32,7 +31,7 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AccessRequest>();
-    const client = clientOf(request.ip);
+    const client = this.limits.clientOf(request);
     const principal = await this.authenticator
       .authenticate(request.headers.authorization, () => this.limits.refuseFlooding(client))
       .catch(async (error: unknown) => {

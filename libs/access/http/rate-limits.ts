@@ -1,9 +1,12 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { BlockList } from 'node:net';
 import type { Config } from '@shinchoku/config';
 import { Problem } from '@shinchoku/http';
 import { CONFIG, Clock } from '@shinchoku/runtime';
 import { RateCounter } from '../application/rate-counter';
 import { SharedLimit } from '../application/shared-limit';
+import { clientOf, proxyList, senderOf } from './client-address';
 
 /**
  * The two limits, both counted across API processes: failed authentications per client address,
@@ -15,18 +18,25 @@ import { SharedLimit } from '../application/shared-limit';
 export class RateLimits implements OnModuleDestroy {
   private readonly failures: SharedLimit;
   private readonly requests: SharedLimit;
+  private readonly proxies: BlockList | undefined;
 
   constructor(
     private readonly counter: RateCounter,
     @Inject(CONFIG) config: Config,
     clock: Clock,
   ) {
-    const { authFailureLimit, rateLimit } = config;
+    const { authFailureLimit, rateLimit, trustedProxies } = config;
+    this.proxies = trustedProxies.length > 0 ? proxyList(trustedProxies) : undefined;
     this.failures = new SharedLimit('failed-authentications-per-address', authFailureLimit.max, authFailureLimit.windowMs, counter, clock);
     // Requests are counted a few at a time (a fiftieth of the limit): the happy path's shared count is
     // then one round trip per dozen requests at the default limit; failures are counted one by one.
     const lease = Math.max(1, Math.floor(rateLimit.max / 50));
     this.requests = new SharedLimit('requests-per-credential', rateLimit.max, rateLimit.windowMs, counter, clock, lease);
+  }
+
+  /** The client whose failures a request counts to. */
+  clientOf(request: FastifyRequest): string {
+    return clientOf(senderOf(request.socket.remoteAddress ?? request.ip, request.headers['x-forwarded-for'], this.proxies));
   }
 
   /** Before any lookup: refuses an address this process knows to be over its failures. */
