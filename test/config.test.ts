@@ -29,6 +29,9 @@ describe('configuration', () => {
         backoffMs: 30_000,
         reconcileMs: 60_000,
       },
+      tokenDefaultExpiry: 'fiscal-year-end',
+      authFailureLimit: { max: 100, windowMs: 60_000 },
+      trustedProxies: [],
     });
   });
 

@@ -5,6 +5,7 @@ import * as summaries from './0003_summaries';
 import * as reminders from './0004_reminders';
 import * as access from './0005_access';
 import * as sheetChanges from './0006_sheet_changes';
+import * as accessExpiry from './0007_access_expiry';
 import * as departmentNames from './0010_department_names';
 
 /** Every migration, by name; names sort in the order they apply. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004_reminders': reminders,
   '0005_access': access,
   '0006_sheet_changes': sheetChanges,
+  '0007_access_expiry': accessExpiry,
   '0010_department_names': departmentNames,
 };

@@ -1,6 +1,7 @@
 export * from './access.module';
 export * from './domain/grants';
 export * from './domain/permissions';
+export * from './domain/expiry';
 export * from './application/access-tokens';
 export * from './application/principal';
 export * from './application/scope-lookup';

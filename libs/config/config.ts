@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type Grant, parseGrant } from '@shinchoku/access/domain/grants';
+import { TOKEN_EXPIRY_SHAPE, parseTokenExpiry, type TokenExpiry } from '@shinchoku/access/domain/expiry';
+import { isAddressOrRange } from '@shinchoku/access/http/client-address';
 import { policyOverridesSchema, type PolicyOverrides } from '@shinchoku/reminders/domain/policy';
 import { StartupError } from './startup-error';
 
@@ -107,6 +109,19 @@ const environment = z.object({
   REMINDER_ATTEMPTS: integer(1, 50).default(8),
   REMINDER_BACKOFF_MS: integer(100, 3_600_000).default(30_000),
   REMINDER_RECONCILE_MS: integer(100, 3_600_000).default(60_000),
+  // Access: the default lifetime of issued tokens, and failed sign-ins per client address (counted before any token lookup).
+  TOKEN_DEFAULT_EXPIRY: z
+    .string()
+    .trim()
+    .transform((text, context) => parseTokenExpiry(text) ?? (context.addIssue({ code: 'custom', message: TOKEN_EXPIRY_SHAPE }), z.NEVER))
+    .default('fiscal-year-end'),
+  AUTH_FAILURES_MAX: integer(1, 1_000_000).default(100),
+  AUTH_FAILURES_WINDOW_S: integer(1, 86_400).default(60),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrRange, 'each entry is an IP address or a CIDR range such as 10.0.0.0/8')))
+    .optional(),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -148,12 +163,18 @@ export interface Config {
   progressThresholds: { atRisk: number; offTrack: number };
   /** SSO: bearer JWTs from this issuer for this audience, their groups claim mapped to grants. */
   oidc?: OidcConfig;
-  /** Requests per token (not the bootstrap admin) within a window, per API process. */
+  /** Requests per token (not the bootstrap admin) within a window, counted across all API processes. */
   rateLimit: { max: number; windowMs: number };
   /** Browser origins allowed to call the API; none = CORS off. */
   corsOrigins: string[];
   /** Reminders: channels, policy overrides, closed days and delivery retries. */
   reminders: ReminderSettings;
+  /** How long a token lasts when its issuer names no expiry. */
+  tokenDefaultExpiry: TokenExpiry;
+  /** Failed authentications per client address within a window, across all API processes; past it, 429 before any lookup. */
+  authFailureLimit: { max: number; windowMs: number };
+  /** Reverse proxies whose X-Forwarded-For names the client; none = the peer's address is the client. */
+  trustedProxies: string[];
 }
 
 export interface OidcConfig {
@@ -252,5 +273,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoffMs: e.REMINDER_BACKOFF_MS,
       reconcileMs: e.REMINDER_RECONCILE_MS,
     },
+    tokenDefaultExpiry: e.TOKEN_DEFAULT_EXPIRY,
+    authFailureLimit: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_S * 1000 },
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
   };
 }

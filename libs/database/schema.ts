@@ -115,6 +115,13 @@ export interface AccessTokensTable {
   issued_by: unknown;
   expires_at: Date | null;
   revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface RateLimitWindowsTable {
+  key: string;
+  window_ends_at: Date;
+  hits: number;
 }
 
 export interface ContactsTable {
@@ -164,6 +171,7 @@ export interface Database {
   ward_summaries: WardSummariesTable;
   unit_completion: UnitCompletionTable;
   access_tokens: AccessTokensTable;
+  rate_limit_windows: RateLimitWindowsTable;
   contacts: ContactsTable;
   reminders: RemindersTable;
 }

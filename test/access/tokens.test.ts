@@ -1,10 +1,4 @@
-import { loadConfig } from '@shinchoku/config';
-import { openResources, type Resources } from '@shinchoku/runtime';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApplication } from '../../apps/api/src/http-application';
-import { AppModule } from '../../apps/shinchoku/src/app.module';
-import { startApi, TestApi, TEST_TOKEN } from '../support/api';
-import { uniquePrefix } from '../support/test-database';
+import { startApi, startSecondApi, TestApi, TEST_TOKEN } from '../support/api';
 import { callAs, eventCount, issueToken } from '../support/access';
 
 let api: TestApi;
@@ -19,7 +13,9 @@ describe('tokens', () => {
   it('is shown once, listed without itself, and names its holder as the actor of what it does', async () => {
     const issued = await api.call('POST', '/api/v1/tokens', { name: '山田 花子', grants: [editor] });
     expect(issued.status).toBe(201);
-    expect(issued.body).toEqual({ tokenId: expect.any(String), token: expect.stringMatching(/^shk_/), name: '山田 花子', grants: [editor], expiresAt: null });
+    // Issued on 2024-04-01 (the test clock): it lasts to the end of fiscal 2024, 31 March 2025 in Tokyo.
+    const endOfYear = '2025-03-31T14:59:59.999Z';
+    expect(issued.body).toEqual({ tokenId: expect.any(String), token: expect.stringMatching(/^shk_/), name: '山田 花子', grants: [editor], expiresAt: endOfYear });
     const { tokenId, token } = issued.body;
 
     const listed = await api.call('GET', '/api/v1/tokens');
@@ -30,8 +26,9 @@ describe('tokens', () => {
       grants: [editor],
       issuedAt: expect.any(String),
       issuedBy: { id: 'admin', name: 'Administrator (bootstrap token)' },
-      expiresAt: null,
+      expiresAt: endOfYear,
       revokedAt: null,
+      lastUsedAt: null,
     });
     expect(JSON.stringify(listed.body)).not.toContain(token);
 
@@ -46,7 +43,7 @@ describe('tokens', () => {
     const { tokenId, token } = await issueToken(api, [editor]);
     const as = callAs(api, token);
     // A second API process over the same database, as when the API is scaled out.
-    const other = await secondApi();
+    const other = await startSecondApi(api);
     try {
       const asOnOther = (path: string) => fetch(`${other.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
@@ -85,7 +82,7 @@ describe('tokens', () => {
     expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
     api.clock.set('2024-06-01T10:00:00+09:00');
     const refused = await as('GET', '/api/v1/sheets');
-    expect(refused).toMatchObject({ status: 401, body: { detail: 'the token has expired' } });
+    expect(refused).toMatchObject({ status: 401, body: { code: 'TokenExpired', detail: 'the token has expired' } });
   });
 
   it.each<[string, unknown, number, string]>([
@@ -132,18 +129,3 @@ describe('authentication', () => {
     expect((await api.call('GET', '/api/v1/audit/verify')).status).toBe(200);
   });
 });
-
-/** Another API instance with its own pool over the test's database. */
-async function secondApi(): Promise<{ url: string; close(): Promise<void> }> {
-  const config = loadConfig({ DATABASE_URL: api.database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
-  const resources: Resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
-  const app: NestFastifyApplication = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, api.clock), false);
-  await app.listen(0, '127.0.0.1');
-  return {
-    url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,
-    async close() {
-      await app.close();
-      await resources.close();
-    },
-  };
-}

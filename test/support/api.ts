@@ -89,3 +89,21 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * Another API process over the first one's database, queue prefix and clock, as when the API is
+ * scaled out; `env` adds settings (give it the first one's).
+ */
+export async function startSecondApi(first: TestApi, env: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const config = loadConfig({ ...env, DATABASE_URL: first.database.url, QUEUE_PREFIX: first.resources.config.queuePrefix, ADMIN_TOKEN: TEST_TOKEN });
+  const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
+  const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, first.clock), false);
+  await app.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,
+    async close() {
+      await app.close();
+      await resources.close();
+    },
+  };
+}

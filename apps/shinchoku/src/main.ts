@@ -24,9 +24,13 @@ const USAGE = `usage: shinchoku [command]
   export --sheet <id> | --ward <department> --year <fiscal year> [--format xlsx|csv] [--output <file>]
                              a sheet, or a department's year (one worksheet per unit plus the ward page)
   token create --name <person> --grant <role[:department[/unit]]>... [--expires <ISO date>]
-                             issue an API token (shown once)
-  token list                 every token, without the tokens themselves
-  token revoke <tokenId>     refuse the token from the next request on`;
+                             issue an API token (shown once); without --expires it lasts as
+                             TOKEN_DEFAULT_EXPIRY says (default: to the end of the fiscal year, 31 March)
+  token list                 every token with its last use, without the tokens themselves
+  token revoke <tokenId>     refuse the token from the next request on
+  token revoke --department <name>
+                             revoke every token holding a grant in the department (人事異動)
+                             ('tokens' works the same as 'token')`;
 
 async function main(argv: string[]): Promise<number | undefined> {
   let parsed;
@@ -46,6 +50,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         name: { type: 'string' },
         grant: { type: 'string', multiple: true },
         expires: { type: 'string' },
+        department: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -132,7 +137,8 @@ async function main(argv: string[]): Promise<number | undefined> {
         await resources.close();
       }
     }
-    case 'token': {
+    case 'token':
+    case 'tokens': {
       const run = tokenCommand(positionals.slice(1), values);
       if (typeof run === 'string') {
         console.error(`${run}\n${USAGE}`);
@@ -140,7 +146,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       }
       const resources = await openResources(config, { logger });
       try {
-        return await run(new AccessTokens(resources.database.db, resources.store, systemClock));
+        return await run(new AccessTokens(resources.database.db, resources.store, systemClock, config.tokenDefaultExpiry));
       } finally {
         await resources.close();
       }

@@ -3,7 +3,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { PREPARED, type Database } from '@shinchoku/database';
 import { Actor, AppendedEvent, EventStore, WrongExpectedVersionError } from '@shinchoku/event-store';
 import { Clock } from '@shinchoku/runtime';
-import { canonicalGrant, type Grant } from '../domain/grants';
+import { canonicalGrant, sameDepartment, type Grant } from '../domain/grants';
+import { defaultExpiry, type TokenExpiry } from '../domain/expiry';
 import { NotAuthenticated, Principal } from './principal';
 
 export interface TokenRequest {
@@ -21,6 +22,8 @@ export interface TokenSummary {
   issuedBy: Actor;
   expiresAt: string | null;
   revokedAt: string | null;
+  /** To the minute: uses within a minute of the last one recorded are not written. */
+  lastUsedAt: string | null;
 }
 
 interface TokenIssued {
@@ -36,33 +39,42 @@ interface TokenIssued {
 const TOKEN = /^shk_[A-Za-z0-9_-]{43}$/;
 const hashOf = (token: string) => createHash('sha256').update(token).digest();
 const streamOf = (tokenId: string) => `access-token-${tokenId}`;
+/** How stale a token's last use may be shown: a busy token costs one write a minute, not one per request. */
+const LAST_USE_PRECISION_MS = 60_000;
+/** Tokens whose last write this process remembers; past it, it forgets and writes once more each. */
+const REMEMBERED_USES = 50_000;
 
 /**
  * Per-person API tokens. Issuing and revoking are events (who gave whom what, and when); the
  * `access_tokens` table is their inline projection and the only thing read per request.
  */
 export class AccessTokens {
+  /** Token id → when this process last wrote its use (epoch ms). */
+  private readonly usesWritten = new Map<string, number>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly store: EventStore,
     private readonly clock: Clock,
+    private readonly expiry: TokenExpiry = 'fiscal-year-end',
   ) {}
 
-  /** The token itself is returned once, here, and never stored. */
-  async issue(request: TokenRequest, actor: Actor, source: string): Promise<{ tokenId: string; token: string }> {
+  /** The token itself is returned once, here, and never stored. Without an expiry, the default one applies. */
+  async issue(request: TokenRequest, actor: Actor, source: string): Promise<{ tokenId: string; token: string; expiresAt: string | null }> {
     const tokenId = randomUUID();
     const token = `shk_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = (request.expiresAt ?? defaultExpiry(this.clock.now(), this.expiry))?.toISOString() ?? null;
     const data: TokenIssued = {
       tokenId,
       name: request.name,
       grants: request.grants.map(canonicalGrant),
-      expiresAt: request.expiresAt?.toISOString() ?? null,
+      expiresAt,
       tokenHash: hashOf(token).toString('hex'),
     };
     await this.store.append(streamOf(tokenId), 0, [{ type: 'TokenIssued', data }], { actor, source }, (trx, events) =>
       this.project(trx, events),
     );
-    return { tokenId, token };
+    return { tokenId, token, expiresAt };
   }
 
   /** Undefined when there is no such token; revoking twice changes nothing. */
@@ -83,6 +95,25 @@ export class AccessTokens {
     return { revokedAt };
   }
 
+  /**
+   * Revokes every token that still works and holds a grant in the department (or one of its
+   * units), as when its people change posts; organization-wide tokens are left alone.
+   */
+  async revokeDepartment(department: string, actor: Actor, source: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('access_tokens')
+      .select(['token_id', 'grants'])
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', this.clock.now())]))
+      .orderBy('issued_at')
+      .execute();
+    const holders = rows
+      .filter((row) => (row.grants as Grant[]).some((grant) => grant.department !== undefined && sameDepartment(grant.department, department)))
+      .map((row) => row.token_id);
+    for (const tokenId of holders) await this.revoke(tokenId, actor, source);
+    return holders;
+  }
+
   async list(): Promise<TokenSummary[]> {
     const rows = await this.db.selectFrom('access_tokens').selectAll().orderBy('issued_at').orderBy('token_id').execute();
     return rows.map((row) => ({
@@ -93,6 +124,7 @@ export class AccessTokens {
       issuedBy: row.issued_by as Actor,
       expiresAt: row.expires_at?.toISOString() ?? null,
       revokedAt: row.revoked_at?.toISOString() ?? null,
+      lastUsedAt: row.last_used_at?.toISOString() ?? null,
     }));
   }
 
@@ -107,8 +139,30 @@ export class AccessTokens {
     const row = rows[0];
     if (!row) throw new NotAuthenticated('the token is not valid');
     if (row.revoked_at) throw new NotAuthenticated('the token has been revoked');
-    if (row.expires_at && row.expires_at <= this.clock.now()) throw new NotAuthenticated('the token has expired');
+    const now = this.clock.now();
+    if (row.expires_at && row.expires_at <= now) throw new NotAuthenticated('the token has expired', 'TokenExpired');
+    this.noteUse(row.token_id, now);
     return { actor: { id: `token:${row.token_id}`, name: row.name }, grants: row.grants as Grant[], via: 'token' };
+  }
+
+  /**
+   * Records the use at most once a minute per token: this process skips tokens it wrote less than
+   * a minute ago, and the condition turns other processes' writes within that minute into no-ops.
+   * Not awaited: the request never waits for it, and a failed write only leaves the time older.
+   */
+  private noteUse(tokenId: string, now: Date): void {
+    const written = this.usesWritten.get(tokenId);
+    if (written !== undefined && now.getTime() - written < LAST_USE_PRECISION_MS) return;
+    if (this.usesWritten.size >= REMEMBERED_USES) this.usesWritten.clear();
+    this.usesWritten.set(tokenId, now.getTime());
+    const stale = new Date(now.getTime() - LAST_USE_PRECISION_MS);
+    this.db
+      .updateTable('access_tokens')
+      .set({ last_used_at: now })
+      .where('token_id', '=', tokenId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', stale)]))
+      .execute()
+      .catch(() => this.usesWritten.delete(tokenId));
   }
 
   private async project(trx: Transaction<Database>, events: AppendedEvent[]): Promise<void> {

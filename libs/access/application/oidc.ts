@@ -29,7 +29,8 @@ export class OidcVerifier {
       }));
     } catch (error) {
       // jose's messages say what failed (signature, "aud" claim, "exp" claim) and never echo the token.
-      throw new NotAuthenticated(`the identity token was refused: ${(error as Error).message}`);
+      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw new NotAuthenticated(`the identity token was refused: ${(error as Error).message}`, expired ? 'TokenExpired' : 'Unauthenticated');
     }
     const name = claims[this.config.nameClaim];
     return {

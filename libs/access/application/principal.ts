@@ -16,5 +16,13 @@ export const BOOTSTRAP_ADMIN: Principal = {
   via: 'bootstrap',
 };
 
-/** Why a bearer credential was not accepted; the reason goes back to the caller in the 401. */
-export class NotAuthenticated extends Error {}
+/** Why a bearer credential was not accepted; the reason and code go back to the caller in the 401. */
+export class NotAuthenticated extends Error {
+  constructor(
+    message: string,
+    /** The problem code: clients tell an expired credential (ask for a new one) from a wrong one. */
+    readonly code: 'Unauthenticated' | 'TokenExpired' = 'Unauthenticated',
+  ) {
+    super(message);
+  }
+}

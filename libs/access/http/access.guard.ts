@@ -6,14 +6,15 @@ import type { Grant } from '../domain/grants';
 import { Authenticator } from '../application/authenticator';
 import { NotAuthenticated } from '../application/principal';
 import { ScopeLookup } from '../application/scope-lookup';
+import { RateLimits } from './rate-limits';
 import { AccessRequest, REQUIRES, Requirement, ScopeSource } from './requires';
-import { TokenThrottler } from './token-throttler';
 
 const UNDECLARED: Requirement = { permission: 'admin', scope: { from: 'organization' } };
 
 /**
- * Every non-public route: who is calling (401), not too often (429), and may they do this here
- * (403, before anything runs, so a denied command appends nothing).
+ * Every non-public route: not flooding us with bad credentials (429, before any lookup), who is
+ * calling (401), not too often (429), and may they do this here (403, before anything runs, so a
+ * denied command appends nothing).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -23,19 +24,25 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly lookup: ScopeLookup,
-    private readonly throttler: TokenThrottler,
+    private readonly limits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AccessRequest>();
-    const principal = await this.authenticator.authenticate(request.headers.authorization).catch((error: unknown) => {
-      throw error instanceof NotAuthenticated ? unauthorized(error.message) : error;
-    });
+    const client = this.limits.clientOf(request);
+    const principal = await this.authenticator
+      .authenticate(request.headers.authorization, () => this.limits.refuseFlooding(client))
+      .catch(async (error: unknown) => {
+        if (!(error instanceof NotAuthenticated)) throw error;
+        await this.limits.failed(client);
+        throw unauthorized(error);
+      });
     request.principal = principal;
     request.actor = principal.actor;
-    await this.throttler.canActivate(context);
+    // The bootstrap token is the operator's way in during an incident: never limited.
+    if (principal.via !== 'bootstrap') await this.limits.request(principal.actor.id);
     const requirement = this.reflector.getAllAndOverride<Requirement>(REQUIRES, targets) ?? UNDECLARED;
     const decision = await this.decide(requirement, principal.grants, request);
     if (decision === 'allowed') return true;
@@ -70,8 +77,11 @@ export class AccessGuard implements CanActivate {
   private async scopeOf(source: Exclude<ScopeSource, { from: 'organization' | 'list' }>, request: AccessRequest): Promise<Scope | undefined> {
     if (source.from === 'body') {
       const { department, unit } = (request.body ?? {}) as { department?: unknown; unit?: unknown };
-      if (typeof department !== 'string' || (unit !== undefined && typeof unit !== 'string')) return undefined;
-      return { department, ...(unit !== undefined && { unit }) };
+      // Without a department the body is refused by validation (400). Any unit that is not a name
+      // (null for a department-wide contact, or garbage) is decided on the department as a whole,
+      // which only a department-wide grant covers: a body can narrow the scope, never widen it.
+      if (typeof department !== 'string') return undefined;
+      return { department, ...(typeof unit === 'string' && { unit }) };
     }
     const value = (request.params as Record<string, string | undefined>)[source.param];
     if (value === undefined) throw new Error(`@Requires names the path parameter '${source.param}', which ${request.routeOptions.url} lacks`);
@@ -90,5 +100,5 @@ const WHERE: Record<ScopeSource['from'] | 'undeclared', string> = {
   undeclared: '(this route declares no permission, so only an administrator may call it)',
 };
 
-const unauthorized = (detail: string) =>
-  new Problem(401, 'Unauthenticated', detail).withHeader('www-authenticate', 'Bearer realm="shinchoku"');
+const unauthorized = ({ code, message }: NotAuthenticated) =>
+  new Problem(401, code, message).withHeader('www-authenticate', 'Bearer realm="shinchoku"');

@@ -43,8 +43,8 @@ export class TokensController {
     if (expiresAt && expiresAt <= this.clock.now()) {
       throw new Problem(422, 'ExpiryInPast', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'is not in the future' }]);
     }
-    const issued = await this.tokens.issue({ name: body.name, grants: body.grants, ...(expiresAt && { expiresAt }) }, request.actor, 'api');
-    return { ...issued, name: body.name, grants: body.grants, expiresAt: expiresAt?.toISOString() ?? null };
+    const { tokenId, token, expiresAt: expires } = await this.tokens.issue({ name: body.name, grants: body.grants, ...(expiresAt && { expiresAt }) }, request.actor, 'api');
+    return { tokenId, token, name: body.name, grants: body.grants, expiresAt: expires };
   }
 
   @Get()
