@@ -61,7 +61,7 @@ export class Contacts {
     return row && toContact(row);
   }
 
-  create(input: ContactInput): Promise<Contact> {
+  async create(input: ContactInput): Promise<Contact> {
     this.checkWebhook(input.webhookUrl);
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
@@ -77,7 +77,7 @@ export class Contacts {
   }
 
   /** Undefined when there is no such contact. */
-  update(contactId: string, changes: Partial<ContactInput>, visible: Visibility = 'all'): Promise<Contact | undefined> {
+  async update(contactId: string, changes: Partial<ContactInput>, visible: Visibility = 'all'): Promise<Contact | undefined> {
     this.checkWebhook(changes.webhookUrl);
     return this.db.transaction().execute(async (trx) => {
       const before = await trx

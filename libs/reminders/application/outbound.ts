@@ -36,7 +36,7 @@ export async function postWebhook(target: string, headers: Record<string, string
         // A pooled socket could have been opened by a lookup other than ours.
         agent: false,
         signal: AbortSignal.timeout(TIMEOUT_MS),
-        ...(!isAllowedHost(url, rules) && { lookup: checkedLookup(resolve) }),
+        lookup: checkedLookup(resolve, !isAllowedHost(url, rules)),
       },
       (response: IncomingMessage) => {
         // Only the status counts; the body is never read, let alone shown.
@@ -52,20 +52,20 @@ export async function postWebhook(target: string, headers: Record<string, string
   throw new Error(status >= 300 && status < 400 ? `${answer}; redirects are not followed` : answer);
 }
 
-/** A DNS lookup for the socket that hands it only addresses that passed the check: all of them must. */
-function checkedLookup(resolve: Resolver): LookupFunction {
+/** The socket's DNS lookup: it hands over only addresses that passed the check, and all of them must (unless the host is allowed by name). */
+function checkedLookup(resolve: Resolver, check: boolean): LookupFunction {
   return (hostname, options, callback) => {
-    publicAddresses(resolve, hostname, options.family).then(
+    addressesOf(resolve, hostname, options.family, check).then(
       (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
   };
 }
 
-async function publicAddresses(resolve: Resolver, hostname: string, family: number | string | undefined): Promise<LookupAddress[]> {
+async function addressesOf(resolve: Resolver, hostname: string, family: number | string | undefined, check: boolean): Promise<LookupAddress[]> {
   const found = await resolve(hostname);
   // The address itself stays out of the reason: it would tell the contact's author how internal names resolve.
-  if (found.some((a) => addressRefusal(a.address))) throw new Undeliverable(`webhook URL refused: ${hostname} resolves to an address that is not public`);
+  if (check && found.some((a) => addressRefusal(a.address))) throw new Undeliverable(`webhook URL refused: ${hostname} resolves to an address that is not public`);
   const wanted = family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;
   const addresses = found.filter((a) => !wanted || a.family === wanted);
   if (addresses.length === 0) throw Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
