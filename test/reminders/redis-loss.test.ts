@@ -76,6 +76,8 @@ describe('reminders when Redis is lost', () => {
       await redis.start();
       await until(async () => (await health()).body.status === 'ok', '/health ok again');
     } finally {
+      // Closing waits on the queue's connection.
+      await redis.start();
       await api.close();
     }
   });

@@ -105,7 +105,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
 export interface OwnRedis {
   url: string;
   flushAll(): Promise<void>;
-  /** Stops the server; it comes back empty on the same port with start(). */
+  /** Stops the server; it comes back empty on the same port with start() (each a no-op when already so). */
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -121,10 +121,12 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const redis: OwnRedis = {
     url,
     async start() {
+      if (child && child.exitCode === null) return;
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       await until(async () => (await client.ping().catch(() => '')) === 'PONG', 'own redis-server answering');
     },
     async stop() {
+      if (!child || child.exitCode !== null) return;
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       child!.kill('SIGTERM');
       await exited;
