@@ -21,7 +21,7 @@ export interface ContactInput {
 /** A webhook URL the rules refuse (see webhook-address.ts); nothing was saved. */
 export class WebhookUrlRefused extends Error {
   constructor(readonly reason: string) {
-    super(`the webhook URL ${reason}`);
+    super(`the webhook URL is refused: ${reason}`);
   }
 }
 
