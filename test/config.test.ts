@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@shinchoku/config';
 import { problemsOf } from './support/config';
@@ -28,11 +29,25 @@ describe('configuration', () => {
         attempts: 8,
         backoffMs: 30_000,
         reconcileMs: 60_000,
+        webhooks: { allowHttp: false, allowedHosts: [] },
+        mailToLog: true,
       },
       tokenDefaultExpiry: 'fiscal-year-end',
       authFailureLimit: { max: 100, windowMs: 60_000 },
       trustedProxies: [],
     });
+  });
+
+  it('reads the outbound rules: webhook hosts an operator allows, http:, and production without mail to the log', () => {
+    const config = loadConfig({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: 'hooks.internal, 10.0.0.5:8080,[::1]:9000,Chat.City.LOCAL.', NODE_ENV: 'production' });
+    expect(config.reminders).toMatchObject({
+      webhooks: {
+        allowHttp: true,
+        allowedHosts: [{ host: 'hooks.internal' }, { host: '10.0.0.5', port: 8080 }, { host: '[::1]', port: 9000 }, { host: 'chat.city.local' }],
+      },
+      mailToLog: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'development' }).reminders.mailToLog).toBe(true);
   });
 
   it('reads the reminder settings', () => {
@@ -89,6 +104,9 @@ describe('configuration', () => {
     [{ REMINDER_POLICY: '{nope' }, 'REMINDER_POLICY="{nope": must be JSON'],
     [{ REMINDER_POLICY: '{"departments":{"西区":{"evaluation":{"roles":["部長"]}}}}' }, "departments.西区.evaluation.roles.0 must be '担当', '課長' or 'coordinator'"],
     [{ REMINDER_CLOSED_DAYS: '2025-06-31' }, 'REMINDER_CLOSED_DAYS="2025-06-31": must be dates as YYYY-MM-DD'],
+    [{ WEBHOOK_ALLOW_HTTP: 'yes' }, `WEBHOOK_ALLOW_HTTP="yes": must be 'true' or 'false'`],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'ok.example.jp, https://x.example.jp/path' }, 'https://x.example.jp/path: must be a host name or address, optionally with :port'],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'x.example.jp:99999' }, 'x.example.jp:99999: the port must be 1 to 65535'],
   ])('explains %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(expected)]);
   });
@@ -97,5 +115,12 @@ describe('configuration', () => {
     const problems = problemsOf({ PORT: '-1', DATABASE_URL: 'http://user:hunter2@db', DATABASE_POOL_SIZE: '1' });
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('docker compose ships no default secret: each must be given', () => {
+    const compose = readFileSync(resolve(__dirname, '../docker-compose.yml'), 'utf8');
+    for (const secret of ['ADMIN_TOKEN', 'WEBHOOK_SECRET']) {
+      expect(compose).toMatch(new RegExp(`^\\s+${secret}: \\$\\{${secret}:\\?[^}]+\\}\\s*$`, 'm'));
+    }
   });
 });

@@ -4,6 +4,7 @@ import { type Grant, parseGrant } from '@shinchoku/access/domain/grants';
 import { TOKEN_EXPIRY_SHAPE, parseTokenExpiry, type TokenExpiry } from '@shinchoku/access/domain/expiry';
 import { isAddressOrRange } from '@shinchoku/access/http/client-address';
 import { policyOverridesSchema, type PolicyOverrides } from '@shinchoku/reminders/domain/policy';
+import { parseAllowedHost, type AllowedHost, type WebhookRules } from '@shinchoku/reminders/domain/webhook-address';
 import { StartupError } from './startup-error';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -65,6 +66,20 @@ const isoDates = z
   .transform((text) => text.split(',').map((day) => day.trim()).filter(Boolean))
   .pipe(z.array(z.iso.date({ error: 'must be dates as YYYY-MM-DD, separated by commas' })));
 
+const flag = z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).transform((value) => value === 'true');
+
+const allowedHosts = z.string().transform((text, context): AllowedHost[] =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const host = parseAllowedHost(entry);
+      if (typeof host === 'string') context.addIssue({ code: 'custom', message: host });
+      return host as AllowedHost;
+    }),
+);
+
 /** Every setting, read from the environment. Unset means the embedded default. */
 const environment = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
@@ -122,6 +137,10 @@ const environment = z.object({
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
     .pipe(z.array(z.string().refine(isAddressOrRange, 'each entry is an IP address or a CIDR range such as 10.0.0.0/8')))
     .optional(),
+  // Outbound reminders: webhooks only to public https: hosts unless allowed; in production no e-mail to the log.
+  WEBHOOK_ALLOW_HTTP: flag.default(false),
+  WEBHOOK_ALLOWED_HOSTS: allowedHosts.optional(),
+  NODE_ENV: z.string().trim().optional(),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -202,6 +221,10 @@ export interface ReminderSettings {
   backoffMs: number;
   /** How often the reconciler enqueues new rows and re-enqueues due ones. */
   reconcileMs: number;
+  /** Where webhooks may go: https: to public addresses, http: with WEBHOOK_ALLOW_HTTP, named internal hosts with WEBHOOK_ALLOWED_HOSTS. */
+  webhooks: WebhookRules;
+  /** Without SMTP_URL, e-mail reminders go to the log; false with NODE_ENV=production, where they fail instead. */
+  mailToLog: boolean;
 }
 
 /** Values that may carry credentials are never echoed back. */
@@ -272,6 +295,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attempts: e.REMINDER_ATTEMPTS,
       backoffMs: e.REMINDER_BACKOFF_MS,
       reconcileMs: e.REMINDER_RECONCILE_MS,
+      webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowedHosts: e.WEBHOOK_ALLOWED_HOSTS ?? [] },
+      mailToLog: e.NODE_ENV !== 'production',
     },
     tokenDefaultExpiry: e.TOKEN_DEFAULT_EXPIRY,
     authFailureLimit: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_S * 1000 },

@@ -18,7 +18,7 @@ import { RemindersController } from './http/reminders.controller';
     {
       provide: Contacts,
       inject: [Kysely, CONFIG, Clock],
-      useFactory: (db: Kysely<any>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock),
+      useFactory: (db: Kysely<any>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
     },
   ],
 })

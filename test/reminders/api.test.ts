@@ -75,6 +75,36 @@ describe('contacts', () => {
     expect((await api.call('GET', '/api/v1/contacts')).body.items).toHaveLength(before);
   });
 
+  it.each([
+    ['plain http', 'http://hooks.example.jp/x', 'must be an https:// URL'],
+    ['the loopback address', 'https://127.0.0.1/x', '127.0.0.1 is not a public address'],
+    ['localhost', 'https://localhost:8443/x', 'localhost is a local host name'],
+    ['IPv6 loopback', 'https://[::1]/x', '::1 is not a public address'],
+    ['a private network', 'https://10.1.2.3/x', '10.1.2.3 is not a public address'],
+    ['172.16/12', 'https://172.31.255.254/x', '172.31.255.254 is not a public address'],
+    ['192.168/16', 'https://192.168.0.10/x', '192.168.0.10 is not a public address'],
+    ['cloud metadata', 'https://169.254.169.254/latest/meta-data/', '169.254.169.254 is not a public address'],
+    ['loopback as one decimal number', 'https://2130706433/x', '127.0.0.1 is not a public address'],
+    ['loopback as one hex number', 'https://0x7f000001/x', '127.0.0.1 is not a public address'],
+    ['loopback in octal', 'https://0177.0.0.1/x', '127.0.0.1 is not a public address'],
+    ['IPv4-mapped IPv6', 'https://[::ffff:10.0.0.1]/x', '::ffff:a00:1 is not a public address'],
+    ['a name without a domain', 'https://metadata/computeMetadata/v1/', 'metadata is a local host name'],
+    ['an internal name', 'https://metadata.google.internal/x', 'metadata.google.internal is a local host name'],
+  ])('refuses a webhook to %s with 422 naming body.webhookUrl and why, and saves nothing', async (_what, webhookUrl, reason) => {
+    const before = (await api.call('GET', '/api/v1/contacts')).body.items.length;
+    const reply = await api.call('POST', '/api/v1/contacts', { department: '北区', name: 'x', role: '担当', webhookUrl });
+    expect(reply.status).toBe(422);
+    expect(reply.headers.get('content-type')).toContain('application/problem+json');
+    expect(reply.body).toMatchObject({ code: 'WebhookUrlRefused', errors: [{ path: 'body.webhookUrl', message: expect.stringContaining(reason) }] });
+    expect((await api.call('GET', '/api/v1/contacts')).body.items).toHaveLength(before);
+
+    const { body: contact } = await api.call('POST', '/api/v1/contacts', { department: '北区', name: 'y', role: '担当', webhookUrl: 'https://hooks.example.jp/ok' });
+    const changed = await api.call('PATCH', `/api/v1/contacts/${contact.contactId}`, { webhookUrl });
+    expect(changed).toMatchObject({ status: 422, body: { errors: [{ path: 'body.webhookUrl' }] } });
+    expect((await api.call('GET', `/api/v1/contacts/${contact.contactId}`)).body.webhookUrl).toBe('https://hooks.example.jp/ok');
+    await api.call('DELETE', `/api/v1/contacts/${contact.contactId}`);
+  });
+
   it('are in the OpenAPI document, from the same schemas', async () => {
     const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, any> };
     expect(document.paths['/api/v1/contacts'].post.requestBody.content['application/json'].schema).toMatchObject({

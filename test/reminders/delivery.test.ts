@@ -2,12 +2,23 @@ import type { ReminderSentData } from '@shinchoku/sheets/domain/sheet.events';
 import { QueueFactory } from '@shinchoku/queue';
 import { sheetStream } from '@shinchoku/sheets';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { Backend, Harness, SmtpCatcher, startBackend, startHarness, startSmtp, startWebhookReceiver, until, WebhookReceiver, WEBHOOK_SECRET } from './support';
+import {
+  Backend,
+  createSheet,
+  DUE,
+  Harness,
+  ONE_REMINDER,
+  SHEET_ID,
+  SmtpCatcher,
+  startBackend,
+  startHarness,
+  startSmtp,
+  startWebhookReceiver,
+  until,
+  WebhookReceiver,
+  WEBHOOK_SECRET,
+} from './support';
 
-/** One reminder per contact: the business day before the 評価日 (2025-05-07 → Fri 2025-05-02, 09:00 JST). */
-const ONE_REMINDER = { evaluation: { businessDaysBefore: [1] }, progress: { businessDaysBefore: [] }, overdue: { businessDays: 0 } };
-const DUE = '2025-05-02T09:00:00+09:00';
-const SHEET_ID = '6b0b3c1e-1f7a-4c55-9d3e-6f1e2b3c4d5e';
 
 describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) => {
   let database: TestDatabase;
@@ -21,11 +32,8 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
     backend = await startBackend(kind, database);
     smtp = await startSmtp();
     webhook = await startWebhookReceiver(WEBHOOK_SECRET);
-    h = await startHarness(database, backend.connection, { smtpUrl: smtp.url, policy: { sheets: { [SHEET_ID]: ONE_REMINDER } } });
-    const actor = { actor: { id: 'tester', name: 'テスト' }, source: 'test' };
-    await h.commands.run(SHEET_ID, { type: 'CreateSheet', sheetId: SHEET_ID, fiscalYear: 2024, department: '西区', unit: '地域課' }, actor);
-    await h.commands.run(SHEET_ID, { type: 'AddGoal', goalId: 'f0000000-0000-4000-8000-000000000001', text: '西区の魅力を発信します。' }, actor);
-    await h.commands.run(SHEET_ID, { type: 'SetEvaluationDate', date: '2025-05-07' }, actor);
+    h = await startHarness(database, backend.connection, { smtpUrl: smtp.url, webhooks: webhook.rules, policy: { sheets: { [SHEET_ID]: ONE_REMINDER } } });
+    await createSheet(h);
   });
 
   afterEach(async () => {
@@ -172,7 +180,7 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
     });
 
     // The same hook now fails every time: three attempts, then `failed` with the reason.
-    webhook.failing = true;
+    webhook.answer = { status: 500 };
     await h.commands.run(SHEET_ID, { type: 'SetEvaluationDate', date: '2025-05-08' }, { actor: { id: 'tester', name: 'テスト' }, source: 'test' });
     await h.plan();
     h.clock.set('2025-05-07T09:00:00+09:00');

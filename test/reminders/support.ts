@@ -4,7 +4,7 @@
  * reminder machinery over a test database on either queue backend.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -17,6 +17,8 @@ import { QueueFactory, type QueueConnection } from '@shinchoku/queue';
 import { planningRules, reminderPlanner, ReminderWorkers } from '@shinchoku/reminders';
 import { Contacts } from '@shinchoku/reminders/application/contacts';
 import { signatureOf, SIGNATURE_HEADER } from '@shinchoku/reminders/application/channels';
+import type { ReminderWorkerDeps } from '@shinchoku/reminders/application/reminder-workers';
+import type { WebhookRules } from '@shinchoku/reminders/domain/webhook-address';
 import { SheetCommands } from '@shinchoku/sheets';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
 import { TestClock } from '../support/api';
@@ -64,14 +66,16 @@ export async function startSmtp(): Promise<SmtpCatcher> {
 
 export interface WebhookReceiver {
   url: string;
-  received: Array<{ body: any; signed: boolean }>;
-  /** Answer 500 to everything from now on. */
-  failing: boolean;
+  received: Array<{ body: any; signed: boolean; headers: IncomingHttpHeaders }>;
+  /** Answer this to everything from now on (and record nothing), instead of 204 to a signed body. */
+  answer?: { status: number; reason?: string; headers?: Record<string, string>; body?: string };
+  /** The rules that let deliveries reach this receiver: http: to its host and port. */
+  rules: WebhookRules;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
-  const receiver: WebhookReceiver = { url: '', received: [], failing: false, close: async () => undefined };
+  const receiver: WebhookReceiver = { url: '', received: [], rules: { allowHttp: true, allowedHosts: [] }, close: async () => undefined };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -80,17 +84,20 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       const given = Buffer.from(String(request.headers[SIGNATURE_HEADER] ?? ''));
       const expected = Buffer.from(signatureOf(secret, raw));
       const signed = given.length === expected.length && timingSafeEqual(given, expected);
-      if (receiver.failing) {
-        response.writeHead(500).end();
+      if (receiver.answer) {
+        const { status, reason, headers, body } = receiver.answer;
+        if (reason) response.writeHead(status, reason, headers).end(body);
+        else response.writeHead(status, headers).end(body);
         return;
       }
-      receiver.received.push({ body: JSON.parse(raw), signed });
+      receiver.received.push({ body: JSON.parse(raw), signed, headers: request.headers });
       response.writeHead(signed ? 204 : 401).end();
     });
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${port}/hooks/shinchoku`;
+  receiver.rules = { allowHttp: true, allowedHosts: [{ host: '127.0.0.1', port }] };
   receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
   return receiver;
 }
@@ -98,29 +105,40 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
 export interface OwnRedis {
   url: string;
   flushAll(): Promise<void>;
+  /** Stops the server; it comes back empty on the same port with start() (each a no-op when already so). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A redis-server of this test alone: FLUSHALL on the shared one would wipe other runs' queues. */
 export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  let child: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: () => 50, lazyConnect: true });
   client.on('error', () => undefined);
-  await until(async () => (await client.ping().catch(() => '')) === 'PONG', 'own redis-server answering');
-  return {
+  const redis: OwnRedis = {
     url,
+    async start() {
+      if (child && child.exitCode === null) return;
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      await until(async () => (await client.ping().catch(() => '')) === 'PONG', 'own redis-server answering');
+    },
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child!.kill('SIGTERM');
+      await exited;
+    },
     flushAll: async () => void (await client.flushall()),
     async close() {
       client.disconnect();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await redis.stop();
     },
   };
+  await redis.start();
+  return redis;
 }
 
 /** Polls until the condition holds; fails with what it waited for after `ms` (a guard, not a timing assertion). */
@@ -156,6 +174,19 @@ export async function startBackend(kind: 'redis' | 'postgres', database: TestDat
   };
 }
 
+/** One reminder per contact: the business day before the 評価日 (2025-05-07 → Fri 2025-05-02, 09:00 JST). */
+export const ONE_REMINDER = { evaluation: { businessDaysBefore: [1] }, progress: { businessDaysBefore: [] }, overdue: { businessDays: 0 } };
+export const DUE = '2025-05-02T09:00:00+09:00';
+export const SHEET_ID = '6b0b3c1e-1f7a-4c55-9d3e-6f1e2b3c4d5e';
+
+/** The sheet SHEET_ID of 西区 地域課, one goal open, 評価日 2025-05-07: with ONE_REMINDER, each contact of the unit gets one reminder, due at DUE. */
+export async function createSheet(h: Pick<Harness, 'commands'>): Promise<void> {
+  const actor = { actor: { id: 'tester', name: 'テスト' }, source: 'test' };
+  await h.commands.run(SHEET_ID, { type: 'CreateSheet', sheetId: SHEET_ID, fiscalYear: 2024, department: '西区', unit: '地域課' }, actor);
+  await h.commands.run(SHEET_ID, { type: 'AddGoal', goalId: 'f0000000-0000-4000-8000-000000000001', text: '西区の魅力を発信します。' }, actor);
+  await h.commands.run(SHEET_ID, { type: 'SetEvaluationDate', date: '2025-05-07' }, actor);
+}
+
 export interface Harness {
   database: TestDatabase;
   store: EventStore;
@@ -170,7 +201,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(database: TestDatabase, connection: QueueConnection, overrides: Partial<ReminderSettings>): Promise<Harness> {
+/** `deps`: what the reminder side logs to, and DNS for webhook hosts. */
+export async function startHarness(
+  database: TestDatabase,
+  connection: QueueConnection,
+  overrides: Partial<ReminderSettings>,
+  deps: Partial<Pick<ReminderWorkerDeps, 'logger' | 'resolve'>> = {},
+): Promise<Harness> {
   const store = new EventStore(database.db);
   const clock = new TestClock(new Date('2025-04-01T09:00:00+09:00'));
   const settings: ReminderSettings = {
@@ -182,19 +219,21 @@ export async function startHarness(database: TestDatabase, connection: QueueConn
     attempts: 3,
     backoffMs: 100,
     reconcileMs: 3_600_000,
+    webhooks: { allowHttp: false, allowedHosts: [] },
+    mailToLog: true,
     ...overrides,
   };
   const rules = planningRules(settings);
   const planner = reminderPlanner(rules, clock);
   const runner = new ProcessorRunner(database.db, store, [planner], { batchSize: 500, pollIntervalMs: 20 });
   const started: Array<{ workers: ReminderWorkers; queues: QueueFactory }> = [];
-  const silent = { log() {}, warn() {}, error() {} };
+  const logger = deps.logger ?? { log() {}, warn() {}, error() {} };
   return {
     database,
     store,
     clock,
     commands: new SheetCommands(database.db, store, clock, DEFAULT_PROGRESS_THRESHOLDS),
-    contacts: new Contacts(database.db, rules, clock),
+    contacts: new Contacts(database.db, rules, clock, settings.webhooks),
     settings,
     plan: async () => void (await runner.catchUp(planner)),
     async workers(start = true) {
@@ -205,7 +244,8 @@ export async function startHarness(database: TestDatabase, connection: QueueConn
         commands: new SheetCommands(database.db, store, clock, DEFAULT_PROGRESS_THRESHOLDS),
         clock,
         settings,
-        logger: silent,
+        logger,
+        ...(deps.resolve && { resolve: deps.resolve }),
       });
       if (start) await workers.start();
       started.push({ workers, queues });

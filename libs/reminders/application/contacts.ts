@@ -7,6 +7,7 @@ import { tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
 import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { Contact } from '../domain/planner';
 import type { Role } from '../domain/policy';
+import { webhookUrlRefusal, type WebhookRules } from '../domain/webhook-address';
 import { replan, sheetsReachedBy, toContact, type PlanningRules } from './planning';
 
 export interface ContactInput {
@@ -18,6 +19,13 @@ export interface ContactInput {
   webhookUrl?: string | null | undefined;
 }
 
+/** A webhook URL the rules refuse (see webhook-address.ts); nothing was saved. */
+export class WebhookUrlRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`the webhook URL is refused: ${reason}`);
+  }
+}
+
 /**
  * Contacts per org unit. Each change plans the reminders of the sheets it reaches again, in the
  * same transaction: a new 課長 is reminded from the next reminder on, a removed one no longer is.
@@ -27,6 +35,7 @@ export class Contacts {
     private readonly db: Kysely<Database>,
     private readonly rules: PlanningRules,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookRules,
   ) {}
 
   /** `visible`: where the caller may manage contacts; others are as if they did not exist. */
@@ -53,7 +62,8 @@ export class Contacts {
     return row && toContact(row);
   }
 
-  create(input: ContactInput): Promise<Contact> {
+  async create(input: ContactInput): Promise<Contact> {
+    this.checkWebhook(input.webhookUrl);
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -68,7 +78,8 @@ export class Contacts {
   }
 
   /** Undefined when there is no such contact. */
-  update(contactId: string, changes: Partial<ContactInput>, visible: Visibility = 'all'): Promise<Contact | undefined> {
+  async update(contactId: string, changes: Partial<ContactInput>, visible: Visibility = 'all'): Promise<Contact | undefined> {
+    this.checkWebhook(changes.webhookUrl);
     return this.db.transaction().execute(async (trx) => {
       const before = await trx
         .selectFrom('contacts')
@@ -102,6 +113,12 @@ export class Contacts {
       if (row) await this.replanFor(trx, [toContact(row)]);
       return row !== undefined;
     });
+  }
+
+  /** Also checked at each delivery, on the addresses the host has then. */
+  private checkWebhook(url: string | null | undefined): void {
+    const reason = url ? webhookUrlRefusal(url, this.webhooks) : undefined;
+    if (reason) throw new WebhookUrlRefused(reason);
   }
 
   private async replanFor(trx: Transaction<Database>, contacts: Contact[]) {

@@ -7,7 +7,8 @@ import { formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/sheet
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { composeMessage } from '../domain/message';
 import { concerns, nothingLeft, type ChannelName, type Recipient, type ReminderKind } from '../domain/planner';
-import type { Channel, Outgoing } from './channels';
+import { idempotencyKeyOf, type Channel, type Outgoing } from './channels';
+import { Undeliverable } from './outbound';
 
 export type DeliveryOutcome = 'sent' | 'cancelled' | 'failed' | 'skipped';
 
@@ -42,7 +43,8 @@ class LeaseLost extends Error {}
  * append and the row turning `sent` commit in one transaction, and only while the claim is still
  * ours. A stale job (sent, cancelled, failed, moved) finds nothing to claim and does nothing.
  * Once the channel has taken it, delivered_at says so: a retry then records it without sending
- * it again. Only a sender dying between the channel's answer and that write can repeat a send.
+ * it again. Only a sender dying between the channel's answer and that write can repeat a send:
+ * every attempt carries the same idempotency key, so the receiver can tell.
  */
 export class ReminderDelivery {
   constructor(
@@ -92,7 +94,15 @@ export class ReminderDelivery {
       link: `${this.settings.publicBaseUrl}/api/v1/sheets/${sheet.sheetId}`,
     };
     const message = composeMessage(content);
-    return { reminderId: claimed.reminder_id, recipient, message, payload: { ...content, dueOnJapanese: formatJapaneseDate(content.dueOn), recipient, ...message } };
+    const idempotencyKey = idempotencyKeyOf(claimed.reminder_id);
+    return {
+      reminderId: claimed.reminder_id,
+      idempotencyKey,
+      recipient,
+      message,
+      // The key inside the signed body too, for receivers that keep bodies rather than headers.
+      payload: { ...content, idempotencyKey, dueOnJapanese: formatJapaneseDate(content.dueOn), recipient, ...message },
+    };
   }
 
   /** How long a planned reminder still has to wait, by the clock; undefined when it is not planned or already due. */
@@ -153,9 +163,12 @@ export class ReminderDelivery {
     if (Number(marked.numUpdatedRows) !== 1) throw new LeaseLost(`reminder ${claimed.reminder_id} was claimed by another sender`);
   }
 
-  /** Releases the claim with the error; after the last attempt the reminder is failed for good, else the error goes back to the queue to retry. */
+  /**
+   * Releases the claim with the error; after the last attempt, or when no retry can help, the
+   * reminder is failed for good, else the error goes back to the queue to retry.
+   */
   private async failed(claimed: Claimed, error: unknown): Promise<DeliveryOutcome> {
-    const final = claimed.attempts >= this.settings.attempts;
+    const final = claimed.attempts >= this.settings.attempts || error instanceof Undeliverable;
     const reason = error instanceof Error ? error.message : String(error);
     await this.release(claimed, final ? { status: 'failed', reason, finished_at: this.clock.now() } : { reason });
     if (final) return 'failed';

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, can, scope, type AccessRequest, type Visibility } from '@shinchoku/access';
 import { Problem } from '@shinchoku/http';
-import { Contacts } from '../application/contacts';
+import { Contacts, WebhookUrlRefused } from '../application/contacts';
 import * as s from './schemas';
 
 /** Who is reminded for an org unit: 担当, 課長, and the department's coordinator. */
@@ -18,7 +18,7 @@ export class ContactsController {
   @HttpCode(201)
   @Requires('contacts.manage', scope.body)
   async create(@Body({ schema: s.createContactBody }) body: z.infer<typeof s.createContactBody>, @Res({ passthrough: true }) reply: FastifyReply) {
-    const contact = await this.contacts.create(body);
+    const contact = await this.contacts.create(body).catch(refused);
     void reply.header('location', `/api/v1/contacts/${contact.contactId}`);
     return contact;
   }
@@ -52,7 +52,7 @@ export class ContactsController {
         permission: 'contacts.manage',
       });
     }
-    return (await this.contacts.update(contactId, body, visible)) ?? notFound(contactId);
+    return (await this.contacts.update(contactId, body, visible).catch(refused)) ?? notFound(contactId);
   }
 
   @Delete(':contactId')
@@ -61,6 +61,12 @@ export class ContactsController {
   async remove(@Param('contactId', { schema: s.idParam }) contactId: string, @Visible() visible: Visibility) {
     if (!(await this.contacts.remove(contactId, visible))) notFound(contactId);
   }
+}
+
+/** A well-formed URL the webhook rules do not allow: 422, naming the field and why. */
+function refused(error: unknown): never {
+  if (!(error instanceof WebhookUrlRefused)) throw error;
+  throw new Problem(422, 'WebhookUrlRefused', error.message, [{ path: 'body.webhookUrl', message: error.reason }]);
 }
 
 function notFound(contactId: string): never {
