@@ -15,6 +15,7 @@ describe('configuration', () => {
       processorBatchSize: 500,
       processorPollMs: 500,
       importMaxBytes: 20 * 1024 * 1024,
+      importLimits: { unzippedBytes: 64 * 1024 * 1024, sheets: 200, rows: 5000, columns: 100, cells: 200_000, readMemoryMb: 512, readTimeoutMs: 20_000 },
       sheetCacheEntries: 1000,
       sheetCachePollMs: 100,
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
