@@ -11,6 +11,9 @@ export type ReaderReply =
   | { refused: { at: Location; reason: string; code: string; limit?: keyof ImportLimits; value?: number } }
   | { failed: string };
 
+/** Readers running at once per process; more wait their turn, so N uploads never cost N capped heaps. */
+const CONCURRENT_READS = 2;
+
 /** Built (dist/*.js) the worker is plain JavaScript; from the sources it compiles itself first. */
 const ENTRY = join(__dirname, __filename.endsWith('.js') ? 'read-worker.js' : 'read-worker-from-source.js');
 
@@ -21,9 +24,25 @@ const ENTRY = join(__dirname, __filename.endsWith('.js') ? 'read-worker.js' : 'r
  * a worker that runs out of either is ended, and the file refused as over that cap.
  */
 export class DocumentReader {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
   constructor(private readonly limits: ImportLimits = DEFAULT_IMPORT_LIMITS) {}
 
-  read(name: string, content: Buffer): Promise<ReadDocument> {
+  async read(name: string, content: Buffer): Promise<ReadDocument> {
+    // A finished read hands its slot straight to the next in line, so no newcomer slips in between.
+    if (this.running < CONCURRENT_READS) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await this.inWorker(name, content);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+
+  private inWorker(name: string, content: Buffer): Promise<ReadDocument> {
     const { readMemoryMb, readTimeoutMs } = this.limits;
     return new Promise<ReadDocument>((resolve, reject) => {
       const worker = new Worker(ENTRY, {
