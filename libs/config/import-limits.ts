@@ -20,6 +20,6 @@ export const DEFAULT_IMPORT_LIMITS: Readonly<ImportLimits> = {
   rows: 5_000,
   columns: 100,
   cells: 200_000,
-  readMemoryMb: 512,
+  readMemoryMb: 256,
   readTimeoutMs: 20_000,
 };
