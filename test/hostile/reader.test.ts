@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { DEFAULT_IMPORT_LIMITS } from '@shinchoku/config';
-import { DocumentLimitError, DocumentReader } from '@shinchoku/documents';
+import { DocumentLimitError, DocumentReader, readWorkbook } from '@shinchoku/documents';
 import { generateHostileFiles, type HostileFile } from '../fixtures/hostile/generate';
 import { SEED_000, seedFile } from '../support/documents';
 
@@ -36,5 +37,19 @@ describe('the document reader worker', () => {
     const error = await refusal(reader.read('many.xlsx', readFileSync(files.tooManyCells)));
     expect(error).toMatchObject({ code: 'ReadTimeExceeded', setting: 'IMPORT_READ_TIMEOUT_MS', bytes: false });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('the workbook reader', () => {
+  it('visits only the cells present, not rows × columns of blank space', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const ws = workbook.addWorksheet('地域課');
+    ws.getCell('A1').value = '組織目標管理シート';
+    // A formatted blank cell far away: exceljs counts 3000 rows × 2000 columns, of which one holds text.
+    ws.getCell(3000, 2000).style = { font: { bold: true } };
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    const started = performance.now();
+    await expect(readWorkbook(content, { ...DEFAULT_IMPORT_LIMITS, rows: 1_048_576, columns: 16_384 })).rejects.toThrow('the sheet has no 年度');
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
