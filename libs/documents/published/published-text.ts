@@ -4,9 +4,14 @@ import { fail, type Row } from '../layout/cells';
 import { readDocument } from '../layout/read-document';
 import { DocumentLimitError } from '../reading/limits';
 
-/** A tag whose ">" never came, or a paragraph opened and not closed: what cutting a cell short leaves. */
-const CUT_TAG = /<\/?[A-Za-z][^>]*$/;
 const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
+
+/** A tag whose ">" never came, or a paragraph opened and not closed: what cutting a cell short leaves. Linear, whatever the cell. */
+function endsInsideHtml(cell: string): boolean {
+  const last = cell.lastIndexOf('<');
+  if (last >= 0 && cell.indexOf('>', last) < 0 && /[A-Za-z/]/.test(cell.charAt(last + 1))) return true;
+  return count(cell, /<p\b/gi) > count(cell, /<\/p>/gi);
+}
 
 /**
  * The text extracted from a city's published 組織目標管理シート PDFs: one table row per line,
@@ -26,7 +31,7 @@ export function readPublishedText(text: string, limits: ImportLimits = DEFAULT_I
     }));
   for (const row of rows) {
     for (const [index, cell] of row.cells.entries()) {
-      if (CUT_TAG.test(cell) || count(cell, /<p\b/gi) > count(cell, /<\/p>/gi)) {
+      if (endsInsideHtml(cell)) {
         fail(row, index, 'the cell ends inside its HTML (a tag or a <p> never closed): the document looks cut short or damaged', undefined, 'TruncatedDocument');
       }
     }
