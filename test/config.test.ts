@@ -16,6 +16,7 @@ describe('configuration', () => {
       processorBatchSize: 500,
       processorPollMs: 500,
       importMaxBytes: 20 * 1024 * 1024,
+      importLimits: { unzippedBytes: 64 * 1024 * 1024, sheets: 200, rows: 5000, columns: 100, cells: 200_000, readMemoryMb: 256, readTimeoutMs: 20_000 },
       sheetCacheEntries: 1000,
       sheetCachePollMs: 100,
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
@@ -84,6 +85,15 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the caps on imported files', () => {
+    expect(loadConfig({ IMPORT_MAX_UNZIPPED_BYTES: String(8 * 1024 * 1024), IMPORT_MAX_SHEETS: '20', IMPORT_MAX_CELLS: '5000' }).importLimits).toMatchObject({
+      unzippedBytes: 8 * 1024 * 1024,
+      sheets: 20,
+      cells: 5000,
+      rows: 5000,
+    });
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).toMatchObject({ port: 3000 });
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
@@ -107,6 +117,8 @@ describe('configuration', () => {
     [{ WEBHOOK_ALLOW_HTTP: 'yes' }, `WEBHOOK_ALLOW_HTTP="yes": must be 'true' or 'false'`],
     [{ WEBHOOK_ALLOWED_HOSTS: 'ok.example.jp, https://x.example.jp/path' }, 'https://x.example.jp/path: must be a host name or address, optionally with :port'],
     [{ WEBHOOK_ALLOWED_HOSTS: 'x.example.jp:99999' }, 'x.example.jp:99999: the port must be 1 to 65535'],
+    [{ IMPORT_MAX_ROWS: '0' }, 'IMPORT_MAX_ROWS="0": must be a whole number from 10 to 1048576'],
+    [{ IMPORT_READ_MEMORY_MB: '8' }, 'IMPORT_READ_MEMORY_MB="8": must be a whole number from 64 to 65536'],
   ])('explains %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(expected)]);
   });

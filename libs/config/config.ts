@@ -5,6 +5,7 @@ import { TOKEN_EXPIRY_SHAPE, parseTokenExpiry, type TokenExpiry } from '@shincho
 import { isAddressOrRange } from '@shinchoku/access/http/client-address';
 import { policyOverridesSchema, type PolicyOverrides } from '@shinchoku/reminders/domain/policy';
 import { parseAllowedHost, type AllowedHost, type WebhookRules } from '@shinchoku/reminders/domain/webhook-address';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits';
 import { StartupError } from './startup-error';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -141,6 +142,14 @@ const environment = z.object({
   WEBHOOK_ALLOW_HTTP: flag.default(false),
   WEBHOOK_ALLOWED_HOSTS: allowedHosts.optional(),
   NODE_ENV: z.string().trim().optional(),
+  // Hostile files: what reading one uploaded file may unpack, hold and spend, checked before exceljs sees it.
+  IMPORT_MAX_UNZIPPED_BYTES: integer(1024 * 1024, 4 * 1024 * 1024 * 1024).default(DEFAULT_IMPORT_LIMITS.unzippedBytes),
+  IMPORT_MAX_SHEETS: integer(1, 10_000).default(DEFAULT_IMPORT_LIMITS.sheets),
+  IMPORT_MAX_ROWS: integer(10, 1_048_576).default(DEFAULT_IMPORT_LIMITS.rows),
+  IMPORT_MAX_COLUMNS: integer(10, 16_384).default(DEFAULT_IMPORT_LIMITS.columns),
+  IMPORT_MAX_CELLS: integer(100, 100_000_000).default(DEFAULT_IMPORT_LIMITS.cells),
+  IMPORT_READ_MEMORY_MB: integer(64, 65_536).default(DEFAULT_IMPORT_LIMITS.readMemoryMb),
+  IMPORT_READ_TIMEOUT_MS: integer(100, 3_600_000).default(DEFAULT_IMPORT_LIMITS.readTimeoutMs),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -174,6 +183,8 @@ export interface Config {
   adminToken?: string;
   /** The largest file POST /imports accepts; larger ones are refused with 413 while they stream in. */
   importMaxBytes: number;
+  /** Caps on reading an imported file; over one, the file is refused naming the cap's setting. */
+  importLimits: ImportLimits;
   /** Rendered sheets each API process keeps in memory for GET (least recently read dropped first); 0 = none. */
   sheetCacheEntries: number;
   /** How often an API process asks which sheets other writers changed: the delay before it sees their writes. */
@@ -270,6 +281,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    importLimits: {
+      unzippedBytes: e.IMPORT_MAX_UNZIPPED_BYTES,
+      sheets: e.IMPORT_MAX_SHEETS,
+      rows: e.IMPORT_MAX_ROWS,
+      columns: e.IMPORT_MAX_COLUMNS,
+      cells: e.IMPORT_MAX_CELLS,
+      readMemoryMb: e.IMPORT_READ_MEMORY_MB,
+      readTimeoutMs: e.IMPORT_READ_TIMEOUT_MS,
+    },
     sheetCacheEntries: e.SHEET_CACHE_ENTRIES,
     sheetCachePollMs: e.SHEET_CACHE_POLL_MS,
     progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },

@@ -1,5 +1,7 @@
 export * from './drafts';
 export * from './read-file';
+export * from './reading/document-reader';
+export * from './reading/limits';
 export * from './published/published-text';
 export * from './excel/write-workbook';
 export * from './excel/read-workbook';

@@ -12,7 +12,8 @@ import type { Recorded } from '@shinchoku/sheets/domain/sheet.types';
 import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import { decideWardPlan, evolveWardPlan, type WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
-import { readDocumentFile, type DocumentFormat } from '../read-file';
+import type { DocumentFormat } from '../read-file';
+import { DocumentReader } from '../reading/document-reader';
 import { dryRun, type Step } from './dry-run';
 
 export interface ImportReport {
@@ -63,11 +64,12 @@ export class DocumentImporter {
     private readonly wardPlans: WardPlanCommands,
     private readonly queries: SheetQueries,
     private readonly clock: Clock,
+    private readonly reader = new DocumentReader(),
   ) {}
 
   /** `authorize` sees every scope the document writes to before anything is planned, and may throw to refuse it. */
   async import(name: string, content: Buffer, actor: Actor, authorize: (scopes: ImportScope[]) => void = () => {}): Promise<ImportReport> {
-    const read = await readDocumentFile(name, content);
+    const read = await this.reader.read(name, content);
     const { draft } = read;
     authorize([
       ...draft.wardPlans.map(({ department }): ImportScope => ({ kind: 'wardPlan', department })),

@@ -1,35 +1,54 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '@shinchoku/config/import-limits';
 import { DocumentDraft, DocumentError } from '../drafts';
 import type { Row } from '../layout/cells';
 import { readDocument } from '../layout/read-document';
+import { inspectWorkbook } from './inspect-workbook';
 
 /**
  * A workbook in the 組織目標管理シート layout (as writeWorkbook makes it, or filled in by hand):
  * every worksheet's rows in order, read like the published text. A cell covered by a merge reads
- * as blank, which is what the layout's continuation rules expect.
+ * as blank, which is what the layout's continuation rules expect. The zip is inspected against
+ * the caps before exceljs sees it, and only the cells present are visited: a blank row costs one
+ * step, a blank cell none.
  */
-export async function readWorkbook(content: Buffer): Promise<DocumentDraft> {
-  const workbook = new ExcelJS.Workbook();
+export async function readWorkbook(content: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<DocumentDraft> {
+  await inspectWorkbook(content, limits);
+  // Loaded only for a workbook that passed inspection: it is most of what starting a reader costs.
+  const { Workbook, ValueType } = (await import('exceljs')).default;
+  const workbook = new Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
   } catch (error) {
-    throw new DocumentError({ line: 1 }, `the workbook cannot be opened: ${(error as Error).message}`, 'UnsupportedDocument');
+    throw new DocumentError({ line: 1 }, `the workbook cannot be opened: ${(error as Error).message}`, 'CorruptWorkbook');
   }
   const rows: Row[] = [];
   workbook.eachSheet((ws) => {
     for (let r = 1; r <= ws.rowCount; r++) {
-      const row = ws.getRow(r);
-      const cells = Array.from({ length: ws.columnCount }, (_, c) => textOf(row.getCell(c + 1)));
-      while (cells.length > 0 && !cells.at(-1)) cells.pop();
+      const row = ws.findRow(r);
+      const cells: string[] = [];
+      row?.eachCell((cell, column) => {
+        const text = cell.type === ValueType.Merge ? '' : textOf(cell);
+        if (!text) return;
+        while (cells.length < column - 1) cells.push('');
+        cells.push(text);
+      });
       rows.push({
         line: r,
         cells,
-        cellName: (index) => `${ws.name}!${row.getCell(index + 1).address}`,
-        noteOf: (index) => noteText(row.getCell(index + 1).note),
+        cellName: (index) => `${ws.name}!${columnName(index + 1)}${r}`,
+        noteOf: (index) => noteText(row?.findCell(index + 1)?.note),
       });
     }
   });
   return readDocument(rows);
+}
+
+/** 1 → A, 28 → AB. */
+function columnName(column: number): string {
+  let name = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
 }
 
 function noteText(note: ExcelJS.Cell['note'] | undefined): string | undefined {
@@ -38,7 +57,6 @@ function noteText(note: ExcelJS.Cell['note'] | undefined): string | undefined {
 }
 
 function textOf(cell: ExcelJS.Cell): string {
-  if (cell.type === ExcelJS.ValueType.Merge) return '';
   const value = cell.value;
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);

@@ -13,6 +13,7 @@ import { DocumentExporter } from '../application/exporter';
 import { DocumentImporter, type ImportScope } from '../application/importer';
 import { indicatorsCsv } from '../csv/indicators-csv';
 import { DocumentError } from '../drafts';
+import { DocumentLimitError } from '../reading/limits';
 import { writeWorkbook } from '../excel/write-workbook';
 
 const sheetId = z.uuid({ error: 'must be a UUID' });
@@ -42,33 +43,53 @@ export class ImportsController {
       return await this.importer.import(file.name, file.content, request.principal!.actor, (scopes) => permitted(request, scopes));
     } catch (error) {
       if (!(error instanceof DocumentError)) throw error;
-      const status = error.code === 'UnsupportedDocument' ? 415 : 422;
-      throw new Problem(status, error.code, `${file.name}: ${error.message}`, [{ path: 'body.file', message: error.message }], {
-        line: error.at.line,
-        ...(error.at.cell && { cell: error.at.cell }),
-      });
+      throw documentProblem(file.name, error);
     }
   }
 
-  /** Streams the upload in, hashing nothing twice and holding no more than the limit. */
+  /**
+   * Streams the form in, holding no more than the limit: exactly one file, in the field "file".
+   * A body that is not the multipart it says it is answers 400, never 500.
+   */
   private async receive(request: FastifyRequest): Promise<{ name: string; content: Buffer }> {
     const tooLarge = () =>
       new Problem(413, 'FileTooLarge', `the file is larger than ${this.config.importMaxBytes} bytes (IMPORT_MAX_BYTES)`, [
         { path: 'body.file', message: `must be at most ${this.config.importMaxBytes} bytes` },
       ]);
     if (Number(request.headers['content-length']) > this.config.importMaxBytes + 64 * 1024) throw tooLarge();
+    let file: { name: string; content: Buffer } | undefined;
     try {
-      const part = await request.file({ limits: { fileSize: this.config.importMaxBytes, files: 1 } });
-      if (!part || part.fieldname !== 'file') throw new Problem(400, 'InvalidRequest', 'the form needs the file in the field "file"', [{ path: 'body.file', message: 'required' }]);
-      const chunks: Buffer[] = [];
-      for await (const chunk of part.file) chunks.push(chunk as Buffer);
-      if (part.file.truncated) throw tooLarge();
-      return { name: part.filename || 'upload', content: Buffer.concat(chunks) };
+      for await (const part of request.parts({ limits: { fileSize: this.config.importMaxBytes, files: 2, fields: 16 } })) {
+        if (part.type !== 'file') continue;
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          throw new Problem(400, 'InvalidRequest', 'the form carries one file, in the field "file"', [
+            { path: `body.${part.fieldname}`, message: part.fieldname === 'file' ? 'only one file per import' : 'unexpected file' },
+          ]);
+        }
+        const chunks: Buffer[] = [];
+        for await (const chunk of part.file) chunks.push(chunk as Buffer);
+        if (part.file.truncated) throw tooLarge();
+        file = { name: part.filename || 'upload', content: Buffer.concat(chunks) };
+      }
     } catch (error) {
+      if (error instanceof Problem) throw error;
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-      throw error;
+      throw new Problem(400, 'MalformedMultipart', `the multipart body cannot be read: ${(error as Error).message}`, [{ path: 'body', message: 'malformed multipart/form-data' }]);
     }
+    if (!file) throw new Problem(400, 'InvalidRequest', 'the form needs the file in the field "file"', [{ path: 'body.file', message: 'required' }]);
+    return file;
   }
+}
+
+/** Refused files: over a cap on bytes 413, on structure 422, naming the cap's setting; not a document 415; unreadable 422. */
+function documentProblem(name: string, error: DocumentError): Problem {
+  const status = error instanceof DocumentLimitError ? (error.bytes ? 413 : 422) : error.code === 'UnsupportedDocument' ? 415 : 422;
+  return new Problem(status, error.code, `${name}: ${error.message}`, [{ path: 'body.file', message: error.message }], {
+    line: error.at.line,
+    ...(error.at.cell && { cell: error.at.cell }),
+    ...(error instanceof DocumentLimitError && { setting: error.setting, limit: error.value }),
+  });
 }
 
 /** An import creates sheets and ward plans: the caller must be able to create each one where it belongs. */

@@ -4,6 +4,11 @@ import { DocumentError, type Location } from '../drafts';
 export interface Row {
   line: number;
   cells: readonly string[];
+  /**
+   * Every cell of the line is here, blank ones too (published text): a row narrower than the
+   * heading of its table was cut short. Workbook rows end at their last value.
+   */
+  exactWidth?: boolean;
   /** How an error names the cell at `index` (0-based), with the column's heading when known. */
   cellName(index: number, heading?: string): string;
   /**
@@ -15,9 +20,15 @@ export interface Row {
 
 export const at = (row: Row, index: number, heading?: string): Location => ({ line: row.line, cell: row.cellName(index, heading) });
 
-export const fail = (row: Row, index: number, reason: string, heading?: string): never => {
-  throw new DocumentError(at(row, index, heading), reason);
+export const fail = (row: Row, index: number, reason: string, heading?: string, code?: string): never => {
+  throw new DocumentError(at(row, index, heading), reason, code);
 };
+
+/** A row of a table (or a narrative block) that keeps its width must be as wide as its heading. */
+export function checkWidth(row: Row, heading: Row): void {
+  if (!row.exactWidth || row.cells.length >= heading.cells.length) return;
+  fail(row, row.cells.length - 1, `the row has ${row.cells.length} of the ${heading.cells.length} cells of its heading (line ${heading.line}): the document looks cut short`, undefined, 'TruncatedDocument');
+}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 

@@ -3,7 +3,7 @@ import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
 import type { RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import { DocumentDraft, DocumentError, SheetDraft, WardPlanDraft } from '../drafts';
-import { Row, at, bulletItems, cleanCell, fail, labelOf, wholeNumber } from './cells';
+import { Row, at, bulletItems, checkWidth, cleanCell, fail, labelOf, wholeNumber } from './cells';
 import { readColumns, readGoals } from './goal-table';
 
 export const SHEET_TITLE = '組織目標管理シート';
@@ -138,7 +138,10 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
   const columns = readColumns(header!, second, fiscalYear);
   i += second ? 2 : 1;
   const tableRows: Row[] = [];
-  for (; i < rows.length && !isBlank(rows[i]!) && !NARRATIVE.test(cleanCell(rows[i]!.cells[0])); i++) tableRows.push(rows[i]!);
+  for (; i < rows.length && !isBlank(rows[i]!) && !NARRATIVE.test(cleanCell(rows[i]!.cells[0])); i++) {
+    checkWidth(rows[i]!, header!);
+    tableRows.push(rows[i]!);
+  }
   const goals = readGoals(tableRows, columns);
 
   let approach: string | undefined;
@@ -146,8 +149,9 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
   for (; i < rows.length; i++) {
     const row = rows[i]!;
     if (isBlank(row)) continue;
-    if (NARRATIVE.test(cleanCell(row.cells[0])) && rows[i + 1]) {
-      const narrative = rows[++i]!;
+    if (NARRATIVE.test(cleanCell(row.cells[0]))) {
+      const narrative = rows[++i] ?? fail(row, 0, 'the narrative heading is the last line: the document looks cut short', undefined, 'TruncatedDocument');
+      checkWidth(narrative, row);
       approach = cleanCell(narrative.cells[0]) || undefined;
       resultSummary = cleanCell(narrative.cells[1]) || undefined;
       continue;
