@@ -1,8 +1,7 @@
-import ExcelJS from 'exceljs';
 import { DocumentExporter, DocumentError, readWorkbook, writeWorkbook } from '@shinchoku/documents';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { 西区地域課 } from '../fixtures/seed-sheets';
-import { allSheets, eventCount, ImportContext, importer, openImporter, SEED_000, SEED_004, seedFile } from '../support/documents';
+import { allSheets, cellOf, editable, eventCount, ImportContext, importer, openImporter, SEED_000, SEED_004, seedFile, setCell } from '../support/documents';
 
 type Context = ImportContext & { close(): Promise<void> };
 let source: Context;
@@ -43,8 +42,8 @@ async function trackYear(context: Context, sheet: Sheet): Promise<void> {
 }
 
 const exported = async (context: Context, department: string, fiscalYear: number) => {
-  const { sheets, wardPlan } = await new DocumentExporter(context.sheets, context.queries).ward(department, fiscalYear);
-  return writeWorkbook(sheets, wardPlan);
+  const { sheets, wardPlan, versions } = await new DocumentExporter(context.sheets, context.queries).ward(department, fiscalYear);
+  return writeWorkbook(sheets, wardPlan, versions);
 };
 
 describe('Excel: the 組織目標管理シート layout out and back in', () => {
@@ -124,25 +123,3 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
     ]);
   });
 });
-
-async function editable(content: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
-  return workbook;
-}
-
-/** Sets the cell of an indicator's row (by its name) in the column with the given heading. */
-function setCell(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string, value: string): void {
-  cellOf(workbook, unit, indicator, heading).value = value;
-}
-
-function cellOf(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string): ExcelJS.Cell {
-  const ws = workbook.getWorksheet(unit)!;
-  let column = 0;
-  let row = 0;
-  ws.eachRow((r, n) => r.eachCell((cell, c) => {
-    if (cell.value === heading) column = c;
-    if (cell.value === indicator) row = n;
-  }));
-  return ws.getCell(row, column);
-}
