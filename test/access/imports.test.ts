@@ -76,7 +76,9 @@ describe('ids a workbook carries are checked against the caller’s scope and th
     const east = await eastSheet('地域課');
     const workbook = await westWorkbook();
     setCell(workbook, '区民生活課', 'ボランティア清掃等の参加団体数', '第1四半期', '120団体');
-    valueOf(workbook.getWorksheet('地域課')!, 'sheetId').value = east.sheetId;
+    const forged = workbook.getWorksheet('地域課')!;
+    valueOf(forged, '組織名(準部・課・機関名)').value = '架空課';
+    valueOf(forged, 'sheetId').value = east.sheetId;
     expect(await refused(workbook)).toMatchObject({ status: 403, body: { code: 'ForeignId' } });
   });
 
