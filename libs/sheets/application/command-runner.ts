@@ -204,6 +204,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     let next = state;
     let count = 0;
     const commands: Array<{ events: Event[]; context: AppendContext }> = [];
+    const types: string[] = [];
     for (const { command, from } of steps) {
       const dated = { ...command, today: from.today ?? tokyoDateOf(this.clock.now()) } as unknown as Command;
       const decision = this.aggregate.decide(dated, next);
@@ -211,10 +212,12 @@ export class CommandRunner<State, Command extends { type: string; today: string 
       if (decision.length === 0) continue;
       next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), next);
       commands.push({ events: decision, context: contextOf(from, dated) });
+      types.push(dated.type);
       count += decision.length;
     }
     if (commands.length === 0) return undefined;
     const final = next!;
+    const started = performance.now();
     return {
       // Without the state the projection holds, it rewrites every row of the stream's current state.
       append: { streamId: this.aggregate.stream(id), expectedVersion: version, commands, inline: this.aggregate.projection(final, version + count) },
@@ -222,6 +225,8 @@ export class CommandRunner<State, Command extends { type: string; today: string 
         if (result && !result.duplicate) this.remember(id, final, result.toVersion);
         else this.remembered.delete(id);
         this.settled(id);
+        const seconds = (performance.now() - started) / 1000;
+        commands.forEach(({ events }, i) => this.observer?.commandObserved(this.aggregate.name, types[i]!, result ? 'applied' : 'failed', seconds, result ? events.length : 0));
       },
     };
   }
