@@ -23,7 +23,8 @@ const edited = async (edit: (workbook: ExcelJS.Workbook) => void) => {
 };
 
 beforeAll(async () => {
-  api = await startApi();
+  // Only this process's own writes refresh its sheet cache within the tests: what the import must do.
+  api = await startApi({ SHEET_CACHE_POLL_MS: '60000' });
   expect(await upload(api, SEED_000, seedFile(SEED_000), TEST_TOKEN)).toMatchObject({ status: 201 });
   const { items } = (await api.call('GET', '/api/v1/sheets?fiscalYear=2024&limit=100')).body;
   sheetId = items.find((s: { unit: string }) => s.unit === UNIT).sheetId;
@@ -116,5 +117,21 @@ describe('a workbook without a version (exported before versions were written)',
     });
     expect(await upload(api, 'old.xlsx', workbook, TEST_TOKEN)).toMatchObject({ status: 201, body: { conflicts: [] } });
     expect(await q1(cleaning)).toBe('100団体');
+  });
+});
+
+describe('the sheets an import wrote', () => {
+  it('are read fresh from this process’s cache right after the import, every one of them', async () => {
+    const workbook = await exportedWorkbook(api, `/api/v1/summaries/wards/${encodeURIComponent('西区')}/2024/export.xlsx`, TEST_TOKEN);
+    const { items } = (await api.call('GET', '/api/v1/sheets?fiscalYear=2024&limit=100')).body;
+    const ids = ['地域課', '総務課'].map((unit) => items.find((s: { unit: string }) => s.unit === unit).sheetId);
+    const cached = () => Promise.all(ids.map(async (id) => (await api.call('GET', `/api/v1/sheets/${id}`)).body));
+    const before = await cached();
+    setCell(workbook, '地域課', before[0].goals[0].indicators[0].name, '第3四半期', '77');
+    setCell(workbook, '総務課', before[1].goals[0].indicators[0].name, '第3四半期', '実施');
+    expect(await upload(api, 'two.xlsx', workbook, TEST_TOKEN)).toMatchObject({ status: 201, body: { commands: 2 } });
+    const after = await cached();
+    expect(after.map((sheet) => sheet.goals[0].indicators[0].progress[3]?.value.text)).toEqual(['77', '実施']);
+    expect(after.map((sheet) => sheet.version)).toEqual(before.map((sheet) => sheet.version + 2));
   });
 });
