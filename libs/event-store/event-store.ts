@@ -122,11 +122,15 @@ export class EventStore {
   /**
    * Appends to several streams in one transaction: all of them or none. Each stream's part is one
    * call of the same append_events as `append` (its expected version, hash chain and command id
-   * checked alike) with its inline statement, in the order given; the first refusal (a wrong
-   * expected version, a failing projection, a lost connection) rolls every part back.
+   * checked alike) with its inline statement; the first refusal (a wrong expected version, a
+   * failing projection, a lost connection) rolls every part back. Parts are written in stream id
+   * order, so two such transactions lock their stream heads in the same order and never deadlock;
+   * the results come back in the order of `parts`.
    */
   async appendAll(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const calls = parts.map((part) => {
+    const order = parts.map((_, i) => i).sort((a, b) => (parts[a]!.streamId < parts[b]!.streamId ? -1 : parts[a]!.streamId > parts[b]!.streamId ? 1 : 0));
+    const calls = order.map((i) => {
+      const part = parts[i]!;
       const events = part.commands.flatMap(({ events, context }) => {
         const metadata = metadataFor(context);
         return events.map((e) => payloadOf(e, metadata));
@@ -137,8 +141,8 @@ export class EventStore {
     });
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const results: AppendResult[] = [];
-        for (const call of calls) results.push(await runAppend(trx, call));
+        const results: AppendResult[] = new Array(parts.length);
+        for (const [n, call] of calls.entries()) results[order[n]!] = await runAppend(trx, call);
         return results;
       });
     } catch (error) {
