@@ -123,3 +123,16 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
     ]);
   });
 });
+
+describe('a workbook exported while its sheet was closed (確定)', () => {
+  it('corrects the sheet reopened since and leaves it open: its 確定 is how it was exported, not a change', async () => {
+    const workbook = await editable(await exported(source, '西区', 2024));
+    const sheet = (await allSheets(source)).get('西区 地域課')!;
+    await source.sheets.run(sheet.sheetId, { type: 'ReopenSheet', reason: '実績の訂正' }, { actor: importer, source: 'test' });
+    setCell(workbook, '地域課', 'SNSによる情報発信件数', '第4四半期', '46');
+    expect(await source.importer.import('西区-corrected.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer)).toMatchObject({ commands: 1, conflicts: [] });
+    const corrected = (await allSheets(source)).get('西区 地域課')!;
+    expect(corrected.status).toBe('active');
+    expect(corrected.goals[0]!.indicators[0]!.progress[4]!.value.text).toBe('46');
+  });
+});

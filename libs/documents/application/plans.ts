@@ -56,7 +56,10 @@ export function planSheet(located: LocatedSheet, today: IsoDate, file: string, f
     return { plan: plan(dryRun(sheetSteps(draft, sheetId, state, today), state, decide, evolve, file, reopened).steps), conflicts: [] };
   }
   const base = foldSheet(events.slice(0, exported))!;
-  const edited = dryRun(sheetSteps(draft, sheetId, base, today), base, decide, evolve, file, reopened).state;
+  // A sheet closed when exported may have been reopened since to be corrected: what the workbook
+  // changes is judged as if it were open, and its 確定 is then no change of its own.
+  const start = base.status === 'closed' ? reopened(base) : base;
+  const edited = dryRun(sheetSteps(draft, sheetId, start, today), start, decide, evolve, file, reopened).state;
   const { changed, conflicts, conflicting } = merge(base, edited, state, events.slice(exported), exported);
   const keep = force ? changed : new Set([...changed].filter((key) => !conflicting.has(key)));
   const steps = sheetSteps(draft, sheetId, state, today).flatMap((step) => {
