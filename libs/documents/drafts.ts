@@ -62,6 +62,8 @@ export interface GoalDraft {
 export interface SheetDraft extends Omit<Sheet, 'sheetId' | 'status' | 'ratingProfile' | 'goals'> {
   at: Location;
   sheetId?: string;
+  /** The sheet's version when the workbook was exported: what its values are compared with on import. */
+  version?: number;
   status?: SheetStatus;
   ratingProfile?: RatingProfile;
   goals: GoalDraft[];

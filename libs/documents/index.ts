@@ -10,3 +10,5 @@ export * from './application/exporter';
 export * from './csv/indicators-csv';
 export * from './documents.module';
 export * from './application/standalone';
+export * from './application/import-errors';
+export type { Conflict, CellPlace } from './application/stale';

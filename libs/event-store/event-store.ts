@@ -14,6 +14,7 @@ import type {
   ReadStreamOptions,
   ReplayedEvent,
   StoredEvent,
+  StreamAppend,
 } from './types';
 import { START_OF_FEED } from './types';
 
@@ -103,35 +104,46 @@ export class EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new EmptyAppendError(streamId);
     const metadata = metadataFor(context);
-    const payload = JSON.stringify(
-      events.map((e) => ({
-        eventId: e.eventId ?? randomUUID(),
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? latestVersion(this.upcasters, e.type),
-        data: e.data,
-        metadata,
-      })),
-    );
-    const appendEvents = sql`SELECT append_events(${streamId}, ${
-      expectedVersion === 'any' ? null : expectedVersion
-    }, ${payload}::jsonb, ${context.commandId ?? null}, ${context.fingerprint ?? null}) AS result`;
-    // Prepared: planned afresh each time, the statement cost Postgres about a sixth of running it.
-    const call = (executor: Executor, statement = appendEvents) =>
-      sql<{ result: AppendRow }>`${sql.raw(PREPARED)}${statement}`.execute(executor).then(({ rows }) => toAppendResult(rows[0]!.result));
-
+    const payload = JSON.stringify(events.map((e) => payloadOf(e, metadata, this.upcasters)));
+    const appendEvents = appendCall(streamId, expectedVersion, payload, context);
     try {
-      if (!inline) return await call(this.db);
-      if (typeof inline !== 'function') {
-        return await call(
-          this.db,
-          sql`WITH appended AS MATERIALIZED (${appendEvents})
-              SELECT result, CASE WHEN (result->>'duplicate')::boolean THEN NULL ELSE ${inline.write} END FROM appended`,
-        );
-      }
+      if (!inline) return await runAppend(this.db, appendEvents);
+      if (typeof inline !== 'function') return await runAppend(this.db, withInline(appendEvents, inline));
       return await this.db.transaction().execute(async (trx) => {
-        const result = await call(trx);
+        const result = await runAppend(trx, appendEvents);
         if (!result.duplicate) await inline(trx, appendedEvents(payload, result));
         return result;
+      });
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /**
+   * Appends to several streams in one transaction: all of them or none. Each stream's part is one
+   * call of the same append_events as `append` (its expected version, hash chain and command id
+   * checked alike) with its inline statement; the first refusal (a wrong expected version, a
+   * failing projection, a lost connection) rolls every part back. Parts are written in stream id
+   * order, so two such transactions lock their stream heads in the same order and never deadlock;
+   * the results come back in the order of `parts`.
+   */
+  async appendAll(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const order = parts.map((_, i) => i).sort((a, b) => (parts[a]!.streamId < parts[b]!.streamId ? -1 : parts[a]!.streamId > parts[b]!.streamId ? 1 : 0));
+    const calls = order.map((i) => {
+      const part = parts[i]!;
+      const events = part.commands.flatMap(({ events, context }) => {
+        const metadata = metadataFor(context);
+        return events.map((e) => payloadOf(e, metadata, this.upcasters));
+      });
+      if (events.length === 0) throw new EmptyAppendError(part.streamId);
+      const call = appendCall(part.streamId, part.expectedVersion, JSON.stringify(events), part.idempotency ?? {});
+      return part.inline ? withInline(call, part.inline) : call;
+    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const results: AppendResult[] = new Array(parts.length);
+        for (const [n, call] of calls.entries()) results[order[n]!] = await runAppend(trx, call);
+        return results;
       });
     } catch (error) {
       throw translateError(error);
@@ -291,7 +303,32 @@ function metadataFor(context: AppendContext): EventMetadata {
     ...(context.reason !== undefined && { reason: context.reason }),
     source: context.source,
     ...(context.document !== undefined && { document: { name: context.document.name, sha256: context.document.sha256 } }),
+    ...(context.forced !== undefined && { forced: { sinceVersion: context.forced.sinceVersion } }),
   };
+}
+
+/** A new event is written at the newest version its upcasters know, so it is never lifted on read. */
+function payloadOf(event: NewEvent, metadata: EventMetadata, upcasters: Upcasters) {
+  const schemaVersion = event.schemaVersion ?? latestVersion(upcasters, event.type);
+  return { eventId: event.eventId ?? randomUUID(), type: event.type, schemaVersion, data: event.data, metadata };
+}
+
+function appendCall(streamId: string, expectedVersion: ExpectedVersion, payload: string, key: { commandId?: string; fingerprint?: string }): RawBuilder<unknown> {
+  return sql`SELECT append_events(${streamId}, ${
+    expectedVersion === 'any' ? null : expectedVersion
+  }, ${payload}::jsonb, ${key.commandId ?? null}, ${key.fingerprint ?? null}) AS result`;
+}
+
+/** The inline statement rides in the append's own statement, and writes nothing for a duplicate command id. */
+function withInline(appendEvents: RawBuilder<unknown>, inline: InlineStatement): RawBuilder<unknown> {
+  return sql`WITH appended AS MATERIALIZED (${appendEvents})
+              SELECT result, CASE WHEN (result->>'duplicate')::boolean THEN NULL ELSE ${inline.write} END FROM appended`;
+}
+
+// Prepared: planned afresh each time, the statement cost Postgres about a sixth of running it.
+async function runAppend(executor: Executor, statement: RawBuilder<unknown>): Promise<AppendResult> {
+  const { rows } = await sql<{ result: AppendRow }>`${sql.raw(PREPARED)}${statement}`.execute(executor);
+  return toAppendResult(rows[0]!.result);
 }
 
 function toAppendResult(row: AppendRow): AppendResult {

@@ -1,3 +1,5 @@
+import type { InlineStatement } from './event-store';
+
 /** Who caused a change; the audit trail names a real person or a named system component. */
 export interface Actor {
   id: string;
@@ -14,6 +16,8 @@ export interface EventMetadata {
   source: string;
   /** The file an import read the change from, so history shows where data came from. */
   document?: SourceDocument;
+  /** An import told to override changes made after the version its workbook was exported at. */
+  forced?: { sinceVersion: number };
 }
 
 /** A file by name and content: the SHA-256 tells two versions of the same name apart. */
@@ -65,6 +69,7 @@ export interface AppendContext {
   causationId?: string;
   reason?: string;
   document?: SourceDocument;
+  forced?: { sinceVersion: number };
 }
 
 export interface AppendResult {
@@ -77,6 +82,19 @@ export interface AppendResult {
   recordedAt: Date;
   /** True when the command id had been processed before and nothing was appended now. */
   duplicate: boolean;
+}
+
+/**
+ * One stream's part of EventStore.appendAll: the events of one or more commands, in order, each
+ * command's events with its own metadata; `inline` writes the stream's projection in the same statement.
+ */
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: ExpectedVersion;
+  commands: ReadonlyArray<{ events: readonly NewEvent[]; context: AppendContext }>;
+  /** Makes this part idempotent, as AppendContext's commandId makes an append. */
+  idempotency?: { commandId: string; fingerprint?: string };
+  inline?: InlineStatement;
 }
 
 /** A reader's place in the global feed: the last event it has handled. */

@@ -1,8 +1,7 @@
-import ExcelJS from 'exceljs';
 import { DocumentExporter, DocumentError, readWorkbook, writeWorkbook } from '@shinchoku/documents';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { 西区地域課 } from '../fixtures/seed-sheets';
-import { allSheets, eventCount, ImportContext, importer, openImporter, SEED_000, SEED_004, seedFile } from '../support/documents';
+import { allSheets, cellOf, editable, eventCount, ImportContext, importer, openImporter, SEED_000, SEED_004, seedFile, setCell } from '../support/documents';
 
 type Context = ImportContext & { close(): Promise<void> };
 let source: Context;
@@ -43,8 +42,8 @@ async function trackYear(context: Context, sheet: Sheet): Promise<void> {
 }
 
 const exported = async (context: Context, department: string, fiscalYear: number) => {
-  const { sheets, wardPlan } = await new DocumentExporter(context.sheets, context.queries).ward(department, fiscalYear);
-  return writeWorkbook(sheets, wardPlan);
+  const { sheets, wardPlan, versions } = await new DocumentExporter(context.sheets, context.queries).ward(department, fiscalYear);
+  return writeWorkbook(sheets, wardPlan, versions);
 };
 
 describe('Excel: the 組織目標管理シート layout out and back in', () => {
@@ -125,24 +124,15 @@ describe('Excel: the 組織目標管理シート layout out and back in', () => 
   });
 });
 
-async function editable(content: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
-  return workbook;
-}
-
-/** Sets the cell of an indicator's row (by its name) in the column with the given heading. */
-function setCell(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string, value: string): void {
-  cellOf(workbook, unit, indicator, heading).value = value;
-}
-
-function cellOf(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string): ExcelJS.Cell {
-  const ws = workbook.getWorksheet(unit)!;
-  let column = 0;
-  let row = 0;
-  ws.eachRow((r, n) => r.eachCell((cell, c) => {
-    if (cell.value === heading) column = c;
-    if (cell.value === indicator) row = n;
-  }));
-  return ws.getCell(row, column);
-}
+describe('a workbook exported while its sheet was closed (確定)', () => {
+  it('corrects the sheet reopened since and leaves it open: its 確定 is how it was exported, not a change', async () => {
+    const workbook = await editable(await exported(source, '西区', 2024));
+    const sheet = (await allSheets(source)).get('西区 地域課')!;
+    await source.sheets.run(sheet.sheetId, { type: 'ReopenSheet', reason: '実績の訂正' }, { actor: importer, source: 'test' });
+    setCell(workbook, '地域課', 'SNSによる情報発信件数', '第4四半期', '46');
+    expect(await source.importer.import('西区-corrected.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer)).toMatchObject({ commands: 1, conflicts: [] });
+    const corrected = (await allSheets(source)).get('西区 地域課')!;
+    expect(corrected.status).toBe('active');
+    expect(corrected.goals[0]!.indicators[0]!.progress[4]!.value.text).toBe('46');
+  });
+});

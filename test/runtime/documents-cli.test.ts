@@ -2,6 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { readWorkbook } from '@shinchoku/documents';
+import { EventStore } from '@shinchoku/event-store';
+import { SheetCommands, SheetQueries, sheetStream } from '@shinchoku/sheets';
+import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
+import { TestClock } from '../support/api';
+import { editable, setCell } from '../support/documents';
 import { answering, AppProcess, freePort, runShinchoku, scratchDir, stop } from '../support/app-process';
 import { createTestDatabase, TestDatabase, uniquePrefix } from '../support/test-database';
 
@@ -49,5 +54,30 @@ describe('the command line', () => {
     expect(result).toMatchObject({ code: 0, output: expect.stringContaining('(10 sheets)') });
     expect((await readWorkbook(readFileSync(output))).sheets).toHaveLength(10);
     expect((await finished(runShinchoku(['export', '--ward', '西区'], env))).code).toBe(64);
+  });
+
+  it('import: a workbook changing a cell changed since its export exits 65 listing it; --dry-run lists it and writes nothing; --force overwrites', async () => {
+    const output = join(scratchDir('cli'), 'west-stale.xlsx');
+    expect((await finished(runShinchoku(['export', '--ward', '西区', '--year', '2024', '--output', output], env))).code).toBe(0);
+    const store = new EventStore(database.db);
+    const { sheet } = (await new SheetQueries(database.db).sheets({ fiscalYear: 2024, unit: '区民生活課' }, 1)).items[0]!;
+    const { indicatorId } = sheet.goals[0]!.indicators[0]!;
+    const colleague = new SheetCommands(database.db, store, new TestClock(new Date('2024-07-05T10:00:00+09:00')), DEFAULT_PROGRESS_THRESHOLDS);
+    await colleague.run(sheet.sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: '110団体' }, { actor: { id: 'u-colleague', name: '訂正 次郎' }, source: 'test' });
+    const workbook = await editable(readFileSync(output));
+    setCell(workbook, '区民生活課', sheet.goals[0]!.indicators[0]!.name, '第1四半期', '105団体');
+    writeFileSync(output, Buffer.from(await workbook.xlsx.writeBuffer()));
+    const before = await events();
+
+    const refused = await finished(runShinchoku(['import', output], env));
+    expect(refused).toMatchObject({ code: 65, output: expect.stringContaining('progress Q1: workbook 105団体, now 110団体 — changed by 訂正 次郎') });
+    const dry = await finished(runShinchoku(['import', '--dry-run', output], env));
+    expect(dry).toMatchObject({ code: 0, output: expect.stringContaining('dry run: nothing written') });
+    expect(dry.output).toContain('workbook 105団体, now 110団体');
+    expect(await events()).toBe(before);
+
+    expect((await finished(runShinchoku(['import', '--force', output], env))).code).toBe(0);
+    const last = (await store.readStream(sheetStream(sheet.sheetId))).at(-1)!;
+    expect(last).toMatchObject({ type: 'ProgressCorrected', metadata: { source: 'import', forced: { sinceVersion: expect.any(Number) } } });
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { DocumentImporter } from '@shinchoku/documents';
@@ -52,4 +53,42 @@ export async function eventCount(context: ImportContext): Promise<number> {
 export async function allSheets(context: ImportContext): Promise<Map<string, Sheet>> {
   const rows = await context.database.db.selectFrom('sheets').select('state').execute();
   return new Map(rows.map(({ state }) => [`${(state as Sheet).department} ${(state as Sheet).unit}`, state as Sheet]));
+}
+
+export async function editable(content: Buffer): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
+  return workbook;
+}
+
+/** Sets the cell of an indicator's row (by its name) in the column with the given heading. */
+export function setCell(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string, value: string): void {
+  cellOf(workbook, unit, indicator, heading).value = value;
+}
+
+export function cellOf(workbook: ExcelJS.Workbook, unit: string, indicator: string, heading: string): ExcelJS.Cell {
+  const ws = workbook.getWorksheet(unit)!;
+  let column = 0;
+  let row = 0;
+  ws.eachRow((r, n) => r.eachCell((cell, c) => {
+    if (cell.value === heading) column = c;
+    if (cell.value === indicator) row = n;
+  }));
+  return ws.getCell(row, column);
+}
+
+/** Uploads a file to POST /api/v1/imports as a browser would (multipart, field "file"). */
+export async function upload(api: { url: string }, name: string, content: Buffer | ExcelJS.Workbook, token: string, query = '') {
+  const bytes = content instanceof ExcelJS.Workbook ? Buffer.from(await content.xlsx.writeBuffer()) : content;
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  const response = await fetch(`${api.url}/api/v1/imports${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** A workbook as GET …/export.xlsx gives it, opened for editing. */
+export async function exportedWorkbook(api: { url: string }, path: string, token: string): Promise<ExcelJS.Workbook> {
+  const response = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new Error(`export refused (${response.status})`);
+  return editable(Buffer.from(await response.arrayBuffer()));
 }

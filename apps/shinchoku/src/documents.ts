@@ -3,12 +3,20 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { LoggerService } from '@nestjs/common';
 import { StartupError } from '@shinchoku/config';
-import { DocumentError, ImportReport, indicatorsCsv, openDocuments, writeWorkbook } from '@shinchoku/documents';
+import {
+  Conflict,
+  DocumentError,
+  Exported,
+  ImportOptions,
+  ImportReport,
+  indicatorsCsv,
+  openDocuments,
+  StaleWorkbookError,
+  writeWorkbook,
+} from '@shinchoku/documents';
 import type { Actor } from '@shinchoku/event-store';
 import type { Resources } from '@shinchoku/runtime';
 import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
 
 /** sysexits: the input file is unreadable as a document / cannot be opened. */
 export const EX_DATAERR = 65;
@@ -20,10 +28,17 @@ const commandLine = (): Actor => {
 };
 
 const summary = (r: ImportReport) =>
-  `${r.file}: ${r.sheets} sheets, ${r.goals} goals, ${r.indicators} indicators, ${r.priorityGoals} 重点目標 — ${r.commands} commands, ${r.events} events (sha256 ${r.sha256.slice(0, 12)}…)`;
+  `${r.file}: ${r.sheets} sheets, ${r.goals} goals, ${r.indicators} indicators, ${r.priorityGoals} 重点目標 — ${r.commands} commands, ${r.events} events${r.dryRun ? ' (dry run: nothing written)' : ''} (sha256 ${r.sha256.slice(0, 12)}…)`;
 
-/** `shinchoku import <file>…`: each file whole or not at all; the first that fails stops the run. */
-export async function importFiles(resources: Resources, files: readonly string[]): Promise<number> {
+/** One line per cell changed on both sides since the workbook's export. */
+const conflictLines = (conflicts: readonly Conflict[]) =>
+  conflicts.map(
+    (c) =>
+      `  ${c.department} ${c.unit} ${c.indicator ?? ''} ${c.field}${c.quarter ? ` Q${c.quarter}` : ''}: workbook ${c.workbook ?? '(blank)'}, now ${c.current ?? '(blank)'} — changed by ${c.changedBy.name} at ${c.changedAt}`,
+  );
+
+/** `shinchoku import [--force] [--dry-run] <file>…`: each file whole or not at all; the first that fails stops the run. */
+export async function importFiles(resources: Resources, files: readonly string[], options: ImportOptions = {}): Promise<number> {
   const { importer } = openDocuments(resources);
   const actor = commandLine();
   for (const file of files) {
@@ -32,10 +47,12 @@ export async function importFiles(resources: Resources, files: readonly string[]
       return EX_NOINPUT;
     }
     try {
-      console.log(summary(await importer.import(basename(file), readFileSync(file), actor)));
+      const report = await importer.import(basename(file), readFileSync(file), actor, undefined, options);
+      console.log([summary(report), ...conflictLines(report.conflicts)].join('\n'));
     } catch (error) {
       if (!(error instanceof DocumentError)) throw error;
-      console.error(`${file}: ${error.message} — nothing of it was imported`);
+      const conflicts = error instanceof StaleWorkbookError ? conflictLines(error.conflicts) : [];
+      console.error([`${file}: ${error.message} — nothing of it was imported`, ...conflicts].join('\n'));
       return EX_DATAERR;
     }
   }
@@ -53,10 +70,11 @@ export interface ExportRequest {
 /** `shinchoku export --sheet <id> | --ward <department> --year <fiscal year> [--format csv] [--output file]`. */
 export async function exportDocument(resources: Resources, request: ExportRequest): Promise<number> {
   const { exporter } = openDocuments(resources);
-  let found: { sheets: Sheet[]; wardPlan?: WardPlan; name: string } | undefined;
+  let found: (Exported & { name: string }) | undefined;
   if (request.sheet) {
-    const sheet = await exporter.sheet(request.sheet);
-    if (sheet) found = { sheets: [sheet], name: `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}` };
+    const one = await exporter.sheet(request.sheet);
+    const sheet = one?.sheets[0];
+    if (sheet) found = { ...one, name: `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}` };
   } else {
     const ward = await exporter.ward(request.ward!, request.year!);
     if (ward.sheets.length > 0 || ward.wardPlan) found = { ...ward, name: `${fiscalYearLabel(request.year!)}_${ward.name}` };
@@ -66,7 +84,7 @@ export async function exportDocument(resources: Resources, request: ExportReques
     return EX_NOINPUT;
   }
   const output = request.output ?? `${found.name}.${request.format}`;
-  const content = request.format === 'csv' ? indicatorsCsv(found.sheets, resources.config.progressThresholds) : await writeWorkbook(found.sheets, found.wardPlan);
+  const content = request.format === 'csv' ? indicatorsCsv(found.sheets, resources.config.progressThresholds) : await writeWorkbook(found.sheets, found.wardPlan, found.versions);
   writeFileSync(output, content);
   console.log(`wrote ${output} (${found.sheets.length} sheets)`);
   return 0;

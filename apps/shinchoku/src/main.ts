@@ -19,8 +19,11 @@ const USAGE = `usage: shinchoku [command]
   verify                     check every stream's hash chain; exit 2 if any is broken
   rebuild <name…|all>        rebuild projections from zero: ${REBUILDABLE.join(', ')}; independent ones
                              (current state, summaries) at once, each in a process of its own
-  import <file>…             import published documents (.txt) or workbooks (.xlsx); each file whole or
-                             not at all, again changes nothing; exit 65 if a file cannot be read whole
+  import [--force] [--dry-run] <file>…
+                             import published documents (.txt) or workbooks (.xlsx); each file whole or
+                             not at all, again changes nothing; exit 65 if a file cannot be read whole or
+                             a workbook changes cells changed since its export (--force overwrites them,
+                             recorded on the events; --dry-run reports and writes nothing)
   export --sheet <id> | --ward <department> --year <fiscal year> [--format xlsx|csv] [--output <file>]
                              a sheet, or a department's year (one worksheet per unit plus the ward page)
   token create --name <person> --grant <role[:department[/unit]]>... [--expires <ISO date>]
@@ -51,6 +54,8 @@ async function main(argv: string[]): Promise<number | undefined> {
         grant: { type: 'string', multiple: true },
         expires: { type: 'string' },
         department: { type: 'string' },
+        force: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -112,7 +117,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       }
       const resources = await openResources(config, { logger });
       try {
-        return await importFiles(resources, files);
+        return await importFiles(resources, files, { force: values.force ?? false, dryRun: values['dry-run'] ?? false });
       } finally {
         await resources.close();
       }

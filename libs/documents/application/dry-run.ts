@@ -11,7 +11,8 @@ export interface Step<C> {
 }
 
 /**
- * Decides every step against the state it will meet, keeping only those that change something.
+ * Decides every step against the state it will meet, keeping only those that change something;
+ * and the state they leave.
  * A published rating that differs from what the indicators suggest is kept as the document says,
  * with the document named as its reason.
  */
@@ -22,7 +23,7 @@ export function dryRun<S, C extends { type: string; today: string }, E>(
   evolveFn: (state: S | undefined, event: E) => S,
   file: string,
   reopened?: (state: S) => S,
-): Array<Step<C>> {
+): { steps: Array<Step<C>>; state: S | undefined } {
   let state = initial;
   const kept: Array<Step<C>> = [];
   for (const step of steps) {
@@ -44,5 +45,5 @@ export function dryRun<S, C extends { type: string; today: string }, E>(
     state = decision.reduce<S | undefined>((s, event) => evolveFn(s, event), state);
     kept.push(step);
   }
-  return kept;
+  return { steps: kept, state };
 }

@@ -1,20 +1,14 @@
-import type { Actor, SourceDocument } from '@shinchoku/event-store';
-import { uuidFrom } from '@shinchoku/http';
+import { WrongExpectedVersionError, type Actor, type SourceDocument } from '@shinchoku/event-store';
 import type { Clock } from '@shinchoku/runtime';
 import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
-import type { CommandOutcome, CommandSource, Undated } from '@shinchoku/sheets/application/command-runner';
-import { fiscalYearLabel, tokyoDateOf, type IsoDate } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearLabel, tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
 import { departmentName } from '@shinchoku/sheets/domain/department';
-import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
-import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
-import { decide } from '@shinchoku/sheets/domain/sheet.decide';
-import type { Recorded } from '@shinchoku/sheets/domain/sheet.types';
-import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
-import { decideWardPlan, evolveWardPlan, type WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
 import type { DocumentFormat } from '../read-file';
 import { DocumentReader } from '../reading/document-reader';
-import { dryRun, type Step } from './dry-run';
+import { ForeignIdError, StaleWorkbookError } from './import-errors';
+import { foldSheet, idOf, planSheet, planWardPlan, UUID, type LocatedSheet, type LocatedWardPlan, type Plan } from './plans';
+import type { Conflict } from './stale';
 
 export interface ImportReport {
   file: string;
@@ -25,11 +19,20 @@ export interface ImportReport {
   indicators: number;
   wardPlans: number;
   priorityGoals: number;
-  /** Commands that changed something; 0 when the same file is imported again. */
+  /** Commands that changed something (or would, in a dry run); 0 when the same file is imported again. */
   commands: number;
   events: number;
+  /** Cells changed since the workbook was exported that it changes too: overwritten with force, shown by a dry run. */
+  conflicts: Conflict[];
+  dryRun?: true;
 }
 
+export interface ImportOptions {
+  /** Overwrite cells changed by others since the workbook's version (recorded on the events as `forced`). */
+  force?: boolean;
+  /** Plan and report, append nothing. */
+  dryRun?: boolean;
+}
 
 /** What an import would write to: each sheet's unit, and each ward plan's department. */
 export interface ImportScope {
@@ -38,17 +41,9 @@ export interface ImportScope {
   unit?: string;
 }
 
-interface Runner<C> {
-  run(id: string, command: Undated<C>, from: CommandSource): Promise<CommandOutcome>;
-}
-
-interface Plan<C> {
-  id: string;
-  steps: Array<Step<C>>;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PARALLEL_STREAMS = 4;
+/** Tries of the whole import when another writer moved one of its streams on between reading and appending. */
+const CONCURRENT_RETRIES = 3;
 
 /**
  * Imports a document through the same commands a person would give, with source 'import' and
@@ -56,7 +51,8 @@ const PARALLEL_STREAMS = 4;
  * unit and year, the goal's number, the indicator's place), or after the ids a workbook exported
  * by shinchoku carries, so importing the same file again finds everything in place and appends
  * nothing. Every command is decided against the current state first (a dry run of the domain's
- * decide): a document that breaks a rule anywhere imports nothing, and the error names its line and cell.
+ * decide): a document that breaks a rule anywhere imports nothing, and the error names its line
+ * and cell. The commands of every stream are then appended in one transaction: all or nothing.
  */
 export class DocumentImporter {
   constructor(
@@ -67,32 +63,25 @@ export class DocumentImporter {
     private readonly reader = new DocumentReader(),
   ) {}
 
-  /** `authorize` sees every scope the document writes to before anything is planned, and may throw to refuse it. */
-  async import(name: string, content: Buffer, actor: Actor, authorize: (scopes: ImportScope[]) => void = () => {}): Promise<ImportReport> {
+  /**
+   * `authorize` sees every scope the document writes to before anything is planned, and again the
+   * scopes of the existing sheets and ward plans its ids name; it may throw to refuse them.
+   */
+  async import(
+    name: string,
+    content: Buffer,
+    actor: Actor,
+    authorize: (scopes: ImportScope[]) => void = () => {},
+    options: ImportOptions = {},
+  ): Promise<ImportReport> {
     const read = await this.reader.read(name, content);
     const { draft } = read;
     authorize([
       ...draft.wardPlans.map(({ department }): ImportScope => ({ kind: 'wardPlan', department })),
       ...draft.sheets.map(({ department, unit }): ImportScope => ({ kind: 'sheet', department, unit })),
     ]);
-    const document: SourceDocument = { name, sha256: read.sha256 };
-    const today = tokyoDateOf(this.clock.now());
-    const wardPlans = await Promise.all(draft.wardPlans.map((plan) => this.planWardPlan(plan, today, name)));
-    const sheets = await mapLimited(checkUnique(draft.sheets), PARALLEL_STREAMS, (sheet) => this.planSheet(sheet, today, name));
-
-    const outcome = { commands: 0, events: 0 };
-    const execute = <C>(runner: Runner<C>, plans: Array<Plan<C>>) =>
-      mapLimited(plans, PARALLEL_STREAMS, async (plan) => {
-        for (const step of plan.steps) {
-          const { appended } = await runner.run(plan.id, step.command, { actor, source: 'import', document, today: step.today });
-          outcome.events += appended;
-        }
-        outcome.commands += plan.steps.length;
-      });
-    await execute(this.wardPlans, wardPlans);
-    await execute(this.sheets, sheets);
     const goals = draft.sheets.flatMap((sheet) => sheet.goals);
-    return {
+    const report = (outcome: Pick<ImportReport, 'commands' | 'events' | 'conflicts'>): ImportReport => ({
       file: name,
       sha256: read.sha256,
       format: read.format,
@@ -102,14 +91,59 @@ export class DocumentImporter {
       wardPlans: draft.wardPlans.length,
       priorityGoals: draft.wardPlans.reduce((sum, plan) => sum + plan.priorityGoals.length, 0),
       ...outcome,
-    };
+      ...(options.dryRun && { dryRun: true as const }),
+    });
+    const from = { actor, source: 'import', document: { name, sha256: read.sha256 } satisfies SourceDocument };
+
+    for (let attempt = 1; ; attempt++) {
+      const today = tokyoDateOf(this.clock.now());
+      const [wardPlans, sheets] = await Promise.all([
+        Promise.all(draft.wardPlans.map((plan) => this.locateWardPlan(plan))),
+        mapLimited(checkUnique(draft.sheets), PARALLEL_STREAMS, (sheet) => this.locateSheet(sheet)),
+      ]);
+      await this.checkOwners(sheets);
+      authorize([
+        ...wardPlans.flatMap(({ state }): ImportScope[] => (state ? [{ kind: 'wardPlan', department: state.department }] : [])),
+        ...sheets.flatMap(({ state }): ImportScope[] => (state ? [{ kind: 'sheet', department: state.department, unit: state.unit }] : [])),
+      ]);
+      const wardPlanPlans = wardPlans.map((plan) => planWardPlan(plan, today, name));
+      const sheetPlans = sheets.map((sheet) => planSheet(sheet, today, name, options.force ?? false));
+      const conflicts = sheetPlans.flatMap((plan) => plan.conflicts);
+      if (conflicts.length > 0 && !options.force && !options.dryRun) throw new StaleWorkbookError(conflicts);
+      const commands = [...wardPlanPlans, ...sheetPlans.map(({ plan }) => plan)].reduce((sum, plan) => sum + plan.steps.length, 0);
+      if (options.dryRun) return report({ commands, events: 0, conflicts });
+
+      const steps = <S, C>(plan: Plan<S, C>) =>
+        plan.steps.map((step) => ({ command: step.command, from: { ...from, today: step.today, ...(step.forced && { forced: step.forced }) } }));
+      const prepared = [
+        ...wardPlanPlans.map((plan) => this.wardPlans.prepare(plan.id, plan.version, plan.state, steps(plan))),
+        ...sheetPlans.map(({ plan }) => this.sheets.prepare(plan.id, plan.version, plan.state, steps(plan))),
+      ].filter((p) => p !== undefined);
+      try {
+        const results = prepared.length > 0 ? await this.sheets.appendTogether(prepared) : [];
+        return report({ commands, events: results.reduce((sum, r) => sum + (r.duplicate ? 0 : r.toVersion - r.fromVersion + 1), 0), conflicts });
+      } catch (error) {
+        // Another writer got in between reading and appending: plan again on what it left.
+        if ((error instanceof WrongExpectedVersionError || uniqueViolation(error)) && attempt < CONCURRENT_RETRIES) continue;
+        throw error;
+      }
+    }
   }
 
-  private async planSheet(draft: SheetDraft, today: IsoDate, file: string): Promise<Plan<SheetCommand>> {
+  private async locateSheet(draft: SheetDraft): Promise<LocatedSheet> {
     const taken = await this.queries.sheets({ fiscalYear: draft.fiscalYear, department: draft.department, unit: draft.unit }, 1);
+    const sheetId = ownId(taken.items[0]?.sheet.sheetId, draft.department, (department) =>
+      idOf(draft.sheetId, draft.at, 'import', 'sheet', String(draft.fiscalYear), department, draft.unit),
+    );
+    const loaded = await this.sheets.load(sheetId);
+    const { state } = loaded;
+    if (state && (departmentName(state.department) !== departmentName(draft.department) || state.unit !== draft.unit)) {
+      throw new ForeignIdError(draft.at, `the sheetId ${sheetId} names the sheet of ${state.department} ${state.unit}, not of ${draft.department} ${draft.unit} as the document says`);
+    }
+    if (state && state.fiscalYear !== draft.fiscalYear) {
+      throw new DocumentError(draft.at, `the sheetId ${sheetId} names the sheet for ${fiscalYearLabel(state.fiscalYear)}, not ${fiscalYearLabel(draft.fiscalYear)}`, 'IdMismatch');
+    }
     const other = taken.items[0]?.sheet.sheetId;
-    const sheetId = ownId(other, draft.department, (department) => idOf(draft.sheetId, draft.at, 'import', 'sheet', String(draft.fiscalYear), department, draft.unit));
-    const { state } = await this.sheets.load(sheetId);
     if (other && other !== sheetId) {
       throw new DocumentError(
         draft.at,
@@ -117,100 +151,57 @@ export class DocumentImporter {
         'SheetAlreadyExists',
       );
     }
-    const planned = draft.amendedOn ?? draft.createdOn;
-    const steps: Array<Step<SheetCommand>> = [];
-    const add = (command: Undated<SheetCommand>, at: Location, on: IsoDate = today) => steps.push({ command, today: on, at });
-    const details = {
-      ...(draft.purpose !== undefined && { purpose: draft.purpose }),
-      policyIndicators: draft.policyIndicators,
-      ...(draft.contact !== undefined && { contact: draft.contact }),
-      ...(draft.approach !== undefined && { approach: draft.approach }),
-      ...(draft.ratingProfile !== undefined && { ratingProfile: draft.ratingProfile }),
-    };
-    const { fiscalYear, department, unit, createdOn } = draft;
-    if (!state) add({ type: 'CreateSheet', sheetId, fiscalYear, department, unit, createdOn, ...details }, draft.at, createdOn);
-    const changes = { ...(state && details), ...(draft.resultSummary !== undefined && { resultSummary: draft.resultSummary }) };
-    if (Object.keys(changes).length > 0) add({ type: 'ReviseSheet', changes }, draft.at, planned);
+    return { draft, sheetId, ...loaded };
+  }
 
-    for (const goal of draft.goals) {
-      const goalId = idOf(goal.goalId, goal.at, 'import', sheetId, 'goal', String(goal.no));
-      const goalDetails = {
-        no: goal.no,
-        text: goal.text,
-        ...(goal.priorityGoalNo !== undefined && { priorityGoalNo: goal.priorityGoalNo }),
-        planRefs: goal.planRefs,
-        initiatives: goal.initiatives,
-      };
-      const existing = state?.goals.find((g) => g.goalId === goalId);
-      add(existing ? { type: 'ReviseGoal', goalId, changes: goalDetails } : { type: 'AddGoal', goalId, ...goalDetails }, goal.at, planned);
-      for (const [position, indicator] of goal.indicators.entries()) {
-        const indicatorId = idOf(indicator.indicatorId, indicator.at, 'import', goalId, 'indicator', String(position));
-        const indicatorDetails = {
-          name: indicator.name,
-          ...(indicator.unit !== undefined && { unit: indicator.unit }),
-          ...(indicator.measure !== undefined && { measure: indicator.measure }),
-          baselines: indicator.baselines.map((b) => ({ fiscalYear: b.fiscalYear, actual: parseMeasurement(b.actual) })),
-          ...(indicator.notes !== undefined && { notes: indicator.notes }),
-        };
-        const defined = state?.goals.flatMap((g) => g.indicators).find((i) => i.indicatorId === indicatorId);
-        if (!defined) {
-          add({ type: 'DefineIndicator', goalId, indicatorId, ...indicatorDetails, ...(indicator.target !== undefined && { target: indicator.target }) }, indicator.at, planned);
-        } else {
-          add({ type: 'ReviseIndicator', indicatorId, changes: indicatorDetails }, indicator.at, planned);
-          if (indicator.target !== undefined) add({ type: 'SetTarget', indicatorId, text: indicator.target }, indicator.cells.target ?? indicator.at, planned);
-        }
-        // A layout without notes leaves the recorded ones alone; one with notes states them all.
-        const noteOf = (key: 1 | 2 | 3 | 4 | 'result', recorded?: Recorded) => {
-          const note = indicator.recordedNotes ? indicator.recordedNotes[key] : recorded?.note;
-          return note === undefined ? {} : { note };
-        };
-        for (const [key, value] of Object.entries(indicator.progress)) {
-          const quarter = Number(key) as 1 | 2 | 3 | 4;
-          add({ type: 'RecordProgress', indicatorId, quarter, value, ...noteOf(quarter, defined?.progress[quarter]) }, indicator.cells.progress[quarter] ?? indicator.at);
-        }
-        if (indicator.result !== undefined) {
-          add({ type: 'RecordResult', indicatorId, value: indicator.result, ...noteOf('result', defined?.result) }, indicator.cells.result ?? indicator.at);
+  /**
+   * Goal and indicator ids a workbook carries must not belong to another sheet: not on the sheet
+   * they are under (nor on it as exported), they are new ids, unless the indicator rows place
+   * them on another sheet.
+   */
+  private async checkOwners(sheets: readonly LocatedSheet[]): Promise<void> {
+    const strangers = new Map<string, { sheetId: string; at: Location; what: string }>();
+    for (const { draft, sheetId, state, events } of sheets) {
+      const base = draft.version !== undefined ? foldSheet(events.slice(0, draft.version)) : undefined;
+      const known = new Set([state, base].flatMap((s) => s?.goals.flatMap((g) => [g.goalId, ...g.indicators.map((i) => i.indicatorId)]) ?? []));
+      for (const goal of draft.goals) {
+        if (goal.goalId && !known.has(goal.goalId.toLowerCase())) strangers.set(goal.goalId.toLowerCase(), { sheetId, at: goal.at, what: `goal ${goal.no}` });
+        for (const indicator of goal.indicators) {
+          const id = indicator.indicatorId?.toLowerCase();
+          if (id && !known.has(id)) strangers.set(id, { sheetId, at: indicator.at, what: `indicator ${indicator.name}` });
         }
       }
     }
-    if (draft.evaluationDate) add({ type: 'SetEvaluationDate', date: draft.evaluationDate }, draft.at);
-    for (const goal of draft.goals) {
-      if (!goal.evaluation) continue;
-      const { at, evaluatedOn, ...evaluation } = goal.evaluation;
-      const goalId = idOf(goal.goalId, goal.at, 'import', sheetId, 'goal', String(goal.no));
-      add({ type: 'Evaluate', goalId, ...evaluation }, at, evaluatedOn ?? today);
+    const ids = [...strangers.keys()].filter((id) => UUID.test(id));
+    const owners = await this.queries.owners(ids, ids);
+    for (const owner of owners) {
+      for (const id of [owner.goalId, owner.indicatorId]) {
+        const stranger = strangers.get(id);
+        if (stranger && stranger.sheetId !== owner.sheetId) {
+          throw new ForeignIdError(stranger.at, `the id of ${stranger.what} (${id}) belongs to another sheet (${owner.sheetId})`);
+        }
+      }
     }
-    if (draft.status === 'closed' && state?.status !== 'closed') add({ type: 'CloseSheet' }, draft.at);
-    return { id: sheetId, steps: dryRun(steps, state, decide, evolve, file, (sheet) => ({ ...sheet, status: 'active' as const })) };
   }
 
-  private async planWardPlan(draft: WardPlanDraft, today: IsoDate, file: string): Promise<Plan<WardPlanCommand>> {
-    const other = (await this.queries.wardPlans({ department: draft.department, fiscalYear: draft.fiscalYear }))[0]?.plan.wardPlanId;
-    const wardPlanId = ownId(other, draft.department, (department) => idOf(draft.wardPlanId, draft.at, 'import', 'ward-plan', String(draft.fiscalYear), department));
-    const { state } = await this.wardPlans.load(wardPlanId);
+  private async locateWardPlan(draft: WardPlanDraft): Promise<LocatedWardPlan> {
+    const taken = await this.queries.wardPlans({ department: draft.department, fiscalYear: draft.fiscalYear });
+    const wardPlanId = ownId(taken[0]?.plan.wardPlanId, draft.department, (department) =>
+      idOf(draft.wardPlanId, draft.at, 'import', 'ward-plan', String(draft.fiscalYear), department),
+    );
+    const loaded = await this.wardPlans.load(wardPlanId);
+    const { state } = loaded;
+    if (state && (departmentName(state.department) !== departmentName(draft.department) || state.fiscalYear !== draft.fiscalYear)) {
+      throw new ForeignIdError(draft.at, `the wardPlanId ${wardPlanId} names the ward plan of ${state.department} for ${fiscalYearLabel(state.fiscalYear)}, not the one the document describes`);
+    }
+    const other = taken[0]?.plan.wardPlanId;
     if (other && other !== wardPlanId) {
       throw new DocumentError(draft.at, `${draft.department} already has a ward plan for ${fiscalYearLabel(draft.fiscalYear)} (${other}) that this document did not create`, 'WardPlanAlreadyExists');
     }
-    const { at, evaluation, wardPlanId: _id, ...plan } = draft;
-    const steps: Array<Step<WardPlanCommand>> = [
-      state
-        ? { command: { type: 'RevisePriorityGoals', priorityGoals: draft.priorityGoals }, today, at }
-        : { command: { type: 'CreateWardPlan', wardPlanId, ...plan }, today, at },
-    ];
-    if (evaluation) {
-      const { at: evaluatedAt, evaluatedOn, ...given } = evaluation;
-      steps.push({ command: { type: 'EvaluateWardPlan', ...given }, today: evaluatedOn ?? today, at: evaluatedAt });
-    }
-    return { id: wardPlanId, steps: dryRun(steps, state, decideWardPlan, evolveWardPlan, file) };
+    return { draft, wardPlanId, ...loaded };
   }
 }
 
-/** A workbook's id, checked; or the id derived from what the document says. */
-function idOf(given: string | undefined, at: Location, ...parts: string[]): string {
-  if (given === undefined) return uuidFrom(...parts);
-  if (!UUID.test(given)) throw new DocumentError(at, `"${given}" is not an id shinchoku gave out (a UUID)`);
-  return given.toLowerCase();
-}
 
 /**
  * The id of what the document names, derived from its department's one name; `taken` is what
@@ -221,14 +212,22 @@ function ownId(taken: string | undefined, spelt: string, derive: (department: st
   return taken !== undefined && taken === derive(spelt) ? taken : derive(departmentName(spelt));
 }
 
+/** One worksheet per unit and year, and per sheetId: two would plan on the same stream. */
 function checkUnique(sheets: SheetDraft[]): SheetDraft[] {
   const seen = new Set<string>();
   for (const sheet of sheets) {
     const key = `${sheet.fiscalYear}\n${departmentName(sheet.department)}\n${sheet.unit}`;
     if (seen.has(key)) throw new DocumentError(sheet.at, `${sheet.department} ${sheet.unit} appears twice for ${fiscalYearLabel(sheet.fiscalYear)}`, 'SheetAlreadyExists');
+    const id = sheet.sheetId?.toLowerCase();
+    if (id && seen.has(id)) throw new DocumentError(sheet.at, `the sheetId ${id} appears on two worksheets`, 'SheetAlreadyExists');
     seen.add(key);
+    if (id) seen.add(id);
   }
   return sheets;
+}
+
+function uniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === '23505';
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

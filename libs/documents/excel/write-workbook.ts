@@ -11,12 +11,12 @@ import { SHEET_TITLE, STATUS_LABELS } from '../layout/read-document';
  * exact values ride along in hidden rows and columns, so the same workbook imports back to the
  * same sheet (see readWorkbook).
  */
-export async function writeWorkbook(sheets: readonly Sheet[], wardPlan?: WardPlan): Promise<Buffer> {
+export async function writeWorkbook(sheets: readonly Sheet[], wardPlan?: WardPlan, versions?: ReadonlyMap<string, number>): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'shinchoku';
   const names = new Set<string>();
   if (wardPlan) writeWardPage(workbook.addWorksheet(uniqueName(`${wardPlan.department}組織目標`, names)), wardPlan);
-  for (const sheet of sheets) writeSheet(workbook.addWorksheet(uniqueName(sheet.unit, names)), sheet);
+  for (const sheet of sheets) writeSheet(workbook.addWorksheet(uniqueName(sheet.unit, names)), sheet, versions?.get(sheet.sheetId));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
@@ -35,7 +35,8 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 const WRAP = { wrapText: true, vertical: 'top' as const };
 const date = (iso?: string) => (iso ? formatJapaneseDate(iso) : '');
 
-function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet): void {
+/** `version`: the sheet's stream version, so an import can tell the cells changed since from those the workbook changed. */
+function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet, version?: number): void {
   const label = fiscalYearLabel(sheet.fiscalYear);
   ws.addRow([SHEET_TITLE]).font = { bold: true, size: 14 };
   ws.addRow(['年度', label, '作成日', date(sheet.createdOn), '修正日', date(sheet.amendedOn)]);
@@ -43,7 +44,7 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet): void {
   ws.addRow(['組織の目的', sheet.purpose ?? '']);
   ws.addRow(['(参考) 関連する総合計画における政策指標', sheet.policyIndicators.map((p) => `・${p}`).join('\n')]);
   ws.addRow(['問合せ先(電話番号)', sheet.contact ?? '', '状態', STATUS_LABELS[sheet.status]]);
-  ws.addRow(['sheetId', sheet.sheetId, 'ratingProfile', JSON.stringify(sheet.ratingProfile)]).hidden = true;
+  ws.addRow(['sheetId', sheet.sheetId, 'ratingProfile', JSON.stringify(sheet.ratingProfile), ...(version === undefined ? [] : ['version', version])]).hidden = true;
   for (const r of [2, 3, 4, 5, 6]) for (const c of [1, 3, 5]) ws.getCell(r, c).font = BOLD;
   ws.addRow(['○:達成', '△:一部未達成', '×:未達成']);
   ws.addRow([]);

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -8,9 +8,10 @@ import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
 import { Problem } from '@shinchoku/http';
 import { CONFIG } from '@shinchoku/runtime';
 import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import { DocumentExporter } from '../application/exporter';
+import { DocumentExporter, type Exported } from '../application/exporter';
 import { DocumentImporter, type ImportScope } from '../application/importer';
+import { ForeignIdError, StaleWorkbookError } from '../application/import-errors';
+import { WrongExpectedVersionError } from '@shinchoku/event-store';
 import { indicatorsCsv } from '../csv/indicators-csv';
 import { DocumentError } from '../drafts';
 import { DocumentLimitError } from '../reading/limits';
@@ -20,6 +21,8 @@ const sheetId = z.uuid({ error: 'must be a UUID' });
 const department = z.string().trim().min(1).max(200);
 const fiscalYear = z.coerce.number({ error: 'must be a fiscal year such as 2024' }).int().min(1989).max(2100);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const flag = z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).transform((value) => value === 'true');
+const importQuery = z.object({ force: flag.optional(), dryRun: flag.optional() }).strict();
 
 /** Existing sheets in: the published documents' text or a workbook in the 組織目標管理シート layout. */
 @ApiTags('documents')
@@ -35,13 +38,25 @@ export class ImportsController {
   @HttpCode(201)
   @Requires('sheet.create', scope.list)
   @ApiConsumes('multipart/form-data')
+  @ApiQuery({ name: 'force', required: false, description: 'true: overwrite cells changed since the workbook was exported (recorded on the events)' })
+  @ApiQuery({ name: 'dryRun', required: false, description: 'true: report what would be imported, conflicts included, and write nothing' })
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  async import(@Req() request: AccessRequest) {
+  async import(
+    @Req() request: AccessRequest,
+    @Query({ schema: importQuery }) query: z.infer<typeof importQuery>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (!request.isMultipart()) throw new Problem(415, 'UnsupportedMediaType', 'send the file as multipart/form-data, in the field "file"');
     const file = await this.receive(request);
     try {
-      return await this.importer.import(file.name, file.content, request.principal!.actor, (scopes) => permitted(request, scopes));
+      const report = await this.importer.import(file.name, file.content, request.principal!.actor, (scopes) => permitted(request, scopes), query);
+      // A dry run creates nothing.
+      if (report.dryRun) void reply.status(200);
+      return report;
     } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new Problem(409, 'ConcurrentChange', `${file.name}: a sheet of this file kept changing while it was imported; nothing of it was imported, try again`);
+      }
       if (!(error instanceof DocumentError)) throw error;
       throw documentProblem(file.name, error);
     }
@@ -84,7 +99,11 @@ export class ImportsController {
 
 /** Refused files: over a cap on bytes 413, on structure 422, naming the cap's setting; not a document 415; unreadable 422. */
 function documentProblem(name: string, error: DocumentError): Problem {
-  const status = error instanceof DocumentLimitError ? (error.bytes ? 413 : 422) : error.code === 'UnsupportedDocument' ? 415 : 422;
+  if (error instanceof StaleWorkbookError) {
+    return new Problem(409, error.code, `${name}: ${error.reason}`, [{ path: 'body.file', message: error.reason }], { conflicts: error.conflicts });
+  }
+  const status =
+    error instanceof DocumentLimitError ? (error.bytes ? 413 : 422) : error instanceof ForeignIdError ? 403 : error.code === 'UnsupportedDocument' ? 415 : 422;
   return new Problem(status, error.code, `${name}: ${error.message}`, [{ path: 'body.file', message: error.message }], {
     line: error.at.line,
     ...(error.at.cell && { cell: error.at.cell }),
@@ -117,24 +136,25 @@ export class SheetExportsController {
   @Requires('read', scope.sheet())
   @ApiProduces(XLSX)
   async xlsx(@Param('sheetId', { schema: sheetId }) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const sheet = await this.found(id);
+    const { sheets, versions } = await this.found(id);
+    const sheet = sheets[0]!;
     attachment(reply, XLSX, `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}.xlsx`);
-    return writeWorkbook([sheet]);
+    return writeWorkbook(sheets, undefined, versions);
   }
 
   @Get(':sheetId/export.csv')
   @Requires('read', scope.sheet())
   @ApiProduces('text/csv')
   async csv(@Param('sheetId', { schema: sheetId }) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const sheet = await this.found(id);
+    const sheet = (await this.found(id)).sheets[0]!;
     attachment(reply, 'text/csv; charset=utf-8', `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}.csv`);
     return indicatorsCsv([sheet], this.config.progressThresholds);
   }
 
-  private async found(id: string): Promise<Sheet> {
-    const sheet = await this.exporter.sheet(id);
-    if (!sheet) throw new Problem(404, 'SheetNotFound', `there is no sheet ${id}`);
-    return sheet;
+  private async found(id: string): Promise<Exported> {
+    const found = await this.exporter.sheet(id);
+    if (!found) throw new Problem(404, 'SheetNotFound', `there is no sheet ${id}`);
+    return found;
   }
 }
 
@@ -156,9 +176,9 @@ export class WardExportsController {
     @Param('fiscalYear', { schema: fiscalYear }) year: number,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { sheets, wardPlan, name: ward } = await this.found(name, year);
+    const { sheets, wardPlan, versions, name: ward } = await this.found(name, year);
     attachment(reply, XLSX, `${fiscalYearLabel(year)}_${ward}.xlsx`);
-    return writeWorkbook(sheets, wardPlan);
+    return writeWorkbook(sheets, wardPlan, versions);
   }
 
   @Get(':department/:fiscalYear/export.csv')

@@ -24,6 +24,7 @@ const SHEET_LABELS: Record<string, string> = {
   状態: 'status',
   sheetId: 'sheetId',
   ratingProfile: 'ratingProfile',
+  version: 'version',
 };
 
 const WARD_LABELS: Record<string, string> = {
@@ -162,9 +163,11 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
   const policy = text('policyIndicators');
   const profile = fields.get('ratingProfile');
   const ratingProfile = profile?.value ? ratingProfileOf(profile) : undefined;
+  const version = fields.get('version');
   return {
     at: at(yearField.row, yearField.index, '年度'),
     ...(text('sheetId') && { sheetId: text('sheetId') }),
+    ...(version?.value && { version: versionOf(version) }),
     fiscalYear,
     department: required('department', '組織名(部)').value,
     unit: required('unit', '組織名(準部・課・機関名)').value,
@@ -180,6 +183,12 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
     ...(ratingProfile && { ratingProfile }),
     goals,
   };
+}
+
+/** The stream version a workbook was exported at (a hidden cell next to the sheetId). */
+function versionOf(field: Field): number {
+  const version = wholeNumber(field.value);
+  return version !== undefined && version >= 1 ? version : fail(field.row, field.index, `version "${field.value}" is not one shinchoku wrote`);
 }
 
 function ratingProfileOf(field: Field): RatingProfile {

@@ -7,9 +7,12 @@ import {
   EventStore,
   executeInline,
   InlineStatement,
+  AppendContext,
+  AppendResult,
   ReadStreamOptions,
   SourceDocument,
   StoredEvent,
+  StreamAppend,
   WrongExpectedVersionError,
 } from '@shinchoku/event-store';
 import { Problem, etag } from '@shinchoku/http';
@@ -77,6 +80,8 @@ export interface CommandSource {
   document?: SourceDocument;
   /** The civil date the command is made on, when the source states it (an import: the document's 作成日); else today. */
   today?: string;
+  /** An import that overrode changes made since the version its workbook was exported at: recorded on the events. */
+  forced?: { sinceVersion: number };
   /** Writes of the caller's that must commit with the events or not at all (a reminder marked sent). */
   alongside?: (trx: Transaction<Database>) => Promise<void>;
 }
@@ -88,6 +93,13 @@ export interface CommandOutcome {
   version: number;
   /** Events appended by this command: 0 when it changed nothing or was a retry answered from the first result. */
   appended: number;
+}
+
+/** One stream's commands, decided and ready to be appended together with other streams' (CommandRunner.appendTogether). */
+export interface PreparedAppend {
+  readonly append: StreamAppend;
+  /** Told the outcome once the transaction is over: the stream's result, or undefined when nothing committed. */
+  settle(result?: AppendResult): void;
 }
 
 const CONFLICT_RETRIES = 8;
@@ -175,6 +187,58 @@ export class CommandRunner<State, Command extends { type: string; today: string 
       const status = error instanceof Problem ? error.status : 500;
       observe(status === 409 || status === 412 ? 'conflict' : status < 500 ? 'rejected' : 'failed');
       throw error;
+    } finally {
+      this.settled(id);
+    }
+  }
+
+  /** Called after every command on the stream, whatever its outcome (it may have committed even when it failed). */
+  protected settled(_id: string): void {}
+
+  /**
+   * Commands for one stream, decided in order on `state` at `version` (as the caller read them), as
+   * one part of an append across streams: nothing is written here. Undefined when no command
+   * changes anything; a command the domain refuses throws its problem.
+   */
+  prepare(id: string, version: number, state: State | undefined, steps: ReadonlyArray<{ command: Undated<Command>; from: CommandSource }>): PreparedAppend | undefined {
+    let next = state;
+    let count = 0;
+    const commands: Array<{ events: Event[]; context: AppendContext }> = [];
+    const types: string[] = [];
+    for (const { command, from } of steps) {
+      const dated = { ...command, today: from.today ?? tokyoDateOf(this.clock.now()) } as unknown as Command;
+      const decision = this.aggregate.decide(dated, next);
+      if (decision instanceof DomainError) throw rejection(decision);
+      if (decision.length === 0) continue;
+      next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), next);
+      commands.push({ events: decision, context: contextOf(from, dated) });
+      types.push(dated.type);
+      count += decision.length;
+    }
+    if (commands.length === 0) return undefined;
+    const final = next!;
+    const started = performance.now();
+    return {
+      // Without the state the projection holds, it rewrites every row of the stream's current state.
+      append: { streamId: this.aggregate.stream(id), expectedVersion: version, commands, inline: this.aggregate.projection(final, version + count) },
+      settle: (result) => {
+        if (result && !result.duplicate) this.remember(id, final, result.toVersion);
+        else this.remembered.delete(id);
+        this.settled(id);
+        const seconds = (performance.now() - started) / 1000;
+        commands.forEach(({ events }, i) => this.observer?.commandObserved(this.aggregate.name, types[i]!, result ? 'applied' : 'failed', seconds, result ? events.length : 0));
+      },
+    };
+  }
+
+  /** Appends prepared commands of several streams in one transaction (EventStore.appendAll): all or none. */
+  async appendTogether(prepared: readonly PreparedAppend[]): Promise<AppendResult[]> {
+    let results: AppendResult[] | undefined;
+    try {
+      results = await this.store.appendAll(prepared.map((p) => p.append));
+      return results;
+    } finally {
+      prepared.forEach((p, i) => p.settle(results?.[i]));
     }
   }
 
@@ -206,13 +270,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
           this.aggregate.stream(id),
           version,
           decision,
-          {
-            actor: from.actor,
-            source: from.source,
-            ...(from.document && { document: from.document }),
-            ...(commandId && { commandId, fingerprint }),
-            ...(reasonOf(command) && { reason: reasonOf(command) }),
-          },
+          { ...contextOf(from, command), ...(commandId && { commandId, fingerprint }) },
           from.alongside
             ? async (trx) => {
                 await executeInline(trx, projection);
@@ -285,6 +343,16 @@ export class CommandRunner<State, Command extends { type: string; today: string 
 function fingerprintOf(id: string, command: { today: string }): string {
   const { today: _today, ...rest } = command;
   return createHash('sha256').update(canonicalJson({ id, command: rest })).digest('base64url');
+}
+
+function contextOf(from: CommandSource, command: object): AppendContext {
+  return {
+    actor: from.actor,
+    source: from.source,
+    ...(from.document && { document: from.document }),
+    ...(from.forced && { forced: from.forced }),
+    ...(reasonOf(command) && { reason: reasonOf(command) }),
+  };
 }
 
 function reasonOf(command: object): string | undefined {

@@ -9,7 +9,7 @@ import type { Sheet } from '../domain/sheet.types';
 import type { ProgressThresholds } from '../domain/progress';
 import type { WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
 import { sheetAggregate, wardPlanAggregate } from './aggregates';
-import { CommandOutcome, CommandRunner, CommandSource, Undated } from './command-runner';
+import { CommandRunner } from './command-runner';
 import type { SheetViewCache } from './sheet-view-cache';
 
 /** Injectable runners, one per aggregate. */
@@ -30,12 +30,8 @@ export class SheetCommands extends CommandRunner<Sheet, SheetCommand, SheetEvent
    * answer sees the command (SheetChanges reports it too, but later). Whatever the outcome:
    * a command that failed may still have committed.
    */
-  override async run(id: string, command: Undated<SheetCommand>, from: CommandSource): Promise<CommandOutcome> {
-    try {
-      return await super.run(id, command, from);
-    } finally {
-      this.views?.drop(id);
-    }
+  protected override settled(id: string): void {
+    this.views?.drop(id);
   }
 }
 

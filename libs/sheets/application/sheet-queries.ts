@@ -144,4 +144,18 @@ export class SheetQueries {
     const rows = await query.orderBy('fiscal_year', 'desc').orderBy('department').execute();
     return rows.map((row) => ({ plan: row.state as WardPlan, version: Number(row.version) }));
   }
+
+  /**
+   * The sheets holding any of these goals or indicators (as far as the indicator rows tell: a goal
+   * without indicators is not found). An import uses it to refuse ids that belong to another sheet.
+   */
+  async owners(goalIds: readonly string[], indicatorIds: readonly string[]): Promise<Array<{ sheetId: string; goalId: string; indicatorId: string }>> {
+    if (goalIds.length === 0 && indicatorIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('sheet_indicators')
+      .select(['sheet_id', 'goal_id', 'indicator_id'])
+      .where((eb) => eb.or([eb('indicator_id', '=', sql<string>`ANY(${[...indicatorIds]}::uuid[])`), eb('goal_id', '=', sql<string>`ANY(${[...goalIds]}::uuid[])`)]))
+      .execute();
+    return rows.map((row) => ({ sheetId: row.sheet_id, goalId: row.goal_id, indicatorId: row.indicator_id }));
+  }
 }

@@ -47,6 +47,8 @@ export interface AuditEntry {
   reason?: string;
   source: string;
   commandId: string;
+  /** An import that overwrote values changed since the version its workbook was exported at. */
+  forced?: { sinceVersion: number };
   changes: AuditChange[];
 }
 
@@ -56,7 +58,7 @@ export interface AuditableEvent {
   data: unknown;
   version: number;
   recordedAt: Date;
-  metadata: { actor: { id: string; name: string }; commandId: string; reason?: string; source: string };
+  metadata: { actor: { id: string; name: string }; commandId: string; reason?: string; source: string; forced?: { sinceVersion: number } };
 }
 
 /** The command each event type comes from. */
@@ -100,7 +102,7 @@ export function auditTrail<S>(events: readonly AuditableEvent[], evolve: (state:
 
     const first = group[0]!;
     const last = group.at(-1)!;
-    const { actor, commandId, reason, source } = first.metadata;
+    const { actor, commandId, reason, source, forced } = first.metadata;
     entries.push({
       version: last.version,
       fromVersion: first.version,
@@ -111,6 +113,7 @@ export function auditTrail<S>(events: readonly AuditableEvent[], evolve: (state:
       ...(reason !== undefined && { reason }),
       source,
       commandId,
+      ...(forced !== undefined && { forced }),
       changes,
     });
   }
