@@ -60,7 +60,7 @@ describe('a workbook exported before a correction', () => {
     expect(reply.body.conflicts).toEqual([
       {
         sheetId,
-        department: '西区役所',
+        department: '西区',
         unit: UNIT,
         goalNo: 1,
         goalId: expect.any(String),
