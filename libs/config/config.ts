@@ -107,6 +107,13 @@ const environment = z.object({
   REMINDER_ATTEMPTS: integer(1, 50).default(8),
   REMINDER_BACKOFF_MS: integer(100, 3_600_000).default(30_000),
   REMINDER_RECONCILE_MS: integer(100, 3_600_000).default(60_000),
+  // Faults: how long a request may wait on the database and on its client (0 = no bound); jobs run unbounded.
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(5_000),
+  DATABASE_LOCK_TIMEOUT_MS: integer(0, 3_600_000).default(2_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
+  DATABASE_POOL_WAIT_MS: integer(0, 600_000).default(2_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(120_000),
+  HTTP_HANDLER_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -154,6 +161,10 @@ export interface Config {
   corsOrigins: string[];
   /** Reminders: channels, policy overrides, closed days and delivery retries. */
   reminders: ReminderSettings;
+  /** Bounds on the database while serving (0 = none): past them a request answers 503 with Retry-After. */
+  databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number; poolWaitMs: number };
+  /** Receiving a whole request (and a silent socket), and answering it, in ms; 0 = no bound. */
+  http: { requestTimeoutMs: number; handlerTimeoutMs: number };
 }
 
 export interface OidcConfig {
@@ -252,5 +263,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoffMs: e.REMINDER_BACKOFF_MS,
       reconcileMs: e.REMINDER_RECONCILE_MS,
     },
+    databaseTimeouts: {
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      poolWaitMs: e.DATABASE_POOL_WAIT_MS,
+    },
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, handlerTimeoutMs: e.HTTP_HANDLER_TIMEOUT_MS },
   };
 }

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './faults';
 export * from './migrate';
 export * from './schema';
 export * from './embedded-postgres';
