@@ -3,3 +3,4 @@ export * from './faults';
 export * from './migrate';
 export * from './schema';
 export * from './embedded-postgres';
+export * from './shadow-tables';
