@@ -98,3 +98,24 @@ describe('a database that does not answer, is locked or is gone', () => {
     await servesAgain();
   }, 30_000);
 });
+
+describe('a request the server cannot answer in time', () => {
+  it('answers 503 RequestTimeout with Retry-After at the handler bound, whatever it waits on', async () => {
+    const slow = await startApi({ HTTP_HANDLER_TIMEOUT_MS: '1000', DATABASE_LOCK_TIMEOUT_MS: '0', DATABASE_STATEMENT_TIMEOUT_MS: '0' });
+    const holder = new Client({ connectionString: slow.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE sheets IN ACCESS EXCLUSIVE MODE');
+      const { result, ms } = await timed(() => slow.call('GET', '/api/v1/sheets?fiscalYear=2024'));
+      expect(result.status).toBe(503);
+      expect(result.body.code).toBe('RequestTimeout');
+      expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(ms).toBeLessThan(3_000);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await slow.close();
+    }
+  }, 30_000);
+});
