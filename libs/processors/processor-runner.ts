@@ -43,7 +43,10 @@ export class ProcessorRunner {
   /** Runs one batch of the processor; returns how many events it handled (0 when caught up). */
   processBatch(processor: Processor): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const checkpoint = await lockCheckpoint(trx, processor.name);
+      // A rebuild holds the checkpoint for its whole transaction: a live batch skips its turn
+      // meanwhile rather than queue behind it (and, under a lock bound, fail every poll).
+      const checkpoint = await lockCheckpoint(trx, processor.name, { wait: false });
+      if (!checkpoint) return 0;
       const page = await this.store.readFeed(checkpoint, this.options.batchSize, trx);
       if (page.events.length === 0) return 0;
       await processor.handle(page.events, trx);
