@@ -98,7 +98,7 @@ export class ProcessorRunner {
    * hands it every stream it follows, whole, up to where the feed ends now, and moves its
    * checkpoint there. What it keeps from a stream depends on that stream's events alone, in feed
    * order, so the result is the feed replay's (rebuild). Readers see the old tables until it
-   * commits; live batches wait on the checkpoint row meanwhile. The streams are read on another
+   * commits; live batches skip their turns meanwhile (the checkpoint row is held). The streams are read on another
    * connection, so the server reads the next page while the processor writes (the events up to
    * that end are committed: every connection sees the same ones).
    */
