@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Client } from 'pg';
 import { sql } from 'kysely';
 import { startApi, SmallSheet, TestApi } from '../support/api';
@@ -116,6 +117,24 @@ describe('a request the server cannot answer in time', () => {
       await holder.query('ROLLBACK');
       await holder.end();
       await slow.close();
+    }
+  }, 30_000);
+});
+
+describe('a client that sends its request too slowly', () => {
+  it('is cut off at the request bound, so a trickle of requests cannot hold sockets open', async () => {
+    const bounded = await startApi({ HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    const socket = connect(Number(new URL(bounded.url).port), '127.0.0.1');
+    try {
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.on('error', () => undefined);
+      // Headers begun, never finished.
+      socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const { ms } = await timed(() => Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]));
+      expect(ms).toBeLessThan(3_000);
+    } finally {
+      socket.destroy();
+      await bounded.close();
     }
   }, 30_000);
 });
