@@ -134,6 +134,11 @@ describe('a rebuild beside the live tables', () => {
             }
           : (Reflect.get(target, name, target) as unknown),
     });
+    const schema = async () =>
+      (await sql`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid::regclass::text IN ('sheets', 'sheet_indicators', 'ward_plans') AND contype <> 'n'
+                 UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sheets', 'sheet_indicators', 'ward_plans') ORDER BY 1`.execute(api.resources.database.db)).rows;
+    const schemaBefore = await schema();
+    expect(schemaBefore).toContainEqual({ conname: 'sheets_unit_year_key', definition: 'UNIQUE (fiscal_year, department, unit)' });
     const ordered = [...small].sort((a, b) => (a.sheetId < b.sheetId ? -1 : 1));
     const rebuilding = rebuildCurrentState(api.resources.database.db, paced as EventStore, api.resources.config.progressThresholds);
     let fresh: SmallSheet | undefined;
@@ -149,6 +154,8 @@ describe('a rebuild beside the live tables', () => {
       resume();
     }
     await rebuilding;
+    // The copies took the live tables' place under the same names: constraints, keys and indexes.
+    expect(await schema()).toEqual(schemaBefore);
 
     const live = await expectRebuildToMatch();
     const progress = (sheetId: string) => live.sheets.find((row) => row.sheet_id === sheetId)!;

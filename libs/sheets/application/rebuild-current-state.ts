@@ -63,7 +63,8 @@ export async function rebuildCurrentState(db: Kysely<Database>, store: EventStor
         const replayed = (await folds.replay(db, 'sheet', writer)) + (await folds.replay(db, 'ward-plan', writer));
         await writer.flush();
         await shadow.complete(db);
-        for (let pass = 0; pass < CATCH_UP_PASSES && (await folds.catchUp(db, SHADOW)) > SWAP_WITHIN_STREAMS; pass++);
+        // Outside any lock until few streams are left to catch up on under it.
+        for (let pass = 0; pass < CATCH_UP_PASSES; pass++) if ((await folds.catchUp(db, SHADOW)) <= SWAP_WITHIN_STREAMS) break;
         await swap(db, shadow, folds);
         return replayed;
       } catch (error) {
