@@ -136,7 +136,7 @@ describe('a rebuild beside the live tables', () => {
     });
     const schema = async () =>
       (await sql`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid::regclass::text IN ('sheets', 'sheet_indicators', 'ward_plans') AND contype <> 'n'
-                 UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sheets', 'sheet_indicators', 'ward_plans') ORDER BY 1`.execute(api.resources.database.db)).rows;
+                 UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sheets', 'sheet_indicators', 'ward_plans') ORDER BY 1, 2`.execute(api.resources.database.db)).rows;
     const schemaBefore = await schema();
     expect(schemaBefore).toContainEqual({ conname: 'sheets_unit_year_key', definition: 'UNIQUE (fiscal_year, department, unit)' });
     const ordered = [...small].sort((a, b) => (a.sheetId < b.sheetId ? -1 : 1));
