@@ -36,6 +36,8 @@ describe('configuration', () => {
       tokenDefaultExpiry: 'fiscal-year-end',
       authFailureLimit: { max: 100, windowMs: 60_000 },
       trustedProxies: [],
+      databaseTimeouts: { statementMs: 5_000, lockMs: 2_000, idleInTransactionMs: 30_000, poolWaitMs: 2_000 },
+      http: { requestTimeoutMs: 120_000, handlerTimeoutMs: 30_000 },
     });
   });
 
@@ -49,6 +51,16 @@ describe('configuration', () => {
       mailToLog: false,
     });
     expect(loadConfig({ NODE_ENV: 'development' }).reminders.mailToLog).toBe(true);
+  });
+
+  it('reads the bounds on waiting, where 0 lifts one, and refuses what is not a duration', () => {
+    const config = loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0', DATABASE_LOCK_TIMEOUT_MS: '500', HTTP_HANDLER_TIMEOUT_MS: '10000' });
+    expect(config.databaseTimeouts).toMatchObject({ statementMs: 0, lockMs: 500 });
+    expect(config.http.handlerTimeoutMs).toBe(10_000);
+    expect(problemsOf({ DATABASE_POOL_WAIT_MS: '-1', HTTP_REQUEST_TIMEOUT_MS: '2s' })).toEqual([
+      'DATABASE_POOL_WAIT_MS="-1": must be a whole number from 0 to 600000',
+      'HTTP_REQUEST_TIMEOUT_MS="2s": must be a whole number from 0 to 3600000',
+    ]);
   });
 
   it('reads the reminder settings', () => {

@@ -150,6 +150,13 @@ const environment = z.object({
   IMPORT_MAX_CELLS: integer(100, 100_000_000).default(DEFAULT_IMPORT_LIMITS.cells),
   IMPORT_READ_MEMORY_MB: integer(64, 65_536).default(DEFAULT_IMPORT_LIMITS.readMemoryMb),
   IMPORT_READ_TIMEOUT_MS: integer(100, 3_600_000).default(DEFAULT_IMPORT_LIMITS.readTimeoutMs),
+  // Faults: how long a request may wait on the database and on its client (0 = no bound); jobs run unbounded.
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(5_000),
+  DATABASE_LOCK_TIMEOUT_MS: integer(0, 3_600_000).default(2_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
+  DATABASE_POOL_WAIT_MS: integer(0, 600_000).default(2_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(120_000),
+  HTTP_HANDLER_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
 })
   .refine((e) => e.PROGRESS_AT_RISK < e.PROGRESS_OFF_TRACK, {
     path: ['PROGRESS_OFF_TRACK'],
@@ -205,6 +212,10 @@ export interface Config {
   authFailureLimit: { max: number; windowMs: number };
   /** Reverse proxies whose X-Forwarded-For names the client; none = the peer's address is the client. */
   trustedProxies: string[];
+  /** Bounds on the database while serving (0 = none): past them a request answers 503 with Retry-After. */
+  databaseTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number; poolWaitMs: number };
+  /** Receiving a whole request (and a silent socket), and answering it, in ms; 0 = no bound. */
+  http: { requestTimeoutMs: number; handlerTimeoutMs: number };
 }
 
 export interface OidcConfig {
@@ -321,5 +332,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenDefaultExpiry: e.TOKEN_DEFAULT_EXPIRY,
     authFailureLimit: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_S * 1000 },
     trustedProxies: e.TRUSTED_PROXIES ?? [],
+    databaseTimeouts: {
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      poolWaitMs: e.DATABASE_POOL_WAIT_MS,
+    },
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, handlerTimeoutMs: e.HTTP_HANDLER_TIMEOUT_MS },
   };
 }

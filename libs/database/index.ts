@@ -1,4 +1,6 @@
 export * from './database';
+export * from './faults';
 export * from './migrate';
 export * from './schema';
 export * from './embedded-postgres';
+export * from './shadow-tables';

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailable, type DatabaseFaultKind } from '@shinchoku/database';
 import { Problem } from './problem';
 
 /**
@@ -16,7 +17,9 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const problem = toProblem(error);
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`);
+    // A fault of the database's state is an operator's concern, not a bug: one line, no stack.
+    if (problem.status === 503) this.logger.warn(`${request.method} ${request.url}: ${(error as Error)?.message ?? error}`);
+    else if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`);
     void reply
       .status(problem.status)
       .headers({ ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' })
@@ -26,8 +29,14 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
+  const fault = databaseUnavailable(error);
+  if (fault) return new Problem(503, 'DatabaseUnavailable', FAULTS[fault.kind][1]).withHeader('retry-after', String(FAULTS[fault.kind][0]));
   // Nest hands Fastify's parser errors over wrapped in an HttpException, the original as its cause.
   const fastifyCode = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  if (fastifyCode === 'FST_ERR_HANDLER_TIMEOUT') {
+    // The handler is not stopped: a write may still complete. A retry with the same Idempotency-Key is safe either way.
+    return new Problem(503, 'RequestTimeout', 'the request took longer than this server allows to answer; retry it (with the same Idempotency-Key for a write)').withHeader('retry-after', '5');
+  }
   if (fastifyCode && fastifyCode in FASTIFY_ERRORS) {
     const [status, code, detail] = FASTIFY_ERRORS[fastifyCode]!;
     return new Problem(status, code, detail);
@@ -45,4 +54,15 @@ const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BodyTooLarge', 'the body is larger than this server accepts'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UnsupportedMediaType', 'send the body as application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'InvalidContentLength', 'the Content-Length does not match the body'],
+};
+
+/**
+ * Seconds to wait before retrying, and what to say: a lock or a slow statement clears in moments;
+ * a server that is gone takes longer to come back. Whatever was refused appended nothing, unless
+ * its commit was what went unanswered, which a retry with the same Idempotency-Key resolves.
+ */
+const FAULTS: Record<DatabaseFaultKind, [number, string]> = {
+  locked: [1, 'the data this request needs is locked by other work; retry shortly'],
+  timeout: [2, 'the database did not answer in time; retry shortly'],
+  unreachable: [5, 'the database cannot be reached; retry shortly'],
 };

@@ -43,7 +43,10 @@ export class ProcessorRunner {
   /** Runs one batch of the processor; returns how many events it handled (0 when caught up). */
   processBatch(processor: Processor): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const checkpoint = await lockCheckpoint(trx, processor.name);
+      // A rebuild holds the checkpoint for its whole transaction: a live batch skips its turn
+      // meanwhile rather than queue behind it (and, under a lock bound, fail every poll).
+      const checkpoint = await lockCheckpoint(trx, processor.name, { wait: false });
+      if (!checkpoint) return 0;
       const page = await this.store.readFeed(checkpoint, this.options.batchSize, trx);
       if (page.events.length === 0) return 0;
       await processor.handle(page.events, trx);
@@ -95,7 +98,7 @@ export class ProcessorRunner {
    * hands it every stream it follows, whole, up to where the feed ends now, and moves its
    * checkpoint there. What it keeps from a stream depends on that stream's events alone, in feed
    * order, so the result is the feed replay's (rebuild). Readers see the old tables until it
-   * commits; live batches wait on the checkpoint row meanwhile. The streams are read on another
+   * commits; live batches skip their turns meanwhile (the checkpoint row is held). The streams are read on another
    * connection, so the server reads the next page while the processor writes (the events up to
    * that end are committed: every connection sees the same ones).
    */

@@ -20,9 +20,15 @@ export interface OpenOptions {
   logger: LoggerService;
   /** Called when the embedded server dies under us: the process cannot go on. */
   onFatal?: (reason: string) => void;
+  /**
+   * A job (migrate, rebuild, import, export, verify from the command line): its statements may
+   * rightly run for minutes, so none of the serving bounds apply. Otherwise the pool is bounded by
+   * config.databaseTimeouts, as requests need.
+   */
+  job?: boolean;
 }
 
-export async function openResources(config: Config, { logger, onFatal }: OpenOptions): Promise<Resources> {
+export async function openResources(config: Config, { logger, onFatal, job = false }: OpenOptions): Promise<Resources> {
   const embedded = config.databaseUrl
     ? undefined
     : await EmbeddedPostgres.start({
@@ -32,15 +38,22 @@ export async function openResources(config: Config, { logger, onFatal }: OpenOpt
         onUnexpectedExit: (code) => onFatal?.(`embedded PostgreSQL exited unexpectedly (code ${code})`),
       });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  const database = openDatabase({ url: databaseUrl, poolSize: config.databasePoolSize });
+  // Migrations are a job whatever the process: on a connection of their own, without bounds.
+  const migrating = openDatabase({ url: databaseUrl, poolSize: 1 });
   try {
-    const { applied } = await migrateToLatest(database.db);
+    const { applied } = await migrateToLatest(migrating.db);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
   } catch (error) {
-    await database.close();
+    await migrating.close();
     await embedded?.stop();
     throw explainConnectionFailure(error, databaseUrl);
   }
+  await migrating.close();
+  const database = openDatabase({
+    url: databaseUrl,
+    poolSize: config.databasePoolSize,
+    ...(!job && { timeouts: config.databaseTimeouts }),
+  });
   const queues = new QueueFactory(queueConnection(config, databaseUrl));
   return {
     config,

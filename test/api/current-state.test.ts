@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
+import type { EventStore } from '@shinchoku/event-store';
+import { rebuildCurrentState, SheetCommands } from '@shinchoku/sheets';
+import type { CommandSource } from '@shinchoku/sheets/application/command-runner';
 import { rebuild } from '../../apps/shinchoku/src/rebuild';
-import { startApi, TestApi } from '../support/api';
+import { SmallSheet, startApi, TestApi } from '../support/api';
 import { enterSheet, EnteredSheet, indicatorsOf } from '../support/seed-entry';
 import { 西区地域課 } from '../fixtures/seed-sheets';
 
@@ -88,4 +91,75 @@ describe('the current-state tables under commands that write only what changed',
     const reopened = await expectRebuildToMatch();
     expect(new Set(reopened.indicators.map((row) => row.sheet_status))).toEqual(new Set(['active']));
   });
+});
+
+describe('a rebuild beside the live tables', () => {
+  const source: CommandSource = { actor: { id: 'u-load', name: '負荷' }, source: 'test' };
+  /** Bounded latency: a command that takes longer fails the test rather than wait for the rebuild to end. */
+  const within = <T>(ms: number, work: Promise<T>) =>
+    Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+  it('accepts commands while it runs, and ends equal to the live tables, the commands made meanwhile included', async () => {
+    // A store of a few thousand events over a few dozen sheets, entered in-process (the runner HTTP uses).
+    const commands = api.app.get(SheetCommands);
+    const small = [];
+    for (let unit = 0; unit < 24; unit++) small.push(await api.smallSheet(`課${unit}`, '地域の魅力を発信します。', { name: '発信件数', target: '1000' }));
+    await Promise.all(
+      small.map(async ({ sheetId, indicatorId }) => {
+        for (let value = 1; value <= 100; value++) {
+          await commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1 + (value % 4), value, ...(value > 4 && { reason: '訂正' }) }, source);
+        }
+      }),
+    );
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events`.execute(api.resources.database.db);
+    expect(rows[0]!.n).toBeGreaterThan(2_000);
+
+    // The rebuild is held half-way through the sheets (it has read some, not others) while commands run.
+    let halfway!: () => void;
+    let resume!: () => void;
+    const reached = new Promise<void>((resolve) => (halfway = resolve));
+    const held = new Promise<void>((resolve) => (resume = resolve));
+    const store = api.resources.store;
+    const paced = new Proxy(store, {
+      get: (target, name) =>
+        name === 'streamsInOrder'
+          ? async function* (prefix: string, ...rest: unknown[]) {
+              let streams = 0;
+              for await (const stream of (store.streamsInOrder as (...args: unknown[]) => AsyncGenerator<unknown>)(prefix, ...rest)) {
+                yield stream;
+                if (prefix !== 'sheet-' || ++streams !== 12) continue;
+                halfway();
+                await held;
+              }
+            }
+          : (Reflect.get(target, name, target) as unknown),
+    });
+    const schema = async () =>
+      (await sql`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid::regclass::text IN ('sheets', 'sheet_indicators', 'ward_plans') AND contype <> 'n'
+                 UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sheets', 'sheet_indicators', 'ward_plans') ORDER BY 1, 2`.execute(api.resources.database.db)).rows;
+    const schemaBefore = await schema();
+    expect(schemaBefore).toContainEqual({ conname: 'sheets_unit_year_key', definition: 'UNIQUE (fiscal_year, department, unit)' });
+    const ordered = [...small].sort((a, b) => (a.sheetId < b.sheetId ? -1 : 1));
+    const rebuilding = rebuildCurrentState(api.resources.database.db, paced as EventStore, api.resources.config.progressThresholds);
+    let fresh: SmallSheet | undefined;
+    try {
+      await reached;
+      // Sheets the rebuild has read already, and sheets it has yet to read; a sheet that is new.
+      for (const { sheetId, indicatorId } of [ordered[0]!, ordered[1]!, ordered.at(-1)!]) {
+        const reply = await within(2_000, api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: '500', reason: '再集計' }));
+        expect(reply.status).toBe(200);
+      }
+      fresh = await within(2_000, api.smallSheet('新設課', '新しい目標です。', { name: '件数', target: '10' }));
+    } finally {
+      resume();
+    }
+    await rebuilding;
+    // The copies took the live tables' place under the same names: constraints, keys and indexes.
+    expect(await schema()).toEqual(schemaBefore);
+
+    const live = await expectRebuildToMatch();
+    const progress = (sheetId: string) => live.sheets.find((row) => row.sheet_id === sheetId)!;
+    for (const { sheetId } of [ordered[0]!, ordered.at(-1)!]) expect(JSON.parse(progress(sheetId).view as string)).toMatchObject({ goals: [{ indicators: [{ progress: { 1: { value: { value: 500 } } } }] }] });
+    expect(progress(fresh!.sheetId)).toBeDefined();
+  }, 60_000);
 });

@@ -200,6 +200,29 @@ describe('processor runner', () => {
     expect(rows.filter((r) => r.instance === 'one').map((r) => r.global_position)).toEqual(asStrings(more));
   });
 
+  it('skips its turn, without waiting or failing, while a rebuild holds the checkpoint, and carries on after', async () => {
+    const positions = await appendMany(3);
+    const errors: unknown[] = [];
+    // A serving pool, whose lock bound would fail a batch that queued behind the rebuild.
+    const serving = openDatabase({ url: database.url, poolSize: 2, timeouts: { statementMs: 5_000, lockMs: 200, idleInTransactionMs: 0, poolWaitMs: 2_000 } });
+    extraHandles.push(serving);
+    const runner = runnerOn(serving, recorder('live'), () => errors.push('error'));
+    await runner.processBatch(recorder('live'));
+    const rebuilding = await database.pool.connect();
+    try {
+      await rebuilding.query('BEGIN');
+      await rebuilding.query(`SELECT 1 FROM processor_checkpoints WHERE processor = 'recorder' FOR UPDATE`);
+      await appendMany(1);
+      expect(await runner.processBatch(recorder('live'))).toBe(0);
+    } finally {
+      await rebuilding.query('ROLLBACK');
+      rebuilding.release();
+    }
+    await eventually(async () => (await runner.catchUp(recorder('live')), (await appliedRows()).length === 4), 'the event appended meanwhile');
+    expect((await appliedRows()).slice(0, 3).map((r) => r.global_position)).toEqual(asStrings(positions));
+    expect(errors).toEqual([]);
+  });
+
   it('rebuilds from zero to exactly the state it had', async () => {
     await appendMany(23);
     const processor = recorder('one');

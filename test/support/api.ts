@@ -42,13 +42,16 @@ export interface Reply {
   body: any;
 }
 
-/** The real HTTP application on a real port, over its own database: what a client sees; `env` adds settings. */
-export async function startApi(env: Record<string, string> = {}): Promise<TestApi> {
+/**
+ * The real HTTP application on a real port, over its own database: what a client sees; `env` adds
+ * settings, `reach` says how the application reaches its database (through a proxy, say).
+ */
+export async function startApi(env: Record<string, string> = {}, reach: (databaseUrl: string) => string = (url) => url): Promise<TestApi> {
   const database = await createTestDatabase(10);
-  const config = loadConfig({ ...env, DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
+  const config = loadConfig({ ...env, DATABASE_URL: reach(database.url), QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
   const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
   const clock = new TestClock();
-  const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock), false);
+  const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock), false, config.http);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const call: TestApi['call'] = async (method, path, body, headers = {}) => {

@@ -9,11 +9,28 @@ import { serveOpenApi } from './openapi';
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** How long a client may take to send a request, and the server to answer it, in ms (0 = no bound). */
+export interface HttpTimeouts {
+  requestTimeoutMs: number;
+  handlerTimeoutMs: number;
+}
+
 /** The Fastify application exactly as served: used by the runtime and by the HTTP tests alike. */
-export async function createHttpApplication(module: DynamicModule, logger: LoggerService | false): Promise<NestFastifyApplication> {
+export async function createHttpApplication(
+  module: DynamicModule,
+  logger: LoggerService | false,
+  timeouts?: HttpTimeouts,
+): Promise<NestFastifyApplication> {
+  // A client trickling a request in (or holding a socket silent) is cut off, and a request still
+  // unanswered after the handler bound gets 503 with Retry-After (the problem filter says so).
+  const bounds = timeouts && {
+    requestTimeout: timeouts.requestTimeoutMs,
+    connectionTimeout: timeouts.requestTimeoutMs,
+    ...(timeouts.handlerTimeoutMs > 0 && { handlerTimeout: timeouts.handlerTimeoutMs }),
+  };
   // The API speaks JSON only: Nest's own parsers (JSON and form encoding) are off, Fastify's JSON
   // parser stays, and without its text parser every other media type gets 415.
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...bounds }), {
     logger,
     abortOnError: false,
     bodyParser: false,

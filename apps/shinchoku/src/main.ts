@@ -79,13 +79,13 @@ async function main(argv: string[]): Promise<number | undefined> {
       return undefined;
     }
     case 'migrate': {
-      const resources = await openResources(config, { logger });
+      const resources = await openResources(config, { logger, job: true });
       await resources.close();
       logger.log('database is up to date');
       return 0;
     }
     case 'verify': {
-      const resources = await openResources(config, { logger });
+      const resources = await openResources(config, { logger, job: true });
       try {
         const report = await verifyEventChains(resources.database.db);
         console.log(JSON.stringify(report, null, 2));
@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         console.error(`rebuild what? one or more of: ${REBUILDABLE.join(', ')}, or all\n${USAGE}`);
         return 64;
       }
-      const resources = await openResources(config, { logger });
+      const resources = await openResources(config, { logger, job: true });
       try {
         await rebuildInLanes(resources, rebuildLanes(targets.includes('all') ? REBUILDABLE : targets), logger);
         return 0;
@@ -115,7 +115,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         console.error(`import what? name one or more files\n${USAGE}`);
         return 64;
       }
-      const resources = await openResources(config, { logger });
+      const resources = await openResources(config, { logger, job: true });
       try {
         return await importFiles(resources, files, { force: values.force ?? false, dryRun: values['dry-run'] ?? false });
       } finally {
@@ -130,7 +130,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         console.error(`export needs --sheet <id>, or --ward <department> with --year <fiscal year such as 2024>; --format xlsx or csv\n${USAGE}`);
         return 64;
       }
-      const resources = await openResources(config, { logger });
+      const resources = await openResources(config, { logger, job: true });
       try {
         return await exportDocument(resources, {
           format: format as 'xlsx' | 'csv',
@@ -149,7 +149,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         console.error(`${run}\n${USAGE}`);
         return 64;
       }
-      const resources = await openResources(config, { logger });
+      const resources = await openResources(config, { logger, job: true });
       try {
         return await run(new AccessTokens(resources.database.db, resources.store, systemClock, config.tokenDefaultExpiry));
       } finally {

@@ -27,9 +27,10 @@ export function rebuildLanes(names: readonly string[]): string[][] {
 
 /**
  * Rebuilds projections from zero in this process, one after another in REBUILDABLE's order. Safe
- * while shinchoku runs: the current state, and a processor that can take the feed stream by
- * stream, are replaced in one transaction; another processor's reset and replay serialize with
- * its live batches on its checkpoint.
+ * while shinchoku runs: the current state is rebuilt into copies of its tables and swapped in
+ * (commands go on meanwhile); a processor that can take the feed stream by stream is replaced in
+ * one transaction; another processor's reset and replay take turns with its live batches on its
+ * checkpoint.
  */
 export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
   const { db } = resources.database;

@@ -54,7 +54,7 @@ export async function start(config: Config, roles: Roles, logger: LoggerService,
   const module = AppModule.for(resources, { api: adminToken ? { adminToken } : false, worker: roles.worker });
   try {
     if (roles.api) {
-      const http = await createHttpApplication(module, logger);
+      const http = await createHttpApplication(module, logger, config.http);
       app = http;
       await http.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE'
