@@ -95,11 +95,13 @@ export class DocumentImporter {
     });
     const from = { actor, source: 'import', document: { name, sha256: read.sha256 } satisfies SourceDocument };
 
+    // Checked before any read starts: a refusal must leave no query running behind it.
+    const sheetDrafts = checkUnique(draft.sheets);
     for (let attempt = 1; ; attempt++) {
       const today = tokyoDateOf(this.clock.now());
       const [wardPlans, sheets] = await Promise.all([
         Promise.all(draft.wardPlans.map((plan) => this.locateWardPlan(plan))),
-        mapLimited(checkUnique(draft.sheets), PARALLEL_STREAMS, (sheet) => this.locateSheet(sheet)),
+        mapLimited(sheetDrafts, PARALLEL_STREAMS, (sheet) => this.locateSheet(sheet)),
       ]);
       await this.checkOwners(sheets);
       authorize([
