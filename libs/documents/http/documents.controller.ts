@@ -5,9 +5,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '@shinchoku/config';
 import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
-import { Problem } from '@shinchoku/http';
+import { Problem, uuid as sheetId } from '@shinchoku/http';
 import { CONFIG } from '@shinchoku/runtime';
 import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { DocumentExporter } from '../application/exporter';
 import { DocumentImporter, type ImportScope } from '../application/importer';
@@ -15,9 +16,7 @@ import { indicatorsCsv } from '../csv/indicators-csv';
 import { DocumentError } from '../drafts';
 import { writeWorkbook } from '../excel/write-workbook';
 
-const sheetId = z.uuid({ error: 'must be a UUID' });
 const department = z.string().trim().min(1).max(200);
-const fiscalYear = z.coerce.number({ error: 'must be a fiscal year such as 2024' }).int().min(1989).max(2100);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Existing sheets in: the published documents' text or a workbook in the 組織目標管理シート layout. */

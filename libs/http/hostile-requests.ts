@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldProblem } from './problem';
+import { sendProblem, toProblem } from './problem.filter';
+import { unsafeTextProblems } from './unsafe-text';
+import { invalidRequest } from './validation';
+
+/**
+ * Text the database cannot store, or a URL that is not UTF-8, is refused with a 400 naming the
+ * field before any guard, query or command sees it: once here, for every route, instead of in
+ * each schema.
+ */
+export function refuseHostileRequests(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Many clients declare JSON on every call, DELETE and body-less POST included: no body is no body.
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, (error, parsed) => {
+      if (error) return done(error, undefined);
+      const problems = unsafeTextProblems(parsed, 'body');
+      return problems.length > 0 ? done(invalidRequest(problems), undefined) : done(null, parsed);
+    });
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const problems = [...badQueryEncoding(request.url), ...unsafeTextProblems(request.params ?? {}, 'params'), ...unsafeTextProblems(request.query ?? {}, 'query')];
+    done(problems.length > 0 ? invalidRequest(problems) : undefined);
+  });
+}
+
+/**
+ * The router's own refusals (a path that is not valid percent-encoded UTF-8, an over-long path
+ * part) come before any hook or filter: the adapter's `frameworkErrors` answers them as problems.
+ */
+export function answerFrameworkError(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, toProblem(error));
+}
+
+/** The query parser keeps `%FF` as it stands: each name and value must decode as UTF-8. */
+function badQueryEncoding(url: string): FieldProblem[] {
+  const start = url.indexOf('?');
+  if (start < 0) return [];
+  const problems: FieldProblem[] = [];
+  for (const pair of url.slice(start + 1).split('&')) {
+    const [name = '', value = ''] = splitOnce(pair, '=');
+    const decodedName = decode(name);
+    const path = decodedName === undefined ? 'query' : `query.${decodedName}`;
+    if (decodedName === undefined || decode(value) === undefined) problems.push({ path, message: 'is not valid percent-encoded UTF-8' });
+  }
+  return problems;
+}
+
+function splitOnce(text: string, separator: string): [string, string?] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+function decode(component: string): string | undefined {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
