@@ -1,5 +1,6 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FieldProblem } from './problem';
+import { Problem, type FieldProblem } from './problem';
 import { sendProblem, toProblem } from './problem.filter';
 import { unsafeTextProblems } from './unsafe-text';
 import { invalidRequest } from './validation';
@@ -33,6 +34,29 @@ export function refuseHostileRequests(fastify: FastifyInstance): void {
  */
 export function answerFrameworkError(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
   sendProblem(reply, toProblem(error));
+}
+
+/**
+ * What Node's HTTP parser refuses (headers over 16 KB — a long query string among them —, a
+ * request that is not HTTP) never reaches Fastify's routes: the `clientErrorHandler` writes the
+ * problem on the socket itself and closes it.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new Problem(431, 'HeadersTooLarge', 'the request line and headers together are larger than this server accepts')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new Problem(408, 'RequestTimeout', 'the request did not arrive in time')
+        : new Problem(400, 'MalformedRequest', 'the request is not valid HTTP');
+  const body = JSON.stringify(problem.body());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${problem.body().title}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** The query parser keeps `%FF` as it stands: each name and value must decode as UTF-8. */

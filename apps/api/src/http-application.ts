@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { harden } from '@shinchoku/access';
-import { answerFrameworkError, refuseHostileRequests, sendVersionAsEtag } from '@shinchoku/http';
+import { answerClientError, answerFrameworkError, refuseHostileRequests, sendVersionAsEtag } from '@shinchoku/http';
 import { serveOpenApi } from './openapi';
 
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
@@ -13,7 +13,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export async function createHttpApplication(module: DynamicModule, logger: LoggerService | false): Promise<NestFastifyApplication> {
   // The API speaks JSON only: Nest's own parsers (JSON and form encoding) are off, Fastify's JSON
   // parser stays, and without its text parser every other media type gets 415.
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerFrameworkError }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerFrameworkError, clientErrorHandler: answerClientError }), {
     logger,
     abortOnError: false,
     bodyParser: false,
