@@ -18,6 +18,7 @@ export interface JsonSchema {
   pattern?: string;
   minimum?: number;
   maximum?: number;
+  minItems?: number;
 }
 
 const NASTY_TEXT = [
@@ -54,69 +55,104 @@ const hostileNumber = fc.oneof(
   fc.double(),
 );
 
-/** Ids of things that exist (in this ward and others), in both cases, and ids that are not ids. */
-export const ids = (known: readonly string[]): fc.Arbitrary<string> =>
+/** Ids of things of the right kind that exist (in this ward and others), in both cases, of other kinds, and ids that are not ids. */
+export const ids = (own: readonly string[], all: readonly string[]): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...known) },
-    { weight: 2, arbitrary: fc.constantFrom(...known).map((id) => id.toUpperCase()) },
+    { weight: 4, arbitrary: fc.constantFrom(...own) },
+    { weight: 2, arbitrary: fc.constantFrom(...own).map((id) => id.toUpperCase()) },
+    { weight: 1, arbitrary: fc.constantFrom(...all) },
     { weight: 1, arbitrary: fc.uuid() },
-    { weight: 1, arbitrary: fc.constantFrom(...known).map((id) => `{${id}}`) },
+    { weight: 1, arbitrary: fc.constantFrom(...own).map((id) => `{${id}}`) },
     { weight: 1, arbitrary: hostileText },
   );
 
 const DATES = ['2024-04-01', '2025-05-07', '2024-02-29', '2024-02-30', '2024-4-1', 'R7.5.7', '2024-07-01T09:00:00+09:00'];
 
-/** A value for a schema: mostly the right shape with hostile contents, sometimes the wrong shape. */
-export function fromSchema(schema: JsonSchema | undefined, known: readonly string[], depth = 0): fc.Arbitrary<unknown> {
-  if (!schema || depth > 4) return anyJson;
-  const leaf = (right: fc.Arbitrary<unknown>) => fc.oneof({ weight: 3, arbitrary: right }, { weight: 1, arbitrary: anyJson });
-  if (schema.enum) return leaf(fc.oneof(fc.constantFrom(...schema.enum), hostileText));
+/** A valid body for a schema, or one with one leaf replaced by something hostile. */
+export function fromSchema(schema: JsonSchema | undefined, known: readonly string[], spoil: boolean): fc.Arbitrary<unknown> {
+  const valid = validFor(schema, known, 0);
+  if (!spoil) return valid;
+  return valid.chain((value) => {
+    const paths = leafPaths(value);
+    return fc.tuple(fc.nat({ max: Math.max(paths.length - 1, 0) }), replacement).map(([at, bad]) => (paths.length === 0 ? bad : replaceAt(value, paths[at]!, bad)));
+  });
+}
+
+/** A string in a path or query, by its parameter's schema: plain, or hostile. */
+export function parameterText(schema: JsonSchema | undefined, own: readonly string[], known: readonly string[], hostile: boolean): fc.Arbitrary<string> {
+  const candidates = own.length > 0 ? own : known;
+  if (!hostile) {
+    if (schema?.format === 'uuid') return fc.constantFrom(...candidates);
+    if (schema?.pattern?.includes('[0-9]')) return fc.constantFrom('1', '2', '3', '4', '2024', '2025');
+    if (schema?.enum) return fc.constantFrom(...schema.enum.map(String));
+    return plainText(schema ?? {}, known);
+  }
+  if (schema?.format === 'uuid') return ids(candidates, known);
+  if (schema?.pattern?.includes('[0-9]')) return numberText;
+  return fc.oneof(hostileText, numberText);
+}
+
+const replacement: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: hostileText },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('目標', '西区'), hostileText).map(([a, b]) => a + b) },
+  { weight: 1, arbitrary: hostileNumber },
+  { weight: 1, arbitrary: fc.constantFrom(...DATES) },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+);
+
+function validFor(schema: JsonSchema | undefined, known: readonly string[], depth: number): fc.Arbitrary<unknown> {
+  if (!schema || depth > 5) return fc.constant({});
+  if (schema.enum) return fc.constantFrom(...schema.enum);
   const choices = schema.oneOf ?? schema.anyOf;
-  if (choices) return fc.oneof(...choices.map((choice) => fromSchema(choice, known, depth + 1)));
+  if (choices) return fc.oneof(...choices.map((choice) => validFor(choice, known, depth + 1)));
   switch (schema.type) {
-    case 'object':
-      return leaf(objectOf(schema, known, depth));
-    case 'array':
-      return leaf(fc.array(fromSchema(schema.items, known, depth + 1), { maxLength: 3 }));
-    case 'integer':
-    case 'number': {
-      const { minimum = -1e6, maximum = 1e6 } = schema;
-      return leaf(fc.oneof(fc.integer({ min: Math.ceil(minimum), max: Math.floor(maximum) }), hostileNumber));
+    case 'object': {
+      const required = new Set(schema.required ?? []);
+      const entries = Object.entries(schema.properties ?? {}).map(([key, child]) => {
+        const entry = validFor(child, known, depth + 1).map((value) => [key, value] as const);
+        return required.has(key) ? entry : fc.option(entry, { nil: undefined });
+      });
+      return fc.tuple(...entries).map((present) => Object.fromEntries(present.filter((entry) => entry !== undefined)));
     }
+    case 'array':
+      return fc.array(validFor(schema.items, known, depth + 1), { minLength: schema.minItems ?? 0, maxLength: 2 });
+    case 'integer':
+    case 'number':
+      return fc.integer({ min: Math.ceil(schema.minimum ?? 0), max: Math.floor(Math.min(schema.maximum ?? 100, (schema.minimum ?? 0) + 100)) });
     case 'string':
-      return leaf(stringFor(schema, known));
+      return plainText(schema, known);
     default:
-      return anyJson;
+      return fc.constant(null);
   }
 }
 
-/** A string in a path or query, by its parameter's schema. */
-export function parameterText(schema: JsonSchema | undefined, known: readonly string[]): fc.Arbitrary<string> {
-  if (schema?.format === 'uuid') return ids(known);
-  if (schema?.pattern?.includes('[0-9]')) return numberText;
-  if (schema?.enum) return fc.oneof(fc.constantFrom(...schema.enum.map(String)), hostileText);
-  return fc.oneof(stringFor(schema ?? {}, known), numberText);
+function plainText(schema: JsonSchema, known: readonly string[]): fc.Arbitrary<string> {
+  if (schema.format === 'uuid') return fc.constantFrom(...known);
+  if (schema.format === 'date-time') return fc.constantFrom('2024-07-01T09:00:00+09:00', '2099-03-31T23:59:59+09:00');
+  if (schema.pattern?.includes('\\d{4}-')) return fc.constantFrom('2024-04-01', '2025-05-07', '2025-03-31');
+  if (schema.format === 'email') return fc.constant('hanako@example.jp');
+  if (schema.format === 'uri') return fc.constant('https://hooks.example.jp/x');
+  return fc.constantFrom('西区', '東区', '地域課', '総務課', '目標', '530団体以上');
 }
 
-function stringFor(schema: JsonSchema, known: readonly string[]): fc.Arbitrary<string> {
-  if (schema.format === 'uuid') return ids(known);
-  if (schema.format === 'date-time' || schema.pattern?.includes('\\d{4}-')) return fc.oneof(fc.constantFrom(...DATES), hostileText);
-  if (schema.format === 'email') return fc.oneof(fc.constant('hanako@example.jp'), hostileText.map((t) => `${t}@example.jp`), hostileText);
-  if (schema.format === 'uri') return fc.oneof(fc.constant('https://hooks.example.jp/x'), hostileText.map((t) => `https://example.jp/${t}`), hostileText);
-  return fc.oneof(fc.constantFrom('西区', '地域課', '目標', '530団体'), hostileText);
+type Path = Array<string | number>;
+
+function leafPaths(value: unknown, path: Path = []): Path[] {
+  if (Array.isArray(value)) return [path, ...value.flatMap((item, i) => leafPaths(item, [...path, i]))];
+  if (value !== null && typeof value === 'object') return [path, ...Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...path, key]))];
+  return [path];
 }
 
-function objectOf(schema: JsonSchema, known: readonly string[], depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const required = new Set(schema.required ?? []);
-  const entries = Object.entries(schema.properties ?? {}).map(([key, child]) => {
-    const value = fromSchema(child, known, depth + 1).map((v) => [key, v] as const);
-    // A required field is usually there; an optional one half the time.
-    return fc.option(value, { freq: required.has(key) ? 8 : 2, nil: undefined });
-  });
-  const extra = fc.option(fc.tuple(hostileText, anyJson), { freq: 4, nil: undefined });
-  return fc.tuple(fc.tuple(...entries), extra).map(([present, more]) =>
-    Object.fromEntries([...present.filter((e) => e !== undefined), ...(more ? [more] : [])]),
-  );
+/** The value with the part at `path` replaced; at an object, a hostile key is added instead. */
+function replaceAt(value: unknown, path: Path, spoil: unknown): unknown {
+  if (path.length === 0) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof spoil === 'string') return { ...value, [spoil]: '目標' };
+    return spoil;
+  }
+  const [head, ...rest] = path;
+  const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+  copy[head!] = replaceAt(copy[head!], rest, spoil);
+  return copy;
 }
 
 /** Wrong types, arrays for objects, deep nesting. */
@@ -149,7 +185,7 @@ export const rawBodyText = fc.constantFrom(
  * surrogate as the bytes a careless encoder writes (CESU-8), and encodings that are not UTF-8.
  */
 export const segment = (text: fc.Arbitrary<string>): fc.Arbitrary<string> =>
-  fc.oneof({ weight: 5, arbitrary: text.map(encode) }, { weight: 1, arbitrary: fc.constantFrom('%FF', '%C3%28', '%00', '%', '%G1', '%ED%A0%80', '..', '.') });
+  fc.oneof({ weight: 15, arbitrary: text.map(encode) }, { weight: 1, arbitrary: fc.constantFrom('%FF', '%C3%28', '%00', '%', '%G1', '%ED%A0%80', '..', '.') });
 
 export function encode(text: string): string {
   const parts = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g) ?? [];

@@ -11,7 +11,7 @@ import type { JsonSchema } from './arbitraries';
  * new route is covered without touching this file. HOSTILE_SEED and HOSTILE_RUNS replay or widen.
  */
 const SEED = Number(process.env.HOSTILE_SEED ?? 13_2026);
-const RUNS_PER_ROUTE = Number(process.env.HOSTILE_RUNS ?? 60);
+const RUNS_PER_ROUTE = Number(process.env.HOSTILE_RUNS ?? 200);
 
 interface Operation {
   parameters?: Array<{ name: string; in: string; schema?: JsonSchema }>;
@@ -26,6 +26,8 @@ interface Route {
 let api: TestApi;
 let routes: Route[];
 let openApiOperations: string[];
+/** Ids that exist, by the name of the parameter that takes them, and all of them. */
+let idsByName: Record<string, string[]>;
 let known: string[];
 let callers: Record<string, Record<string, string>>;
 
@@ -41,7 +43,8 @@ beforeAll(async () => {
     none: {},
     badToken: { authorization: `Bearer shk_${'A'.repeat(43)}` },
   };
-  known = await someOfEverything();
+  idsByName = await someOfEverything();
+  known = Object.values(idsByName).flat();
   const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Record<string, Operation>> };
   openApiOperations = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
   routes = servedRoutes(api.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false })).map(({ method, url }) => ({
@@ -53,7 +56,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 /** Sheets, goals, indicators, ward plans, contacts and tokens in the callers' ward and in another. */
-async function someOfEverything(): Promise<string[]> {
+async function someOfEverything(): Promise<Record<string, string[]>> {
   const west = await api.smallSheet('地域課', '西区の環境美化を推進します。', { name: '清掃参加団体数', target: '530団体以上' });
   const east = await ok(api.call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '東区', unit: '総務課', createdOn: '2024-04-01' }));
   const eastGoal = await ok(api.call('POST', `/api/v1/sheets/${east.sheetId}/goals`, { text: '東区の目標' }));
@@ -66,15 +69,14 @@ async function someOfEverything(): Promise<string[]> {
   );
   // Tokens only to be revoked: the callers' own would end the run early.
   const spare = await issueToken(api, [{ role: 'viewer' }]);
-  return [
-    ...Object.values(west),
-    east.sheetId,
-    eastGoal.goalId,
-    eastIndicator.indicatorId,
-    ...plans.map((p) => p.wardPlanId),
-    ...contacts.map((c) => c.contactId),
-    spare.tokenId,
-  ];
+  return {
+    sheetId: [west.sheetId, east.sheetId],
+    goalId: [west.goalId, eastGoal.goalId],
+    indicatorId: [west.indicatorId, eastIndicator.indicatorId],
+    wardPlanId: plans.map((p) => p.wardPlanId),
+    contactId: contacts.map((c) => c.contactId),
+    tokenId: [spare.tokenId],
+  };
 }
 
 /** Fastify's route tree as printed (one line per node, four columns per level), flattened; HEAD comes with GET. */
@@ -105,46 +107,66 @@ interface HostileRequest {
   idempotencyKey: string | undefined;
 }
 
-const contentType = fc.option(
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json'),
-  { freq: 8, nil: undefined },
-).map((type) => type ?? 'application/json');
+const contentType = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('application/json') },
+  { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json') },
+);
+/** A header now and then: mostly absent, as from most clients. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+
+/** Where a request is hostile: one place at a time, so the rest gets past the checks before it. */
+const PLACES = ['path', 'query', 'body', 'headers', 'nowhere'] as const;
 
 function requests(route: Route): fc.Arbitrary<HostileRequest> {
-  const parameter = (name: string) => route.operation?.parameters?.find((p) => p.name === name)?.schema;
-  const segments = route.url.split('/').map((part) =>
-    part.startsWith(':') ? hostile.segment(hostile.parameterText(parameter(part.slice(1)), known)) : part === '*' ? hostile.segment(hostile.hostileText) : fc.constant(part),
-  );
-  return fc.record({
-    caller: fc.constantFrom(...Object.keys(callers)),
-    path: fc.tuple(...segments).map((parts) => parts.join('/')),
-    query: queries(route.operation),
-    body: route.method === 'GET' ? fc.constant<Body>({ kind: 'none' }) : bodies(route.operation),
-    ifMatch: fc.option(hostile.headerText, { freq: 3, nil: undefined }),
-    idempotencyKey: fc.option(hostile.headerText, { freq: 4, nil: undefined }),
+  const takesBody = route.operation?.requestBody !== undefined;
+  const place = fc.oneof(...PLACES.map((arbitrary) => ({ weight: arbitrary === 'body' && takesBody ? 4 : 1, arbitrary: fc.constant(arbitrary) })));
+  return place.chain((place) => {
+    const parameter = (name: string) => route.operation?.parameters?.find((p) => p.name === name)?.schema;
+    const segments = route.url.split('/').map((part) => {
+      if (part === '*') return hostile.segment(hostile.hostileText);
+      if (!part.startsWith(':')) return fc.constant(part);
+      const name = part.slice(1);
+      const text = hostile.parameterText(parameter(name), idsByName[name] ?? [], known, place === 'path');
+      return place === 'path' ? hostile.segment(text) : text.map(hostile.encode);
+    });
+    return fc.record({
+      caller: fc.constantFrom(...Object.keys(callers)),
+      path: fc.tuple(...segments).map((parts) => parts.join('/')),
+      query: queries(route.operation, place === 'query'),
+      body: route.method === 'GET' ? fc.constant<Body>({ kind: 'none' }) : bodies(route.operation, place === 'body'),
+      ifMatch: place === 'headers' ? sometimes(hostile.headerText) : fc.constant(undefined),
+      idempotencyKey: place === 'headers' ? sometimes(hostile.headerText) : fc.constant(undefined),
+    });
   });
 }
 
-function queries(operation: Operation | undefined): fc.Arbitrary<string> {
+function queries(operation: Operation | undefined, spoil: boolean): fc.Arbitrary<string> {
   const declared = (operation?.parameters ?? []).filter((p) => p.in === 'query');
-  const pair = fc.oneof(
-    ...declared.map((p) => hostile.parameterText(p.schema, known).map((value) => `${p.name}=${hostile.encode(value)}`)),
-    hostile.hostileText.map((name) => `${hostile.encode(name)}=1`),
-    fc.constantFrom('x=%FF', 'limit=1&limit=2', 'a[b]=1', '=', '&&', 'department=%C3%28'),
+  const declaredPair = declared.map((p) => hostile.parameterText(p.schema, idsByName[p.name] ?? [], known, spoil).map((value) => `${p.name}=${hostile.encode(value)}`));
+  const plain = declaredPair.length > 0 ? fc.array(fc.oneof(...declaredPair), { maxLength: 2 }) : fc.constant([]);
+  const spoiled = fc.oneof(
+    ...(declaredPair.length > 0 ? [{ weight: 4, arbitrary: fc.oneof(...declaredPair) }] : []),
+    { weight: 1, arbitrary: hostile.hostileText.map((name) => `${hostile.encode(name)}=1`) },
+    { weight: 1, arbitrary: fc.constantFrom('x=%FF', 'limit=1&limit=2', 'a[b]=1', '=', '&&', 'department=%C3%28', `x=${'%E3%81%82'.repeat(3_000)}`) },
   );
-  return fc.array(pair, { maxLength: 3 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`));
+  return (spoil ? fc.array(spoiled, { minLength: 1, maxLength: 2 }) : plain).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`));
 }
 
-function bodies(operation: Operation | undefined): fc.Arbitrary<Body> {
+function bodies(operation: Operation | undefined, spoil: boolean): fc.Arbitrary<Body> {
   const content = operation?.requestBody?.content ?? {};
   const json = content['application/json'];
-  const shaped = json ? hostile.fromSchema(json.schema, known) : hostile.anyJson;
+  const multipart = content['multipart/form-data'];
+  const file = fc.record({ kind: fc.constant('multipart' as const), field: fc.constant('file'), filename: fc.constant('sheet.xlsx'), bytes: fc.uint8Array({ maxLength: 4_000 }) });
+  if (!spoil) {
+    if (json) return fc.record({ kind: fc.constant('json' as const), value: hostile.fromSchema(json.schema, known, false), contentType: fc.constant('application/json') });
+    return multipart ? file : fc.constant({ kind: 'none' as const });
+  }
   return fc.oneof(
-    { weight: json ? 6 : 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: shaped, contentType }) },
+    { weight: json ? 6 : 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: json ? hostile.fromSchema(json.schema, known, true) : hostile.anyJson, contentType }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: hostile.anyJson, contentType }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('raw' as const), text: hostile.rawBodyText, contentType }) },
-    { weight: json ? 1 : 3, arbitrary: fc.constant({ kind: 'none' as const }) },
-    ...(content['multipart/form-data']
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: fc.constant(undefined), contentType }) },
+    ...(multipart
       ? [{ weight: 4, arbitrary: fc.record({ kind: fc.constant('multipart' as const), field: fc.constantFrom('file', 'files', ''), filename: hostile.hostileText, bytes: fc.uint8Array({ maxLength: 4_000 }) }) }]
       : []),
   );
