@@ -10,7 +10,7 @@ const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 /** At most this many problems are reported: a body full of NULs should not answer with a body as big. */
 const MAX_REPORTED = 20;
 
-export function unsafeTextReason(text: string): string | undefined {
+function unsafeTextReason(text: string): string | undefined {
   const match = UNSAFE.exec(text);
   if (!match) return undefined;
   const unit = match[0].charCodeAt(0);
