@@ -30,11 +30,15 @@ export function refuseHostileRequests(fastify: FastifyInstance): void {
 
 /**
  * The router's own refusals (a path that is not valid percent-encoded UTF-8, an over-long path
- * part) come before any hook or filter: the adapter's `frameworkErrors` answers them as problems.
+ * part) come before any hook or filter: the adapter's `frameworkErrors` answers them as problems,
+ * with the headers every response carries (`headersFor`, by URL).
  */
-export function answerFrameworkError(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
-  sendProblem(reply, toProblem(error));
-}
+export const answerFrameworkErrors =
+  (headersFor: (url: string) => Record<string, string>) =>
+  (error: Error, request: FastifyRequest, reply: FastifyReply): void => {
+    void reply.headers(headersFor(request.raw.url ?? ''));
+    sendProblem(reply, toProblem(error));
+  };
 
 /**
  * What Node's HTTP parser refuses (headers over 16 KB — a long query string among them —, a

@@ -73,7 +73,17 @@ describe('NUL and broken UTF-8 in paths and queries (11)', () => {
   });
 
   it.each([['/api/v1/sheets/%FF'], ['/api/v1/sheets/%C3%28/events'], ['/api/v1/summaries/wards/%E8%A5/2024']])('%s (not UTF-8 in the path) → 400 problem', async (path) => {
-    await refused(() => api.call('GET', path), 'url', 'InvalidUrl');
+    const reply = await refused(() => api.call('GET', path), 'url', 'InvalidUrl');
+    expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers a query too long for the HTTP parser with a problem', async () => {
+    const reply = await fetch(`${api.url}/api/v1/sheets?department=${'%E3%81%82'.repeat(3_000)}`);
+    expect({ status: reply.status, type: reply.headers.get('content-type'), code: ((await reply.json()) as { code: string }).code }).toEqual({
+      status: 431,
+      type: 'application/problem+json; charset=utf-8',
+      code: 'HeadersTooLarge',
+    });
   });
 });
 
