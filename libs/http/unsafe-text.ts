@@ -31,20 +31,23 @@ export function unsafeTextProblems(value: unknown, root: string): FieldProblem[]
     const [current, path] = pending.pop()!;
     if (typeof current === 'string') {
       const reason = unsafeTextReason(current);
-      if (reason) problems.push({ path, message: reason });
+      if (reason) problems.push({ path: shortened(path), message: reason });
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], `${path}[${i}]`]);
     } else if (current !== null && typeof current === 'object') {
       for (const [key, child] of Object.entries(current).reverse()) {
         const keyPath = `${path}.${printableKey(key)}`;
         const reason = unsafeTextReason(key);
-        if (reason) problems.push({ path: keyPath, message: `the name of this field ${reason}` });
+        if (reason) problems.push({ path: shortened(keyPath), message: `the name of this field ${reason}` });
         else pending.push([child, keyPath]);
       }
     }
   }
   return problems;
 }
+
+/** A path 100,000 arrays deep is named by its two ends, not echoed whole. */
+const shortened = (path: string) => (path.length > 200 ? `${path.slice(0, 100)}…${path.slice(-99)}` : path);
 
 /** A key is shown in the path with its unsafe characters escaped, so the answer itself stays valid text. */
 function printableKey(key: string): string {

@@ -15,8 +15,8 @@ afterAll(() => api.close());
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-/** The request is refused with a 400 problem naming `path`, and nothing is appended. */
-async function refused(request: () => Promise<Reply>, path: string, code = 'InvalidRequest'): Promise<Reply> {
+/** The request is refused with a 400 problem naming `path` (a string or a matcher), and nothing is appended. */
+async function refused(request: () => Promise<Reply>, path: unknown, code = 'InvalidRequest'): Promise<Reply> {
   const before = await eventCount(api);
   const reply = await request();
   expect({ status: reply.status, type: reply.headers.get('content-type'), code: reply.body?.code }).toEqual({
@@ -51,6 +51,12 @@ describe('NUL and unpaired surrogates in JSON bodies (11)', () => {
 
   it.each(cases)('%s → 400 naming the field, nothing appended', async (_name, method, path, body, field) => {
     await refused(() => api.call(method, path(), body), field);
+  });
+
+  it('names a NUL 100,000 arrays deep by the two ends of its path, in a short answer', async () => {
+    const deep = `${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`;
+    const reply = await refused(() => api.call('PUT', `/api/v1/sheets/${sheet.sheetId}/indicators/${sheet.indicatorId}/target`, deep), expect.stringMatching(/^body\[0\]\[0\].*….*\[0\]$/));
+    expect(JSON.stringify(reply.body).length).toBeLessThan(1_000);
   });
 
   it('accepts emoji, right-to-left and full-width text as it is', async () => {
