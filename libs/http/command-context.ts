@@ -23,10 +23,14 @@ export const CommandRequest = createParamDecorator((_data: unknown, context: Exe
     ]);
   }
   const ifMatch = header(request, 'if-match');
+  // RFC 9110 13.1.1: `*` holds whenever the resource exists, whatever its version. No check is
+  // asked for, so the command answers as without the header: 404 for a sheet that does not exist
+  // (13.2.1: preconditions are ignored where the answer would not have been 2xx or 412).
+  const version = ifMatch === undefined || ifMatch.trim() === '*' ? undefined : parseVersionTag(ifMatch);
   return {
     actor: request.actor!,
     ...(key !== undefined && { idempotencyKey: key }),
-    ...(ifMatch !== undefined && { ifMatch: parseVersionTag(ifMatch) }),
+    ...(version !== undefined && { ifMatch: version }),
   };
 });
 

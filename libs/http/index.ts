@@ -6,3 +6,6 @@ export * from './problem.filter';
 export * from './validation';
 export * from './version-etag';
 export * from './csv';
+export * from './unsafe-text';
+export * from './hostile-requests';
+export * from './request-values';

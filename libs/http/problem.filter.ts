@@ -20,11 +20,15 @@ export class ProblemFilter implements ExceptionFilter {
     // A fault of the database's state is an operator's concern, not a bug: one line, no stack.
     if (problem.status === 503) this.logger.warn(`${request.method} ${request.url}: ${(error as Error)?.message ?? error}`);
     else if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`);
-    void reply
-      .status(problem.status)
-      .headers({ ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' })
-      .send(problem.body());
+    sendProblem(reply, problem);
   }
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply
+    .status(problem.status)
+    .headers({ ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' })
+    .send(problem.body());
 }
 
 export function toProblem(error: unknown): Problem {
@@ -54,6 +58,8 @@ const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BodyTooLarge', 'the body is larger than this server accepts'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UnsupportedMediaType', 'send the body as application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'InvalidContentLength', 'the Content-Length does not match the body'],
+  FST_ERR_BAD_URL: [400, 'InvalidUrl', 'the path is not valid percent-encoded UTF-8'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'UrlTooLong', 'a part of the path is longer than this server accepts'],
 };
 
 /**

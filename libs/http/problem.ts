@@ -1,5 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
-
 export interface FieldProblem {
   /** Where in the request: `body.goals[0].no`, `query.fiscalYear`, `params.quarter`, `header.if-match`. */
   path: string;
@@ -22,7 +20,7 @@ export class Problem extends Error {
   readonly headers: Record<string, string> = {};
 
   constructor(
-    readonly status: HttpStatus,
+    readonly status: number,
     readonly code: string,
     readonly detail: string,
     readonly errors?: FieldProblem[],
@@ -55,13 +53,16 @@ const TITLES: Partial<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -1,6 +1,6 @@
 import { StandardSchemaValidationPipe } from '@nestjs/common';
 import type { ArgumentMetadata } from '@nestjs/common';
-import { Problem } from './problem';
+import { Problem, type FieldProblem } from './problem';
 
 /**
  * Validates every @Body/@Query/@Param that declares a zod schema, and reports each issue with
@@ -29,11 +29,15 @@ class InvalidRequest extends Error {
   toProblem({ type, data }: ArgumentMetadata): Problem {
     // A single named parameter (@Param('quarter')) is validated alone: its name starts the path.
     const root = `${type === 'param' ? 'params' : type}${data ? `.${data}` : ''}`;
-    const errors = this.issues.map((issue) => ({ path: formatPath(root, issue.path ?? []), message: issue.message }));
-    const first = errors[0]!;
-    const detail = errors.length === 1 ? `${first.path}: ${first.message}` : `${errors.length} problems, first ${first.path}: ${first.message}`;
-    return new Problem(400, 'InvalidRequest', detail, errors);
+    return invalidRequest(this.issues.map((issue) => ({ path: formatPath(root, issue.path ?? []), message: issue.message })));
   }
+}
+
+/** The 400 for fields that are wrong, whoever found them: the schemas, or the check for unsafe text. */
+export function invalidRequest(errors: FieldProblem[]): Problem {
+  const first = errors[0]!;
+  const detail = errors.length === 1 ? `${first.path}: ${first.message}` : `${errors.length} problems, first ${first.path}: ${first.message}`;
+  return new Problem(400, 'InvalidRequest', detail, errors);
 }
 
 function formatPath(root: string, path: ReadonlyArray<PropertyKey | { key: PropertyKey }>): string {

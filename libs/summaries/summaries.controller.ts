@@ -6,12 +6,12 @@ import { Requires, Visible, inScope, scope, type Visibility } from '@shinchoku/a
 import type { Database } from '@shinchoku/database';
 import { Problem } from '@shinchoku/http';
 import { Clock } from '@shinchoku/runtime';
+import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
 import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter } from '@shinchoku/sheets/domain/calendar';
 import { departmentName } from '@shinchoku/sheets/domain/department';
 import type { UnitCompletion } from './summaries';
 import { summariesProcessor } from './summaries.processor';
 
-const fiscalYear = z.coerce.number({ error: 'must be a fiscal year such as 2024' }).int().min(1989).max(2100);
 const ward = z.string().trim().min(1).max(200);
 
 /** Summaries kept by the `summaries` processor: as fresh as its checkpoint, which each answer states. */

@@ -2,8 +2,8 @@ import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { harden } from '@shinchoku/access';
-import { sendVersionAsEtag } from '@shinchoku/http';
+import { harden, securityHeaders } from '@shinchoku/access';
+import { answerClientError, answerFrameworkErrors, refuseHostileRequests, sendVersionAsEtag } from '@shinchoku/http';
 import { serveOpenApi } from './openapi';
 
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
@@ -29,14 +29,18 @@ export async function createHttpApplication(
     ...(timeouts.handlerTimeoutMs > 0 && { handlerTimeout: timeouts.handlerTimeoutMs }),
   };
   // The API speaks JSON only: Nest's own parsers (JSON and form encoding) are off, Fastify's JSON
-  // parser stays, and without its text parser every other media type gets 415.
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...bounds }), {
-    logger,
-    abortOnError: false,
-    bodyParser: false,
+  // parser is replaced by one that refuses unsafe text, and without its text parser every other
+  // media type gets 415. What the router and Node's parser refuse is answered as a problem too.
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: answerFrameworkErrors(securityHeaders),
+    clientErrorHandler: answerClientError,
+    ...bounds,
   });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
+  refuseHostileRequests(fastify);
   sendVersionAsEtag(fastify);
   harden(app);
   // Uploads (POST /imports) stream through @fastify/multipart; the route sets its own size limit.

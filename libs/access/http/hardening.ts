@@ -13,6 +13,9 @@ const HEADERS = {
 };
 const CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** The headers for a response to `url`; also set on the router's own refusals, which no hook sees. */
+export const securityHeaders = (url: string): Record<string, string> => (url.startsWith('/docs') ? HEADERS : { ...HEADERS, 'content-security-policy': CSP });
+
 /**
  * Security headers on every response (one hook, so 404s and errors carry them too), and CORS
  * only for the origins in CORS_ORIGINS. /docs keeps its scripts: the strict CSP would blank it.
@@ -31,7 +34,7 @@ export function harden(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
-      void reply.headers(request.url.startsWith('/docs') ? HEADERS : { ...HEADERS, 'content-security-policy': CSP });
+      void reply.headers(securityHeaders(request.url));
       done();
     });
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CommandRequest, Problem } from '@shinchoku/http';
+import { CommandRequest, Problem, uuid } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { Clock } from '@shinchoku/runtime';
 import { ROLES, grantProblem } from '../domain/grants';
@@ -23,7 +23,6 @@ const tokenBody = z
     expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp such as 2025-03-31T23:59:59+09:00' }).optional(),
   })
   .strict();
-const tokenId = z.uuid({ error: 'must be a UUID' });
 
 /** Per-person API tokens, for administrators: the token is in the 201 response and nowhere else. */
 @ApiTags('access')
@@ -53,7 +52,7 @@ export class TokensController {
   }
 
   @Delete(':tokenId')
-  async revoke(@Param('tokenId', { schema: tokenId }) id: string, @CommandRequest() request: RequestContext) {
+  async revoke(@Param('tokenId', { schema: uuid }) id: string, @CommandRequest() request: RequestContext) {
     const revoked = await this.tokens.revoke(id, request.actor, 'api');
     if (!revoked) throw new Problem(404, 'TokenNotFound', `there is no token ${id}`);
     return { tokenId: id, ...revoked };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid, wholeNumberText } from '@shinchoku/http';
 import { ROLES } from '../domain/policy';
 
 /** The request shapes: one source for validation (400 with the field and reason) and for OpenAPI. */
@@ -42,10 +43,10 @@ export const listContactsQuery = z.object({ department: text(NAME).optional(), u
 
 export const listRemindersQuery = z
   .object({
-    sheetId: z.uuid({ error: 'must be a UUID' }).optional(),
+    sheetId: uuid.optional(),
     status: z.enum(['planned', 'sent', 'cancelled', 'failed'], { error: "must be 'planned', 'sent', 'cancelled' or 'failed'" }).optional(),
-    limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000').default(200),
+    limit: wholeNumberText(1, 1000, 'must be 1 to 1000').default(200),
   })
   .strict();
 
-export const idParam = z.uuid({ error: 'must be a UUID' });
+export const idParam = uuid;

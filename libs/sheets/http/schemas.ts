@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid, wholeNumberText } from '@shinchoku/http';
 import { isValidIsoDate } from '../domain/calendar';
 
 /** The request shapes: one source for validation (400 with the field and reason) and for OpenAPI. */
@@ -125,9 +126,12 @@ export const evaluateBody = z
   .strict();
 export const reopenBody = z.object({ reason: text(LINE) }).strict();
 
+/** A fiscal year in a path or query, written as plain digits. */
+export const fiscalYearText = wholeNumberText(1989, 2100, 'must be a fiscal year from 1989 to 2100, such as 2024');
+
 export const listQuery = z
   .object({
-    fiscalYear: z.coerce.number().pipe(fiscalYear).optional(),
+    fiscalYear: fiscalYearText.optional(),
     department: text(NAME).optional(),
     unit: text(NAME).optional(),
     status: z.enum(['draft', 'active', 'closed'], { error: "must be 'draft', 'active' or 'closed'" }).optional(),
@@ -135,17 +139,13 @@ export const listQuery = z
     progressState: z
       .enum(['onTrack', 'atRisk', 'offTrack', 'noData'], { error: "must be 'onTrack', 'atRisk', 'offTrack' or 'noData'" })
       .optional(),
-    limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
+    limit: wholeNumberText(1, 200, 'must be 1 to 200').default(50),
     cursor: z.string().max(1000).optional(),
   })
   .strict();
 
-export const quarterParam = z.coerce
-  .number({ error: 'must be 1, 2, 3 or 4' })
-  .int('must be 1, 2, 3 or 4')
-  .min(1, 'must be 1, 2, 3 or 4')
-  .max(4, 'must be 1, 2, 3 or 4');
-export const idParam = z.uuid({ error: 'must be a UUID' });
+export const quarterParam = wholeNumberText(1, 4, 'must be 1, 2, 3 or 4');
+export const idParam = uuid;
 
 export const createWardPlanBody = z
   .object({
@@ -166,13 +166,13 @@ export const evaluateWardPlanBody = z
   })
   .strict();
 export const listWardPlansQuery = z
-  .object({ department: text(NAME).optional(), fiscalYear: z.coerce.number().pipe(fiscalYear).optional() })
+  .object({ department: text(NAME).optional(), fiscalYear: fiscalYearText.optional() })
   .strict();
 
 export const asOfQuery = z
   .object({
     asOf: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp such as 2024-07-01T09:00:00+09:00' }).optional(),
-    version: z.coerce.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more').optional(),
+    version: wholeNumberText(1, Number.MAX_SAFE_INTEGER, 'must be a version number, 1 or more').optional(),
   })
   .strict()
   .refine((q) => q.asOf === undefined || q.version === undefined, 'ask for asOf or version, not both');
