@@ -36,6 +36,13 @@ export class TcpProxy {
     this.frozen = true;
   }
 
+  /** Connections holding bytes that arrived while frozen: what a thaw would still deliver. */
+  holding(): number {
+    let count = 0;
+    for (const link of this.links) if (link.holding) count++;
+    return count;
+  }
+
   thaw(): void {
     this.frozen = false;
     for (const link of this.links) link.flush();
@@ -68,6 +75,10 @@ class Link {
         links.delete(this);
       });
     }
+  }
+
+  get holding(): boolean {
+    return this.held.length > 0;
   }
 
   flush(): void {
