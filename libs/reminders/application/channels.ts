@@ -91,7 +91,7 @@ export function logChannel(logger: Pick<LoggerService, 'log'>): Channel {
     name: 'log',
     async send({ recipient, message }) {
       const to = recipient.address ?? `${recipient.role} (no contact)`;
-      logger.log(`reminder to ${recipient.name ?? ''} <${to}>: ${message.subject}\n${message.text}`, 'Reminders');
+      logger.log(`reminder to ${recipient.name ?? ''} <${to}>: ${message.subject}\n${message.text}`);
     },
   };
 }

@@ -74,7 +74,7 @@ export class ReminderWorkers {
           await job.moveToDelayed(Date.now() + wait, token);
           throw new DelayedError();
         }
-        if (outcome === 'failed') logger.warn(`reminder ${job.data.reminderId} failed for good (the reason is in GET /api/v1/reminders)`, 'Reminders');
+        if (outcome === 'failed') logger.warn(`reminder ${job.data.reminderId} failed for good (the reason is in GET /api/v1/reminders)`);
         return outcome;
       },
       { concurrency: this.deps.concurrency ?? 8 },
@@ -83,7 +83,7 @@ export class ReminderWorkers {
     const reconcile = queues.worker(RECONCILE_QUEUE, () => this.reconciler.run(), { concurrency: 1 });
     reconcile.on('failed', (_job, error) => logger.error(`reconciling reminders failed: ${error.message}`, undefined, 'Reminders'));
     this.workers.push(this.reported(deliver), this.reported(reconcile));
-    for (const warning of channelWarnings(settings)) logger.warn(warning, 'Reminders');
+    for (const warning of channelWarnings(settings)) logger.warn(warning);
     const schedules = this.reported(queues.queue(RECONCILE_QUEUE));
     const schedule = () => schedules.upsertJobScheduler('reconcile', { every: settings.reconcileMs }, { name: 'reconcile' });
     await schedule();
@@ -96,7 +96,7 @@ export class ReminderWorkers {
       if (this.closing) return;
       this.scheduleTimer = setTimeout(() => {
         schedule().then(next, (error: Error) => {
-          this.deps.logger.warn(`reminder schedule: ${error.message}`, 'Reminders');
+          this.deps.logger.warn(`reminder schedule: ${error.message}`);
           next();
         });
       }, ms);
