@@ -16,8 +16,8 @@ module.exports = {
     ],
   },
   // ESM-only packages must be compiled for jest (it has no require(esm) on Node 20); the pattern
-  // looks at the innermost node_modules, as some sit nested (@fastify/static's content-disposition).
-  transformIgnorePatterns: ['/node_modules/(?!.*/node_modules/)(?!(@nestjs|kysely|content-disposition|jose)/)'],
+  // looks at the innermost node_modules, as some sit nested.
+  transformIgnorePatterns: ['/node_modules/(?!.*/node_modules/)(?!(@nestjs|jose)/)'],
   moduleNameMapper: { '^@shinchoku/(.*)$': '<rootDir>/libs/$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { StartupError } from '@shinchoku/config';
+import { Binaries, clusterFolder, Owner, reachableBinaries } from './embedded-home';
 
 export interface EmbeddedPostgresOptions {
   /** Holds the cluster (postgres/), its log, its password and the owner's pid file. */
@@ -14,12 +15,6 @@ export interface EmbeddedPostgresOptions {
   log: (message: string) => void;
   /** Called if the server stops without being asked to. */
   onUnexpectedExit?: (code: number | null) => void;
-}
-
-interface Binaries {
-  initdb: string;
-  postgres: string;
-  pg_ctl: string;
 }
 
 const USER = 'shinchoku';
@@ -46,10 +41,10 @@ export class EmbeddedPostgres {
   ) {}
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-    const bin = await binaries();
-    const paths = layout(options.dataDir);
     const owner = serverOwner();
+    const bin = owner ? reachableBinaries(await binaries(), owner) : await binaries();
     mkdirSync(options.dataDir, { recursive: true });
+    const paths = layout(options.dataDir, owner);
 
     claimDataDir(paths, bin, owner, options.log);
     await assertPortFree(options.port);
@@ -125,11 +120,12 @@ interface Layout {
   ownerPid: string;
 }
 
-function layout(dataDir: string): Layout {
+function layout(dataDir: string, owner: Owner | undefined): Layout {
+  const password = join(dataDir, 'postgres.password');
   return {
-    cluster: join(dataDir, 'postgres'),
+    cluster: clusterFolder(dataDir, owner, existsSync(password)),
     log: join(dataDir, 'postgres.log'),
-    password: join(dataDir, 'postgres.password'),
+    password,
     ownerPid: join(dataDir, 'shinchoku.pid'),
   };
 }
@@ -142,11 +138,6 @@ async function binaries(): Promise<Binaries> {
   } catch {
     throw new StartupError(`no embedded PostgreSQL binaries for ${os}-${arch()} (${name}); set DATABASE_URL to use your own server`);
   }
-}
-
-interface Owner {
-  uid: number;
-  gid: number;
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user, creating it if needed. */
@@ -189,20 +180,26 @@ function claimDataDir(paths: Layout, bin: Binaries, owner: Owner | undefined, lo
 function initialise(paths: Layout, bin: Binaries, owner: Owner | undefined, log: (m: string) => void) {
   log(`creating the embedded PostgreSQL cluster in ${paths.cluster}`);
   mkdirSync(paths.cluster, { recursive: true, mode: 0o700 });
-  writeFileSync(paths.password, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(paths.password, password, { mode: 0o600 });
+  // initdb reads the password as the server's user, who may not reach the data folder: hand it over beside the cluster.
+  const pwfile = join(dirname(paths.cluster), `initdb-${process.pid}.password`);
+  writeFileSync(pwfile, password, { mode: 0o600 });
   if (owner) {
     chownSync(paths.cluster, owner.uid, owner.gid);
-    chownSync(paths.password, owner.uid, owner.gid);
+    chownSync(pwfile, owner.uid, owner.gid);
   }
   try {
     execFileSync(
       bin.initdb,
-      ['-D', paths.cluster, `--username=${USER}`, `--pwfile=${paths.password}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'],
+      ['-D', paths.cluster, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'],
       { stdio: 'pipe', ...(owner && { uid: owner.uid, gid: owner.gid }) },
     );
   } catch (error) {
     const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
     throw new StartupError(`could not create the embedded PostgreSQL cluster in ${paths.cluster}:\n${output}`);
+  } finally {
+    rmSync(pwfile, { force: true });
   }
 }
 

@@ -14,13 +14,23 @@ export interface AppProcess {
   port: number;
 }
 
+/** Where and as whom to run it: another copy of the built CLI, its folder, another user. */
+export interface RunAs {
+  main?: string;
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+}
+
 /** The built CLI, as a user runs it; `npm test` builds it first. */
-export function runShinchoku(args: string[], env: Record<string, string>): AppProcess {
+export function runShinchoku(args: string[], env: Record<string, string>, as: RunAs = {}): AppProcess {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run 'npm run build' (npm test does)`);
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST'].includes(key)),
   );
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const { main = MAIN, ...where } = as;
+  const child = spawn(process.execPath, [main, ...args], {
+    ...where,
     env: { ...clean, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
