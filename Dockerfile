@@ -6,8 +6,8 @@ WORKDIR /app
 
 # Dependencies first so source edits don't invalidate the npm ci layer.
 COPY package.json package-lock.json ./
-# npm install, not npm ci: the lockfile lacks other platforms' optional packages (see .ci/run).
-RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund
+# npm ci: exactly the locked versions, the ones CI tests (the lock lists every platform's packages).
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 # Only what `npm run build` compiles (swc apps libs db); .swcrc maps @shinchoku/* to relative paths.
 COPY .swcrc ./
