@@ -11,33 +11,26 @@ import { fiscalYearLabel } from '../domain/calendar';
 import type { ProgressThresholds } from '../domain/progress';
 import { type Aggregate, readSnapshot } from './command-runner';
 import { INDICATOR_COLUMNS, rowsAsJson, sheetRows, wardPlanRow } from './current-state-rows';
-import { patchesJson, statePatches } from './state-patch';
 
 export const sheetStream = (sheetId: string) => `sheet-${sheetId}`;
 export const wardPlanStream = (wardPlanId: string) => `ward-plan-${wardPlanId}`;
 
 /** Sheets, with the thresholds their projected progress states are judged by. */
 export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet, SheetCommand, SheetEvent> {
-  const projection = (sheet: Sheet, version: number, previous?: { state: Sheet; version: number }): InlineStatement => {
-    const before = previous && indicatorInputs(previous.state);
+  const projection = (sheet: Sheet, version: number, previous?: Sheet): InlineStatement => {
+    const before = previous && indicatorInputs(previous);
     const after = indicatorInputs(sheet);
     const current = [...after.keys()];
     const changed = before && new Set(current.filter((id) => !sameInputs(before.get(id), after.get(id)!)));
     const rows = sheetRows(sheet, version, thresholds, changed);
     // Without the state the table holds, every row but the current ones goes; with it, only the removed ones.
     const removed = before ? [...before.keys()].filter((id) => !after.has(id)) : undefined;
-    const indicators = rowsAsJson(INDICATOR_COLUMNS, rows.indicators);
     const { progress_state, state, view } = rows.sheet;
-    // Sending and parsing the whole state again cost Postgres more than the rest of the projection.
-    const patches = previous && statePatches(previous.state, sheet);
-    // project_sheet and project_sheet_patch (migrations 0002, 0012) write with plans cached in the session; see 0002.
+    // project_sheet (migration 0002) writes with plans cached in the session; see its comment.
     return {
-      write: patches
-        ? sql`project_sheet_patch(${sheet.sheetId}::uuid, ${previous.version}::bigint, ${sheet.status}::text, ${progress_state}::text,
-            ${version}::bigint, ${patchesJson(patches)}::jsonb, ${view}::text, ${indicators}::jsonb, ${removed!}::uuid[], ${current}::uuid[])`
-        : sql`project_sheet(${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}::text, ${sheet.unit}::text,
-            ${sheet.status}::text, ${progress_state}::text, ${version}::bigint, ${state}::jsonb,
-            ${view}::text, ${indicators}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
+      write: sql`project_sheet(${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}::text, ${sheet.unit}::text,
+        ${sheet.status}::text, ${progress_state}::text, ${version}::bigint, ${state}::jsonb,
+        ${view}::text, ${rowsAsJson(INDICATOR_COLUMNS, rows.indicators)}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
     };
   };
   return {

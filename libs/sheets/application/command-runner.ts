@@ -31,9 +31,9 @@ export interface Aggregate<State, Command extends { type: string; today: string 
   decide(command: Command, state: State | undefined): Event[] | DomainError;
   /**
    * The inline projection: writes the new current state in the append's own statement. With
-   * `previous`, the state the projection holds now and its version, it may write only what changed.
+   * `previous`, the state the projection holds now, it may write only what changed.
    */
-  projection(state: State, version: number, previous?: { state: State; version: number }): InlineStatement;
+  projection(state: State, version: number, previous?: State): InlineStatement;
   /** The same writes on their own (a rebuild). */
   project(trx: Transaction<Database>, state: State, version: number): Promise<void>;
   /**
@@ -264,7 +264,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
       }
 
       const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
-      const projection = this.aggregate.projection(next, version + decision.length, projected && { state: projected, version });
+      const projection = this.aggregate.projection(next, version + decision.length, projected);
       try {
         const result = await this.store.append(
           this.aggregate.stream(id),

@@ -6,13 +6,8 @@ import type { SheetView } from '../domain/sheet.view';
  * by the object. A state is folded immutably and views of unchanged parts are kept (see viewOf),
  * so a command writes out only the goal and indicator it changed; the rest is text already made.
  */
-export const sheetJson = (sheet: Sheet | (SheetView & { version: number })): string => objectJson(sheet, 'goals', goalJson);
-
-/** A goal's (state or view) JSON, kept by the object. */
-export const goalJson = (goal: object): string => kept(goal, () => objectJson(goal, 'indicators', indicatorJson));
-
-/** An indicator's (state or view) JSON, kept by the object. */
-export const indicatorJson = (indicator: object): string => kept(indicator, () => JSON.stringify(indicator));
+export const sheetJson = (sheet: Sheet | (SheetView & { version: number })): string =>
+  objectJson(sheet, 'goals', (goal) => kept(goal, () => objectJson(goal, 'indicators', (indicator) => kept(indicator, () => JSON.stringify(indicator)))));
 
 const texts = new WeakMap<object, string>();
 
