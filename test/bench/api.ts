@@ -2,8 +2,9 @@
  * API latency and throughput: autocannon with 16 connections against GET sheet (with the bootstrap
  * admin token, and with a ward coordinator's issued token) and RecordProgress on the real HTTP
  * application, with floors in the same run: a bare Fastify route returning a
- * small JSON, a bare route doing SELECT 1 on its own pg Pool (the app's pool size), and a bare
- * route reading and sending the stored sheet view as GET does. The load
+ * small JSON, a bare route doing SELECT 1 on its own pg Pool (the app's pool size), a bare
+ * route reading and sending the stored sheet view as GET does, and for RecordProgress the event
+ * store's own append (16 writers, one event each, through EventStore.append). The load
  * is spread over sheets shaped like the seed 西区 地域課 (5 goals, 7 indicators, a year of
  * progress and results entered). Prints figures; asserts nothing.
  *
@@ -21,11 +22,14 @@
  * timings of 2xx responses (autocannon's histogram keeps whole milliseconds).
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import fastify from 'fastify';
 import { Pool } from 'pg';
+import type { EventStore } from '@shinchoku/event-store';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
 import { enterSheet, HEADERS, serveApi, type SeededSheet } from './api-server';
 
@@ -35,6 +39,8 @@ const ONLY = (process.env.BENCH_SCENARIOS ?? 'get,progress').split(',');
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const GOALS = { 'GET sheet': 10, RecordProgress: 50 } as const;
+/** RecordProgress req/s against the store's raw appends/s, measured in the same run. */
+const PROGRESS_RATIO_GOAL = 0.3;
 
 const LOAD_GENERATOR = '--load-generator';
 /** Progress values count up from here: above every seed value, so each request is a real change. */
@@ -176,6 +182,37 @@ async function coordinatorToken(origin: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
+/**
+ * The floor under RecordProgress: the event store's own append, `writers` loops each appending one
+ * event at a time to a stream of its own, on the API's store and database. Appends/s and the
+ * Postgres CPU per append.
+ */
+async function rawAppends(store: EventStore, pool: Pool, writers: number): Promise<{ rate: number; pgPerAppend: number }> {
+  const context = { actor: { id: 'bench', name: 'ベンチマーク' }, source: 'bench' };
+  const loop = async (seconds: number) => {
+    const versions = Array.from({ length: writers }, () => 0);
+    const streams = versions.map(() => `bench-append-${randomUUID()}`);
+    const ends = performance.now() + seconds * 1000;
+    let appended = 0;
+    await Promise.all(
+      streams.map(async (stream, i) => {
+        while (performance.now() < ends) {
+          const data = { indicatorId: randomUUID(), quarter: 2, value: 52, text: '52団体', note: '地域清掃の参加団体' };
+          versions[i] = (await store.append(stream, versions[i]!, [{ type: 'ProgressRecorded', data }], context)).toVersion;
+          appended += 1;
+        }
+      }),
+    );
+    return appended;
+  };
+  await loop(WARMUP_SECONDS);
+  const pgBefore = await backendCpu(pool);
+  const started = performance.now();
+  const appended = await loop(SECONDS);
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: appended / seconds, pgPerAppend: backendCpuSince(pgBefore, await backendCpu(pool)) / appended };
+}
+
 function main(): Promise<void> {
   return withScratchDatabase('api', measure);
 }
@@ -254,6 +291,7 @@ async function measure(url: string): Promise<void> {
         for (const { sheetId, indicatorIds } of sheets) progressPaths.push(`/api/v1/sheets/${sheetId}/indicators/${indicatorIds[i]}/progress/${quarter}`);
       }
     }
+    const issued = { authorization: `Bearer ${await coordinatorToken(apiOrigin)}`, 'content-type': 'application/json' };
     const scenarios: Array<[string, LoadPlan]> = [
       ['bare Fastify', plan(bareOrigin, 'GET', ['/bare'])],
       ['bare + SELECT 1', plan(bareOrigin, 'GET', ['/bare/select-1'])],
@@ -263,10 +301,11 @@ async function measure(url: string): Promise<void> {
             ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
             // What staff send: a token the database issued (looked up on every request, so a
             // revocation counts at once), scoped to the ward, so the guard checks the sheet's scope.
-            ['GET, issued token', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`), undefined, { authorization: `Bearer ${await coordinatorToken(apiOrigin)}` })],
+            ['GET, issued token', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`), undefined, issued)],
           ] as Array<[string, LoadPlan]>)
         : []),
-      ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE)] as [string, LoadPlan]] : []),
+      // Written as staff write it: with the ward coordinator's issued token.
+      ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE, issued)] as [string, LoadPlan]] : []),
     ];
 
     const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1', 'p99 × bare', 'p99 × SELECT 1'];
@@ -307,6 +346,14 @@ async function measure(url: string): Promise<void> {
     }
 
     if (results.has('RecordProgress')) {
+      // Right after RecordProgress, on the same database as it left it.
+      const floor = await rawAppends(resources.store, floorPool, CONNECTIONS);
+      const progress = results.get('RecordProgress')!;
+      const ratio = progress.rate / floor.rate;
+      console.log(
+        `\nthe store's raw append, ${CONNECTIONS} writers, 1 event each: ${floor.rate.toFixed(0)} appends/s, PG ${floor.pgPerAppend.toFixed(3)} ms/append\n` +
+          `goal: RecordProgress (issued token) ÷ raw appends/s >= ${PROGRESS_RATIO_GOAL}: ${ratio >= PROGRESS_RATIO_GOAL ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`,
+      );
       const after = await streamLengths();
       const { accepted } = results.get('RecordProgress')!;
       const appended = after.total - before.total;
