@@ -6,7 +6,7 @@ import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
 const ACHIEVEMENT: Record<string, string> = { met: '達成', notMet: '未達成', undetermined: '判定不可' };
 
 /** The notes recorded with the quarters' values and the result, one line each, named by where they belong. */
-function recordedNotes(indicator: Indicator): string {
+function recordedNotes(indicator: Pick<Indicator, 'progress' | 'result'>): string {
   const lines = ([1, 2, 3, 4] as const).flatMap((q) => (indicator.progress[q]?.note ? [`第${q}四半期: ${indicator.progress[q]!.note}`] : []));
   if (indicator.result?.note) lines.push(`結果: ${indicator.result.note}`);
   return lines.join('\n');
