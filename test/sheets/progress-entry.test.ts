@@ -10,6 +10,7 @@ import { fold } from '@shinchoku/sheets/domain/sheet.evolve';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { viewOf, type IndicatorView } from '@shinchoku/sheets/domain/sheet.view';
 import { parseTarget } from '@shinchoku/sheets/domain/target';
+import { wardSummary } from '@shinchoku/summaries/summaries';
 import { legacyEvents } from './legacy-stream';
 
 // Given events, when a command, then events (or a refusal) — and the view the events fold into.
@@ -122,6 +123,15 @@ describe('progressState.latest.actualToDate follows the entry', () => {
     const sheet = given([defined('sns'), target('sns', '190'), activated, progress('sns', 1, '40')]);
     expect(then(sheet, [progress('sns', 2, '95')])[0]!.progressState.latest).toMatchObject({ state: 'onTrack', achievementRate: 1 });
     expect(then(sheet, [progress('sns', 2, '60')])[0]!.progressState.latest).toMatchObject({ state: 'offTrack', actualToDate: 60 });
+  });
+});
+
+describe('the summaries read the same figure to date', () => {
+  it('60 by Q2 of 190, entered to date, is off track there too; the same quarters entered by quarter (100) are not', () => {
+    const atRisk = (entry: 'toDate' | 'quarter') =>
+      wardSummary('西区', 2024, undefined, [given([defined('sns', { progressEntry: entry }), target('sns', '190'), activated, ...series('sns', ['40', '60'])])]).indicatorsAtRisk;
+    expect(atRisk('toDate')).toMatchObject([{ indicator: 'SNSによる情報発信件数', quarter: 2, state: 'offTrack' }]);
+    expect(atRisk('quarter')).toStrictEqual([]);
   });
 });
 
