@@ -173,6 +173,23 @@ describe('warnings', () => {
     expect(then(unexplained, corrected)[0]!.warnings).toStrictEqual([]);
   });
 
+  it('a fall already recorded is explained afterwards by the same value with a reason; elsewhere, or by quarter, that changes nothing', () => {
+    const unexplained = given([defined('sns'), activated, ...series('sns', ['40', '95', '90'])]);
+    const explained = when(unexplained, { type: 'RecordProgress', indicatorId: 'sns', quarter: 3, value: '90', reason: '重複計上を除外' });
+    expect(explained).toStrictEqual([
+      {
+        type: 'ProgressCorrected',
+        data: { indicatorId: 'sns', quarter: 3, value: parseMeasurement('90'), previous: { value: parseMeasurement('90') }, reason: '重複計上を除外', on: ON },
+      },
+    ]);
+    const after = fold(explained as SheetEvent[], unexplained)!;
+    expect(viewOf(after).goals[0]!.indicators[0]!.warnings).toStrictEqual([]);
+    expect(when(after, { type: 'RecordProgress', indicatorId: 'sns', quarter: 3, value: '90', reason: '重複計上を除外' })).toStrictEqual([]);
+    expect(when(unexplained, { type: 'RecordProgress', indicatorId: 'sns', quarter: 2, value: '95', reason: '再入力' })).toStrictEqual([]);
+    const quarterly = given([defined('x', { progressEntry: 'quarter' }), activated, ...series('x', ['10', '5'])]);
+    expect(when(quarterly, { type: 'RecordProgress', indicatorId: 'x', quarter: 2, value: '5', reason: '理由' })).toStrictEqual([]);
+  });
+
   it('entered by quarter, a lower quarter is just a quieter quarter', () => {
     const [view] = then(given([defined('x', { progressEntry: 'quarter' }), activated]), series('x', ['10', '5']));
     expect(view!.warnings).toStrictEqual([]);

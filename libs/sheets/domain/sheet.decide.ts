@@ -9,6 +9,7 @@ import type { CommandOf, SheetCommand } from './sheet.commands';
 import type { SheetEvent } from './sheet.events';
 import type { Goal, Indicator, Measure, ProgressEntry, Recorded, Sheet } from './sheet.types';
 import { suggestedRatingOf } from './sheet.view';
+import { warningsOf } from './warnings';
 
 type Decision = SheetEvent[] | DomainError;
 
@@ -180,7 +181,7 @@ function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Dec
     activating(
       state,
       command.today,
-      recording(indicator.progress[quarter], command, true, (entry) =>
+      recording(indicator.progress[quarter], command, { firstReason: true, reasonAlone: unexplainedFall(indicator, quarter) }, (entry) =>
         'previous' in entry
           ? { type: 'ProgressCorrected', data: { indicatorId: indicator.indicatorId, quarter, ...entry } }
           : { type: 'ProgressRecorded', data: { indicatorId: indicator.indicatorId, quarter, ...entry } },
@@ -189,12 +190,16 @@ function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Dec
   );
 }
 
+/** The quarter's figure to date is lower than the one before and says nothing of why (a warning shows). */
+const unexplainedFall = (indicator: Indicator, quarter: Quarter) =>
+  warningsOf(indicator).some((warning) => warning.code === 'toDateDecreased' && warning.quarter === quarter);
+
 function recordResult(command: CommandOf<'RecordResult'>, state: Sheet): Decision {
   return withIndicator(state, command.indicatorId, (indicator) =>
     activating(
       state,
       command.today,
-      recording(indicator.result, command, false, (entry) =>
+      recording(indicator.result, command, { firstReason: false, reasonAlone: false }, (entry) =>
         'previous' in entry
           ? { type: 'ResultCorrected', data: { indicatorId: indicator.indicatorId, ...entry } }
           : { type: 'ResultRecorded', data: { indicatorId: indicator.indicatorId, ...entry } },
@@ -212,19 +217,21 @@ type Entry = Recorded & { on: IsoDate } & ({} | { previous: Recorded; reason?: s
 
 /**
  * A first value is recorded; a different second value is a correction that keeps the old one
- * (and an optional reason); the same value again changes nothing. With `firstReason`, a first
- * value keeps its reason too: a quarter's figure to date lower than the last is explained by it.
+ * (and an optional reason); the same value again changes nothing. A figure to date lower than the
+ * last is explained by a reason: with `firstReason` a first value keeps its reason, and with
+ * `reasonAlone` (such a fall, unexplained) the same value with a reason is a correction too.
  */
 function recording(
   existing: Recorded | undefined,
   command: { value: number | string; note?: string; reason?: string; today: IsoDate },
-  firstReason: boolean,
+  { firstReason, reasonAlone }: { firstReason: boolean; reasonAlone: boolean },
   toEvent: (entry: Entry) => SheetEvent,
 ): SheetEvent[] {
   const value = parseMeasurement(command.value);
   const entry: Recorded = command.note === undefined ? { value } : { value, note: command.note };
   if (!existing) return [toEvent({ ...entry, ...(firstReason && command.reason !== undefined && { reason: command.reason }), on: command.today })];
-  if (sameValue(existing.value, value) && existing.note === entry.note) return [];
+  const newReason = reasonAlone && !!command.reason?.trim() && command.reason !== existing.reason;
+  if (sameValue(existing.value, value) && existing.note === entry.note && !newReason) return [];
   return [
     toEvent({
       ...entry,
