@@ -7,6 +7,7 @@ import * as access from './0005_access';
 import * as sheetChanges from './0006_sheet_changes';
 import * as accessExpiry from './0007_access_expiry';
 import * as departmentNames from './0010_department_names';
+import * as progressEntry from './0013_progress_entry';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_sheet_changes': sheetChanges,
   '0007_access_expiry': accessExpiry,
   '0010_department_names': departmentNames,
+  '0013_progress_entry': progressEntry,
 };

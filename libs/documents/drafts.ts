@@ -1,4 +1,4 @@
-import type { Initiative, Measure, Sheet, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
+import type { Initiative, Measure, ProgressEntry, Sheet, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
 import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
 import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
@@ -33,6 +33,8 @@ export interface IndicatorDraft {
   name: string;
   unit?: string;
   measure?: Measure;
+  /** Absent when the layout has no such cell (a published document, a workbook made before it): then the command's default, or what is recorded, holds. */
+  progressEntry?: ProgressEntry;
   notes?: string;
   baselines: Array<{ fiscalYear: number; actual: string }>;
   target?: string;

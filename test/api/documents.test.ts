@@ -99,10 +99,10 @@ describe('exports', () => {
     const reply = await download(`/api/v1/sheets/${sheet.sheetId}/export.csv`);
     expect(reply.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const text = reply.content.toString('utf8');
-    expect(text.startsWith('\uFEFF年度,組織名(部),組織名(課),No.,組織目標,取組指標,単位,目標,第1四半期,第2四半期,第3四半期,第4四半期,結果,達成状況,進捗状態,評価,評価の目安,記録の備考\r\n')).toBe(true);
+    expect(text.startsWith('\uFEFF年度,組織名(部),組織名(課),No.,組織目標,取組指標,単位,目標,記入方法,第1四半期,第2四半期,第3四半期,第4四半期,結果,達成状況,進捗状態,評価,評価の目安,記録の備考\r\n')).toBe(true);
     const lines = text.trimEnd().split('\r\n');
     expect(lines).toHaveLength(1 + 7);
-    expect(lines[1]).toMatch(/^令和6年度,西区,地域課,1,西区の魅力を.*,SNSによる情報発信件数,件,190,48,,,,,,onTrack,,,第1四半期: フォロワー向け企画を含む$/);
+    expect(lines[1]).toMatch(/^令和6年度,西区,地域課,1,西区の魅力を.*,SNSによる情報発信件数,件,190,累計,48,,,,,,onTrack,,,第1四半期: フォロワー向け企画を含む$/);
     const ward = (await download(`/api/v1/summaries/wards/${encodeURIComponent('西区')}/2024/export.csv`)).content.toString('utf8');
     expect(ward.trimEnd().split('\r\n')).toHaveLength(1 + 42);
   });

@@ -136,3 +136,45 @@ describe('a workbook exported while its sheet was closed (確定)', () => {
     expect(corrected.goals[0]!.indicators[0]!.progress[4]!.value.text).toBe('46');
   });
 });
+
+describe('how quarters are entered (progressEntry) travels in a hidden cell', () => {
+  const name = 'ボランティア清掃等の参加団体数';
+  const indicatorOf = (sheets: Map<string, Sheet>) => sheets.get('西区 区民生活課')!.goals.flatMap((g) => g.indicators).find((i) => i.name === name)!;
+
+  it('out and back in: a count entered by quarter stays so; a workbook made before the cell existed still imports', async () => {
+    const { sheetId } = (await allSheets(source)).get('西区 区民生活課')!;
+    await source.sheets.run(sheetId, { type: 'ReviseIndicator', indicatorId: indicatorOf(await allSheets(source)).indicatorId, changes: { progressEntry: 'quarter' } }, { actor: importer, source: 'test' });
+    const workbook = await editable(await exported(source, '西区', 2024));
+    expect(cellOf(workbook, '区民生活課', name, 'progressEntry').value).toBe('quarter');
+    expect(cellOf(workbook, '区民生活課', '窓口アンケートの平均点', 'progressEntry').value || null).toBeNull();
+
+    const fresh = await openImporter();
+    try {
+      await fresh.importer.import('西区.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer);
+      expect(indicatorOf(await allSheets(fresh))).toMatchObject({ measure: 'cumulative', progressEntry: 'quarter' });
+    } finally {
+      await fresh.close();
+    }
+
+    for (const ws of workbook.worksheets) {
+      let column = 0;
+      ws.eachRow((row) => row.eachCell((cell, c) => void (cell.value === 'progressEntry' && (column = c))));
+      if (column > 0) ws.spliceColumns(column, 1);
+    }
+    const old = await openImporter();
+    try {
+      await old.importer.import('西区-old.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer);
+      expect(indicatorOf(await allSheets(old))).toMatchObject({ measure: 'cumulative', progressEntry: 'toDate' });
+      // Into the store it came from, the old workbook leaves what is recorded as it is.
+      expect(await source.importer.import('西区-old.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer)).toMatchObject({ events: 0 });
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('refuses a value it does not know, naming the cell', async () => {
+    const workbook = await editable(await exported(source, '西区', 2024));
+    setCell(workbook, '区民生活課', name, 'progressEntry', 'weekly');
+    await expect(source.importer.import('西区-bad.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), importer)).rejects.toThrow(/progressEntry must be toDate or quarter/);
+  });
+});

@@ -103,6 +103,7 @@ function sheetSteps(draft: SheetDraft, sheetId: string, state: Sheet | undefined
         name: indicator.name,
         ...(indicator.unit !== undefined && { unit: indicator.unit }),
         ...(indicator.measure !== undefined && { measure: indicator.measure }),
+        ...(indicator.progressEntry !== undefined && { progressEntry: indicator.progressEntry }),
         baselines: indicator.baselines.map((b) => ({ fiscalYear: b.fiscalYear, actual: parseMeasurement(b.actual) })),
         ...(indicator.notes !== undefined && { notes: indicator.notes }),
       };

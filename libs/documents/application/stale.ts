@@ -40,7 +40,7 @@ interface Cell {
 
 const SHEET_FIELDS = ['purpose', 'policyIndicators', 'contact', 'approach', 'resultSummary', 'ratingProfile', 'evaluationDate', 'status'] as const;
 const GOAL_FIELDS = ['no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives'] as const;
-const INDICATOR_FIELDS = ['name', 'unit', 'measure', 'baselines', 'notes'] as const;
+const INDICATOR_FIELDS = ['name', 'unit', 'measure', 'progressEntry', 'baselines', 'notes'] as const;
 
 const shown = (value: unknown): string | null =>
   value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);

@@ -68,7 +68,7 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet, version?: number): void
     { heading: '目標達成状況', width: 30 },
     { heading: '今後の方針', width: 30 },
     { heading: '評価の理由', width: 24 },
-    ...['goalId', 'indicatorId', 'measure', 'evaluatedOn'].map((heading) => ({ heading, width: 10, hidden: true })),
+    ...['goalId', 'indicatorId', 'measure', 'progressEntry', 'evaluatedOn'].map((heading) => ({ heading, width: 10, hidden: true })),
   ];
   const col = (heading: string) => columns.findIndex((c) => c.heading === heading) + 1;
   const groups = ws.addRow(columns.map((c, i) => (c.group && columns[i - 1]?.group === c.group ? '' : (c.group ?? c.heading))));
@@ -154,6 +154,7 @@ function writeIndicatorCells(put: Put, indicator: Indicator, label: string, year
   put('補足・参考指標', indicator.notes);
   put('indicatorId', indicator.indicatorId);
   put('measure', indicator.measure);
+  put('progressEntry', indicator.progressEntry);
 }
 
 function writeWardPage(ws: ExcelJS.Worksheet, plan: WardPlan): void {

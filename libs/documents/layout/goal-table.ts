@@ -1,5 +1,5 @@
 import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
-import type { Measure } from '@shinchoku/sheets/domain/sheet.types';
+import type { Measure, ProgressEntry } from '@shinchoku/sheets/domain/sheet.types';
 import type { GoalDraft, IndicatorDraft } from '../drafts';
 import { Row, at, bulletItems, cleanCell, fail, labelOf, ratingOf, wholeNumber } from './cells';
 
@@ -30,6 +30,7 @@ interface Columns {
   goalId?: number;
   indicatorId?: number;
   measure?: number;
+  progressEntry?: number;
   evaluatedOn?: number;
 }
 
@@ -51,6 +52,7 @@ const FIXED: Record<string, keyof Columns> = {
   goalId: 'goalId',
   indicatorId: 'indicatorId',
   measure: 'measure',
+  progressEntry: 'progressEntry',
   evaluatedOn: 'evaluatedOn',
 };
 
@@ -170,6 +172,7 @@ function readInitiatives(goal: GoalDraft, cell: Cell, columns: Columns, problem:
 }
 
 const MEASURES: readonly Measure[] = ['cumulative', 'level'];
+const ENTRIES: readonly ProgressEntry[] = ['toDate', 'quarter'];
 
 function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row): IndicatorDraft | undefined {
   const written = cell(columns.indicator);
@@ -185,6 +188,8 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
   const notes = [named.notes, cell(columns.notes)].filter(Boolean).join(' ');
   const measure = cell(columns.measure);
   if (measure && !MEASURES.includes(measure as Measure)) problem(columns.measure!, `measure must be cumulative or level, not "${measure}"`);
+  const progressEntry = cell(columns.progressEntry);
+  if (progressEntry && !ENTRIES.includes(progressEntry as ProgressEntry)) problem(columns.progressEntry!, `progressEntry must be toDate or quarter, not "${progressEntry}"`);
   return {
     at: at(row, columns.indicator, columns.headings[columns.indicator]),
     cells: {
@@ -196,6 +201,7 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
     name: named.name,
     ...(named.unit && { unit: named.unit }),
     ...(measure && { measure: measure as Measure }),
+    ...(progressEntry && { progressEntry: progressEntry as ProgressEntry }),
     ...(notes && { notes }),
     baselines: [...baselines, ...(named.baseline ? [named.baseline] : [])],
     ...(target && { target }),

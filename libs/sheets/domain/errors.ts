@@ -29,4 +29,5 @@ export type DomainErrorCode =
   | 'WardPlanAlreadyExists'
   | 'PriorityGoalNumberTaken'
   | 'AchievedCountTooHigh'
-  | 'InvalidDate';
+  | 'InvalidDate'
+  | 'ProgressEntryOnLevel';

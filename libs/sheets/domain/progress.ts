@@ -6,7 +6,9 @@
  * (achievementRate > 1 is always better, the same as `assess`), clamped at 0 when ahead:
  *
  * - numeric / perCapita on a `cumulative` measure: the year's target spread evenly over the quarters.
- *   expected-to-date = target × quarter/4, actual-to-date = Q1 + … + Q`quarter`. `gte`: actual ÷ expected.
+ *   expected-to-date = target × quarter/4; actual-to-date is the figure to date (`toDateAt`): the
+ *   quarter's own figure when the indicator is entered `toDate` (累計), Q1 + … + Q`quarter` when it is
+ *   entered `quarter` by quarter. `gte`: actual ÷ expected.
  *   `lte` (a cap, "事故件数10件以下"): expected-to-date is the cap to date and the rate is cap ÷ actual, the
  *   same reading `assess` gives an `lte` result: at or under the cap to date is on track, and over it the
  *   thresholds apply to 1 − cap/actual (68件以下 with 80 by Q4 is exactly 15 % behind).
@@ -136,7 +138,7 @@ type Numeric = Extract<Target, { kind: 'numeric' | 'perCapita' }>;
 
 /** The target spread evenly over the year against the sum of the quarters so far. */
 function cumulative(indicator: Indicator, quarter: Quarter, target: Numeric, thresholds: ProgressThresholds): QuarterProgress {
-  const toDate = sumToDate(indicator, quarter, target.unit);
+  const toDate = toDateAt(indicator, quarter, target.unit);
   if (!toDate) return { quarter, state: 'noData' };
   const expected = (target.value * quarter) / 4;
   const actual = toDate.value;
@@ -151,15 +153,18 @@ function cumulative(indicator: Indicator, quarter: Quarter, target: Numeric, thr
 }
 
 /**
- * Q1 + … + Q`quarter`, with the unit they share. Undefined when a recorded value has no number or the
- * units differ, among the values or from `unit` (the target's). Quarters with no entry count as 0.
+ * A count's total at the end of `quarter`, with its unit: the latest figure recorded up to it when the
+ * indicator is entered `toDate`, else Q1 + … + Q`quarter` (quarters with no entry count as 0; a state
+ * folded before indicators said how they are entered has none, and was summed). Undefined when a value
+ * it needs has no number or the units differ, among the values or from `unit` (the target's).
  */
-function sumToDate(indicator: Indicator, quarter: Quarter, unit: string | undefined): { value: number; unit?: string } | undefined {
+export function toDateAt(indicator: Indicator, quarter: Quarter, unit: string | undefined): { value: number; unit?: string } | undefined {
+  const upTo = QUARTERS.filter((q) => q <= quarter && indicator.progress[q] !== undefined);
+  const counted = indicator.progressEntry === 'toDate' ? upTo.slice(-1) : upTo;
   let sum = 0;
   const units = new Set<string>(unit === undefined ? [] : [unit]);
-  for (const q of QUARTERS.filter((q) => q <= quarter)) {
-    const value = indicator.progress[q]?.value;
-    if (!value) continue;
+  for (const q of counted) {
+    const value = indicator.progress[q]!.value;
     if (value.value === undefined) return undefined;
     if (value.unit !== undefined) units.add(value.unit);
     sum += value.value;
@@ -189,7 +194,7 @@ function direction(indicator: Indicator, quarter: Quarter, target: Target, own: 
   const baseline = latestBaseline(indicator);
   if (indicator.measure === 'level') return binary(quarter, assess(target, own, baseline));
   if (baseline?.value === undefined) return { quarter, state: 'noData' };
-  const toDate = sumToDate(indicator, quarter, undefined);
+  const toDate = toDateAt(indicator, quarter, undefined);
   if (!toDate) return { quarter, state: 'noData' };
   const expected = (baseline.value * quarter) / 4;
   const pace: Measurement = { ...baseline, text: String(expected), value: expected };

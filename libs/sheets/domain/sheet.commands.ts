@@ -1,6 +1,6 @@
 import type { IsoDate } from './calendar';
 import type { Rating } from './assessment';
-import type { GoalDetails, IndicatorDetails, Initiative, Measure, Baseline, SheetDetails } from './sheet.types';
+import type { GoalDetails, IndicatorDetails, Initiative, Measure, Baseline, ProgressEntry, SheetDetails } from './sheet.types';
 import type { RatingProfile } from './assessment';
 import type { ReminderSentData } from './sheet.events';
 
@@ -47,6 +47,8 @@ export type SheetCommand = Dated &
         unit?: string;
         /** Defaults from the unit and the name: rates, scores and satisfaction are levels, counts cumulative. */
         measure?: Measure;
+        /** Counts only; defaults to `toDate` (累計), how a 課 reports a count at each quarter's end. */
+        progressEntry?: ProgressEntry;
         baselines?: Baseline[];
         notes?: string;
         /** The target as written, if known when the indicator is defined. */

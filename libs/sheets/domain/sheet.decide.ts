@@ -7,8 +7,9 @@ import { departmentName } from './department';
 import { DomainError } from './errors';
 import type { CommandOf, SheetCommand } from './sheet.commands';
 import type { SheetEvent } from './sheet.events';
-import type { Goal, Indicator, Measure, Recorded, Sheet } from './sheet.types';
+import type { Goal, Indicator, Measure, ProgressEntry, Recorded, Sheet } from './sheet.types';
 import { suggestedRatingOf } from './sheet.view';
+import { warningsOf } from './warnings';
 
 type Decision = SheetEvent[] | DomainError;
 
@@ -50,7 +51,11 @@ export function decide(command: SheetCommand, state: Sheet | undefined): Decisio
       return defineIndicator(command, state);
     case 'ReviseIndicator':
       return withIndicator(state, command.indicatorId, (indicator) => {
-        const changes = changed(indicator, command.changes);
+        const measure = command.changes.measure ?? indicator.measure;
+        if (measure === 'level' && command.changes.progressEntry !== undefined) return progressEntryOnLevel();
+        // A level becoming a count is entered as new counts are, unless the revision says otherwise.
+        const proposed = measure === 'cumulative' && indicator.measure === 'level' ? { progressEntry: DEFAULT_ENTRY, ...command.changes } : command.changes;
+        const changes = changed(indicator, proposed);
         return changes ? [{ type: 'IndicatorRevised', data: { indicatorId: indicator.indicatorId, changes, on } }] : [];
       });
     case 'SetTarget':
@@ -138,6 +143,8 @@ function defineIndicator(command: CommandOf<'DefineIndicator'>, state: Sheet): D
   if (findIndicator(state, command.indicatorId)) {
     return new DomainError('IndicatorAlreadyDefined', `indicator ${command.indicatorId} already exists`);
   }
+  const measure = command.measure ?? inferMeasure(command.name, command.unit, command.target);
+  if (measure === 'level' && command.progressEntry !== undefined) return progressEntryOnLevel();
   return withGoal(state, command.goalId, (goal) => {
     const defined: SheetEvent = {
       type: 'IndicatorDefined',
@@ -146,7 +153,8 @@ function defineIndicator(command: CommandOf<'DefineIndicator'>, state: Sheet): D
         indicatorId: command.indicatorId,
         name: command.name,
         ...(command.unit !== undefined && { unit: command.unit }),
-        measure: command.measure ?? inferMeasure(command.name, command.unit, command.target),
+        measure,
+        ...(measure === 'cumulative' && { progressEntry: command.progressEntry ?? DEFAULT_ENTRY }),
         baselines: command.baselines ?? [],
         ...(command.notes !== undefined && { notes: command.notes }),
         on: command.today,
@@ -158,6 +166,12 @@ function defineIndicator(command: CommandOf<'DefineIndicator'>, state: Sheet): D
   });
 }
 
+/** How a 課 reports a count: the total so far at each quarter's end (累計). */
+const DEFAULT_ENTRY: ProgressEntry = 'toDate';
+
+const progressEntryOnLevel = () =>
+  new DomainError('ProgressEntryOnLevel', 'a level (a rate, a score) is always the quarter\'s own value; progressEntry applies to counts only', 'progressEntry');
+
 function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Decision {
   if (!isQuarter(command.quarter)) {
     return new DomainError('QuarterOutOfRange', `quarter must be 1, 2, 3 or 4, not ${command.quarter}`, 'quarter');
@@ -167,7 +181,7 @@ function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Dec
     activating(
       state,
       command.today,
-      recording(indicator.progress[quarter], command, (entry) =>
+      recording(indicator.progress[quarter], command, { firstReason: true, reasonAlone: unexplainedFall(indicator, quarter) }, (entry) =>
         'previous' in entry
           ? { type: 'ProgressCorrected', data: { indicatorId: indicator.indicatorId, quarter, ...entry } }
           : { type: 'ProgressRecorded', data: { indicatorId: indicator.indicatorId, quarter, ...entry } },
@@ -176,12 +190,16 @@ function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Dec
   );
 }
 
+/** The quarter's figure to date is lower than the one before and says nothing of why (a warning shows). */
+const unexplainedFall = (indicator: Indicator, quarter: Quarter) =>
+  warningsOf(indicator).some((warning) => warning.code === 'toDateDecreased' && warning.quarter === quarter);
+
 function recordResult(command: CommandOf<'RecordResult'>, state: Sheet): Decision {
   return withIndicator(state, command.indicatorId, (indicator) =>
     activating(
       state,
       command.today,
-      recording(indicator.result, command, (entry) =>
+      recording(indicator.result, command, { firstReason: false, reasonAlone: false }, (entry) =>
         'previous' in entry
           ? { type: 'ResultCorrected', data: { indicatorId: indicator.indicatorId, ...entry } }
           : { type: 'ResultRecorded', data: { indicatorId: indicator.indicatorId, ...entry } },
@@ -199,17 +217,21 @@ type Entry = Recorded & { on: IsoDate } & ({} | { previous: Recorded; reason?: s
 
 /**
  * A first value is recorded; a different second value is a correction that keeps the old one
- * (and an optional reason); the same value again changes nothing.
+ * (and an optional reason); the same value again changes nothing. A figure to date lower than the
+ * last is explained by a reason: with `firstReason` a first value keeps its reason, and with
+ * `reasonAlone` (such a fall, unexplained) the same value with a reason is a correction too.
  */
 function recording(
   existing: Recorded | undefined,
   command: { value: number | string; note?: string; reason?: string; today: IsoDate },
+  { firstReason, reasonAlone }: { firstReason: boolean; reasonAlone: boolean },
   toEvent: (entry: Entry) => SheetEvent,
 ): SheetEvent[] {
   const value = parseMeasurement(command.value);
   const entry: Recorded = command.note === undefined ? { value } : { value, note: command.note };
-  if (!existing) return [toEvent({ ...entry, on: command.today })];
-  if (sameValue(existing.value, value) && existing.note === entry.note) return [];
+  if (!existing) return [toEvent({ ...entry, ...(firstReason && command.reason !== undefined && { reason: command.reason }), on: command.today })];
+  const newReason = reasonAlone && !!command.reason?.trim() && command.reason !== existing.reason;
+  if (sameValue(existing.value, value) && existing.note === entry.note && !newReason) return [];
   return [
     toEvent({
       ...entry,

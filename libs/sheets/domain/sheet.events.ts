@@ -8,7 +8,12 @@ interface Dated {
   on: IsoDate;
 }
 
-/** Facts about a sheet, in the past tense. These shapes are schema version 1 of each type. */
+/**
+ * Facts about a sheet, in the past tense. These shapes are schema version 1 of each type.
+ * IndicatorDefined and IndicatorRevised gained `progressEntry` (optional): a count defined, or
+ * revised into a count, by an event without it was summed quarter by quarter, and `evolve` reads
+ * it so (`quarter`). ProgressRecorded may carry a `reason` (Recorded's).
+ */
 export type SheetEvent =
   | { type: 'SheetCreated'; data: Omit<Sheet, 'status' | 'goals' | 'amendedOn'> & Dated }
   | { type: 'SheetRevised'; data: { changes: Partial<SheetDetails> } & Dated }

@@ -27,18 +27,21 @@ export function evolve(state: Sheet | undefined, event: SheetEvent): Sheet {
       );
     case 'IndicatorDefined': {
       const { on: _on, goalId, ...indicator } = event.data;
-      return mapGoal(sheet, goalId, (goal) => ({ ...goal, indicators: [...goal.indicators, { ...indicator, progress: {} }] }));
+      return mapGoal(sheet, goalId, (goal) => ({ ...goal, indicators: [...goal.indicators, entered({ ...indicator, progress: {} })] }));
     }
     case 'IndicatorRevised':
-      return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({ ...indicator, ...event.data.changes }));
+      return mapIndicator(sheet, event.data.indicatorId, (indicator) => entered({ ...indicator, ...event.data.changes }));
     case 'TargetSet':
       return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({ ...indicator, target: event.data.target }));
     case 'ProgressRecorded':
     case 'ProgressCorrected': {
-      const { quarter, value, note } = event.data;
+      const { quarter, value, note, reason } = event.data;
       return mapIndicator(sheet, event.data.indicatorId, (indicator) => ({
         ...indicator,
-        progress: { ...indicator.progress, [quarter]: recorded(value, note) },
+        progress: {
+          ...indicator.progress,
+          [quarter]: { ...recorded(value, note), ...(reason !== undefined && indicator.progressEntry === 'toDate' && { reason }) },
+        },
       }));
     }
     case 'ResultRecorded':
@@ -69,6 +72,18 @@ export function fold(events: readonly SheetEvent[], initial?: Sheet): Sheet | un
 }
 
 const recorded = (value: Measurement, note?: string): Recorded => (note === undefined ? { value } : { value, note });
+
+/**
+ * A count always says how its figures are entered, a level never does. A count defined (or revised
+ * into one) by an event without `progressEntry` was recorded when quarters were summed: it keeps
+ * that meaning, whatever the default for new indicators is.
+ */
+function entered(indicator: Indicator): Indicator {
+  if (indicator.measure === 'cumulative') return indicator.progressEntry ? indicator : { ...indicator, progressEntry: 'quarter' };
+  if (indicator.progressEntry === undefined) return indicator;
+  const { progressEntry: _entry, ...level } = indicator;
+  return level;
+}
 
 /** Goals stay ordered by their number, as on the printed sheet. */
 function withGoals(sheet: Sheet, goals: Goal[]): Sheet {

@@ -8,6 +8,13 @@ export type SheetStatus = 'draft' | 'active' | 'closed';
 /** Counts that add up over the year (件, 人) or a level read at a point in time (a rate, a score). */
 export type Measure = 'cumulative' | 'level';
 
+/**
+ * How a count's quarterly figures are written: `toDate` (累計) — each is the total so far, as a 課
+ * reports a count at the end of each quarter — or `quarter`, each the quarter's own amount. A level
+ * is always the quarter's value and has none.
+ */
+export type ProgressEntry = 'toDate' | 'quarter';
+
 export interface Initiative {
   name: string;
   description?: string;
@@ -22,6 +29,8 @@ export interface Baseline {
 export interface Recorded {
   value: Measurement;
   note?: string;
+  /** Why a figure to date is lower than the one before it: kept only for indicators entered `toDate`, where it explains a fall. */
+  reason?: string;
 }
 
 export interface Indicator {
@@ -29,6 +38,8 @@ export interface Indicator {
   name: string;
   unit?: string;
   measure: Measure;
+  /** Counts only: absent on a level. */
+  progressEntry?: ProgressEntry;
   baselines: Baseline[];
   notes?: string;
   target?: Target;
@@ -80,4 +91,4 @@ export interface Sheet {
 /** The narrative and reference fields a ReviseSheet may change. */
 export type SheetDetails = Pick<Sheet, 'purpose' | 'policyIndicators' | 'contact' | 'approach' | 'resultSummary' | 'ratingProfile'>;
 export type GoalDetails = Pick<Goal, 'no' | 'text' | 'priorityGoalNo' | 'planRefs' | 'initiatives'>;
-export type IndicatorDetails = Pick<Indicator, 'name' | 'unit' | 'measure' | 'baselines' | 'notes'>;
+export type IndicatorDetails = Pick<Indicator, 'name' | 'unit' | 'measure' | 'progressEntry' | 'baselines' | 'notes'>;

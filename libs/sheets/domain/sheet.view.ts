@@ -8,13 +8,18 @@ import {
   type ProgressThresholds,
   type QuarterProgress,
 } from './progress';
-import type { Goal, Indicator, Sheet } from './sheet.types';
+import type { Goal, Indicator, ProgressEntry, Sheet } from './sheet.types';
+import { warningsOf, type IndicatorWarning } from './warnings';
 
-export interface IndicatorView extends Indicator {
+export interface IndicatorView extends Omit<Indicator, 'progressEntry'> {
+  /** How the quarters' figures are entered; null for a level, always its quarter's value. */
+  progressEntry: ProgressEntry | null;
   /** The year-end result judged against the target; null until both are known. */
   achievement: Assessment | null;
   /** Pace against the target at each quarter with a value, and at the latest one. */
   progressState: { latest: QuarterProgress | null; quarters: QuarterProgress[] };
+  /** Figures that contradict each other (say, a result other than the count to date); none most of the time. */
+  warnings: IndicatorWarning[];
 }
 
 export interface GoalView extends Omit<Goal, 'indicators'> {
@@ -78,9 +83,21 @@ function indicatorView(given: Indicator, thresholds: ProgressThresholds): Indica
   const indicator = sortedKeys(given);
   const { quarters, latest } = indicatorProgress(indicator, thresholds);
   return {
-    ...ordered(indicator, ['indicatorId', 'name', 'unit', 'measure', 'baselines', 'notes', 'target', 'progress', 'result']),
+    ...ordered({ ...indicator, progressEntry: indicator.progressEntry ?? null }, [
+      'indicatorId',
+      'name',
+      'unit',
+      'measure',
+      'progressEntry',
+      'baselines',
+      'notes',
+      'target',
+      'progress',
+      'result',
+    ]),
     achievement: achievementOf(indicator),
     progressState: { latest: latest ?? null, quarters },
+    warnings: warningsOf(indicator),
   };
 }
 

@@ -18,6 +18,7 @@ export const isoDate = z
 const fiscalYear = z.number().int('must be a whole year').min(1989, 'must be 1989 or later').max(2100, 'must be 2100 or earlier');
 const rating = z.enum(['○', '△', '×'], { error: 'must be ○, △ or ×' });
 const measure = z.enum(['cumulative', 'level'], { error: "must be 'cumulative' or 'level'" });
+const progressEntry = z.enum(['toDate', 'quarter'], { error: "must be 'toDate' (each quarter's figure is the total so far) or 'quarter'" });
 const value = z.union([z.number().finite(), text(LINE)], { error: 'must be a number or text' });
 const goalNo = z.number().int('must be a whole number').min(1, 'must be 1 or more').max(999);
 
@@ -95,6 +96,7 @@ const indicatorDetails = {
   name: text(LINE),
   unit: text(NAME),
   measure,
+  progressEntry,
   baselines: z.array(baseline).max(10),
   notes: optionalText(NARRATIVE),
 };
@@ -104,6 +106,7 @@ export const defineIndicatorBody = z
     name: indicatorDetails.name,
     unit: indicatorDetails.unit.optional(),
     measure: measure.optional(),
+    progressEntry: progressEntry.optional(),
     baselines: indicatorDetails.baselines.optional(),
     notes: indicatorDetails.notes.optional(),
     target: text(LINE).optional(),
