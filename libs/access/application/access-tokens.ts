@@ -103,7 +103,7 @@ export class AccessTokens {
     }
     this.known?.forget(tokenId);
     // The commit told every listening process at once: answering once this process has heard it
-    // means the others have too, before the caller can send them anything.
+    // means the others have too, in practice before the caller can send them anything.
     await announced;
     return { revokedAt };
   }

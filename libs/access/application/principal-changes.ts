@@ -42,7 +42,8 @@ export class PrincipalChanges {
     const client = this.client;
     this.client = undefined;
     this.known.suspend();
-    await client?.end().catch(() => undefined);
+    // Bounded: on a frozen connection the goodbye is never answered.
+    if (client) await answered(client.end()).catch(() => undefined);
   }
 
   private async tick(): Promise<void> {
