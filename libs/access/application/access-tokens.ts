@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash as digestOf, randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { PREPARED, type Database } from '@shinchoku/database';
 import { Actor, AppendedEvent, EventStore, WrongExpectedVersionError } from '@shinchoku/event-store';
@@ -39,7 +39,7 @@ interface TokenIssued {
 
 /** Tokens look like this, so anything else is refused without a database round trip. */
 const TOKEN = /^shk_[A-Za-z0-9_-]{43}$/;
-const hashOf = (token: string) => createHash('sha256').update(token).digest();
+const hashOf = (token: string) => digestOf('sha256', token, 'buffer');
 const streamOf = (tokenId: string) => `access-token-${tokenId}`;
 /** How stale a token's last use may be shown: a busy token costs one write a minute, not one per request. */
 const LAST_USE_PRECISION_MS = 60_000;
