@@ -74,10 +74,6 @@ export class KnownTokens {
     this.clear();
   }
 
-  get size(): number {
-    return this.byHash.size;
-  }
-
   /**
    * Resolves when the database has told this process that the token changed, or after `ms`: the
    * same commit tells every listening process, so a revocation that waits for it answers after the
@@ -86,14 +82,18 @@ export class KnownTokens {
   heard(tokenId: string, ms: number): Promise<void> {
     if (!this.serving) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms).unref();
       const waiters = this.waiting.get(tokenId) ?? [];
+      const done = () => {
+        clearTimeout(timer);
+        // A wait that timed out leaves nothing behind.
+        const at = waiters.indexOf(done);
+        if (at >= 0) waiters.splice(at, 1);
+        if (waiters.length === 0 && this.waiting.get(tokenId) === waiters) this.waiting.delete(tokenId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms).unref();
       waiters.push(done);
       this.waiting.set(tokenId, waiters);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
     });
   }
 
@@ -102,7 +102,7 @@ export class KnownTokens {
     this.forget(tokenId);
     const waiters = this.waiting.get(tokenId);
     this.waiting.delete(tokenId);
-    for (const done of waiters ?? []) done();
+    for (const done of [...(waiters ?? [])]) done();
   }
 
   private clear(): void {
