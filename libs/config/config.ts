@@ -138,6 +138,10 @@ const environment = z.object({
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
     .pipe(z.array(z.string().refine(isAddressOrRange, 'each entry is an IP address or a CIDR range such as 10.0.0.0/8')))
     .optional(),
+  // Issued tokens kept in memory per API process once found working (0 = looked up on every request); revocations
+  // arrive by LISTEN/NOTIFY, and the poll (which also finds a dead listener connection) is the fallback's bound.
+  TOKEN_CACHE_ENTRIES: integer(0, 1_000_000).default(10_000),
+  TOKEN_CACHE_POLL_MS: integer(100, 60_000).default(1_000),
   // Outbound reminders: webhooks only to public https: hosts unless allowed; in production no e-mail to the log.
   WEBHOOK_ALLOW_HTTP: flag.default(false),
   WEBHOOK_ALLOWED_HOSTS: allowedHosts.optional(),
@@ -208,6 +212,10 @@ export interface Config {
   reminders: ReminderSettings;
   /** How long a token lasts when its issuer names no expiry. */
   tokenDefaultExpiry: TokenExpiry;
+  /** Issued tokens each API process keeps once found working; 0 = every request reads the table. */
+  tokenCacheEntries: number;
+  /** How often the token cache's listener asks which kept tokens are revoked, and so proves it is alive. */
+  tokenCachePollMs: number;
   /** Failed authentications per client address within a window, across all API processes; past it, 429 before any lookup. */
   authFailureLimit: { max: number; windowMs: number };
   /** Reverse proxies whose X-Forwarded-For names the client; none = the peer's address is the client. */
@@ -330,6 +338,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mailToLog: e.NODE_ENV !== 'production',
     },
     tokenDefaultExpiry: e.TOKEN_DEFAULT_EXPIRY,
+    tokenCacheEntries: e.TOKEN_CACHE_ENTRIES,
+    tokenCachePollMs: e.TOKEN_CACHE_POLL_MS,
     authFailureLimit: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_S * 1000 },
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     databaseTimeouts: {

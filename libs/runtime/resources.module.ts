@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { Pool } from 'pg';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueFactory } from '@shinchoku/queue';
 import type { Resources } from './resources';
@@ -17,11 +18,13 @@ export class ResourcesModule {
       providers: [
         { provide: CONFIG, useValue: resources.config },
         { provide: Kysely, useValue: resources.database.db },
+        // For a connection of one's own with the pool's settings (a LISTEN session).
+        { provide: Pool, useValue: resources.database.pool },
         { provide: EventStore, useValue: resources.store },
         { provide: QueueFactory, useValue: resources.queues },
         { provide: Clock, useValue: clock },
       ],
-      exports: [CONFIG, Kysely, EventStore, QueueFactory, Clock],
+      exports: [CONFIG, Kysely, Pool, EventStore, QueueFactory, Clock],
     };
   }
 }

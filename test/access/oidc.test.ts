@@ -66,6 +66,16 @@ describe('SSO with OIDC bearer JWTs', () => {
     expect(reply).toMatchObject({ status: 403, body: { permission: 'read' } });
   });
 
+  it('keeps a JWT it verified only until its exp, to the second, as jose counts it', async () => {
+    const as = callAs(api, await jwt({}, { expiresAt: NOW + 60 }));
+    expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
+    api.clock.set('2024-04-01T09:00:59.999+09:00');
+    expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
+    api.clock.set('2024-04-01T09:01:00+09:00');
+    expect(await as('GET', '/api/v1/sheets')).toMatchObject({ status: 401, body: { code: 'TokenExpired', detail: expect.stringMatching(/"exp" claim/) } });
+    api.clock.set('2024-04-01T09:00:00+09:00');
+  });
+
   it.each<[string, () => Promise<string>, RegExp]>([
     ['a bad signature', () => jwt({}, { signWith: forgedKey }), /signature verification failed/],
     ['the wrong audience', () => jwt({}, { audience: 'another-app' }), /"aud" claim/],

@@ -1,10 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash as digestOf, randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { PREPARED, type Database } from '@shinchoku/database';
 import { Actor, AppendedEvent, EventStore, WrongExpectedVersionError } from '@shinchoku/event-store';
 import { Clock } from '@shinchoku/runtime';
 import { canonicalGrant, sameDepartment, type Grant } from '../domain/grants';
 import { defaultExpiry, type TokenExpiry } from '../domain/expiry';
+import { KnownTokens, type KnownToken } from './known-tokens';
+import { PRINCIPAL_CHANNEL } from './principal-changes';
 import { NotAuthenticated, Principal } from './principal';
 
 export interface TokenRequest {
@@ -37,16 +39,20 @@ interface TokenIssued {
 
 /** Tokens look like this, so anything else is refused without a database round trip. */
 const TOKEN = /^shk_[A-Za-z0-9_-]{43}$/;
-const hashOf = (token: string) => createHash('sha256').update(token).digest();
+const hashOf = (token: string) => digestOf('sha256', token, 'buffer');
 const streamOf = (tokenId: string) => `access-token-${tokenId}`;
 /** How stale a token's last use may be shown: a busy token costs one write a minute, not one per request. */
 const LAST_USE_PRECISION_MS = 60_000;
 /** Tokens whose last write this process remembers; past it, it forgets and writes once more each. */
 const REMEMBERED_USES = 50_000;
+/** How long a revocation waits for the database to announce it back, at most. */
+const ANNOUNCED_WITHIN_MS = 1_000;
 
 /**
  * Per-person API tokens. Issuing and revoking are events (who gave whom what, and when); the
- * `access_tokens` table is their inline projection and the only thing read per request.
+ * `access_tokens` table is their inline projection. With `known` (the API), a token found working
+ * is served from memory afterwards, and a revocation is announced to every listening process in its
+ * own transaction; without it (the CLI's lookups), every authentication reads the table.
  */
 export class AccessTokens {
   /** Token id → when this process last wrote its use (epoch ms). */
@@ -57,6 +63,7 @@ export class AccessTokens {
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly expiry: TokenExpiry = 'fiscal-year-end',
+    private readonly known?: KnownTokens,
   ) {}
 
   /** The token itself is returned once, here, and never stored. Without an expiry, the default one applies. */
@@ -83,6 +90,8 @@ export class AccessTokens {
     if (!row) return undefined;
     if (row.revoked_at) return { revokedAt: row.revoked_at.toISOString() };
     const revokedAt = this.clock.now().toISOString();
+    // Waiting from before the append: the announcement may come in before the append's answer.
+    const announced = this.known?.heard(tokenId, ANNOUNCED_WITHIN_MS);
     try {
       // Version 1 is the issue: of two revocations at once, one is recorded and the other finds it.
       await this.store.append(streamOf(tokenId), 1, [{ type: 'TokenRevoked', data: { tokenId, revokedAt } }], { actor, source }, (trx, events) =>
@@ -92,6 +101,10 @@ export class AccessTokens {
       if (error instanceof WrongExpectedVersionError) return this.revoke(tokenId, actor, source);
       throw error;
     }
+    this.known?.forget(tokenId);
+    // The commit told every listening process at once: answering once this process has heard it
+    // means the others have too, in practice before the caller can send them anything.
+    await announced;
     return { revokedAt };
   }
 
@@ -129,20 +142,31 @@ export class AccessTokens {
   }
 
   /**
-   * One indexed lookup: the caller, or why not. It runs before every request with an issued token,
-   * so it is prepared: parsing and planning it cost Postgres as much as running it.
+   * The caller, or why not: from memory when this process knows the token, else one indexed
+   * lookup. Expiry is checked against the clock either way, to the millisecond.
    */
   async authenticate(token: string): Promise<Principal> {
     if (!TOKEN.test(token)) throw new NotAuthenticated('the token is not valid');
+    const hash = hashOf(token);
+    const key = hash.toString('base64');
+    const known = this.known?.get(key) ?? (await this.lookUp(hash, key));
+    const now = this.clock.now();
+    if (known.expiresAt !== null && known.expiresAt <= now.getTime()) throw new NotAuthenticated('the token has expired', 'TokenExpired');
+    this.noteUse(known.tokenId, now);
+    return { actor: { id: `token:${known.tokenId}`, name: known.name }, grants: known.grants, via: 'token' };
+  }
+
+  /** Prepared: it runs for every token a process does not know yet, and for every one in the CLI. */
+  private async lookUp(hash: Buffer, key: string): Promise<KnownToken> {
+    const since = this.known?.since;
     const { rows } = await sql<Pick<Database['access_tokens'], 'token_id' | 'name' | 'grants' | 'expires_at' | 'revoked_at'>>`${sql.raw(PREPARED)}
-      SELECT token_id, name, grants, expires_at, revoked_at FROM access_tokens WHERE token_hash = ${hashOf(token)}`.execute(this.db);
+      SELECT token_id, name, grants, expires_at, revoked_at FROM access_tokens WHERE token_hash = ${hash}`.execute(this.db);
     const row = rows[0];
     if (!row) throw new NotAuthenticated('the token is not valid');
     if (row.revoked_at) throw new NotAuthenticated('the token has been revoked');
-    const now = this.clock.now();
-    if (row.expires_at && row.expires_at <= now) throw new NotAuthenticated('the token has expired', 'TokenExpired');
-    this.noteUse(row.token_id, now);
-    return { actor: { id: `token:${row.token_id}`, name: row.name }, grants: row.grants as Grant[], via: 'token' };
+    const found: KnownToken = { tokenId: row.token_id, name: row.name, grants: row.grants as Grant[], expiresAt: row.expires_at?.getTime() ?? null };
+    if (since !== undefined) this.known!.keep(key, found, since);
+    return found;
   }
 
   /**
@@ -184,6 +208,9 @@ export class AccessTokens {
       } else if (event.type === 'TokenRevoked') {
         const { tokenId, revokedAt } = event.data as { tokenId: string; revokedAt: string };
         await trx.updateTable('access_tokens').set({ revoked_at: new Date(revokedAt) }).where('token_id', '=', tokenId).execute();
+        // Delivered at commit to every API process listening (PrincipalChanges); revocations are
+        // rare, so the server-wide lock a notifying commit takes is no cost to the commands.
+        await sql`SELECT pg_notify(${PRINCIPAL_CHANNEL}, ${tokenId})`.execute(trx);
       }
     }
   }

