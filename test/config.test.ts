@@ -19,6 +19,8 @@ describe('configuration', () => {
       importLimits: { unzippedBytes: 64 * 1024 * 1024, sheets: 200, rows: 5000, columns: 100, cells: 200_000, readMemoryMb: 256, readTimeoutMs: 20_000 },
       sheetCacheEntries: 1000,
       sheetCachePollMs: 100,
+      tokenCacheEntries: 10_000,
+      tokenCachePollMs: 1_000,
       progressThresholds: { atRisk: 0.15, offTrack: 0.35 },
       rateLimit: { max: 600, windowMs: 60_000 },
       corsOrigins: [],
