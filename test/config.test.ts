@@ -133,6 +133,8 @@ describe('configuration', () => {
     [{ WEBHOOK_ALLOWED_HOSTS: 'x.example.jp:99999' }, 'x.example.jp:99999: the port must be 1 to 65535'],
     [{ IMPORT_MAX_ROWS: '0' }, 'IMPORT_MAX_ROWS="0": must be a whole number from 10 to 1048576'],
     [{ IMPORT_READ_MEMORY_MB: '8' }, 'IMPORT_READ_MEMORY_MB="8": must be a whole number from 64 to 65536'],
+    [{ TOKEN_CACHE_ENTRIES: '-1' }, 'TOKEN_CACHE_ENTRIES="-1": must be a whole number from 0 to 1000000'],
+    [{ TOKEN_CACHE_POLL_MS: '50' }, 'TOKEN_CACHE_POLL_MS="50": must be a whole number from 100 to 60000'],
   ])('explains %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(expected)]);
   });
