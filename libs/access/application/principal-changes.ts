@@ -10,7 +10,7 @@ const ANSWER_TIMEOUT_MS = 2_000;
 /**
  * Tells KnownTokens which tokens were revoked, on a connection of its own that LISTENs: Postgres
  * hands a notification to every listening session when the revoking transaction commits. Only
- * revocations notify (a notifying commit takes a server-wide lock, see docs/ARCHITECTURE.md), so
+ * revocations notify (a notifying commit takes a server-wide lock, see docs/architecture.md), so
  * the commands' path never pays for it.
  *
  * Every `pollMs` it also asks, on that connection, which of the tokens kept are revoked now: a
