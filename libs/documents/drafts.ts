@@ -1,5 +1,5 @@
 import type { Initiative, Measure, ProgressEntry, Sheet, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
-import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
+import type { IsoDate } from '@shinchoku/municipality';
 import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
 

@@ -7,8 +7,7 @@ import type { Database } from '@shinchoku/database';
 import { Problem } from '@shinchoku/http';
 import { Clock } from '@shinchoku/runtime';
 import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
-import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter } from '@shinchoku/sheets/domain/calendar';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter, departmentName } from '@shinchoku/municipality';
 import type { UnitCompletion } from './summaries';
 import { summariesProcessor } from './summaries.processor';
 

@@ -1,5 +1,4 @@
-import type { Quarter } from '@shinchoku/sheets/domain/calendar';
-import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearLabel, type Quarter } from '@shinchoku/municipality';
 import { indicatorProgress, ProgressState } from '@shinchoku/sheets/domain/progress';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';

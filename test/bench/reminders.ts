@@ -28,7 +28,7 @@ import { ProcessorRunner } from '@shinchoku/processors';
 import { QueueFactory, type QueueConnection } from '@shinchoku/queue';
 import { planningRules, reminderPlanner, ReminderWorkers } from '@shinchoku/reminders';
 import { systemClock } from '@shinchoku/runtime';
-import { fiscalYearOf, tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearOf, tokyoDateOf } from '@shinchoku/municipality';
 import { sheetAggregate, SheetCommands } from '@shinchoku/sheets';
 import { DomainError } from '@shinchoku/sheets/domain/errors';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';

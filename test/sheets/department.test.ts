@@ -1,4 +1,4 @@
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
 import { latestVersion, upcast } from '@shinchoku/event-store';
 import { loadConfig } from '@shinchoku/config';

@@ -1,4 +1,4 @@
-import type { Quarter } from '@shinchoku/sheets/domain/calendar';
+import type { Quarter } from '@shinchoku/municipality';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
 import {
   DEFAULT_PROGRESS_THRESHOLDS,

@@ -16,7 +16,7 @@ import {
 } from '@shinchoku/documents';
 import type { Actor } from '@shinchoku/event-store';
 import type { Resources } from '@shinchoku/runtime';
-import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 
 /** sysexits: the input file is unreadable as a document / cannot be opened. */
 export const EX_DATAERR = 65;

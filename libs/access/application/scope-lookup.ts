@@ -1,6 +1,6 @@
 import { Kysely, RawBuilder, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 import type { Scope, Visibility } from '../domain/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

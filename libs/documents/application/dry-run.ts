@@ -1,5 +1,5 @@
 import type { Undated } from '@shinchoku/sheets/application/command-runner';
-import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
+import type { IsoDate } from '@shinchoku/municipality';
 import { DomainError } from '@shinchoku/sheets/domain/errors';
 import { DocumentError, type Location } from '../drafts';
 

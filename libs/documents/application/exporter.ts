@@ -1,5 +1,5 @@
 import { SheetCommands, SheetQueries } from '@shinchoku/sheets';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
 

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@shinchoku/event-store';
 import { uuidFrom } from '@shinchoku/http';
 import type { Undated } from '@shinchoku/sheets/application/command-runner';
-import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
+import type { IsoDate } from '@shinchoku/municipality';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';

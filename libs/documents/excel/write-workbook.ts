@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { fiscalYearLabel, formatJapaneseDate } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearLabel, formatJapaneseDate } from '@shinchoku/municipality';
 import type { Goal, Indicator, Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
 import { SHEET_TITLE, STATUS_LABELS } from '../layout/read-document';

@@ -7,7 +7,7 @@ import type { Config } from '@shinchoku/config';
 import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
 import { Problem, uuid as sheetId } from '@shinchoku/http';
 import { CONFIG } from '@shinchoku/runtime';
-import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
 import { DocumentExporter, type Exported } from '../application/exporter';
 import { DocumentImporter, type ImportScope } from '../application/importer';

@@ -1,4 +1,4 @@
-import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
+import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/municipality';
 import type { Measure, ProgressEntry } from '@shinchoku/sheets/domain/sheet.types';
 import type { GoalDraft, IndicatorDraft } from '../drafts';
 import { Row, at, bulletItems, cleanCell, fail, labelOf, ratingOf, wholeNumber } from './cells';

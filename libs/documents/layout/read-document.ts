@@ -1,5 +1,4 @@
-import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { parseFiscalYear, parseJapaneseDate, departmentName } from '@shinchoku/municipality';
 import type { SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
 import type { RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import { DocumentDraft, DocumentError, SheetDraft, WardPlanDraft } from '../drafts';

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import type { Clock } from '@shinchoku/runtime';
 import type { SheetCommands } from '@shinchoku/sheets';
-import { formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/sheets/domain/calendar';
+import { formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/municipality';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { composeMessage } from '../domain/message';
 import { concerns, nothingLeft, type ChannelName, type Recipient, type ReminderKind } from '../domain/planner';

@@ -1,4 +1,4 @@
-import { fiscalYearLabel, formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearLabel, formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/municipality';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { ReminderKind } from './planner';
 

@@ -31,7 +31,7 @@
  */
 
 import { assess, type Assessment } from './assessment';
-import type { Quarter } from './calendar';
+import type { Quarter } from '@shinchoku/municipality';
 import type { Measurement } from './measurement';
 import type { Goal, Indicator } from './sheet.types';
 import type { Comparator, Target } from './target';
