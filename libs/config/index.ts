@@ -1,3 +1,4 @@
 export * from './config';
 export * from './startup-error';
 export * from './import-limits';
+export * from './fields';

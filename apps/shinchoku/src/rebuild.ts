@@ -4,7 +4,7 @@ import { ProcessorRunner } from '@shinchoku/processors';
 import { REMINDER_PLANNER } from '@shinchoku/reminders';
 import { systemClock, type Resources } from '@shinchoku/runtime';
 import { rebuildCurrentState } from '@shinchoku/sheets';
-import { PROCESSOR_NAMES, processors } from '../../worker/src/processors';
+import { PROCESSOR_NAMES, processors, type ShinchokuConfig } from '@shinchoku/system';
 
 const CURRENT_STATE = 'current-state';
 
@@ -32,7 +32,7 @@ export function rebuildLanes(names: readonly string[]): string[][] {
  * one transaction; another processor's reset and replay take turns with its live batches on its
  * checkpoint.
  */
-export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
+export async function rebuild(resources: Resources<ShinchokuConfig>, names: readonly string[], logger: LoggerService): Promise<void> {
   const { db } = resources.database;
   const all = processors(resources.config, systemClock);
   const runner = new ProcessorRunner(db, resources.store, all, {
@@ -60,7 +60,7 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
  * however many the machine has. Resolves when every lane is done; rejects naming what failed
  * (the other lanes are rebuilt all the same).
  */
-export async function rebuildInLanes(resources: Resources, lanes: readonly string[][], logger: LoggerService): Promise<void> {
+export async function rebuildInLanes(resources: Resources<ShinchokuConfig>, lanes: readonly string[][], logger: LoggerService): Promise<void> {
   const [here = [], ...elsewhere] = lanes;
   const outcomes = await Promise.allSettled([rebuild(resources, here, logger), ...elsewhere.map((lane) => rebuildInProcess(lane, resources.databaseUrl))]);
   const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { OidcConfig } from '@shinchoku/config';
+import type { OidcConfig } from '../access-settings';
 import { Clock } from '@shinchoku/runtime';
 import type { Grant } from '../domain/grants';
 import { NotAuthenticated, Principal } from './principal';

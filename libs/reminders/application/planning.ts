@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ContactsTable, Database } from '@shinchoku/database';
-import type { ReminderSettings } from '@shinchoku/config';
+import type { ReminderSettings } from '../reminder-settings';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import type { Quarter } from '@shinchoku/municipality';
 import { businessCalendar, type BusinessCalendar } from '../domain/business-days';
