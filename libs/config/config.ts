@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { integer, url } from './fields';
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits';
 import { StartupError } from './startup-error';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -28,20 +27,11 @@ export const environment = {
   PROCESSOR_BATCH_SIZE: integer(1, 10000).default(500),
   PROCESSOR_POLL_MS: integer(10, 60000).default(500),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
-  IMPORT_MAX_BYTES: integer(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
   SHEET_CACHE_ENTRIES: integer(0, 1_000_000).default(1000),
   SHEET_CACHE_POLL_MS: integer(10, 60_000).default(100),
   PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
   PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
   NODE_ENV: z.string().trim().optional(),
-  // Hostile files: what reading one uploaded file may unpack, hold and spend, checked before exceljs sees it.
-  IMPORT_MAX_UNZIPPED_BYTES: integer(1024 * 1024, 4 * 1024 * 1024 * 1024).default(DEFAULT_IMPORT_LIMITS.unzippedBytes),
-  IMPORT_MAX_SHEETS: integer(1, 10_000).default(DEFAULT_IMPORT_LIMITS.sheets),
-  IMPORT_MAX_ROWS: integer(10, 1_048_576).default(DEFAULT_IMPORT_LIMITS.rows),
-  IMPORT_MAX_COLUMNS: integer(10, 16_384).default(DEFAULT_IMPORT_LIMITS.columns),
-  IMPORT_MAX_CELLS: integer(100, 100_000_000).default(DEFAULT_IMPORT_LIMITS.cells),
-  IMPORT_READ_MEMORY_MB: integer(64, 65_536).default(DEFAULT_IMPORT_LIMITS.readMemoryMb),
-  IMPORT_READ_TIMEOUT_MS: integer(100, 3_600_000).default(DEFAULT_IMPORT_LIMITS.readTimeoutMs),
   // Faults: how long a request may wait on the database and on its client (0 = no bound); jobs run unbounded.
   DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(5_000),
   DATABASE_LOCK_TIMEOUT_MS: integer(0, 3_600_000).default(2_000),
@@ -76,10 +66,6 @@ export interface Config {
   processorPollMs: number;
   /** The bootstrap administrator's bearer token; generated and kept in dataDir when embedded. */
   adminToken?: string;
-  /** The largest file POST /imports accepts; larger ones are refused with 413 while they stream in. */
-  importMaxBytes: number;
-  /** Caps on reading an imported file; over one, the file is refused naming the cap's setting. */
-  importLimits: ImportLimits;
   /** Rendered sheets each API process keeps in memory for GET (least recently read dropped first); 0 = none. */
   sheetCacheEntries: number;
   /** How often an API process asks which sheets other writers changed: the delay before it sees their writes. */
@@ -137,16 +123,6 @@ export function configOf(e: Environment): Config {
     processorBatchSize: e.PROCESSOR_BATCH_SIZE,
     processorPollMs: e.PROCESSOR_POLL_MS,
     ...(e.ADMIN_TOKEN !== undefined && { adminToken: e.ADMIN_TOKEN }),
-    importMaxBytes: e.IMPORT_MAX_BYTES,
-    importLimits: {
-      unzippedBytes: e.IMPORT_MAX_UNZIPPED_BYTES,
-      sheets: e.IMPORT_MAX_SHEETS,
-      rows: e.IMPORT_MAX_ROWS,
-      columns: e.IMPORT_MAX_COLUMNS,
-      cells: e.IMPORT_MAX_CELLS,
-      readMemoryMb: e.IMPORT_READ_MEMORY_MB,
-      readTimeoutMs: e.IMPORT_READ_TIMEOUT_MS,
-    },
     sheetCacheEntries: e.SHEET_CACHE_ENTRIES,
     sheetCachePollMs: e.SHEET_CACHE_POLL_MS,
     progressThresholds: { atRisk: e.PROGRESS_AT_RISK, offTrack: e.PROGRESS_OFF_TRACK },

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { checkEnvironment, configOf, environment, readEnvironment, SECRETS, type Config } from '@shinchoku/config';
 import { accessEnvironment, accessSettingsOf, checkAccessEnvironment, type AccessSettings } from '@shinchoku/access';
+import { documentsEnvironment, documentsSettingsOf, type DocumentsSettings } from '@shinchoku/documents';
 import { REMINDER_SECRETS, reminderEnvironment, reminderSettingsOf, type ReminderSettings } from '@shinchoku/reminders';
 
 /** The whole configuration: the plain settings, and those of the libraries that keep their own. */
-export type ShinchokuConfig = Config & AccessSettings & { reminders: ReminderSettings };
+export type ShinchokuConfig = Config & AccessSettings & DocumentsSettings & { reminders: ReminderSettings };
 
-const everySetting = z.object({ ...environment, ...accessEnvironment, ...reminderEnvironment }).superRefine((e, context) => {
+const everySetting = z.object({ ...environment, ...accessEnvironment, ...documentsEnvironment, ...reminderEnvironment }).superRefine((e, context) => {
   checkEnvironment(e, context);
   checkAccessEnvironment(e, context);
 });
@@ -17,6 +18,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShinchokuConfi
   return {
     ...configOf(e),
     ...accessSettingsOf(e),
+    ...documentsSettingsOf(e),
     reminders: reminderSettingsOf(e, { host: e.HOST, port: e.PORT, ...(e.NODE_ENV !== undefined && { nodeEnv: e.NODE_ENV }) }),
   };
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } f
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Config } from '@shinchoku/config';
+import type { DocumentsConfig as Config } from '../documents-settings';
 import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
 import { Problem, uuid as sheetId } from '@shinchoku/http';
 import { CONFIG } from '@shinchoku/runtime';
