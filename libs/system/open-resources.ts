@@ -3,7 +3,7 @@ import { EmbeddedPostgres, openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueConnection, QueueFactory } from '@shinchoku/queue';
 import type { OpenOptions, Resources } from '@shinchoku/runtime';
-import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
+import { sheetUpcasters } from '@shinchoku/sheets/domain';
 import { migrateToLatest } from '../../db/migrate';
 
 /**

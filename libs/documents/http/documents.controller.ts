@@ -8,7 +8,7 @@ import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
 import { Problem, uuid as sheetId } from '@shinchoku/http';
 import { CONFIG } from '@shinchoku/runtime';
 import { fiscalYearLabel } from '@shinchoku/municipality';
-import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
+import { fiscalYearText as fiscalYear } from '@shinchoku/sheets';
 import { DocumentExporter, type Exported } from '../application/exporter';
 import { DocumentImporter, type ImportScope } from '../application/importer';
 import { ForeignIdError, StaleWorkbookError } from '../application/import-errors';

@@ -4,7 +4,7 @@ import type { Database } from '@shinchoku/database';
 import type { Clock } from '@shinchoku/runtime';
 import type { SheetCommands } from '@shinchoku/sheets';
 import { formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/municipality';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import type { Sheet } from '@shinchoku/sheets/domain';
 import { composeMessage } from '../domain/message';
 import { concerns, nothingLeft, type ChannelName, type Recipient, type ReminderKind } from '../domain/planner';
 import { idempotencyKeyOf, type Channel, type Outgoing } from './channels';

@@ -5,7 +5,7 @@
  * handled the same way: plan again, cancel what is no longer wanted, add what is new.
  */
 import { quarterEnd, type IsoDate, type Quarter } from '@shinchoku/municipality';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import type { Sheet } from '@shinchoku/sheets/domain';
 import { businessDaysAfter, businessDaysBefore, type BusinessCalendar } from './business-days';
 import type { ReminderPolicy, Role } from './policy';
 
