@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/system';
 import { problemsOf } from './support/config';
 
 describe('configuration', () => {

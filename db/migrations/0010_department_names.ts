@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 
 /**
  * Every department gets its one name (departmentName: 東区役所 → 東区, full-width → half-width, …)

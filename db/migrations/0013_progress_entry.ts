@@ -1,6 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import type { Indicator } from '@shinchoku/sheets/domain/sheet.types';
-import { warningsOf } from '@shinchoku/sheets/domain/warnings';
+import { warningsOf, type Indicator } from '@shinchoku/sheets/domain';
 
 /**
  * Indicators now say how their quarters are entered (progressEntry) and their views carry

@@ -2,7 +2,7 @@ import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } 
 import { APP_GUARD } from '@nestjs/core';
 import { Kysely } from 'kysely';
 import { Client, Pool } from 'pg';
-import type { Config } from '@shinchoku/config';
+import type { AccessConfig as Config } from './access-settings';
 import { EventStore } from '@shinchoku/event-store';
 import { CONFIG, Clock } from '@shinchoku/runtime';
 import { AccessTokens } from './application/access-tokens';

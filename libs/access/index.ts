@@ -7,3 +7,4 @@ export * from './application/principal';
 export * from './application/scope-lookup';
 export * from './http/requires';
 export * from './http/hardening';
+export * from './access-settings';

@@ -1,3 +1,3 @@
 export * from './config';
 export * from './startup-error';
-export * from './import-limits';
+export * from './fields';

@@ -1,6 +1,5 @@
 export * from './database';
 export * from './faults';
-export * from './migrate';
 export * from './schema';
 export * from './embedded-postgres';
 export * from './shadow-tables';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { Config } from '@shinchoku/config';
+import type { DocumentsConfig as Config } from './documents-settings';
 import { CONFIG, Clock } from '@shinchoku/runtime';
 import { SheetCommands, SheetQueries, SheetsModule, WardPlanCommands } from '@shinchoku/sheets';
 import { DocumentExporter } from './application/exporter';

@@ -1,7 +1,5 @@
-import type { Initiative, Measure, ProgressEntry, Sheet, SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
-import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
-import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
-import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
+import type { Initiative, Measure, ProgressEntry, Sheet, SheetStatus, Rating, RatingProfile, WardPlan } from '@shinchoku/sheets/domain';
+import type { IsoDate } from '@shinchoku/municipality';
 
 /** Where something was read: the line (a text line, or a worksheet row) and the cell, for error messages. */
 export interface Location {

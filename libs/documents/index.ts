@@ -2,6 +2,8 @@ export * from './drafts';
 export * from './read-file';
 export * from './reading/document-reader';
 export * from './reading/limits';
+export * from './reading/import-limits';
+export * from './documents-settings';
 export * from './published/published-text';
 export * from './excel/write-workbook';
 export * from './excel/read-workbook';

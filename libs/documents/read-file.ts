@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '@shinchoku/config/import-limits';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './reading/import-limits';
 import { DocumentDraft, DocumentError } from './drafts';
 import { readWorkbook } from './excel/read-workbook';
 import { readPublishedText } from './published/published-text';

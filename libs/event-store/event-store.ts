@@ -10,6 +10,7 @@ import type {
   Checkpoint,
   EventMetadata,
   ExpectedVersion,
+  InlineStatement,
   NewEvent,
   ReadStreamOptions,
   ReplayedEvent,
@@ -22,16 +23,6 @@ import { START_OF_FEED } from './types';
 export type InlineProjection = (trx: Transaction<Database>, events: AppendedEvent[]) => Promise<void>;
 
 export type Executor = Kysely<Database> | Transaction<Database>;
-
-/**
- * A caller's writes that run inside the append's own statement: events and projection then cost
- * one round trip and commit together without a transaction block. `write` is an SQL expression
- * (typically the call of a function that writes), evaluated once after the events are in, and not
- * at all when the command id is a duplicate.
- */
-export interface InlineStatement {
-  readonly write: RawBuilder<unknown>;
-}
 
 /** An inline statement's writes on their own, as when a projection is rebuilt outside any append. */
 export async function executeInline(executor: Executor, statement: InlineStatement): Promise<void> {

@@ -1,4 +1,4 @@
-import type { InlineStatement } from './event-store';
+import type { RawBuilder } from 'kysely';
 
 /** Who caused a change; the audit trail names a real person or a named system component. */
 export interface Actor {
@@ -95,6 +95,16 @@ export interface StreamAppend {
   /** Makes this part idempotent, as AppendContext's commandId makes an append. */
   idempotency?: { commandId: string; fingerprint?: string };
   inline?: InlineStatement;
+}
+
+/**
+ * A caller's writes that run inside the append's own statement: events and projection then cost
+ * one round trip and commit together without a transaction block. `write` is an SQL expression
+ * (typically the call of a function that writes), evaluated once after the events are in, and not
+ * at all when the command id is a duplicate.
+ */
+export interface InlineStatement {
+  readonly write: RawBuilder<unknown>;
 }
 
 /** A reader's place in the global feed: the last event it has handled. */

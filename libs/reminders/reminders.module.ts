@@ -1,6 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
-import type { Config } from '@shinchoku/config';
+import type { ReminderConfig as Config } from './reminder-settings';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueFactory } from '@shinchoku/queue';
 import { CONFIG, Clock } from '@shinchoku/runtime';

@@ -1,13 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
-import { Config, StartupError } from '@shinchoku/config';
-import { DatabaseHandle, EmbeddedPostgres, migrateToLatest, openDatabase } from '@shinchoku/database';
-import { EventStore } from '@shinchoku/event-store';
-import { QueueConnection, QueueFactory } from '@shinchoku/queue';
-import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
+import type { Config } from '@shinchoku/config';
+import type { DatabaseHandle } from '@shinchoku/database';
+import type { EventStore } from '@shinchoku/event-store';
+import type { QueueFactory } from '@shinchoku/queue';
 
 /** The process-wide pieces every part of shinchoku shares, opened in order and closed in reverse. */
-export interface Resources {
-  config: Config;
+export interface Resources<C extends Config = Config> {
+  config: C;
   /** Where the database is: DATABASE_URL, or the embedded server this process started. */
   databaseUrl: string;
   database: DatabaseHandle;
@@ -26,70 +25,4 @@ export interface OpenOptions {
    * config.databaseTimeouts, as requests need.
    */
   job?: boolean;
-}
-
-export async function openResources(config: Config, { logger, onFatal, job = false }: OpenOptions): Promise<Resources> {
-  const embedded = config.databaseUrl
-    ? undefined
-    : await EmbeddedPostgres.start({
-        dataDir: config.dataDir,
-        port: config.embeddedPostgresPort,
-        log: (message) => logger.log(message, 'EmbeddedPostgres'),
-        onUnexpectedExit: (code) => onFatal?.(`embedded PostgreSQL exited unexpectedly (code ${code})`),
-      });
-  const databaseUrl = config.databaseUrl ?? embedded!.url;
-  // Migrations are a job whatever the process: on a connection of their own, without bounds.
-  const migrating = openDatabase({ url: databaseUrl, poolSize: 1 });
-  try {
-    const { applied } = await migrateToLatest(migrating.db);
-    if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
-  } catch (error) {
-    await migrating.close();
-    await embedded?.stop();
-    throw explainConnectionFailure(error, databaseUrl);
-  }
-  await migrating.close();
-  const database = openDatabase({
-    url: databaseUrl,
-    poolSize: config.databasePoolSize,
-    ...(!job && { timeouts: config.databaseTimeouts }),
-  });
-  const queues = new QueueFactory(queueConnection(config, databaseUrl));
-  return {
-    config,
-    databaseUrl,
-    database,
-    store: new EventStore(database.db, sheetUpcasters),
-    queues,
-    async close() {
-      await queues.close();
-      await database.close();
-      await embedded?.stop();
-    },
-  };
-}
-
-/** Connection problems are the operator's to fix: say where and why, never with the password. */
-function explainConnectionFailure(error: unknown, url: string): unknown {
-  const { code, message } = (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
-  const where = (() => {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-  })();
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: 'nothing is listening there',
-    ENOTFOUND: 'the host name is unknown',
-    ETIMEDOUT: 'the connection timed out',
-    '28P01': 'the password was rejected',
-    '28000': 'the user is not allowed to connect',
-    '3D000': 'the database does not exist',
-  };
-  const reason = code ? reasons[code] : undefined;
-  return reason ? new StartupError(`cannot use the database at ${where} (DATABASE_URL): ${reason} — ${message}`) : error;
-}
-
-function queueConnection(config: Config, databaseUrl: string): QueueConnection {
-  return config.redisUrl
-    ? { kind: 'redis', url: config.redisUrl, prefix: config.queuePrefix }
-    : { kind: 'postgres', url: databaseUrl, schema: config.queuePrefix };
 }

@@ -4,3 +4,5 @@ export * from './application/sheet-queries';
 export * from './application/sheet-view-cache';
 export * from './application/aggregates';
 export * from './application/rebuild-current-state';
+export type { Undated } from './application/command-runner';
+export { fiscalYearText } from './http/schemas';

@@ -6,9 +6,8 @@ import { Requires, Visible, inScope, scope, type Visibility } from '@shinchoku/a
 import type { Database } from '@shinchoku/database';
 import { Problem } from '@shinchoku/http';
 import { Clock } from '@shinchoku/runtime';
-import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
-import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter } from '@shinchoku/sheets/domain/calendar';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { fiscalYearText as fiscalYear } from '@shinchoku/sheets';
+import { fiscalYearLabel, quarterEnd, tokyoDateOf, type Quarter, departmentName } from '@shinchoku/municipality';
 import type { UnitCompletion } from './summaries';
 import { summariesProcessor } from './summaries.processor';
 

@@ -3,10 +3,7 @@ import { sql, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import type { ReplayedEvent } from '@shinchoku/event-store';
 import type { Processor } from '@shinchoku/processors';
-import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
-import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import { evolveWardPlan, WardPlan, WardPlanEvent } from '@shinchoku/sheets/domain/ward-plan';
+import { evolve, evolveWardPlan, WardPlan, WardPlanEvent, type SheetEvent, type Sheet } from '@shinchoku/sheets/domain';
 import { unitCompletion, wardSummary } from './summaries';
 
 type Followed = { kind: 'sheet'; state: Sheet } | { kind: 'ward-plan'; state: WardPlan };

@@ -1,8 +1,5 @@
-import type { Quarter } from '@shinchoku/sheets/domain/calendar';
-import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
-import { indicatorProgress, ProgressState } from '@shinchoku/sheets/domain/progress';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
+import { fiscalYearLabel, type Quarter } from '@shinchoku/municipality';
+import { indicatorProgress, ProgressState, type Sheet, type WardPlan } from '@shinchoku/sheets/domain';
 
 export interface PriorityGoalSummary {
   no: number;

@@ -1,4 +1,4 @@
-import { loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/system';
 import { startApi, TestApi } from '../support/api';
 import { problemsOf } from '../support/config';
 import { callAs, issueToken } from '../support/access';

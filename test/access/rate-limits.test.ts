@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { AccessTokens } from '@shinchoku/access';
 import { RateCounter } from '@shinchoku/access/application/rate-counter';
 import { clientOf } from '@shinchoku/access/http/client-address';
-import { loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/system';
 import { startApi, startSecondApi, TestApi } from '../support/api';
 import { issueToken } from '../support/access';
 import { problemsOf } from '../support/config';

@@ -1,5 +1,5 @@
 import { AccessTokens, defaultExpiry, NotAuthenticated, type Grant } from '@shinchoku/access';
-import { loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/system';
 import { EventStore } from '@shinchoku/event-store';
 import { systemClock } from '@shinchoku/runtime';
 import { startApi, TestApi } from '../support/api';

@@ -3,8 +3,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PUBLIC_ROUTE } from '@shinchoku/http';
 import { REQUIRES } from '@shinchoku/access';
-import { loadConfig } from '@shinchoku/config';
-import { openResources, type Resources } from '@shinchoku/runtime';
+import { loadConfig, openResources, type ShinchokuConfig } from '@shinchoku/system';
+import type { Resources } from '@shinchoku/runtime';
 import { createHttpApplication } from '../../apps/api/src/http-application';
 import { AppModule } from '../../apps/shinchoku/src/app.module';
 import { TEST_TOKEN, TestClock } from '../support/api';
@@ -21,7 +21,7 @@ class UndeclaredController {
 }
 
 let database: TestDatabase;
-let resources: Resources;
+let resources: Resources<ShinchokuConfig>;
 let app: NestFastifyApplication;
 let url: string;
 const logged: string[] = [];

@@ -1,6 +1,5 @@
-import type { Config } from '@shinchoku/config';
-import { loadConfig } from '@shinchoku/config';
-import { openResources, type Resources } from '@shinchoku/runtime';
+import { loadConfig, openResources, type ShinchokuConfig as Config } from '@shinchoku/system';
+import type { Resources } from '@shinchoku/runtime';
 import { createHttpApplication } from '../../apps/api/src/http-application';
 import { AppModule } from '../../apps/shinchoku/src/app.module';
 import { 西区地域課 } from '../fixtures/seed-sheets';
@@ -16,7 +15,7 @@ export async function serveApi(
   url: string,
   queuePrefix: string,
   closing: Array<() => Promise<unknown> | void>,
-): Promise<{ config: Config; resources: Resources; origin: string }> {
+): Promise<{ config: Config; resources: Resources<Config>; origin: string }> {
   // The per-token rate limit still counts, but never refuses: its shared count (PostgreSQL here) is
   // taken a fiftieth of the limit at a time, so at this limit nearly never; at the default 600 a
   // minute it is one upsert per 12 requests (about 0.2 ms each), which this bench leaves out.

@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
 import { sql } from 'kysely';
-import { migrateToLatest, openDatabase } from '@shinchoku/database';
+import { openDatabase } from '@shinchoku/database';
+import { migrateToLatest } from '../../db/migrate';
 import { EventStore } from '@shinchoku/event-store';
 import type { AppendContext, EventMetadata, NewEvent } from '@shinchoku/event-store';
 

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
-import { loadConfig } from '@shinchoku/config';
+import { loadConfig, openResources } from '@shinchoku/system';
 import { openDocuments, readDocumentFile } from '@shinchoku/documents';
-import { openResources } from '@shinchoku/runtime';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 1000);
 // Compiled to dist/test/bench: the seeds stay in the source tree.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 
 /** Text as people type department names: kanji, kana, Latin, digits, full-width forms and every kind of space. */
 const piece = fc.constantFrom('東', '西', '北', '中央', '江南', '秋葉', '南', '西蒲', '市', '区', '役所', '部', '課', 'ﾃﾞｼﾞﾀﾙ', 'ＩＣＴ', 'A', 'b', '1', '２', ' ', '　', '\t', '\u00a0');

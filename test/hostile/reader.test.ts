@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { DEFAULT_IMPORT_LIMITS } from '@shinchoku/config';
-import { DocumentLimitError, DocumentReader, readWorkbook } from '@shinchoku/documents';
+import { DEFAULT_IMPORT_LIMITS, DocumentLimitError, DocumentReader, readWorkbook } from '@shinchoku/documents';
 import { generateHostileFiles, type HostileFile } from '../fixtures/hostile/generate';
 import { SEED_000, seedFile } from '../support/documents';
 

@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import type { ReminderSettings } from '@shinchoku/config';
+import type { ReminderSettings } from '@shinchoku/reminders';
 import type { ReminderWorkerDeps } from '@shinchoku/reminders/application/reminder-workers';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import {

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { ReminderSettings } from '@shinchoku/config';
+import type { ReminderSettings } from '@shinchoku/reminders';
 import { EventStore } from '@shinchoku/event-store';
 import { ProcessorRunner } from '@shinchoku/processors';
 import { QueueFactory, type QueueConnection } from '@shinchoku/queue';

@@ -14,7 +14,7 @@ import {
   quarterStart,
   type IsoDate,
   type Quarter,
-} from '@shinchoku/sheets/domain/calendar';
+} from '@shinchoku/municipality';
 
 const seeds = join(__dirname, '..', 'fixtures', 'seeds');
 const westWard = readFileSync(join(seeds, '000_49b4172ac8662452.txt'), 'utf8');

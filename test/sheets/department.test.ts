@@ -1,7 +1,7 @@
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
 import { latestVersion, upcast } from '@shinchoku/event-store';
-import { loadConfig } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/system';
 import { policyFor } from '@shinchoku/reminders/domain/policy';
 import { problemsOf } from '../support/config';
 

@@ -1,8 +1,7 @@
-import type { Quarter } from '@shinchoku/sheets/domain/calendar';
+import type { Quarter } from '@shinchoku/municipality';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
 import {
   DEFAULT_PROGRESS_THRESHOLDS,
-  goalProgress,
   indicatorProgress,
   quarterProgress,
   validateThresholds,
@@ -10,7 +9,7 @@ import {
   type ProgressThresholds,
   type QuarterProgress,
 } from '@shinchoku/sheets/domain/progress';
-import type { Goal, Indicator, Measure, Recorded } from '@shinchoku/sheets/domain/sheet.types';
+import type { Indicator, Measure, Recorded } from '@shinchoku/sheets/domain/sheet.types';
 import { parseTarget, type Target } from '@shinchoku/sheets/domain/target';
 import { 西区地域課, type SeedIndicator } from '../fixtures/seed-sheets';
 
@@ -291,7 +290,6 @@ describe('quarterProgress: thresholds', () => {
   ])('refuses invalid thresholds (%s) with a RangeError everywhere', (_name, thresholds) => {
     expect(() => quarterProgress(SNS, 1, thresholds)).toThrow(RangeError);
     expect(() => indicatorProgress(indicator('190', []), thresholds)).toThrow(RangeError);
-    expect(() => goalProgress(goal([]), 1, thresholds)).toThrow(RangeError);
   });
 
   it('refuses a quarter outside 1–4', () => {
@@ -335,35 +333,6 @@ describe('indicatorProgress', () => {
   it('passes the thresholds on', () => {
     expect(indicatorProgress(佐潟, { atRisk: 0.05, offTrack: 0.2 }).latest?.state).toBe('atRisk');
     expect(indicatorProgress(佐潟).latest?.state).toBe('onTrack');
-  });
-});
-
-function goal(indicators: Indicator[]): Goal {
-  return { goalId: `g${++nextId}`, no: 1, text: 'goal', planRefs: [], initiatives: [], indicators };
-}
-
-describe('goalProgress: the worst state among indicators with data', () => {
-  const 魅力発信 = goal([SNS, 企画]); // 西区 地域課, goal 1
-  const undecided = indicator('実施', ['検討中', '検討中', '検討中', '検討中']);
-  const unrecorded = indicator('190', []);
-
-  it.each<[string, Goal, Quarter, ProgressState]>([
-    ['西区 goal 1, Q1: SNS onTrack, 企画 offTrack → offTrack', 魅力発信, 1, 'offTrack'],
-    ['西区 goal 1, Q2: both onTrack → onTrack', 魅力発信, 2, 'onTrack'],
-    ['西区 goal 1, Q3: SNS onTrack, 企画 atRisk → atRisk', 魅力発信, 3, 'atRisk'],
-    ['atRisk and offTrack → offTrack, whatever the order', goal([indicator('400', ['64']), indicator('400', ['85'])]), 1, 'offTrack'],
-    ['offTrack and atRisk → offTrack, whatever the order', goal([indicator('400', ['85']), indicator('400', ['64'])]), 1, 'offTrack'],
-    ['noData does not count: noData and atRisk → atRisk', goal([undecided, indicator('400', ['85'])]), 1, 'atRisk'],
-    ['noData does not count: onTrack and noData → onTrack', goal([SNS, unrecorded]), 1, 'onTrack'],
-    ['none with data → noData', goal([undecided, unrecorded]), 1, 'noData'],
-    ['no indicators → noData', goal([]), 1, 'noData'],
-  ])('%s', (_name, g, quarter, state) => {
-    expect(goalProgress(g, quarter)).toBe(state);
-  });
-
-  it('passes the thresholds on', () => {
-    expect(goalProgress(魅力発信, 3, { atRisk: 0.4, offTrack: 0.6 })).toBe('onTrack');
-    expect(goalProgress(魅力発信, 4, { atRisk: 0.4, offTrack: 0.6 })).toBe('atRisk');
   });
 });
 

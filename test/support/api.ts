@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@shinchoku/config';
-import { Clock, openResources, Resources } from '@shinchoku/runtime';
+import { loadConfig, openResources, type ShinchokuConfig } from '@shinchoku/system';
+import { Clock, Resources } from '@shinchoku/runtime';
 import { createHttpApplication } from '../../apps/api/src/http-application';
 import { AppModule } from '../../apps/shinchoku/src/app.module';
 import { createTestDatabase, TestDatabase, uniquePrefix } from './test-database';
@@ -28,7 +28,7 @@ export interface SmallSheet {
 export interface TestApi {
   url: string;
   database: TestDatabase;
-  resources: Resources;
+  resources: Resources<ShinchokuConfig>;
   clock: TestClock;
   app: NestFastifyApplication;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '@shinchoku/config';
+import { ConfigError } from '@shinchoku/config';
+import { loadConfig } from '@shinchoku/system';
 
 /** The problems loadConfig lists for these settings; fails the test when it accepts them. */
 export function problemsOf(env: Record<string, string>): string[] {

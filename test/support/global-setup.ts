@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import { migrateToLatest } from '../../libs/database/migrate';
+import { migrateToLatest } from '../../db/migrate';
 import { ADMIN_DATABASE_URL, databaseUrl, templateDatabase } from './services';
 
 /** Creates this run's migrated template database; each test file clones it. */

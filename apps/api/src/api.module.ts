@@ -5,11 +5,11 @@ import { AuditModule } from '@shinchoku/audit';
 import { DocumentsModule } from '@shinchoku/documents';
 import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
-import { PROCESSOR_NAMES } from '../../worker/src/processors';
 import { ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
 import { RemindersModule } from '@shinchoku/reminders';
 import { SheetsModule } from '@shinchoku/sheets';
 import { SummariesModule } from '@shinchoku/summaries';
+import { PROCESSOR_NAMES } from '@shinchoku/system';
 
 /** The HTTP side: authentication, validation and problem responses for every route, then the capabilities. */
 @Module({})

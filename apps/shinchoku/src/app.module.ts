@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock, Resources, ResourcesModule, systemClock } from '@shinchoku/runtime';
+import type { ShinchokuConfig } from '@shinchoku/system';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -12,7 +13,7 @@ export interface Roles {
 /** One process can be the API, the worker, or both (the simple way to run it). */
 @Module({})
 export class AppModule {
-  static for(resources: Resources, roles: Roles, clock: Clock = systemClock): DynamicModule {
+  static for(resources: Resources<ShinchokuConfig>, roles: Roles, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
       imports: [

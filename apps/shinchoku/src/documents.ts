@@ -16,7 +16,8 @@ import {
 } from '@shinchoku/documents';
 import type { Actor } from '@shinchoku/event-store';
 import type { Resources } from '@shinchoku/runtime';
-import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
+import type { ShinchokuConfig } from '@shinchoku/system';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 
 /** sysexits: the input file is unreadable as a document / cannot be opened. */
 export const EX_DATAERR = 65;
@@ -38,7 +39,7 @@ const conflictLines = (conflicts: readonly Conflict[]) =>
   );
 
 /** `shinchoku import [--force] [--dry-run] <file>…`: each file whole or not at all; the first that fails stops the run. */
-export async function importFiles(resources: Resources, files: readonly string[], options: ImportOptions = {}): Promise<number> {
+export async function importFiles(resources: Resources<ShinchokuConfig>, files: readonly string[], options: ImportOptions = {}): Promise<number> {
   const { importer } = openDocuments(resources);
   const actor = commandLine();
   for (const file of files) {
@@ -68,7 +69,7 @@ export interface ExportRequest {
 }
 
 /** `shinchoku export --sheet <id> | --ward <department> --year <fiscal year> [--format csv] [--output file]`. */
-export async function exportDocument(resources: Resources, request: ExportRequest): Promise<number> {
+export async function exportDocument(resources: Resources<ShinchokuConfig>, request: ExportRequest): Promise<number> {
   const { exporter } = openDocuments(resources);
   let found: (Exported & { name: string }) | undefined;
   if (request.sheet) {
@@ -91,7 +92,7 @@ export async function exportDocument(resources: Resources, request: ExportReques
 }
 
 /** `start --demo`: the two seed documents, imported on the first start; later starts find them in place. */
-export async function loadDemo(resources: Resources, logger: LoggerService): Promise<void> {
+export async function loadDemo(resources: Resources<ShinchokuConfig>, logger: LoggerService): Promise<void> {
   const folder = seedFolder();
   const { importer } = openDocuments(resources);
   for (const name of ['000_49b4172ac8662452.txt', '004_228aefcc8638a33f.txt']) {

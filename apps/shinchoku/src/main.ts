@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { StartupError, loadConfig } from '@shinchoku/config';
+import { StartupError } from '@shinchoku/config';
 import { verifyEventChains } from '@shinchoku/event-store';
-import { openResources, systemClock } from '@shinchoku/runtime';
+import { systemClock } from '@shinchoku/runtime';
+import { loadConfig, openResources } from '@shinchoku/system';
 import { AccessTokens } from '@shinchoku/access';
 import { exportDocument, importFiles } from './documents';
 import { createLogger } from './logger';

@@ -4,7 +4,7 @@ import { ProcessorRunner } from '@shinchoku/processors';
 import { REMINDER_PLANNER } from '@shinchoku/reminders';
 import { systemClock, type Resources } from '@shinchoku/runtime';
 import { rebuildCurrentState } from '@shinchoku/sheets';
-import { PROCESSOR_NAMES, processors } from '../../worker/src/processors';
+import { PROCESSOR_NAMES, processors, type ShinchokuConfig } from '@shinchoku/system';
 
 const CURRENT_STATE = 'current-state';
 
@@ -28,11 +28,10 @@ export function rebuildLanes(names: readonly string[]): string[][] {
 /**
  * Rebuilds projections from zero in this process, one after another in REBUILDABLE's order. Safe
  * while shinchoku runs: the current state is rebuilt into copies of its tables and swapped in
- * (commands go on meanwhile); a processor that can take the feed stream by stream is replaced in
- * one transaction; another processor's reset and replay take turns with its live batches on its
- * checkpoint.
+ * (commands go on meanwhile); a processor is replaced stream by stream in one transaction (every
+ * processor of the system can be; the runner refuses one that cannot).
  */
-export async function rebuild(resources: Resources, names: readonly string[], logger: LoggerService): Promise<void> {
+export async function rebuild(resources: Resources<ShinchokuConfig>, names: readonly string[], logger: LoggerService): Promise<void> {
   const { db } = resources.database;
   const all = processors(resources.config, systemClock);
   const runner = new ProcessorRunner(db, resources.store, all, {
@@ -42,11 +41,9 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
   for (const name of REBUILDABLE.filter((n) => names.includes(n))) {
     const started = performance.now();
     const processor = all.find((p) => p.name === name);
-    const events = !processor
-      ? await rebuildCurrentState(db, resources.store, resources.config.progressThresholds)
-      : processor.byStream
-        ? await runner.rebuildByStream(processor)
-        : await runner.rebuild(processor);
+    const events = processor
+      ? await runner.rebuildByStream(processor)
+      : await rebuildCurrentState(db, resources.store, resources.config.progressThresholds);
     const seconds = (performance.now() - started) / 1000;
     const rate = events > 0 ? ` (${Math.round(events / Math.max(seconds, 0.001))} events/s)` : '';
     logger.log(`rebuilt ${name}: ${events} events in ${seconds.toFixed(1)} s${rate}`, 'Rebuild');
@@ -60,7 +57,7 @@ export async function rebuild(resources: Resources, names: readonly string[], lo
  * however many the machine has. Resolves when every lane is done; rejects naming what failed
  * (the other lanes are rebuilt all the same).
  */
-export async function rebuildInLanes(resources: Resources, lanes: readonly string[][], logger: LoggerService): Promise<void> {
+export async function rebuildInLanes(resources: Resources<ShinchokuConfig>, lanes: readonly string[][], logger: LoggerService): Promise<void> {
   const [here = [], ...elsewhere] = lanes;
   const outcomes = await Promise.allSettled([rebuild(resources, here, logger), ...elsewhere.map((lane) => rebuildInProcess(lane, resources.databaseUrl))]);
   const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));

@@ -1,7 +1,8 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Config, StartupError } from '@shinchoku/config';
-import { Resources, openResources, resolveAdminToken } from '@shinchoku/runtime';
+import { StartupError } from '@shinchoku/config';
+import { Resources, resolveAdminToken } from '@shinchoku/runtime';
+import { openResources, type ShinchokuConfig } from '@shinchoku/system';
 import { createHttpApplication } from '../../api/src/http-application';
 import { AppModule } from './app.module';
 import { loadDemo } from './documents';
@@ -16,9 +17,9 @@ export interface Roles {
  * HTTP and workers first (finishing what is in flight), then queues and the pool, then the
  * embedded database last, so nothing accepted is lost. A second signal forces the exit.
  */
-export async function start(config: Config, roles: Roles, logger: LoggerService, options: { demo?: boolean } = {}): Promise<void> {
+export async function start(config: ShinchokuConfig, roles: Roles, logger: LoggerService, options: { demo?: boolean } = {}): Promise<void> {
   let app: INestApplicationContext | undefined;
-  let resources: Resources | undefined;
+  let resources: Resources<ShinchokuConfig> | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = (exitCode: number, why: string) =>

@@ -1,3 +1,4 @@
+import { frozen, type DeepReadonly } from '@shinchoku/immutable';
 import type { Grant } from '../domain/grants';
 
 /** What a request needs of an issued token that works: who holds it, what it grants, until when. */
@@ -20,7 +21,7 @@ export interface KnownToken {
  * lookup under way when one arrives costs nothing worth keeping apart.
  */
 export class KnownTokens {
-  private readonly byHash = new Map<string, KnownToken>();
+  private readonly byHash = new Map<string, DeepReadonly<KnownToken>>();
   private readonly hashById = new Map<string, string>();
   /** Moves on every forget, suspend and resume: a lookup started before it is not kept. */
   private generation = 0;
@@ -31,7 +32,7 @@ export class KnownTokens {
   constructor(private readonly capacity: number) {}
 
   /** The token behind this digest, when it is known to work (expiry aside). */
-  get(hash: string): KnownToken | undefined {
+  get(hash: string): DeepReadonly<KnownToken> | undefined {
     return this.serving ? this.byHash.get(hash) : undefined;
   }
 
@@ -45,7 +46,7 @@ export class KnownTokens {
     if (!this.serving || since !== this.generation) return;
     // Past capacity it starts over: a busy city has far fewer people than this.
     if (this.byHash.size >= this.capacity) this.clear();
-    this.byHash.set(hash, token);
+    this.byHash.set(hash, frozen(token));
     this.hashById.set(token.tokenId, hash);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { OidcConfig } from '@shinchoku/config';
+import type { OidcConfig } from '../access-settings';
+import { frozen, type DeepReadonly } from '@shinchoku/immutable';
 import { Clock } from '@shinchoku/runtime';
 import type { Grant } from '../domain/grants';
 import { NotAuthenticated, Principal } from './principal';
@@ -22,7 +23,7 @@ interface Verified {
  */
 export class OidcVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
-  private readonly verified = new Map<string, Verified>();
+  private readonly verified = new Map<string, DeepReadonly<Verified>>();
 
   constructor(
     private readonly config: OidcConfig,
@@ -41,7 +42,7 @@ export class OidcVerifier {
     const { principal, claims } = await this.verify(jwt);
     if (this.capacity > 0) {
       if (this.verified.size >= this.capacity) this.verified.clear();
-      this.verified.set(key, { principal, exp: claims.exp!, ...(claims.nbf !== undefined && { nbf: claims.nbf }) });
+      this.verified.set(key, frozen({ principal, exp: claims.exp!, ...(claims.nbf !== undefined && { nbf: claims.nbf }) }));
     }
     return principal;
   }

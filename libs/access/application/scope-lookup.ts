@@ -1,6 +1,7 @@
 import { Kysely, RawBuilder, sql } from 'kysely';
 import type { Database } from '@shinchoku/database';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { frozen, type DeepReadonly } from '@shinchoku/immutable';
+import { departmentName } from '@shinchoku/municipality';
 import type { Scope, Visibility } from '../domain/permissions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,32 +15,32 @@ const CACHE_LIMIT = 50_000;
  * and the hot reads pay no query for their scope; what is not found yet is asked again.
  */
 export class ScopeLookup {
-  private readonly known = new Map<string, Scope>();
+  private readonly known = new Map<string, DeepReadonly<Scope>>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  sheet(sheetId: string): Promise<Scope | undefined> {
+  sheet(sheetId: string): Promise<DeepReadonly<Scope> | undefined> {
     return this.cached(sheetId, () =>
       this.db.selectFrom('sheets').select(['department', 'unit']).where('sheet_id', '=', sheetId).executeTakeFirst(),
     );
   }
 
-  wardPlan(wardPlanId: string): Promise<Scope | undefined> {
+  wardPlan(wardPlanId: string): Promise<DeepReadonly<Scope> | undefined> {
     return this.cached(wardPlanId, () =>
       this.db.selectFrom('ward_plans').select(['department']).where('ward_plan_id', '=', wardPlanId).executeTakeFirst(),
     );
   }
 
-  private async cached(id: string, find: () => Promise<Scope | undefined>): Promise<Scope | undefined> {
+  private async cached(id: string, find: () => Promise<Scope | undefined>): Promise<DeepReadonly<Scope> | undefined> {
     if (!UUID.test(id)) return undefined;
     const hit = this.known.get(id);
     if (hit) return hit;
     const found = await find();
-    if (found) {
-      if (this.known.size >= CACHE_LIMIT) this.known.clear();
-      this.known.set(id, found);
-    }
-    return found;
+    if (!found) return undefined;
+    if (this.known.size >= CACHE_LIMIT) this.known.clear();
+    const scope = frozen(found);
+    this.known.set(id, scope);
+    return scope;
   }
 }
 

@@ -1,4 +1,4 @@
-import { fiscalYearOf, fiscalYearRange, tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
+import { fiscalYearOf, fiscalYearRange, tokyoDateOf } from '@shinchoku/municipality';
 
 /**
  * How long an issued token lasts unless its issuer names an expiry: until the end of the fiscal

@@ -1,4 +1,4 @@
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 
 /** What a person may be: each role is a set of permissions, held over a scope of the org tree. */
 export const ROLES = ['admin', 'auditor', 'coordinator', 'editor', 'evaluator', 'viewer'] as const;

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Config } from '@shinchoku/config';
+import type { AccessConfig as Config } from '../access-settings';
 import { CONFIG } from '@shinchoku/runtime';
 
 /** An API of JSON documents: nothing may frame it, sniff it, or run it as a page. */

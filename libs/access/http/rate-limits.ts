@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { BlockList } from 'node:net';
-import type { Config } from '@shinchoku/config';
+import type { AccessConfig as Config } from '../access-settings';
 import { Problem } from '@shinchoku/http';
 import { CONFIG, Clock } from '@shinchoku/runtime';
 import { RateCounter } from '../application/rate-counter';

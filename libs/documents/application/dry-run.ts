@@ -1,6 +1,6 @@
-import type { Undated } from '@shinchoku/sheets/application/command-runner';
-import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
-import { DomainError } from '@shinchoku/sheets/domain/errors';
+import type { Undated } from '@shinchoku/sheets';
+import type { IsoDate } from '@shinchoku/municipality';
+import { DomainError } from '@shinchoku/sheets/domain';
 import { DocumentError, type Location } from '../drafts';
 
 /** A command as the importer will give it, with the date it is made on and where it was read. */

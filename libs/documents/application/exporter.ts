@@ -1,7 +1,6 @@
 import { SheetCommands, SheetQueries } from '@shinchoku/sheets';
-import { departmentName } from '@shinchoku/sheets/domain/department';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
+import { departmentName } from '@shinchoku/municipality';
+import type { Sheet, WardPlan } from '@shinchoku/sheets/domain';
 
 const PAGE = 500;
 

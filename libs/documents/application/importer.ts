@@ -1,8 +1,7 @@
 import { WrongExpectedVersionError, type Actor, type SourceDocument } from '@shinchoku/event-store';
 import type { Clock } from '@shinchoku/runtime';
 import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets';
-import { fiscalYearLabel, tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { fiscalYearLabel, tokyoDateOf, departmentName } from '@shinchoku/municipality';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
 import type { DocumentFormat } from '../read-file';
 import { DocumentReader } from '../reading/document-reader';

@@ -1,14 +1,8 @@
 import type { StoredEvent } from '@shinchoku/event-store';
 import { uuidFrom } from '@shinchoku/http';
-import type { Undated } from '@shinchoku/sheets/application/command-runner';
-import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
-import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';
-import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
-import { decide } from '@shinchoku/sheets/domain/sheet.decide';
-import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
-import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
-import type { Recorded, Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import { decideWardPlan, evolveWardPlan, type WardPlan, type WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
+import type { Undated } from '@shinchoku/sheets';
+import type { IsoDate } from '@shinchoku/municipality';
+import { parseMeasurement, decide, evolve, decideWardPlan, evolveWardPlan, type WardPlan, type WardPlanCommand, type SheetCommand, type SheetEvent, type Recorded, type Sheet } from '@shinchoku/sheets/domain';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
 import { dryRun, type Step } from './dry-run';
 import { merge, narrowed, touches, type Conflict } from './stale';

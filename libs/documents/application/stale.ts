@@ -1,10 +1,6 @@
 import type { Actor, StoredEvent } from '@shinchoku/event-store';
-import type { Undated } from '@shinchoku/sheets/application/command-runner';
-import { canonicalJson } from '@shinchoku/sheets/domain/canonical';
-import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
-import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
-import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
-import type { Recorded, Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import type { Undated } from '@shinchoku/sheets';
+import { canonicalJson, evolve, type SheetCommand, type SheetEvent, type Recorded, type Sheet } from '@shinchoku/sheets/domain';
 
 /** Where a cell of a sheet is, as a person finds it in the workbook. */
 export interface CellPlace {

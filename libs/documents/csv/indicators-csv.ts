@@ -1,7 +1,5 @@
 import { toCsv } from '@shinchoku/http';
-import type { ProgressThresholds } from '@shinchoku/sheets/domain/progress';
-import type { Indicator, Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
+import { viewOf, type ProgressThresholds, type Indicator, type Sheet } from '@shinchoku/sheets/domain';
 
 const ACHIEVEMENT: Record<string, string> = { met: '達成', notMet: '未達成', undetermined: '判定不可' };
 /** How the four quarters are to be read; blank for a level, whose quarters are each its own value. */

@@ -1,4 +1,4 @@
-import type { ImportLimits } from '@shinchoku/config/import-limits';
+import type { ImportLimits } from '../reading/import-limits';
 import { DocumentError, type Location } from '../drafts';
 import { DocumentLimitError } from '../reading/limits';
 import { InflateBudget, corrupt, inflatePart, zipParts } from './zip-parts';

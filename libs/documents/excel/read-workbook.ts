@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '@shinchoku/config/import-limits';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../reading/import-limits';
 import { DocumentDraft, DocumentError } from '../drafts';
 import type { Row } from '../layout/cells';
 import { readDocument } from '../layout/read-document';

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
-import { fiscalYearLabel, formatJapaneseDate } from '@shinchoku/sheets/domain/calendar';
-import type { Goal, Indicator, Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
+import { fiscalYearLabel, formatJapaneseDate } from '@shinchoku/municipality';
+import type { Goal, Indicator, Sheet, WardPlan } from '@shinchoku/sheets/domain';
 import { SHEET_TITLE, STATUS_LABELS } from '../layout/read-document';
 
 /**

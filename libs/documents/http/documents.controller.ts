@@ -3,12 +3,12 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } f
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Config } from '@shinchoku/config';
+import type { DocumentsConfig as Config } from '../documents-settings';
 import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
 import { Problem, uuid as sheetId } from '@shinchoku/http';
 import { CONFIG } from '@shinchoku/runtime';
-import { fiscalYearLabel } from '@shinchoku/sheets/domain/calendar';
-import { fiscalYearText as fiscalYear } from '@shinchoku/sheets/http/schemas';
+import { fiscalYearLabel } from '@shinchoku/municipality';
+import { fiscalYearText as fiscalYear } from '@shinchoku/sheets';
 import { DocumentExporter, type Exported } from '../application/exporter';
 import { DocumentImporter, type ImportScope } from '../application/importer';
 import { ForeignIdError, StaleWorkbookError } from '../application/import-errors';

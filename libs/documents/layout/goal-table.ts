@@ -1,5 +1,5 @@
-import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
-import type { Measure, ProgressEntry } from '@shinchoku/sheets/domain/sheet.types';
+import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/municipality';
+import type { Measure, ProgressEntry } from '@shinchoku/sheets/domain';
 import type { GoalDraft, IndicatorDraft } from '../drafts';
 import { Row, at, bulletItems, cleanCell, fail, labelOf, ratingOf, wholeNumber } from './cells';
 

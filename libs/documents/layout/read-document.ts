@@ -1,7 +1,5 @@
-import { parseFiscalYear, parseJapaneseDate } from '@shinchoku/sheets/domain/calendar';
-import { departmentName } from '@shinchoku/sheets/domain/department';
-import type { SheetStatus } from '@shinchoku/sheets/domain/sheet.types';
-import type { RatingProfile } from '@shinchoku/sheets/domain/assessment';
+import { parseFiscalYear, parseJapaneseDate, departmentName } from '@shinchoku/municipality';
+import type { SheetStatus, RatingProfile } from '@shinchoku/sheets/domain';
 import { DocumentDraft, DocumentError, SheetDraft, WardPlanDraft } from '../drafts';
 import { Row, at, bulletItems, checkWidth, cleanCell, fail, labelOf, wholeNumber } from './cells';
 import { readColumns, readGoals } from './goal-table';

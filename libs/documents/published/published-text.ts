@@ -1,4 +1,4 @@
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '@shinchoku/config/import-limits';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../reading/import-limits';
 import type { DocumentDraft } from '../drafts';
 import { fail, type Row } from '../layout/cells';
 import { readDocument } from '../layout/read-document';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '@shinchoku/config/import-limits';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits';
 import { DocumentError, type Location } from '../drafts';
 import type { ReadDocument } from '../read-file';
 import { DocumentLimitError } from './limits';

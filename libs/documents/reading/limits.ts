@@ -1,4 +1,4 @@
-import type { ImportLimits } from '@shinchoku/config/import-limits';
+import type { ImportLimits } from './import-limits';
 import { DocumentError, type Location } from '../drafts';
 
 /** Each cap: the setting that changes it, the problem's code, and whether it is a cap on bytes (413) or on structure (422). */

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ImportLimits } from '@shinchoku/config/import-limits';
+import type { ImportLimits } from './import-limits';
 import { DocumentError } from '../drafts';
 import { readDocumentFile } from '../read-file';
 import { DocumentLimitError } from './limits';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import nodemailer from 'nodemailer';
-import type { ReminderSettings } from '@shinchoku/config';
+import type { ReminderSettings } from '../reminder-settings';
 import type { ChannelName, Recipient } from '../domain/planner';
 import type { ReminderMessage } from '../domain/message';
 import type { WebhookRules } from '../domain/webhook-address';

@@ -3,7 +3,7 @@ import type { Database } from '@shinchoku/database';
 import type { StoredEvent } from '@shinchoku/event-store';
 import type { Processor } from '@shinchoku/processors';
 import type { Clock } from '@shinchoku/runtime';
-import { tokyoDateOf } from '@shinchoku/sheets/domain/calendar';
+import { tokyoDateOf } from '@shinchoku/municipality';
 import { replan, type PlanningRules } from './planning';
 
 export const REMINDER_PLANNER = 'reminders';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ContactsTable, Database } from '@shinchoku/database';
-import type { ReminderSettings } from '@shinchoku/config';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import type { Quarter } from '@shinchoku/sheets/domain/calendar';
+import type { ReminderSettings } from '../reminder-settings';
+import type { Sheet } from '@shinchoku/sheets/domain';
+import type { Quarter } from '@shinchoku/municipality';
 import { businessCalendar, type BusinessCalendar } from '../domain/business-days';
 import { diffPlan, plan, type Contact, type KnownReminder, type ReminderKind, type ReminderStatus } from '../domain/planner';
 import { policyFor, type PolicyOverrides, type Role } from '../domain/policy';

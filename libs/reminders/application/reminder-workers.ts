@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { DelayedError } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { ReminderSettings } from '@shinchoku/config';
+import type { ReminderSettings } from '../reminder-settings';
 import type { Database } from '@shinchoku/database';
 import type { AnyWorker, QueueFactory } from '@shinchoku/queue';
 import type { Clock } from '@shinchoku/runtime';

@@ -4,7 +4,7 @@
  * 閉庁日. Pure: dates are ISO civil dates in Japan.
  */
 import holidayJp from '@holiday-jp/holiday_jp';
-import { addDays, dayOfWeek, type IsoDate } from '@shinchoku/sheets/domain/calendar';
+import { addDays, dayOfWeek, type IsoDate } from '@shinchoku/municipality';
 
 const HOLIDAYS = holidayJp.holidays as Readonly<Record<string, { name: string } | undefined>>;
 

@@ -1,5 +1,5 @@
-import { fiscalYearLabel, formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/sheets/domain/calendar';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import { fiscalYearLabel, formatJapaneseDate, type IsoDate, type Quarter } from '@shinchoku/municipality';
+import type { Sheet } from '@shinchoku/sheets/domain';
 import type { ReminderKind } from './planner';
 
 export interface ReminderContent {

@@ -4,8 +4,8 @@
  * change (a moved 評価日, an evaluation, recorded progress, a closed sheet, a new contact) is
  * handled the same way: plan again, cancel what is no longer wanted, add what is new.
  */
-import { quarterEnd, type IsoDate, type Quarter } from '@shinchoku/sheets/domain/calendar';
-import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
+import { quarterEnd, type IsoDate, type Quarter } from '@shinchoku/municipality';
+import type { Sheet } from '@shinchoku/sheets/domain';
 import { businessDaysAfter, businessDaysBefore, type BusinessCalendar } from './business-days';
 import type { ReminderPolicy, Role } from './policy';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { departmentName } from '@shinchoku/sheets/domain/department';
+import { departmentName } from '@shinchoku/municipality';
 
 export const ROLES = ['担当', '課長', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];

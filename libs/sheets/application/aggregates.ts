@@ -7,7 +7,7 @@ import type { SheetCommand } from '../domain/sheet.commands';
 import { UNCHANGING_EVENTS, type SheetEvent } from '../domain/sheet.events';
 import type { Goal, Sheet } from '../domain/sheet.types';
 import { decideWardPlan, evolveWardPlan, WardPlan, WardPlanCommand, WardPlanEvent } from '../domain/ward-plan';
-import { fiscalYearLabel } from '../domain/calendar';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 import type { ProgressThresholds } from '../domain/progress';
 import { type Aggregate, readSnapshot } from './command-runner';
 import { INDICATOR_COLUMNS, rowsAsJson, sheetRows, wardPlanRow } from './current-state-rows';

@@ -18,7 +18,7 @@ import {
 import { Problem, etag } from '@shinchoku/http';
 import type { CommandObserver, CommandOutcome as Outcome } from '@shinchoku/metrics';
 import { Clock } from '@shinchoku/runtime';
-import { tokyoDateOf } from '../domain/calendar';
+import { tokyoDateOf } from '@shinchoku/municipality';
 import { canonicalJson } from '../domain/canonical';
 import { DomainError, DomainErrorCode } from '../domain/errors';
 

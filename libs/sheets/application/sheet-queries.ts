@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import { inScope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
-import { departmentName } from '../domain/department';
+import { departmentName } from '@shinchoku/municipality';
 import type { Sheet } from '../domain/sheet.types';
 import type { WardPlan } from '../domain/ward-plan';
 

@@ -1,3 +1,4 @@
+import { frozen, type DeepReadonly } from '@shinchoku/immutable';
 import type { SheetCacheObserver } from '@shinchoku/metrics';
 import type { RenderedSheet } from './sheet-queries';
 
@@ -14,9 +15,9 @@ import type { RenderedSheet } from './sheet-queries';
  * reported while it was under way, as it may have read the row just before that commit.
  */
 export class SheetViewCache {
-  private readonly entries = new Map<string, RenderedSheet>();
+  private readonly entries = new Map<string, DeepReadonly<RenderedSheet>>();
   /** The miss under way per sheet, shared by the reads that arrive meanwhile; a change removes it. */
-  private readonly reading = new Map<string, Promise<RenderedSheet | undefined>>();
+  private readonly reading = new Map<string, Promise<DeepReadonly<RenderedSheet> | undefined>>();
   private serving = false;
 
   constructor(
@@ -26,7 +27,7 @@ export class SheetViewCache {
   ) {}
 
   /** The sheet as GET sends it; `fresh` (Cache-Control: no-cache) reads the database whatever is kept. */
-  async read(sheetId: string, fresh = false): Promise<RenderedSheet | undefined> {
+  async read(sheetId: string, fresh = false): Promise<DeepReadonly<RenderedSheet> | undefined> {
     if (fresh || !this.serving) {
       this.observer?.sheetCacheRead(fresh ? 'bypass' : 'off');
       return this.load(sheetId);
@@ -41,7 +42,7 @@ export class SheetViewCache {
     this.observer?.sheetCacheRead('miss');
     const under = this.reading.get(sheetId);
     if (under) return under;
-    const read = this.load(sheetId);
+    const read = this.load(sheetId).then((found) => found && frozen(found));
     this.reading.set(sheetId, read);
     try {
       const found = await read;
@@ -81,7 +82,7 @@ export class SheetViewCache {
     return this.entries.size;
   }
 
-  private keep(sheetId: string, sheet: RenderedSheet) {
+  private keep(sheetId: string, sheet: DeepReadonly<RenderedSheet>) {
     this.entries.set(sheetId, sheet);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }

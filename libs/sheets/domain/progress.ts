@@ -31,9 +31,9 @@
  */
 
 import { assess, type Assessment } from './assessment';
-import type { Quarter } from './calendar';
+import type { Quarter } from '@shinchoku/municipality';
 import type { Measurement } from './measurement';
-import type { Goal, Indicator } from './sheet.types';
+import type { Indicator } from './sheet.types';
 import type { Comparator, Target } from './target';
 
 export type ProgressState = 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
@@ -63,8 +63,6 @@ const QUARTERS: readonly Quarter[] = [1, 2, 3, 4];
 
 /** Rates are quotients: a shortfall that is exactly on a threshold on paper can land a hair either side of it. */
 const EPSILON = 1e-9;
-
-const SEVERITY: Record<Exclude<ProgressState, 'noData'>, number> = { onTrack: 0, atRisk: 1, offTrack: 2 };
 
 /** Where an indicator stands at the end of `quarter`. */
 export function quarterProgress(
@@ -109,17 +107,6 @@ export function indicatorProgress(
   const quarters = QUARTERS.filter((q) => indicator.progress[q] !== undefined).map((q) => quarterProgress(indicator, q, thresholds));
   const latest = quarters[quarters.length - 1];
   return latest ? { quarters, latest } : { quarters };
-}
-
-/** A goal rolls up from its indicators: the worst state among those with data (offTrack > atRisk > onTrack); noData when none has data. */
-export function goalProgress(goal: Goal, quarter: Quarter, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): ProgressState {
-  requireThresholds(thresholds);
-  let worst: ProgressState = 'noData';
-  for (const indicator of goal.indicators) {
-    const { state } = quarterProgress(indicator, quarter, thresholds);
-    if (state !== 'noData' && (worst === 'noData' || SEVERITY[state] > SEVERITY[worst])) worst = state;
-  }
-  return worst;
 }
 
 /** A reason when 0 ≤ atRisk < offTrack ≤ 1 does not hold; undefined when the thresholds are usable. */

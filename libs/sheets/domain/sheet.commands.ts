@@ -1,4 +1,4 @@
-import type { IsoDate } from './calendar';
+import type { IsoDate } from '@shinchoku/municipality';
 import type { Rating } from './assessment';
 import type { GoalDetails, IndicatorDetails, Initiative, Measure, Baseline, ProgressEntry, SheetDetails } from './sheet.types';
 import type { RatingProfile } from './assessment';

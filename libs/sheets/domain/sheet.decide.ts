@@ -1,9 +1,8 @@
-import { fiscalYearRange, isValidIsoDate, type IsoDate, type Quarter } from './calendar';
+import { fiscalYearRange, isValidIsoDate, type IsoDate, type Quarter, departmentName } from '@shinchoku/municipality';
 import { DEFAULT_RATING_PROFILE } from './assessment';
 import { parseMeasurement, type Measurement } from './measurement';
 import { parseTarget } from './target';
 import { canonicalJson } from './canonical';
-import { departmentName } from './department';
 import { DomainError } from './errors';
 import type { CommandOf, SheetCommand } from './sheet.commands';
 import type { SheetEvent } from './sheet.events';

@@ -1,4 +1,4 @@
-import type { IsoDate, Quarter } from './calendar';
+import type { IsoDate, Quarter } from '@shinchoku/municipality';
 import type { Rating } from './assessment';
 import type { Target } from './target';
 import type { GoalDetails, IndicatorDetails, Recorded, Sheet, SheetDetails } from './sheet.types';

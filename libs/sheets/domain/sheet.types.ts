@@ -1,4 +1,4 @@
-import type { IsoDate, Quarter } from './calendar';
+import type { IsoDate, Quarter } from '@shinchoku/municipality';
 import type { Measurement } from './measurement';
 import type { Rating, RatingProfile } from './assessment';
 import type { Target } from './target';

@@ -1,5 +1,5 @@
 import { Assessment, assess, Rating, RatingProfile, suggestRating } from './assessment';
-import { fiscalYearLabel } from './calendar';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 import { sortedKeys } from './canonical';
 import {
   DEFAULT_PROGRESS_THRESHOLDS,

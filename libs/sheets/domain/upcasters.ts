@@ -1,5 +1,5 @@
 import type { Upcasters } from '@shinchoku/event-store';
-import { departmentName } from './department';
+import { departmentName } from '@shinchoku/municipality';
 
 const named = (data: { department: string }) => ({ ...data, department: departmentName(data.department) });
 

@@ -1,6 +1,5 @@
-import type { IsoDate } from './calendar';
+import { departmentName, type IsoDate } from '@shinchoku/municipality';
 import { canonicalJson } from './canonical';
-import { departmentName } from './department';
 import { DomainError } from './errors';
 
 export interface PriorityGoal {

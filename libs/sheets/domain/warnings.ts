@@ -3,7 +3,7 @@
  * sheet; it never refuses a write (a figure may be right and the other one wrong, and only they know).
  */
 
-import type { Quarter } from './calendar';
+import type { Quarter } from '@shinchoku/municipality';
 import { toDateAt } from './progress';
 import type { Indicator } from './sheet.types';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { uuid, wholeNumberText } from '@shinchoku/http';
-import { isValidIsoDate } from '../domain/calendar';
+import { isValidIsoDate } from '@shinchoku/municipality';
 
 /** The request shapes: one source for validation (400 with the field and reason) and for OpenAPI. */
 

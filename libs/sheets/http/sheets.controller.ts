@@ -19,7 +19,7 @@ import { SheetCommands } from '../application/sheet-commands';
 import type { Undated } from '../application/command-runner';
 import { InvalidCursorError, SheetQueries } from '../application/sheet-queries';
 import { SheetViewCache } from '../application/sheet-view-cache';
-import { fiscalYearLabel } from '../domain/calendar';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 import * as s from './schemas';
 
 /** 組織目標管理シート over HTTP: each write is one command; reads come from the inline projection. */

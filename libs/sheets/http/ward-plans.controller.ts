@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
 import { CommandRequest, Problem, newId } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
-import { fiscalYearLabel } from '../domain/calendar';
+import { fiscalYearLabel } from '@shinchoku/municipality';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
 import { WardPlanCommands } from '../application/sheet-commands';
 import type { Undated } from '../application/command-runner';

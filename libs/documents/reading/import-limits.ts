@@ -2,7 +2,7 @@
  * What reading one uploaded file (HTTP or the command line) may cost: bytes inflated from a
  * workbook (counted while inflating), its sheets, rows and columns per sheet (or lines and cells
  * per line of text), cells in all; and the worker thread that reads it, its heap and its time.
- * Apart from config.ts so that the reader's worker starts without loading every setting's schema.
+ * Apart from the settings so that the reader's worker starts without loading every setting's schema.
  */
 export interface ImportLimits {
   unzippedBytes: number;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely';
-import { migrations } from '../../db/migrations';
+import { migrations } from './migrations';
 
 export interface MigrationOutcome {
   applied: string[];
