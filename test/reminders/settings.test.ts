@@ -256,4 +256,15 @@ describe('the reminder settings', () => {
       expect((await viewer('GET', SETTINGS)).body).toMatchObject({ status: 403, permission: 'settings.read' });
     });
   });
+
+  it('take one of two changes made at once from the same version; the other is told to reload (412)', async () => {
+    const tag = (await api.call('GET', SETTINGS)).headers.get('etag')!;
+    const replies = await Promise.all(
+      ['2025-09-01', '2025-09-02'].map((day) => api.call('PATCH', SETTINGS, { addClosedDays: [day], reason: REASON }, { 'if-match': tag })),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 412]);
+    const { body } = await api.call('GET', SETTINGS);
+    expect(body.closedDays.filter((day: string) => day.startsWith('2025-09'))).toHaveLength(1);
+    expect(body.version).toBe(Number(JSON.parse(tag)) + 1);
+  });
 });
