@@ -7,14 +7,33 @@ import { CONFIG, Clock } from '@shinchoku/runtime';
 import { SheetCommands } from '@shinchoku/sheets';
 import { Contacts } from './application/contacts';
 import { planningRules } from './application/planning';
+import { RECONCILE_QUEUE } from './application/reconciler';
+import { ReminderSettingsService } from './application/reminder-settings';
 import { ReminderWorkers } from './application/reminder-workers';
 import { ContactsController } from './http/contacts.controller';
 import { RemindersController } from './http/reminders.controller';
+import { ReminderSettingsController } from './http/settings.controller';
 
-/** The HTTP side: contacts and the reminders list. */
+/** The HTTP side: contacts, the reminders list and the reminder settings. */
 @Module({
-  controllers: [ContactsController, RemindersController],
+  controllers: [ContactsController, RemindersController, ReminderSettingsController],
   providers: [
+    {
+      provide: ReminderSettingsService,
+      inject: [Kysely, EventStore, Clock, CONFIG, QueueFactory],
+      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, queues: QueueFactory) => {
+        // The queue only when a change asks for it: an API process that is never told one opens no connection for it.
+        let reconcile: ReturnType<QueueFactory['queue']> | undefined;
+        const opened = () => {
+          const queue = queues.queue(RECONCILE_QUEUE);
+          // A queue backend that goes away is reported, never fatal to the API: the worker's periodic reconcile still comes.
+          queue.on('error', (error) => new Logger('Reminders').warn(`reconcile queue: ${error.message}`));
+          return queue;
+        };
+        const reconcileNow = () => (reconcile ??= opened()).add('reconcile', {}, { removeOnComplete: true, removeOnFail: true });
+        return new ReminderSettingsService(db, store, clock, planningRules(config.reminders), reconcileNow);
+      },
+    },
     {
       provide: Contacts,
       inject: [Kysely, CONFIG, Clock],

@@ -27,6 +27,9 @@ const EXPECTED: Record<Permission, Partial<Record<Role, Where[]>>> = {
   'wardPlan.write': { coordinator: DEPARTMENT, admin: ALL },
   'wardPlan.evaluate': { coordinator: DEPARTMENT, admin: ALL },
   'contacts.manage': { coordinator: DEPARTMENT, admin: ALL },
+  // Read where the grant is, but the route asks it anywhere (scope.list): one setting for the whole organization.
+  'settings.read': { coordinator: DEPARTMENT, auditor: ALL, admin: ALL },
+  'settings.write': { admin: ALL },
   'audit.verify': { auditor: ALL, admin: ALL },
   'tokens.manage': { admin: ALL },
   admin: { admin: ALL },

@@ -64,13 +64,13 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
     await addContacts(1);
     await h.plan();
     const workers = await h.workers();
-    expect(await workers.reconciler.run()).toEqual({ enqueued: 1, requeued: 0 });
+    expect(await workers.reconciler.run()).toEqual({ withdrawn: 0, enqueued: 1, requeued: 0 });
     const [row] = await rows();
     expect(row).toMatchObject({ status: 'planned', send_on: '2025-05-02', channel: 'email', enqueued: true });
 
     await backend.flush();
     h.clock.set(DUE);
-    expect(await workers.reconciler.run()).toEqual({ enqueued: 0, requeued: 1 });
+    expect(await workers.reconciler.run()).toEqual({ withdrawn: 0, enqueued: 0, requeued: 1 });
     await until(() => allSent(1), 'the reminder to be sent');
 
     expect(smtp.messages).toHaveLength(1);
@@ -91,7 +91,7 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
       },
     ]);
     // The stale job, the reconciler and a direct retry all find nothing left to send.
-    expect(await workers.reconciler.run()).toEqual({ enqueued: 0, requeued: 0 });
+    expect(await workers.reconciler.run()).toEqual({ withdrawn: 0, enqueued: 0, requeued: 0 });
     expect(await workers.delivery.deliver(row!.reminder_id)).toBe('skipped');
     expect(smtp.messages).toHaveLength(1);
   });

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'wardPlan.write',
   'wardPlan.evaluate',
   'contacts.manage',
+  'settings.read',
+  'settings.write',
   'audit.verify',
   'tokens.manage',
   'admin',
@@ -26,11 +28,14 @@ export type Permission = (typeof PERMISSIONS)[number];
  * sheet.edit: narratives, goals, indicators and targets. sheet.record: progress and results.
  * sheet.schedule: the 評価日. sheet.evaluate: ○/△/×. sheet.close: close and reopen.
  * contacts.manage: who is reminded (names and addresses), for a department or a unit.
+ * settings.read / settings.write: the municipality's reminder policy and closed days; one setting
+ * for the whole organization, so coordinators who chase their ward's reminders may read it, and
+ * only administrators change it.
  */
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  auditor: new Set(['read', 'audit.verify']),
-  coordinator: new Set(['read', 'sheet.create', 'sheet.edit', 'sheet.record', 'sheet.schedule', 'wardPlan.write', 'wardPlan.evaluate', 'contacts.manage']),
+  auditor: new Set(['read', 'audit.verify', 'settings.read']),
+  coordinator: new Set(['read', 'sheet.create', 'sheet.edit', 'sheet.record', 'sheet.schedule', 'wardPlan.write', 'wardPlan.evaluate', 'contacts.manage', 'settings.read']),
   editor: new Set(['read', 'sheet.edit', 'sheet.record']),
   evaluator: new Set(['read', 'sheet.evaluate', 'sheet.close']),
   viewer: new Set(['read']),

@@ -4,19 +4,21 @@ import type { ContactsTable, Database } from '@shinchoku/database';
 import type { ReminderSettings } from '../reminder-settings';
 import type { Sheet } from '@shinchoku/sheets/domain';
 import type { Quarter } from '@shinchoku/municipality';
-import { businessCalendar, type BusinessCalendar } from '../domain/business-days';
+import { businessCalendar } from '../domain/business-days';
 import { diffPlan, plan, type Contact, type KnownReminder, type ReminderKind, type ReminderStatus } from '../domain/planner';
-import { policyFor, type PolicyOverrides, type Role } from '../domain/policy';
+import { policyFor, type Role } from '../domain/policy';
+import type { SettingsDefaults } from '../domain/reminder-settings';
+import { readSettings } from './settings-stream';
 
-/** What planning needs besides the sheets: the policy overrides and the municipality's calendar. */
-export interface PlanningRules {
-  overrides: PolicyOverrides;
-  calendar: BusinessCalendar;
-}
+/**
+ * What planning starts from: the environment's policy overrides (REMINDER_POLICY) and closed days
+ * (REMINDER_CLOSED_DAYS). Each plan applies the changes recorded since (see readSettings).
+ */
+export type PlanningRules = SettingsDefaults;
 
 export const planningRules = (settings: Pick<ReminderSettings, 'policy' | 'closedDays'>): PlanningRules => ({
-  overrides: settings.policy,
-  calendar: businessCalendar(settings.closedDays),
+  policy: settings.policy,
+  closedDays: settings.closedDays,
 });
 
 const CHUNK = 500;
@@ -29,6 +31,10 @@ const CHUNK = 500;
 export async function replan(trx: Transaction<Database>, sheetIds: readonly string[], rules: PlanningRules, today: string, now: Date) {
   if (sheetIds.length === 0) return { added: 0, cancelled: 0 };
   await sql`SELECT pg_advisory_xact_lock(hashtext('shinchoku:reminders:plan'))`.execute(trx);
+  // Read under the lock: a settings change holds it while it plans again, so no plan uses settings older than one committed.
+  const { policy, closedDays } = (await readSettings(trx, rules)).state;
+  const { departments, sheets: sheetOverrides, ...base } = policy;
+  const calendar = businessCalendar(closedDays);
   let added = 0;
   let cancelled = 0;
   for (let at = 0; at < sheetIds.length; at += CHUNK) {
@@ -42,7 +48,7 @@ export async function replan(trx: Transaction<Database>, sheetIds: readonly stri
     const rows = [];
     const cancels: Array<{ reminderId: string; reason: string }> = [];
     for (const sheet of states) {
-      const desired = plan(sheet, policyFor(rules.overrides, sheet), rules.calendar, contacts);
+      const desired = plan(sheet, policyFor({ departments, sheets: sheetOverrides }, sheet, base), calendar, contacts);
       const change = diffPlan(sheet, desired, known.get(sheet.sheetId) ?? [], today);
       cancels.push(...change.cancel);
       rows.push(
@@ -88,6 +94,12 @@ async function cancel(trx: Transaction<Database>, cancels: ReadonlyArray<{ remin
      WHERE r.reminder_id = c.id AND r.status = 'planned' AND (r.lease_until IS NULL OR r.lease_until < ${now})
     RETURNING r.reminder_id`.execute(trx);
   return rows.length;
+}
+
+/** Plans every open sheet again: after the policy or the closed days changed. */
+export async function replanOpenSheets(trx: Transaction<Database>, rules: PlanningRules, today: string, now: Date) {
+  const open = await trx.selectFrom('sheets').select('sheet_id').where('status', '<>', 'closed').orderBy('sheet_id').execute();
+  return replan(trx, open.map((row) => row.sheet_id), rules, today, now);
 }
 
 /** The open sheets a contact of this department (and unit, when it has one) may be reminded for. */

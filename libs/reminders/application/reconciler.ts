@@ -16,6 +16,8 @@ export interface ReconcileReport {
   enqueued: number;
   /** Due rows whose job was missing (added again) or still waiting on its delay (promoted). */
   requeued: number;
+  /** Cancelled rows whose delayed job was taken out of the queue. */
+  withdrawn: number;
 }
 
 const BATCH = 1_000;
@@ -23,7 +25,8 @@ const BATCH = 1_000;
 /**
  * Keeps the queue in line with the reminders table, the truth: new rows become delayed jobs, and
  * every due row not yet sent gets a job again if the queue lost it (Redis flushed or restarted) or
- * still holds it back. Job id = reminder id, so this never makes a second job for a reminder.
+ * still holds it back; a cancelled row's job leaves the queue. Job id = reminder id, so this never
+ * makes a second job for a reminder.
  */
 export class ReminderReconciler {
   constructor(
@@ -34,7 +37,7 @@ export class ReminderReconciler {
   ) {}
 
   async run(): Promise<ReconcileReport> {
-    return { enqueued: await this.enqueueNew(), requeued: await this.requeueDue() };
+    return { withdrawn: await this.withdrawCancelled(), enqueued: await this.enqueueNew(), requeued: await this.requeueDue() };
   }
 
   private options(reminderId: string, delay: number): JobsOptions {
@@ -63,6 +66,27 @@ export class ReminderReconciler {
         .where('reminder_id', 'in', rows.map((row) => row.reminder_id))
         .execute();
       total += rows.length;
+    }
+  }
+
+  /**
+   * A cancelled reminder's job would find nothing to send; taken out, the queue shows what will go
+   * out (a moved reminder is a cancelled row and a new one). A job a sender holds is left to finish.
+   */
+  private async withdrawCancelled(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('reminders')
+        .select('reminder_id')
+        .where('status', '=', 'cancelled')
+        .where('enqueued', '=', true)
+        .limit(BATCH)
+        .execute();
+      if (rows.length === 0) return total;
+      const ids = rows.map((row) => row.reminder_id);
+      for (const id of ids) total += await this.queue.remove(id).catch(() => 0);
+      await this.db.updateTable('reminders').set({ enqueued: false }).where('reminder_id', 'in', ids).execute();
     }
   }
 

@@ -35,6 +35,7 @@ export const DEFAULT_POLICY: ReminderPolicy = {
 
 const role = z.enum(ROLES, { error: "must be '担当', '課長' or 'coordinator'" });
 const days = z.array(z.number().int('must be whole days').min(0).max(60)).max(20);
+const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
 /** One override: any section, any field of it; unnamed fields keep the value beneath. */
 const policyOverride = z
@@ -48,7 +49,7 @@ const policyOverride = z
       })
       .partial()
       .strict(),
-    sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+    sendTime,
   })
   .partial()
   .strict();
@@ -73,18 +74,55 @@ export const policyOverridesSchema = z
 export type PolicyOverride = z.infer<typeof policyOverride>;
 export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
 
-/** The default, then the department's override, then the sheet's: each names only what it changes. */
-export function policyFor(overrides: PolicyOverrides, sheet: { sheetId: string; department: string }): ReminderPolicy {
-  return [overrides.departments?.[sheet.department], overrides.sheets?.[sheet.sheetId]].reduce<ReminderPolicy>(
-    (policy, override) =>
-      override
-        ? {
-            evaluation: { ...policy.evaluation, ...override.evaluation },
-            progress: { ...policy.progress, ...override.progress },
-            overdue: { ...policy.overdue, ...override.overdue },
-            sendTime: override.sendTime ?? policy.sendTime,
-          }
-        : policy,
-    DEFAULT_POLICY,
-  );
+/** Enough for any city's 区 and open sheets, and bounded so a hostile body cannot grow without end. */
+const MAX_OVERRIDES = 1_000;
+const boundedKeys = <T extends z.ZodType>(record: T) =>
+  record.refine((given) => Object.keys(given as object).length <= MAX_OVERRIDES, `must name at most ${MAX_OVERRIDES} keys`);
+
+const section = z.object({ businessDaysBefore: days, roles: z.array(role).max(ROLES.length) }).strict();
+
+/**
+ * The whole policy as an administrator records it (PUT /settings/reminders): every field of the
+ * organization's own policy, and the department and sheet overrides REMINDER_POLICY may hold.
+ */
+export const policySettingSchema = z
+  .object({
+    evaluation: section,
+    progress: section,
+    overdue: z
+      .object({
+        businessDays: z.number().int().min(0).max(60),
+        escalation: z.array(z.object({ fromBusinessDay: z.number().int().min(1).max(60), role }).strict()).max(20),
+      })
+      .strict(),
+    sendTime,
+    departments: boundedKeys(departmentOverrides).default({}),
+    sheets: boundedKeys(z.record(z.string().min(1).max(100), policyOverride)).default({}),
+  })
+  .strict();
+
+/** The organization's policy with the overrides of departments and sheets beneath it. */
+export type PolicySetting = z.infer<typeof policySettingSchema>;
+
+/** The environment's policy as a setting: the built-in default, with REMINDER_POLICY's overrides. */
+export const policySettingOf = (overrides: PolicyOverrides): PolicySetting => ({
+  ...DEFAULT_POLICY,
+  departments: overrides.departments ?? {},
+  sheets: overrides.sheets ?? {},
+});
+
+/** Merges an override into a policy: it names only what it changes. */
+export const overridden = (policy: ReminderPolicy, override: PolicyOverride | undefined): ReminderPolicy =>
+  override
+    ? {
+        evaluation: { ...policy.evaluation, ...override.evaluation },
+        progress: { ...policy.progress, ...override.progress },
+        overdue: { ...policy.overdue, ...override.overdue },
+        sendTime: override.sendTime ?? policy.sendTime,
+      }
+    : policy;
+
+/** The organization's policy (the built-in default unless given), then the department's override, then the sheet's. */
+export function policyFor(overrides: PolicyOverrides, sheet: { sheetId: string; department: string }, base: ReminderPolicy = DEFAULT_POLICY): ReminderPolicy {
+  return overridden(overridden(base, overrides.departments?.[sheet.department]), overrides.sheets?.[sheet.sheetId]);
 }
