@@ -4,3 +4,8 @@ export * from './application/sheet-queries';
 export * from './application/sheet-view-cache';
 export * from './application/aggregates';
 export * from './application/rebuild-current-state';
+export * from './application/command-errors';
+export * from './application/command-settled';
+export * from './application/sheet-bus-commands';
+export { AggregateCommand } from './application/aggregate-command';
+export * from './http/sheet-problems';

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -7,8 +8,8 @@ import { CommandRequest, Problem, newId } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { fiscalYearLabel } from '../domain/calendar';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
-import { WardPlanCommands } from '../application/sheet-commands';
-import type { Undated } from '../application/command-runner';
+import type { AggregateCommand } from '../application/aggregate-command';
+import { CreateWardPlan, EvaluateWardPlan, RevisePriorityGoals } from '../application/sheet-bus-commands';
 import { SheetQueries } from '../application/sheet-queries';
 import * as s from './schemas';
 
@@ -18,7 +19,7 @@ import * as s from './schemas';
 @Controller('api/v1/ward-plans')
 export class WardPlansController {
   constructor(
-    private readonly commands: WardPlanCommands,
+    private readonly commandBus: CommandBus,
     private readonly queries: SheetQueries,
   ) {}
 
@@ -31,7 +32,7 @@ export class WardPlansController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const wardPlanId = newId(request, 'ward-plan');
-    const result = await this.run(wardPlanId, { type: 'CreateWardPlan', wardPlanId, ...body }, request);
+    const result = await this.run(new CreateWardPlan(wardPlanId, { wardPlanId, ...body }, { ...request, source: 'api' }));
     reply.header('location', `/api/v1/ward-plans/${wardPlanId}`);
     return result;
   }
@@ -58,7 +59,7 @@ export class WardPlansController {
     @Body({ schema: s.revisePriorityGoalsBody }) body: z.infer<typeof s.revisePriorityGoalsBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request);
+    return this.run(new RevisePriorityGoals(wardPlanId, { priorityGoals: body.priorityGoals }, { ...request, source: 'api' }));
   }
 
   @Requires('wardPlan.evaluate', scope.wardPlan())
@@ -68,12 +69,12 @@ export class WardPlansController {
     @Body({ schema: s.evaluateWardPlanBody }) body: z.infer<typeof s.evaluateWardPlanBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(wardPlanId, { type: 'EvaluateWardPlan', ...body }, request);
+    return this.run(new EvaluateWardPlan(wardPlanId, body, { ...request, source: 'api' }));
   }
 
-  private async run(wardPlanId: string, command: Undated<WardPlanCommand>, request: RequestContext) {
-    const { version } = await this.commands.run(wardPlanId, command, { ...request, source: 'api' });
-    return { wardPlanId, version };
+  private async run(command: AggregateCommand<WardPlanCommand>) {
+    const { version } = await this.commandBus.execute(command);
+    return { wardPlanId: command.id, version };
   }
 }
 
