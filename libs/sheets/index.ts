@@ -7,5 +7,6 @@ export * from './application/rebuild-current-state';
 export * from './application/command-errors';
 export * from './application/command-settled';
 export * from './application/sheet-bus-commands';
+export * from './application/sheet-bus-queries';
 export { AggregateCommand } from './application/aggregate-command';
 export * from './http/sheet-problems';

@@ -7,6 +7,7 @@ import type { Config } from '@shinchoku/config';
 import { CONFIG, Clock } from '@shinchoku/runtime';
 import { CommandMetrics } from './application/command-metrics';
 import { SHEET_COMMAND_HANDLERS } from './application/sheet-bus-commands';
+import { SHEET_QUERY_HANDLERS } from './application/sheet-bus-queries';
 import { SheetChanges } from './application/sheet-changes';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
@@ -44,6 +45,7 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
       inject: [Kysely, EventStore, Clock, EventBus],
     },
     ...SHEET_COMMAND_HANDLERS,
+    ...SHEET_QUERY_HANDLERS,
     SheetViewInvalidation,
     CommandMetrics,
     { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },

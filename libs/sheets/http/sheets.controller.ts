@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { EventStore } from '@shinchoku/event-store';
 import { CommandRequest, Problem, etag, newId, toCsv } from '@shinchoku/http';
 import type { Config } from '@shinchoku/config';
 import { CONFIG } from '@shinchoku/runtime';
@@ -15,7 +14,6 @@ import { viewOf } from '../domain/sheet.view';
 import { auditTrail } from '../domain/audit';
 import { evolve } from '../domain/sheet.evolve';
 import type { Baseline } from '../domain/sheet.types';
-import { sheetStream } from '../application/aggregates';
 import type { AggregateCommand } from '../application/aggregate-command';
 import type { CommandSource } from '../application/command-runner';
 import {
@@ -34,9 +32,7 @@ import {
   SetEvaluationDate,
   SetTarget,
 } from '../application/sheet-bus-commands';
-import { SheetCommands } from '../application/sheet-commands';
-import { SheetQueries } from '../application/sheet-queries';
-import { SheetViewCache } from '../application/sheet-view-cache';
+import { CurrentSheet, ListIndicators, ListSheets, SheetHistory } from '../application/sheet-bus-queries';
 import { fiscalYearLabel } from '../domain/calendar';
 import * as s from './schemas';
 
@@ -47,10 +43,7 @@ import * as s from './schemas';
 export class SheetsController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly commands: SheetCommands,
-    private readonly queries: SheetQueries,
-    private readonly views: SheetViewCache,
-    private readonly store: EventStore,
+    private readonly queryBus: QueryBus,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -72,7 +65,7 @@ export class SheetsController {
   @Get()
   async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
     const { limit, cursor, ...filter } = query;
-    const page = await this.queries.sheets({ ...filter, visible }, limit, cursor);
+    const page = await this.queryBus.execute(new ListSheets({ ...filter, visible }, limit, cursor));
     return {
       items: page.items.map(({ sheet, version, progressState }) => ({
         sheetId: sheet.sheetId,
@@ -106,15 +99,15 @@ export class SheetsController {
   ) {
     if (query.asOf === undefined && query.version === undefined) {
       // The hot read: the view was rendered when it last changed, so it is sent as stored.
-      const found = await this.views.read(sheetId, NO_CACHE.test(cacheControl ?? ''));
+      const found = await this.queryBus.execute(new CurrentSheet(sheetId, NO_CACHE.test(cacheControl ?? '')));
       if (!found) throw sheetNotFound(sheetId);
       void reply.header('etag', etag(found.version)).type('application/json; charset=utf-8');
       return found.body;
     }
     const asOf = query.asOf === undefined ? undefined : new Date(query.asOf);
-    const past = await this.commands.load(sheetId, asOf ? { asOf } : { toVersion: query.version! });
+    const past = await this.queryBus.execute(new SheetHistory(sheetId, asOf ? { asOf } : { toVersion: query.version! }));
     if (!past.state) {
-      const exists = (await this.queries.renderedSheet(sheetId)) !== undefined;
+      const exists = (await this.queryBus.execute(new CurrentSheet(sheetId, true))) !== undefined;
       if (!exists) throw sheetNotFound(sheetId);
       throw new Problem(404, 'SheetNotYetCreated', `sheet ${sheetId} did not exist yet at ${query.asOf}`);
     }
@@ -284,7 +277,7 @@ export class SheetsController {
     @Query({ schema: s.auditQuery }) query: z.infer<typeof s.auditQuery>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { events } = await this.commands.load(sheetId);
+    const { events } = await this.queryBus.execute(new SheetHistory(sheetId));
     if (events.length === 0) throw sheetNotFound(sheetId);
     const from = query.from && new Date(query.from).getTime();
     const to = query.to && new Date(query.to).getTime();
@@ -308,7 +301,7 @@ export class SheetsController {
   @Requires('read', scope.sheet())
   @Get(':sheetId/events')
   async events(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
-    const events = await this.store.readStream(sheetStream(sheetId));
+    const { events } = await this.queryBus.execute(new SheetHistory(sheetId));
     if (events.length === 0) throw sheetNotFound(sheetId);
     return {
       items: events.map((e) => ({
@@ -346,12 +339,12 @@ const toBaselines = (baselines: Array<{ fiscalYear: number; actual: number | str
 @ApiBearerAuth()
 @Controller('api/v1/indicators')
 export class IndicatorsController {
-  constructor(private readonly queries: SheetQueries) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Requires('read', scope.list)
   @Get()
   async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
     const { limit, cursor, ...filter } = query;
-    return this.queries.indicators({ ...filter, visible }, limit, cursor);
+    return this.queryBus.execute(new ListIndicators({ ...filter, visible }, limit, cursor));
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -10,7 +10,7 @@ import { fiscalYearLabel } from '../domain/calendar';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
 import type { AggregateCommand } from '../application/aggregate-command';
 import { CreateWardPlan, EvaluateWardPlan, RevisePriorityGoals } from '../application/sheet-bus-commands';
-import { SheetQueries } from '../application/sheet-queries';
+import { ListWardPlans, WardPlanById } from '../application/sheet-bus-queries';
 import * as s from './schemas';
 
 /** 区 組織目標: a ward's 区長, purpose and numbered 重点目標, and its year-end evaluation. */
@@ -20,7 +20,7 @@ import * as s from './schemas';
 export class WardPlansController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly queries: SheetQueries,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Requires('wardPlan.write', scope.body)
@@ -40,14 +40,14 @@ export class WardPlansController {
   @Requires('read', scope.list)
   @Get()
   async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility) {
-    const rows = await this.queries.wardPlans({ ...query, visible });
+    const rows = await this.queryBus.execute(new ListWardPlans({ ...query, visible }));
     return { items: rows.map(({ plan, version }) => view(plan, version)) };
   }
 
   @Requires('read', scope.wardPlan())
   @Get(':wardPlanId')
   async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string) {
-    const found = await this.queries.wardPlan(wardPlanId);
+    const found = await this.queryBus.execute(new WardPlanById(wardPlanId));
     if (!found) throw new Problem(404, 'WardPlanNotFound', `there is no ward plan ${wardPlanId}`);
     return view(found.plan, found.version);
   }
