@@ -4,19 +4,28 @@ import { databaseUnavailable, type DatabaseFaultKind } from '@shinchoku/database
 import { Problem } from './problem';
 
 /**
- * Every error leaves as application/problem+json. Our own Problems keep their code; Nest's and
- * Fastify's errors (unknown route, bad JSON, body too large, wrong content type) are translated;
- * anything else is a 500 whose details stay in the log, not in the response.
+ * Turns a library's typed errors into the problems they answer, undefined for any other error.
+ * Each library's http layer has one; the application hands them all to the one ProblemFilter.
+ */
+export type ProblemMapping = (error: unknown) => Problem | undefined;
+
+/**
+ * Every error leaves as application/problem+json. Our own Problems keep their code; the typed
+ * errors of the domain and application are mapped (`mappings`); Nest's and Fastify's errors
+ * (unknown route, bad JSON, body too large, wrong content type) are translated; anything else is a
+ * 500 whose details stay in the log, not in the response.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly mappings: readonly ProblemMapping[] = []) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const problem = toProblem(error);
+    const problem = toProblem(error, this.mappings);
     // A fault of the database's state is an operator's concern, not a bug: one line, no stack.
     if (problem.status === 503) this.logger.warn(`${request.method} ${request.url}: ${(error as Error)?.message ?? error}`);
     else if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`);
@@ -31,8 +40,12 @@ export function sendProblem(reply: FastifyReply, problem: Problem): void {
     .send(problem.body());
 }
 
-export function toProblem(error: unknown): Problem {
+export function toProblem(error: unknown, mappings: readonly ProblemMapping[] = []): Problem {
   if (error instanceof Problem) return error;
+  for (const mapping of mappings) {
+    const mapped = mapping(error);
+    if (mapped) return mapped;
+  }
   const fault = databaseUnavailable(error);
   if (fault) return new Problem(503, 'DatabaseUnavailable', FAULTS[fault.kind][1]).withHeader('retry-after', String(FAULTS[fault.kind][0]));
   // Nest hands Fastify's parser errors over wrapped in an HttpException, the original as its cause.

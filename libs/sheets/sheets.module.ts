@@ -1,13 +1,18 @@
 import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import { Kysely } from 'kysely';
 import { EventStore } from '@shinchoku/event-store';
 import { Metrics } from '@shinchoku/metrics';
 import type { Config } from '@shinchoku/config';
 import { CONFIG, Clock } from '@shinchoku/runtime';
+import { CommandMetrics } from './application/command-metrics';
+import { SHEET_COMMAND_HANDLERS } from './application/sheet-bus-commands';
+import { SHEET_QUERY_HANDLERS } from './application/sheet-bus-queries';
 import { SheetChanges } from './application/sheet-changes';
 import { SheetCommands, WardPlanCommands } from './application/sheet-commands';
 import { SheetQueries } from './application/sheet-queries';
 import { SheetViewCache } from './application/sheet-view-cache';
+import { SheetViewInvalidation } from './application/sheet-view-invalidation';
 import { IndicatorsController, SheetsController } from './http/sheets.controller';
 import { WardPlansController } from './http/ward-plans.controller';
 
@@ -25,19 +30,24 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
 }
 
 @Module({
+  imports: [CqrsModule.forRoot()],
   controllers: [SheetsController, IndicatorsController, WardPlansController],
   providers: [
     {
       provide: SheetCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, views: SheetViewCache, metrics?: Metrics) =>
-        new SheetCommands(db, store, clock, config.progressThresholds, metrics, views),
-      inject: [Kysely, EventStore, Clock, CONFIG, SheetViewCache, { token: Metrics, optional: true }],
+      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, events: EventBus) =>
+        new SheetCommands(db, store, clock, config.progressThresholds, events),
+      inject: [Kysely, EventStore, Clock, CONFIG, EventBus],
     },
     {
       provide: WardPlanCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, metrics?: Metrics) => new WardPlanCommands(db, store, clock, metrics),
-      inject: [Kysely, EventStore, Clock, { token: Metrics, optional: true }],
+      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, events: EventBus) => new WardPlanCommands(db, store, clock, events),
+      inject: [Kysely, EventStore, Clock, EventBus],
     },
+    ...SHEET_COMMAND_HANDLERS,
+    ...SHEET_QUERY_HANDLERS,
+    SheetViewInvalidation,
+    CommandMetrics,
     { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },
     {
       provide: SheetViewCache,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore } from '@shinchoku/event-store';
-import { Problem } from '@shinchoku/http';
+import { VersionMismatch } from '@shinchoku/sheets/application/command-errors';
 import { SheetCommands } from '@shinchoku/sheets/application/sheet-commands';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
 import { TestClock } from '../support/api';
@@ -50,7 +50,7 @@ const remind = (runner: SheetCommands) =>
     { actor: { id: 'system:reminders', name: 'reminders' }, source: 'reminders' },
   );
 const progress = (value: number, ifMatch: number) => api.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value }, { ...from, ifMatch });
-const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Problem);
+const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 
 describe('If-Match across events that change nothing', () => {
   it('holds across reminders sent since the version the client read, by this process or another', async () => {
@@ -63,15 +63,13 @@ describe('If-Match across events that change nothing', () => {
   it('still fails with 412 when a change came in between, reminders or not', async () => {
     await progress(40, read);
     await remind(worker);
-    const problem = await problemOf(progress(45, read));
-    expect(problem).toBeInstanceOf(Problem);
-    expect(problem).toMatchObject({ status: 412, code: 'VersionMismatch' });
+    expect(await refusalOf(progress(45, read))).toBeInstanceOf(VersionMismatch);
     expect(await ctx.store.readStream(`sheet-${sheetId}`)).toHaveLength(read + 3);
   });
 
   it('still fails with 412 for a version the sheet never had', async () => {
     await remind(worker);
-    expect(await problemOf(progress(40, read + 2))).toMatchObject({ status: 412 });
-    expect(await problemOf(progress(40, read - 1))).toMatchObject({ status: 412 });
+    expect(await refusalOf(progress(40, read + 2))).toBeInstanceOf(VersionMismatch);
+    expect(await refusalOf(progress(40, read - 1))).toBeInstanceOf(VersionMismatch);
   });
 });

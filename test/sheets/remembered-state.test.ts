@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore } from '@shinchoku/event-store';
-import { Problem } from '@shinchoku/http';
+import { CommandIdReusedError, EventStore } from '@shinchoku/event-store';
+import { VersionMismatch } from '@shinchoku/sheets/application/command-errors';
 import { SheetCommands } from '@shinchoku/sheets/application/sheet-commands';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
 import { TestClock } from '../support/api';
@@ -46,7 +46,7 @@ beforeEach(async () => {
 });
 
 const typesOf = async () => (await ctx.store.readStream(`sheet-${sheetId}`)).map((event) => event.type);
-const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Problem);
+const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 
 describe('a remembered state that another process made stale', () => {
   it('is refused by the append, and the command is decided again on the stored stream', async () => {
@@ -83,8 +83,9 @@ describe('a remembered state that another process made stale', () => {
     expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: 80 }, { ...from, ifMatch: 6 })).toEqual({ version: 7, appended: 1 });
 
     await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 3, value: 120 }, from);
-    const stale = await problemOf(here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 4, value: 160 }, { ...from, ifMatch: 7 }));
-    expect(stale).toMatchObject({ status: 412, code: 'VersionMismatch', extensions: { expectedVersion: 7, actualVersion: 8 } });
+    const stale = await refusalOf(here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 4, value: 160 }, { ...from, ifMatch: 7 }));
+    expect(stale).toBeInstanceOf(VersionMismatch);
+    expect(stale).toMatchObject({ expectedVersion: 7, actualVersion: 8 });
   });
 });
 
@@ -117,7 +118,7 @@ describe('a command with an idempotency key', () => {
     const appending = { type: 'RecordProgress', indicatorId, quarter: 2, value: 50 } as const;
     const unchanging = { type: 'SetTarget', indicatorId, text: '190件' } as const;
     for (const command of [appending, unchanging]) {
-      expect(await problemOf(here.run(sheetId, command, keyed(key)))).toMatchObject({ status: 422, code: 'IdempotencyKeyReused' });
+      expect(await refusalOf(here.run(sheetId, command, keyed(key)))).toBeInstanceOf(CommandIdReusedError);
     }
     expect(await typesOf()).toHaveLength(6);
   });

@@ -7,7 +7,7 @@ import { HealthModule } from '@shinchoku/health';
 import { MetricsModule } from '@shinchoku/metrics';
 import { ProblemFilter, RequestValidationPipe } from '@shinchoku/http';
 import { RemindersModule } from '@shinchoku/reminders';
-import { SheetsModule } from '@shinchoku/sheets';
+import { SheetsModule, sheetProblem } from '@shinchoku/sheets';
 import { SummariesModule } from '@shinchoku/summaries';
 import { PROCESSOR_NAMES } from '@shinchoku/system';
 
@@ -20,7 +20,7 @@ export class ApiModule {
       imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSOR_NAMES), HealthModule, SheetsModule, AuditModule, SummariesModule, DocumentsModule, RemindersModule],
       providers: [
         { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_FILTER, useValue: new ProblemFilter([sheetProblem]) },
       ],
     };
   }

@@ -1,13 +1,17 @@
 /**
  * A broken domain rule. `code` is stable (clients branch on it); `path` names the field at fault,
- * in the request's terms, when there is one.
+ * in the request's terms, when there is one. The decider returns it; the application throws it,
+ * and only the HTTP edge knows which status it answers.
  */
-export class DomainError {
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
   constructor(
     readonly code: DomainErrorCode,
-    readonly message: string,
+    override readonly message: string,
     readonly path?: string,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 export type DomainErrorCode =

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { EventStore } from '@shinchoku/event-store';
 import { CommandRequest, Problem, etag, newId, toCsv } from '@shinchoku/http';
 import type { Config } from '@shinchoku/config';
 import { CONFIG } from '@shinchoku/runtime';
@@ -14,11 +14,25 @@ import { viewOf } from '../domain/sheet.view';
 import { auditTrail } from '../domain/audit';
 import { evolve } from '../domain/sheet.evolve';
 import type { Baseline } from '../domain/sheet.types';
-import { sheetStream } from '../application/aggregates';
-import { SheetCommands } from '../application/sheet-commands';
-import type { Undated } from '../application/command-runner';
-import { InvalidCursorError, SheetQueries } from '../application/sheet-queries';
-import { SheetViewCache } from '../application/sheet-view-cache';
+import type { AggregateCommand } from '../application/aggregate-command';
+import type { CommandSource } from '../application/command-runner';
+import {
+  AddGoal,
+  CloseSheet,
+  CreateSheet,
+  DefineIndicator,
+  Evaluate,
+  RecordProgress,
+  RecordResult,
+  RemoveGoal,
+  ReopenSheet,
+  ReviseGoal,
+  ReviseIndicator,
+  ReviseSheet,
+  SetEvaluationDate,
+  SetTarget,
+} from '../application/sheet-bus-commands';
+import { CurrentSheet, ListIndicators, ListSheets, SheetHistory } from '../application/sheet-bus-queries';
 import { fiscalYearLabel } from '@shinchoku/municipality';
 import * as s from './schemas';
 
@@ -28,10 +42,8 @@ import * as s from './schemas';
 @Controller('api/v1/sheets')
 export class SheetsController {
   constructor(
-    private readonly commands: SheetCommands,
-    private readonly queries: SheetQueries,
-    private readonly views: SheetViewCache,
-    private readonly store: EventStore,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -44,7 +56,7 @@ export class SheetsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const sheetId = newId(request, 'sheet');
-    const { version } = await this.run(sheetId, { type: 'CreateSheet', sheetId, ...body }, request);
+    const { version } = await this.run(new CreateSheet(sheetId, { sheetId, ...body }, this.source(request)));
     reply.header('location', `/api/v1/sheets/${sheetId}`);
     return { sheetId, version };
   }
@@ -53,7 +65,7 @@ export class SheetsController {
   @Get()
   async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
     const { limit, cursor, ...filter } = query;
-    const page = await pageOrProblem(() => this.queries.sheets({ ...filter, visible }, limit, cursor));
+    const page = await this.queryBus.execute(new ListSheets({ ...filter, visible }, limit, cursor));
     return {
       items: page.items.map(({ sheet, version, progressState }) => ({
         sheetId: sheet.sheetId,
@@ -87,15 +99,15 @@ export class SheetsController {
   ) {
     if (query.asOf === undefined && query.version === undefined) {
       // The hot read: the view was rendered when it last changed, so it is sent as stored.
-      const found = await this.views.read(sheetId, NO_CACHE.test(cacheControl ?? ''));
+      const found = await this.queryBus.execute(new CurrentSheet(sheetId, NO_CACHE.test(cacheControl ?? '')));
       if (!found) throw sheetNotFound(sheetId);
       void reply.header('etag', etag(found.version)).type('application/json; charset=utf-8');
       return found.body;
     }
     const asOf = query.asOf === undefined ? undefined : new Date(query.asOf);
-    const past = await this.commands.load(sheetId, asOf ? { asOf } : { toVersion: query.version! });
+    const past = await this.queryBus.execute(new SheetHistory(sheetId, asOf ? { asOf } : { toVersion: query.version! }));
     if (!past.state) {
-      const exists = (await this.queries.renderedSheet(sheetId)) !== undefined;
+      const exists = (await this.queryBus.execute(new CurrentSheet(sheetId, true))) !== undefined;
       if (!exists) throw sheetNotFound(sheetId);
       throw new Problem(404, 'SheetNotYetCreated', `sheet ${sheetId} did not exist yet at ${query.asOf}`);
     }
@@ -112,7 +124,7 @@ export class SheetsController {
     @Body({ schema: s.reviseSheetBody }) changes: z.infer<typeof s.reviseSheetBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'ReviseSheet', changes }, request);
+    return this.run(new ReviseSheet(sheetId, { changes }, this.source(request)));
   }
 
   @Requires('sheet.edit', scope.sheet())
@@ -124,7 +136,7 @@ export class SheetsController {
     @CommandRequest() request: RequestContext,
   ) {
     const goalId = newId(request, 'goal');
-    const { version } = await this.run(sheetId, { type: 'AddGoal', goalId, ...body }, request);
+    const { version } = await this.run(new AddGoal(sheetId, { goalId, ...body }, this.source(request)));
     return { goalId, version };
   }
 
@@ -136,7 +148,7 @@ export class SheetsController {
     @Body({ schema: s.reviseGoalBody }) changes: z.infer<typeof s.reviseGoalBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'ReviseGoal', goalId, changes }, request);
+    return this.run(new ReviseGoal(sheetId, { goalId, changes }, this.source(request)));
   }
 
   @Requires('sheet.edit', scope.sheet())
@@ -146,7 +158,7 @@ export class SheetsController {
     @Param('goalId', { schema: s.idParam }) goalId: string,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'RemoveGoal', goalId }, request);
+    return this.run(new RemoveGoal(sheetId, { goalId }, this.source(request)));
   }
 
   @Requires('sheet.edit', scope.sheet())
@@ -160,14 +172,8 @@ export class SheetsController {
   ) {
     const indicatorId = newId(request, 'indicator');
     const { baselines, ...rest } = body;
-    const command: Undated<SheetCommand> = {
-      type: 'DefineIndicator',
-      goalId,
-      indicatorId,
-      ...rest,
-      ...(baselines && { baselines: toBaselines(baselines) }),
-    };
-    const { version } = await this.run(sheetId, command, request);
+    const fields = { goalId, indicatorId, ...rest, ...(baselines && { baselines: toBaselines(baselines) }) };
+    const { version } = await this.run(new DefineIndicator(sheetId, fields, this.source(request)));
     return { indicatorId, version };
   }
 
@@ -181,7 +187,7 @@ export class SheetsController {
   ) {
     const { baselines, ...rest } = body;
     const changes = { ...rest, ...(baselines && { baselines: toBaselines(baselines) }) };
-    return this.run(sheetId, { type: 'ReviseIndicator', indicatorId, changes }, request);
+    return this.run(new ReviseIndicator(sheetId, { indicatorId, changes }, this.source(request)));
   }
 
   @Requires('sheet.edit', scope.sheet())
@@ -192,7 +198,7 @@ export class SheetsController {
     @Body({ schema: s.setTargetBody }) body: z.infer<typeof s.setTargetBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'SetTarget', indicatorId, text: body.text }, request);
+    return this.run(new SetTarget(sheetId, { indicatorId, text: body.text }, this.source(request)));
   }
 
   @Requires('sheet.record', scope.sheet())
@@ -204,7 +210,7 @@ export class SheetsController {
     @Body({ schema: s.recordBody }) body: z.infer<typeof s.recordBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'RecordProgress', indicatorId, quarter, ...body }, request);
+    return this.run(new RecordProgress(sheetId, { indicatorId, quarter, ...body }, this.source(request)));
   }
 
   @Requires('sheet.record', scope.sheet())
@@ -215,7 +221,7 @@ export class SheetsController {
     @Body({ schema: s.recordBody }) body: z.infer<typeof s.recordBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'RecordResult', indicatorId, ...body }, request);
+    return this.run(new RecordResult(sheetId, { indicatorId, ...body }, this.source(request)));
   }
 
   @Requires('sheet.schedule', scope.sheet())
@@ -225,7 +231,7 @@ export class SheetsController {
     @Body({ schema: s.setEvaluationDateBody }) body: z.infer<typeof s.setEvaluationDateBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'SetEvaluationDate', date: body.date }, request);
+    return this.run(new SetEvaluationDate(sheetId, { date: body.date }, this.source(request)));
   }
 
   @Requires('sheet.evaluate', scope.sheet())
@@ -236,7 +242,7 @@ export class SheetsController {
     @Body({ schema: s.evaluateBody }) body: z.infer<typeof s.evaluateBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'Evaluate', goalId, ...body }, request);
+    return this.run(new Evaluate(sheetId, { goalId, ...body }, this.source(request)));
   }
 
   @Requires('sheet.close', scope.sheet())
@@ -246,7 +252,7 @@ export class SheetsController {
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'CloseSheet' }, request);
+    return this.run(new CloseSheet(sheetId, {}, this.source(request)));
   }
 
   @Requires('sheet.close', scope.sheet())
@@ -257,7 +263,7 @@ export class SheetsController {
     @Body({ schema: s.reopenBody }) body: z.infer<typeof s.reopenBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(sheetId, { type: 'ReopenSheet', reason: body.reason }, request);
+    return this.run(new ReopenSheet(sheetId, { reason: body.reason }, this.source(request)));
   }
 
   /**
@@ -271,7 +277,7 @@ export class SheetsController {
     @Query({ schema: s.auditQuery }) query: z.infer<typeof s.auditQuery>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { events } = await this.commands.load(sheetId);
+    const { events } = await this.queryBus.execute(new SheetHistory(sheetId));
     if (events.length === 0) throw sheetNotFound(sheetId);
     const from = query.from && new Date(query.from).getTime();
     const to = query.to && new Date(query.to).getTime();
@@ -295,7 +301,7 @@ export class SheetsController {
   @Requires('read', scope.sheet())
   @Get(':sheetId/events')
   async events(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
-    const events = await this.store.readStream(sheetStream(sheetId));
+    const { events } = await this.queryBus.execute(new SheetHistory(sheetId));
     if (events.length === 0) throw sheetNotFound(sheetId);
     return {
       items: events.map((e) => ({
@@ -310,20 +316,13 @@ export class SheetsController {
     };
   }
 
-  private async run(sheetId: string, command: Undated<SheetCommand>, request: RequestContext) {
-    const { version } = await this.commands.run(sheetId, command, { ...request, source: 'api' });
-    return { sheetId, version };
+  private async run(command: AggregateCommand<SheetCommand>) {
+    const { version } = await this.commandBus.execute(command);
+    return { sheetId: command.id, version };
   }
-}
 
-async function pageOrProblem<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof InvalidCursorError) {
-      throw new Problem(400, 'InvalidRequest', 'the cursor is not one this API gave out', [{ path: 'query.cursor', message: 'pass back nextCursor unchanged' }]);
-    }
-    throw error;
+  private source(request: RequestContext): CommandSource {
+    return { ...request, source: 'api' };
   }
 }
 
@@ -340,12 +339,12 @@ const toBaselines = (baselines: Array<{ fiscalYear: number; actual: number | str
 @ApiBearerAuth()
 @Controller('api/v1/indicators')
 export class IndicatorsController {
-  constructor(private readonly queries: SheetQueries) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Requires('read', scope.list)
   @Get()
   async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
     const { limit, cursor, ...filter } = query;
-    return pageOrProblem(() => this.queries.indicators({ ...filter, visible }, limit, cursor));
+    return this.queryBus.execute(new ListIndicators({ ...filter, visible }, limit, cursor));
   }
 }

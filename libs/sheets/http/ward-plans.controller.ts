@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -7,9 +8,9 @@ import { CommandRequest, Problem, newId } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { fiscalYearLabel } from '@shinchoku/municipality';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
-import { WardPlanCommands } from '../application/sheet-commands';
-import type { Undated } from '../application/command-runner';
-import { SheetQueries } from '../application/sheet-queries';
+import type { AggregateCommand } from '../application/aggregate-command';
+import { CreateWardPlan, EvaluateWardPlan, RevisePriorityGoals } from '../application/sheet-bus-commands';
+import { ListWardPlans, WardPlanById } from '../application/sheet-bus-queries';
 import * as s from './schemas';
 
 /** 区 組織目標: a ward's 区長, purpose and numbered 重点目標, and its year-end evaluation. */
@@ -18,8 +19,8 @@ import * as s from './schemas';
 @Controller('api/v1/ward-plans')
 export class WardPlansController {
   constructor(
-    private readonly commands: WardPlanCommands,
-    private readonly queries: SheetQueries,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Requires('wardPlan.write', scope.body)
@@ -31,7 +32,7 @@ export class WardPlansController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const wardPlanId = newId(request, 'ward-plan');
-    const result = await this.run(wardPlanId, { type: 'CreateWardPlan', wardPlanId, ...body }, request);
+    const result = await this.run(new CreateWardPlan(wardPlanId, { wardPlanId, ...body }, { ...request, source: 'api' }));
     reply.header('location', `/api/v1/ward-plans/${wardPlanId}`);
     return result;
   }
@@ -39,14 +40,14 @@ export class WardPlansController {
   @Requires('read', scope.list)
   @Get()
   async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility) {
-    const rows = await this.queries.wardPlans({ ...query, visible });
+    const rows = await this.queryBus.execute(new ListWardPlans({ ...query, visible }));
     return { items: rows.map(({ plan, version }) => view(plan, version)) };
   }
 
   @Requires('read', scope.wardPlan())
   @Get(':wardPlanId')
   async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string) {
-    const found = await this.queries.wardPlan(wardPlanId);
+    const found = await this.queryBus.execute(new WardPlanById(wardPlanId));
     if (!found) throw new Problem(404, 'WardPlanNotFound', `there is no ward plan ${wardPlanId}`);
     return view(found.plan, found.version);
   }
@@ -58,7 +59,7 @@ export class WardPlansController {
     @Body({ schema: s.revisePriorityGoalsBody }) body: z.infer<typeof s.revisePriorityGoalsBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request);
+    return this.run(new RevisePriorityGoals(wardPlanId, { priorityGoals: body.priorityGoals }, { ...request, source: 'api' }));
   }
 
   @Requires('wardPlan.evaluate', scope.wardPlan())
@@ -68,12 +69,12 @@ export class WardPlansController {
     @Body({ schema: s.evaluateWardPlanBody }) body: z.infer<typeof s.evaluateWardPlanBody>,
     @CommandRequest() request: RequestContext,
   ) {
-    return this.run(wardPlanId, { type: 'EvaluateWardPlan', ...body }, request);
+    return this.run(new EvaluateWardPlan(wardPlanId, body, { ...request, source: 'api' }));
   }
 
-  private async run(wardPlanId: string, command: Undated<WardPlanCommand>, request: RequestContext) {
-    const { version } = await this.commands.run(wardPlanId, command, { ...request, source: 'api' });
-    return { wardPlanId, version };
+  private async run(command: AggregateCommand<WardPlanCommand>) {
+    const { version } = await this.commandBus.execute(command);
+    return { wardPlanId: command.id, version };
   }
 }
 
