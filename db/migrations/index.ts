@@ -8,6 +8,7 @@ import * as sheetChanges from './0006_sheet_changes';
 import * as accessExpiry from './0007_access_expiry';
 import * as departmentNames from './0010_department_names';
 import * as progressEntry from './0013_progress_entry';
+import * as indicatorFillfactor from './0014_indicator_fillfactor';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_access_expiry': accessExpiry,
   '0010_department_names': departmentNames,
   '0013_progress_entry': progressEntry,
+  '0014_indicator_fillfactor': indicatorFillfactor,
 };
