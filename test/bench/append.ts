@@ -116,6 +116,8 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
   const { db, pool, close } = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
   // The same pool size as the store's; Emmett creates its schema on the first append (the warm-up).
   const emmettPool = new Pool({ connectionString: emmettUrl, max: 20, application_name: 'shinchoku-bench-emmett' });
+  // As openDatabase does for the store's pool: an idle connection the server drops must not end the run.
+  emmettPool.on('error', () => undefined);
   const emmett = getPostgreSQLEventStore(emmettUrl, { connectionOptions: { pool: emmettPool } });
   try {
     await migrateToLatest(db);
