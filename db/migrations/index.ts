@@ -8,6 +8,7 @@ import * as sheetChanges from './0006_sheet_changes';
 import * as accessExpiry from './0007_access_expiry';
 import * as departmentNames from './0010_department_names';
 import * as progressEntry from './0013_progress_entry';
+import * as indicatorFillfactor from './0014_indicator_fillfactor';
 import * as reminderSettings from './0016_reminder_settings';
 
 /** Every migration, by name; names sort in the order they apply. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0007_access_expiry': accessExpiry,
   '0010_department_names': departmentNames,
   '0013_progress_entry': progressEntry,
+  '0014_indicator_fillfactor': indicatorFillfactor,
   '0016_reminder_settings': reminderSettings,
 };

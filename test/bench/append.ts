@@ -1,6 +1,7 @@
 /**
  * Append throughput: the event store against a raw single-row INSERT loop of the same row shape,
- * on the same pool, at 1, 4 and 16 concurrent writers. Prints figures; asserts nothing.
+ * on the same pool, and against a peer event store, Emmett's PostgreSQL store, in a database of
+ * its own on the same server, at 1, 4 and 16 concurrent writers. Prints figures; asserts nothing.
  *
  *   BENCH_DATABASE_URL  admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                       database is created next to it and dropped at the end
@@ -10,7 +11,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
+import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
 import { sql } from 'kysely';
 import { openDatabase } from '@shinchoku/database';
@@ -27,11 +29,10 @@ const GOAL = 0.6;
 
 const context: AppendContext = { actor: { id: 'bench', name: 'ベンチマーク' }, source: 'bench' };
 
+const progressRecorded = () => ({ indicatorId: randomUUID(), quarter: 2, value: 52, text: '52団体', note: '地域清掃の参加団体' });
+
 function newEvents(count: number): NewEvent[] {
-  return Array.from({ length: count }, () => ({
-    type: 'ProgressRecorded',
-    data: { indicatorId: randomUUID(), quarter: 2, value: 52, text: '52団体', note: '地域清掃の参加団体' },
-  }));
+  return Array.from({ length: count }, () => ({ type: 'ProgressRecorded', data: progressRecorded() }));
 }
 
 /** One writer's unit of work: an append of n events, or n raw INSERTs. */
@@ -41,6 +42,19 @@ function storeWriter(store: EventStore, streamId: string, n: number): Unit {
   let version = 0;
   return async () => {
     version = (await store.append(streamId, version, newEvents(n), context)).toVersion;
+  };
+}
+
+/** The same events through Emmett, with the same metadata and its expected-version check. */
+function emmettWriter(emmett: PostgresEventStore, streamId: string, n: number): Unit {
+  let version: bigint | undefined;
+  return async () => {
+    const commandId = randomUUID();
+    const metadata = { ...context, commandId, correlationId: commandId };
+    const events = Array.from({ length: n }, () => ({ type: 'ProgressRecorded', data: progressRecorded(), metadata }));
+    // Emmett's own spelling for "no stream yet"; after that, the version its last append returned.
+    const expectedStreamVersion = version ?? 'STREAM_DOES_NOT_EXIST';
+    version = (await emmett.appendToStream(streamId, events, { expectedStreamVersion })).nextExpectedStreamVersion;
   };
 }
 
@@ -96,11 +110,16 @@ async function runFor(writers: Unit[], ms: number, tally: Tally = { units: 0, se
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function main(): Promise<void> {
-  return withScratchDatabase('append', measure);
+  return withScratchDatabase('append', (url) => withScratchDatabase('append_emmett', (emmettUrl) => measure(url, emmettUrl)));
 }
 
-async function measure(url: string): Promise<void> {
+async function measure(url: string, emmettUrl: string): Promise<void> {
   const { db, pool, close } = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
+  // The same pool size as the store's; Emmett creates its schema on the first append (the warm-up).
+  const emmettPool = new Pool({ connectionString: emmettUrl, max: 20, application_name: 'shinchoku-bench-emmett' });
+  // As openDatabase does for the store's pool: an idle connection the server drops must not end the run.
+  emmettPool.on('error', () => undefined);
+  const emmett = getPostgreSQLEventStore(emmettUrl, { connectionOptions: { pool: emmettPool } });
   try {
     await migrateToLatest(db);
     // The same columns, defaults and indexes as events, so both sides maintain the same row and keys.
@@ -112,34 +131,51 @@ async function measure(url: string): Promise<void> {
         `${SECONDS} s per side and configuration after ${WARMUP_MS / 1000} s warm-up\n`,
     );
 
-    const header = ['writers', 'events/append', 'store appends/s', 'store events/s', 'raw rows/s', 'ratio'];
+    const header = ['writers', 'events/append', 'store appends/s', 'store events/s', 'raw rows/s', 'ratio', 'Emmett appends/s', 'store ÷ Emmett'];
     const widths = header.map((h) => h.length + 2);
     const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
     row(header);
 
     const ratioAt16 = new Map<number, number>();
+    const emmettRatioAt16 = new Map<number, number>();
     let config = 0;
     for (const writers of WRITERS) {
       for (const n of EVENTS_PER_APPEND) {
         config += 1;
         const stores = Array.from({ length: writers }, (_, i) => storeWriter(store, `store-${config}-${i}`, n));
         const raws = Array.from({ length: writers }, (_, i) => rawWriter(pool, `raw-${config}-${i}`, n));
+        const emmetts = Array.from({ length: writers }, (_, i) => emmettWriter(emmett, `emmett-${config}-${i}`, n));
         await runFor(stores, WARMUP_MS);
         await runFor(raws, WARMUP_MS);
-        // Short alternating slices, so that the disk's and the machine's swings hit both sides alike.
+        await runFor(emmetts, WARMUP_MS);
+        // Short slices, each side first in turn, so that the disk's and the machine's swings hit every side alike.
         const storeTally: Tally = { units: 0, seconds: 0 };
         const rawTally: Tally = { units: 0, seconds: 0 };
+        const emmettTally: Tally = { units: 0, seconds: 0 };
+        const sides: Array<[Unit[], Tally]> = [[stores, storeTally], [raws, rawTally], [emmetts, emmettTally]];
         for (let slice = 0; slice < SLICES; slice++) {
-          const order: Array<[Unit[], Tally]> = [[stores, storeTally], [raws, rawTally]];
-          if (slice % 2 === 1) order.reverse();
+          const order = [...sides.slice(slice % sides.length), ...sides.slice(0, slice % sides.length)];
           for (const [units, tally] of order) await runFor(units, (SECONDS * 1000) / SLICES, tally);
         }
 
         const appends = storeTally.units / storeTally.seconds;
         const rawRows = (rawTally.units * n) / rawTally.seconds;
         const ratio = (appends * n) / rawRows;
-        if (writers === 16) ratioAt16.set(n, ratio);
-        row([String(writers), String(n), appends.toFixed(0), (appends * n).toFixed(0), rawRows.toFixed(0), ratio.toFixed(2)]);
+        const emmettAppends = emmettTally.units / emmettTally.seconds;
+        if (writers === 16) {
+          ratioAt16.set(n, ratio);
+          emmettRatioAt16.set(n, appends / emmettAppends);
+        }
+        row([
+          String(writers),
+          String(n),
+          appends.toFixed(0),
+          (appends * n).toFixed(0),
+          rawRows.toFixed(0),
+          ratio.toFixed(2),
+          emmettAppends.toFixed(0),
+          (appends / emmettAppends).toFixed(2),
+        ]);
       }
     }
 
@@ -148,7 +184,12 @@ async function measure(url: string): Promise<void> {
       const verdict = ratio >= GOAL ? 'met' : 'NOT met';
       console.log(`goal: ratio >= ${GOAL} at 16 writers, ${n} events/append: ${verdict} (${ratio.toFixed(2)})`);
     }
+    for (const [n, ratio] of emmettRatioAt16) {
+      console.log(`goal: ahead of Emmett at 16 writers, ${n} events/append: ${ratio > 1 ? 'met' : 'NOT met'} (shinchoku ÷ Emmett ${ratio.toFixed(2)})`);
+    }
   } finally {
+    await emmett.close();
+    await emmettPool.end().catch(() => undefined);
     await close();
   }
 }

@@ -4,7 +4,7 @@ import type { ProgressThresholds } from '../domain/progress';
 import type { Sheet } from '../domain/sheet.types';
 import { viewOf, worstOf } from '../domain/sheet.view';
 import type { WardPlan } from '../domain/ward-plan';
-import { sheetJson } from './sheet-json';
+import { indicatorJson, sheetJson } from './sheet-json';
 
 /** Rows as written, but for updated_at: the statement's now(). */
 export type SheetRow = Omit<Insertable<SheetsTable>, 'updated_at'>;
@@ -51,7 +51,9 @@ export function sheetRows(
         progress_state: indicator.progressState.latest?.state ?? 'noData',
         latest_quarter: indicator.progressState.latest?.quarter ?? null,
         achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
-        indicator: JSON.stringify({ ...indicator, goalNo: goal.no, goalText: goal.text }),
+        // The view's own text of the indicator, with its goal's number and text added: the same
+        // document as JSON.stringify({ ...indicator, goalNo, goalText }), without writing it again.
+        indicator: `${indicatorJson(indicator).slice(0, -1)},"goalNo":${JSON.stringify(goal.no)},"goalText":${JSON.stringify(goal.text)}}`,
       }])),
     ),
   };

@@ -7,7 +7,10 @@ import type { SheetView } from '../domain/sheet.view';
  * so a command writes out only the goal and indicator it changed; the rest is text already made.
  */
 export const sheetJson = (sheet: Sheet | (SheetView & { version: number })): string =>
-  objectJson(sheet, 'goals', (goal) => kept(goal, () => objectJson(goal, 'indicators', (indicator) => kept(indicator, () => JSON.stringify(indicator)))));
+  objectJson(sheet, 'goals', (goal) => kept(goal, () => objectJson(goal, 'indicators', indicatorJson)));
+
+/** An indicator (of a state or a view) as JSON.stringify writes it: the text sheetJson made of it, when it did. */
+export const indicatorJson = (indicator: object): string => kept(indicator, () => JSON.stringify(indicator));
 
 const texts = new WeakMap<object, string>();
 
