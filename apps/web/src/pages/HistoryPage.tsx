@@ -79,7 +79,7 @@ function HistoryRow({ sheetId, entry }: { sheetId: string; entry: AuditEntry }) 
       </td>
       <td>{entry.reason ?? ''}</td>
       <td>
-        <Link to={`/sheets/${sheetId}?asOf=${encodeURIComponent(entry.at)}`} aria-label={`版${entry.version}の時点のシートを表示`}>
+        <Link to={`/sheets/${sheetId}?asOf=${encodeURIComponent(entry.at)}`} aria-label={`この時点のシート（版${entry.version}）`}>
           この時点のシート
         </Link>
       </td>

@@ -247,7 +247,7 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
       </form>
       {!readOnly &&
         view.goals.map((goal) => (
-          <EvaluationForm key={`${goal.goalId}:${version}`} goal={goal} readOnly={readOnly} onSave={(input) => evaluate(goal, input)} />
+          <EvaluationForm key={goal.goalId} goal={goal} readOnly={readOnly} onSave={(input) => evaluate(goal, input)} />
         ))}
     </article>
   );

@@ -30,7 +30,7 @@ function WardChooser({ departments, years, chosen }: { departments: string[]; ye
     navigate(`/ward?${new URLSearchParams({ department, fiscalYear })}`);
   };
   return (
-    <form className="filters" onSubmit={submit} aria-label="部・区と年度">
+    <form className="filters" onSubmit={submit} aria-label="表示する範囲">
       <div>
         <label htmlFor="ward-department">部・区</label>
         <select id="ward-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
