@@ -21,7 +21,9 @@ beforeAll(async () => {
   api.clock.set('2024-10-05T10:00:00+09:00');
   entered = await enterSheet(api, 西区地域課);
   for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
-    const reply = await api.call('PUT', `/api/v1/sheets/${entered.sheetId}/indicators/${indicatorId}/progress/1`, { value: indicator.progress![0] });
+    const reply = await api.call('PUT', `/api/v1/sheets/${entered.sheetId}/indicators/${indicatorId}/progress/1`, {
+      value: indicator.progress![0],
+    });
     expect(reply.status).toBe(200);
   }
   page = await browser.context.newPage();
@@ -118,7 +120,9 @@ describe('the sheet', () => {
   it('asks for the reason when the rating differs from the suggested one', async () => {
     // The suggestion needs results: record them all as met for goal 1.
     for (const [i, indicatorId] of entered.goals[0]!.indicatorIds.entries()) {
-      const reply = await api.call('PUT', `/api/v1/sheets/${entered.sheetId}/indicators/${indicatorId}/result`, { value: i === 0 ? '200' : '2' });
+      const reply = await api.call('PUT', `/api/v1/sheets/${entered.sheetId}/indicators/${indicatorId}/result`, {
+        value: i === 0 ? '200' : '2',
+      });
       expect(reply.status).toBe(200);
     }
     await page.reload();
@@ -130,7 +134,11 @@ describe('the sheet', () => {
     await reason.fill('年度後半の企画が中止になったため');
     await form.getByRole('button', { name: '評価を保存' }).click();
     await page.getByRole('status').filter({ hasText: '評価を保存しました' }).waitFor();
-    expect((await sheet()).goals[0].evaluation).toMatchObject({ rating: '×', suggestedRating: '○', reason: '年度後半の企画が中止になったため' });
+    expect((await sheet()).goals[0].evaluation).toMatchObject({
+      rating: '×',
+      suggestedRating: '○',
+      reason: '年度後半の企画が中止になったため',
+    });
   });
 });
 
@@ -144,7 +152,10 @@ describe('history', () => {
     await expect(correction.locator('time').textContent()).resolves.toMatch(/^令和\d+年/);
     await expectAccessible();
     // The moment someone else wrote 150: the sheet then showed theirs.
-    await page.getByRole('row', { name: /→ 150/ }).getByRole('link', { name: /この時点のシート/ }).click();
+    await page
+      .getByRole('row', { name: /→ 150/ })
+      .getByRole('link', { name: /この時点のシート/ })
+      .click();
     await page.getByText('時点のシート').waitFor();
     await expect(page.getByRole('textbox', { name: `${SNS} 第3四半期` }).inputValue()).resolves.toBe('150');
     await expect(page.getByRole('button', { name: '保存', exact: true }).count()).resolves.toBe(0);
@@ -176,7 +187,10 @@ describe('the ward', () => {
     await page.getByRole('button', { name: '表示' }).click();
     await page.getByText('目標数').waitFor();
     await expect(page.locator('.counts').textContent()).resolves.toMatch(/目標数 \d+.*達成数 \d+/);
-    const cell = page.getByRole('table').getByRole('link', { name: /目標1：評価/ }).first();
+    const cell = page
+      .getByRole('table')
+      .getByRole('link', { name: /目標1：評価/ })
+      .first();
     await cell.waitFor();
     await expectAccessible();
     await cell.click();

@@ -12,18 +12,24 @@ const get = (path: string) => fetch(`${api.url}${path}`);
 const APP_MARK = '<div id="root">';
 
 describe('the web app at /', () => {
-  it.each(['/', '/login', '/sheets', '/sheets/7f3c2a3e-0000-4000-8000-000000000000', '/sheets/7f3c2a3e-0000-4000-8000-000000000000/history', '/ward?department=西区', '/import', '/reminders'])(
-    '%s answers the page, never cached, under its own CSP',
-    async (path) => {
-      const response = await get(path);
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(response.headers.get('cache-control')).toBe('no-cache');
-      expect(response.headers.get('content-security-policy')).toBe(WEB_APP_CSP);
-      expect(response.headers.get('x-frame-options')).toBe('DENY');
-      expect(await response.text()).toContain(APP_MARK);
-    },
-  );
+  it.each([
+    '/',
+    '/login',
+    '/sheets',
+    '/sheets/7f3c2a3e-0000-4000-8000-000000000000',
+    '/sheets/7f3c2a3e-0000-4000-8000-000000000000/history',
+    '/ward?department=西区',
+    '/import',
+    '/reminders',
+  ])('%s answers the page, never cached, under its own CSP', async (path) => {
+    const response = await get(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('content-security-policy')).toBe(WEB_APP_CSP);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(await response.text()).toContain(APP_MARK);
+  });
 
   it('serves the hashed assets for a year, immutable', async () => {
     const html = await (await get('/')).text();

@@ -37,11 +37,7 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   for (const url of WEB_APP_ROUTES) {
     fastify.get(url, (_request, reply) =>
-      reply
-        .header('cache-control', 'no-cache')
-        .header('content-security-policy', WEB_APP_CSP)
-        .type('text/html; charset=utf-8')
-        .send(index),
+      reply.header('cache-control', 'no-cache').header('content-security-policy', WEB_APP_CSP).type('text/html; charset=utf-8').send(index),
     );
   }
 }

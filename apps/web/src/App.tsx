@@ -45,7 +45,8 @@ function Routes() {
   let title: string;
   if (sheet?.[2]) [page, title] = [<HistoryPage sheetId={sheet[1]!} />, '履歴'];
   else if (sheet) [page, title] = [<SheetPage sheetId={sheet[1]!} asOf={query.get('asOf')} />, 'シート'];
-  else if (path === '/ward') [page, title] = [<WardPage department={query.get('department')} fiscalYear={query.get('fiscalYear')} />, '区の状況'];
+  else if (path === '/ward')
+    [page, title] = [<WardPage department={query.get('department')} fiscalYear={query.get('fiscalYear')} />, '区の状況'];
   else if (path === '/import') [page, title] = [<ImportPage />, '取り込み'];
   else if (path === '/reminders') [page, title] = [<RemindersPage />, 'リマインダー'];
   else [page, title] = [<SheetsPage query={query} />, 'マイシート'];

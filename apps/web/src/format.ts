@@ -1,7 +1,13 @@
 import type { ProgressState, SheetStatus } from './api/models';
 
 const TOKYO = 'Asia/Tokyo';
-const japaneseDate = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: TOKYO });
+const japaneseDate = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+  era: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  timeZone: TOKYO,
+});
 const japaneseTime = new Intl.DateTimeFormat('ja-JP', { hour: '2-digit', minute: '2-digit', timeZone: TOKYO });
 
 /** An ISO date (YYYY-MM-DD, a Tokyo day) or instant in 和暦: 令和6年4月1日 (with the time for an instant). */

@@ -37,7 +37,8 @@ export async function answer<T>(call: Promise<{ data?: unknown; error?: unknown;
   return { body: data as T, version: etag ? Number(etag[1]) : undefined };
 }
 
-export const body = async <T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> => (await answer<T>(call)).body;
+export const body = async <T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> =>
+  (await answer<T>(call)).body;
 
 /** The If-Match header for a version the page showed. */
 export const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });

@@ -138,7 +138,15 @@ export interface WardSummary {
   }>;
   sheets: number;
   ratings: Record<Rating | 'unevaluated', number>;
-  indicatorsAtRisk: Array<{ sheetId: string; unit: string; goalNo: number; indicator: string; quarter: Quarter; state: 'atRisk' | 'offTrack'; achievementRate?: number }>;
+  indicatorsAtRisk: Array<{
+    sheetId: string;
+    unit: string;
+    goalNo: number;
+    indicator: string;
+    quarter: Quarter;
+    state: 'atRisk' | 'offTrack';
+    achievementRate?: number;
+  }>;
   updatedThrough: string | null;
 }
 

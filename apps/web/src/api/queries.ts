@@ -14,7 +14,9 @@ async function allSheets(filter: SheetFilter): Promise<SheetListItem[]> {
   const items: SheetListItem[] = [];
   let cursor: string | undefined;
   do {
-    const page = await body<Page<SheetListItem>>(api.GET('/api/v1/sheets', { params: { query: { ...filter, limit: '200', ...(cursor && { cursor }) } } }));
+    const page = await body<Page<SheetListItem>>(
+      api.GET('/api/v1/sheets', { params: { query: { ...filter, limit: '200', ...(cursor && { cursor }) } } }),
+    );
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -42,19 +44,25 @@ export const useSheet = (sheetId: string, asOf?: string | null) =>
 
 /** Several sheets at once (the ward grid). */
 export const useSheetViews = (sheetIds: string[]) =>
-  useQueries({ queries: sheetIds.map((sheetId) => ({ queryKey: sheetKey(sheetId), queryFn: () => fetchSheet(sheetId), staleTime: Infinity })) });
+  useQueries({
+    queries: sheetIds.map((sheetId) => ({ queryKey: sheetKey(sheetId), queryFn: () => fetchSheet(sheetId), staleTime: Infinity })),
+  });
 
 export const useAudit = (sheetId: string) =>
   useQuery({
     queryKey: ['audit', sheetId],
-    queryFn: () => body<{ items: AuditEntry[] }>(api.GET('/api/v1/sheets/{sheetId}/audit', { params: { path: { sheetId }, query: { format: 'json' } } })),
+    queryFn: () =>
+      body<{ items: AuditEntry[] }>(
+        api.GET('/api/v1/sheets/{sheetId}/audit', { params: { path: { sheetId }, query: { format: 'json' } } }),
+      ),
   });
 
 export const useWardSummary = (department: string, fiscalYear: string) =>
   useQuery({
     queryKey: ['ward', department, fiscalYear],
     enabled: department !== '' && fiscalYear !== '',
-    queryFn: () => body<WardSummary>(api.GET('/api/v1/summaries/wards/{department}/{fiscalYear}', { params: { path: { department, fiscalYear } } })),
+    queryFn: () =>
+      body<WardSummary>(api.GET('/api/v1/summaries/wards/{department}/{fiscalYear}', { params: { path: { department, fiscalYear } } })),
   });
 
 /** Each unit's quarters for the years asked: which are missing, and which of those are due. */
@@ -62,10 +70,18 @@ export const useCompletion = (fiscalYears: number[]) =>
   useQueries({
     queries: fiscalYears.map((fiscalYear) => ({
       queryKey: ['completion', fiscalYear],
-      queryFn: () => body<FiscalYearSummary>(api.GET('/api/v1/summaries/fiscal-years/{fiscalYear}', { params: { path: { fiscalYear: String(fiscalYear) } } })),
+      queryFn: () =>
+        body<FiscalYearSummary>(
+          api.GET('/api/v1/summaries/fiscal-years/{fiscalYear}', { params: { path: { fiscalYear: String(fiscalYear) } } }),
+        ),
     })),
   });
 
-export const useReminders = () => useQuery({ queryKey: ['reminders'], queryFn: () => body<{ items: Reminder[] }>(api.GET('/api/v1/reminders', { params: { query: { limit: '200' } } })) });
+export const useReminders = () =>
+  useQuery({
+    queryKey: ['reminders'],
+    queryFn: () => body<{ items: Reminder[] }>(api.GET('/api/v1/reminders', { params: { query: { limit: '200' } } })),
+  });
 
-export const useContacts = () => useQuery({ queryKey: ['contacts'], queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
+export const useContacts = () =>
+  useQuery({ queryKey: ['contacts'], queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });

@@ -9,7 +9,8 @@ export function ConflictAlert({ cells, from, to }: { cells: ConflictCell[]; from
   return (
     <div role="alert" className="conflict">
       <p>
-        <strong>保存されていません。</strong>このシートは表示中に他の人が変更しました（版 {from} → {to}）。下の値を確かめ、必要なら入力し直して、もう一度「保存」してください。
+        <strong>保存されていません。</strong>このシートは表示中に他の人が変更しました（版 {from} → {to}
+        ）。下の値を確かめ、必要なら入力し直して、もう一度「保存」してください。
       </p>
       {cells.length > 0 && (
         <table>

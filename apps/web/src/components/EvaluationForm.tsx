@@ -13,7 +13,15 @@ export interface EvaluationInput {
 }
 
 /** 評価 of one goal: the suggested rating shown, a reason required when the person's differs. */
-export function EvaluationForm({ goal, readOnly, onSave }: { goal: GoalView; readOnly: boolean; onSave: (input: EvaluationInput) => Promise<void> }) {
+export function EvaluationForm({
+  goal,
+  readOnly,
+  onSave,
+}: {
+  goal: GoalView;
+  readOnly: boolean;
+  onSave: (input: EvaluationInput) => Promise<void>;
+}) {
   const [rating, setRating] = useState<Rating | undefined>(goal.evaluation?.rating);
   const [status, setStatus] = useState(goal.evaluation?.status ?? '');
   const [policy, setPolicy] = useState(goal.evaluation?.policy ?? '');
@@ -49,15 +57,19 @@ export function EvaluationForm({ goal, readOnly, onSave }: { goal: GoalView; rea
             </label>
           ))}
         </div>
-        <label htmlFor={`${id}-status`}>達成状況</label>
-        <textarea id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value)} rows={2} />
-        <label htmlFor={`${id}-policy`}>今後の方針</label>
-        <textarea id={`${id}-policy`} value={policy} onChange={(e) => setPolicy(e.target.value)} rows={2} />
+        <div className="field">
+          <label htmlFor={`${id}-status`}>達成状況</label>
+          <textarea id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value)} rows={2} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-policy`}>今後の方針</label>
+          <textarea id={`${id}-policy`} value={policy} onChange={(e) => setPolicy(e.target.value)} rows={2} />
+        </div>
         {differs && (
-          <>
+          <div className="field">
             <label htmlFor={`${id}-reason`}>提案と異なる評価の理由（必須）</label>
             <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} required aria-required="true" />
-          </>
+          </div>
         )}
         <button type="submit">評価を保存</button>
         {saved && <p role="status">評価を保存しました。</p>}

@@ -18,7 +18,10 @@ export function QuarterChart({ indicator }: { indicator: IndicatorView }) {
   const y = (v: number) => H - PAD.bottom - ((H - PAD.top - PAD.bottom) * v) / top;
   const description = [
     target !== undefined ? `目標 ${indicator.target!.text}` : '目標は数値でない',
-    ...points.map((p) => `第${p.quarter}四半期 ${p.actualToDate}${p.expectedToDate !== undefined ? `（目安 ${Math.round(p.expectedToDate * 10) / 10}）` : ''}`),
+    ...points.map(
+      (p) =>
+        `第${p.quarter}四半期 ${p.actualToDate}${p.expectedToDate !== undefined ? `（目安 ${Math.round(p.expectedToDate * 10) / 10}）` : ''}`,
+    ),
   ].join('、');
   return (
     <svg className="chart" role="img" aria-label={`${indicator.name}の推移`} viewBox={`0 0 ${W} ${H}`} width={W} height={H}>

@@ -21,7 +21,17 @@ const COMMAND_LABEL: Record<string, string> = {
   ImportSheet: '取り込み',
 };
 
-const shown = (value: unknown) => (value === null || value === undefined || value === '' ? '（なし）' : typeof value === 'string' ? value : JSON.stringify(value));
+/** A change's path as people name the place: goals[2].indicators[名].progress.Q3 → 目標2「名」第3四半期. */
+const place = (path: string) =>
+  path
+    .replace(/^goals\[(\d+)\]/, '目標$1')
+    .replace(/\.indicators\[(.+?)\]/, '「$1」')
+    .replace(/\.progress\.Q(\d)/, ' 第$1四半期')
+    .replace(/\.result$/, ' 結果')
+    .replace(/\.evaluation/, ' 評価');
+
+const shown = (value: unknown) =>
+  value === null || value === undefined || value === '' ? '（なし）' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /** The sheet's audit trail in human terms: who changed what from what to what, when and why. */
 export function HistoryPage({ sheetId }: { sheetId: string }) {
@@ -72,7 +82,10 @@ function HistoryRow({ sheetId, entry }: { sheetId: string; entry: AuditEntry }) 
         <ul className="changes">
           {entry.changes.map((change) => (
             <li key={change.path}>
-              <span className="path">{change.path}</span>：{shown(change.before)} → {shown(change.after)}
+              <span className="path" title={change.path}>
+                {place(change.path)}
+              </span>
+              ：{shown(change.before)} → {shown(change.after)}
             </li>
           ))}
         </ul>

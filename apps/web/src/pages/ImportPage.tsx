@@ -65,7 +65,9 @@ export function ImportPage() {
   return (
     <>
       <h1>取り込み</h1>
-      <p>公開されている組織目標管理シートの文書（テキスト）か、このシステムで出力したExcelのファイルを取り込みます。まず何が変わるかを確認し、それから取り込みます。</p>
+      <p>
+        公開されている組織目標管理シートの文書（テキスト）か、このシステムで出力したExcelのファイルを取り込みます。まず何が変わるかを確認し、それから取り込みます。
+      </p>
       <div
         className={`dropzone${over ? ' over' : ''}`}
         onDragOver={(e) => {
@@ -77,7 +79,12 @@ export function ImportPage() {
       >
         <p>ここにファイルをドロップするか、選んでください。</p>
         <label htmlFor="import-file">取り込むファイル</label>
-        <input id="import-file" type="file" accept=".txt,.xlsx,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => void choose(e.target.files?.[0])} />
+        <input
+          id="import-file"
+          type="file"
+          accept=".txt,.xlsx,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          onChange={(e) => void choose(e.target.files?.[0])}
+        />
       </div>
       {busy && <p aria-live="polite">処理しています…</p>}
       {error !== undefined && <ErrorMessage error={error} />}
@@ -120,7 +127,11 @@ export function ImportPage() {
               </label>
             </>
           )}
-          <button type="button" onClick={() => void apply()} disabled={busy || report.commands === 0 || (report.conflicts.length > 0 && !force)}>
+          <button
+            type="button"
+            onClick={() => void apply()}
+            disabled={busy || report.commands === 0 || (report.conflicts.length > 0 && !force)}
+          >
             取り込む
           </button>
           {report.commands === 0 && <p>このファイルの内容はすべて取り込み済みです。</p>}

@@ -57,7 +57,11 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
       to: fresh.version,
       cells: remaining.map(([key, mine]) => {
         const [id, q] = key.split(':') as [string, string];
-        return { label: labelOf(key), mine, theirs: recordedText(now.get(id), Number(q) as Quarter) };
+        return {
+          label: labelOf(key),
+          mine,
+          theirs: recordedText(now.get(id), Number(q) as Quarter),
+        };
       }),
     });
   }
@@ -78,7 +82,11 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
           api.PUT('/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', {
             params: { path: { sheetId, indicatorId, quarter } },
             headers: ifMatch(current),
-            body: { value: value.trim(), ...(note.trim() && { note: note.trim() }), ...(reason.trim() && { reason: reason.trim() }) },
+            body: {
+              value: value.trim(),
+              ...(note.trim() && { note: note.trim() }),
+              ...(reason.trim() && { reason: reason.trim() }),
+            },
           }),
         );
         current = reply.body.version;
@@ -99,7 +107,13 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
 
   async function evaluate(goal: GoalView, input: EvaluationInput) {
     try {
-      await answer(api.PUT('/api/v1/sheets/{sheetId}/goals/{goalId}/evaluation', { params: { path: { sheetId, goalId: goal.goalId } }, headers: ifMatch(version), body: input }));
+      await answer(
+        api.PUT('/api/v1/sheets/{sheetId}/goals/{goalId}/evaluation', {
+          params: { path: { sheetId, goalId: goal.goalId } },
+          headers: ifMatch(version),
+          body: input,
+        }),
+      );
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 412) {
         await showConflict(version, []);
@@ -126,6 +140,7 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
     return (
       <input
         className="quarter"
+        form="progress-form"
         aria-label={`${indicator.name} 第${q}四半期`}
         value={drafts.get(key) ?? recordedText(indicator, q)}
         readOnly={readOnly}
@@ -142,7 +157,9 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
       </h1>
       {asOf && (
         <p className="asof" role="note">
-          <DateText iso={asOf} /> 時点のシート（版 {version}）を表示しています。読み取り専用です。<Link to={`/sheets/${sheetId}`}>現在のシートへ</Link>
+          <DateText iso={asOf} /> 時点のシート（版 {version}
+          ）を表示しています。読み取り専用です。
+          <Link to={`/sheets/${sheetId}`}>現在のシートへ</Link>
         </p>
       )}
       <SheetHeader view={view} version={version} />
@@ -160,95 +177,90 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
       </nav>
       {conflict && <ConflictAlert {...conflict} />}
       {error !== undefined && <ErrorMessage error={error} />}
-      <form onSubmit={save} aria-label="四半期の進捗">
-        {view.goals.map((goal) => (
-          <section key={goal.goalId} className="goal" id={`goal-${goal.no}`} aria-labelledby={`goal-${goal.goalId}`}>
-            <h2 id={`goal-${goal.goalId}`}>
-              目標{goal.no}　<StateBadge state={goal.progressState} />
-            </h2>
-            <p className="goal-text">{goal.text}</p>
-            {goal.initiatives.length > 0 && (
-              <p className="initiatives">取組：{goal.initiatives.map((i) => i.name).join('／')}</p>
-            )}
-            <table className="indicators">
-              <thead>
-                <tr>
-                  <th scope="col">指標</th>
-                  <th scope="col">目標</th>
-                  {QUARTERS.map((q) => (
-                    <th scope="col" key={q}>
-                      第{q}四半期
-                    </th>
-                  ))}
-                  <th scope="col">結果</th>
-                  <th scope="col">進捗</th>
-                  <th scope="col" className="no-print-col">
-                    推移
+      {view.goals.map((goal) => (
+        <section key={goal.goalId} className="goal" id={`goal-${goal.no}`} aria-labelledby={`goal-${goal.goalId}`}>
+          <h2 id={`goal-${goal.goalId}`}>
+            目標{goal.no}　<StateBadge state={goal.progressState} />
+          </h2>
+          <p className="goal-text">{goal.text}</p>
+          {goal.initiatives.length > 0 && <p className="initiatives">取組：{goal.initiatives.map((i) => i.name).join('／')}</p>}
+          <table className="indicators">
+            <thead>
+              <tr>
+                <th scope="col">指標</th>
+                <th scope="col">目標</th>
+                {QUARTERS.map((q) => (
+                  <th scope="col" key={q}>
+                    第{q}四半期
                   </th>
-                </tr>
-              </thead>
-              <tbody>
-                {goal.indicators.map((indicator) => (
-                  <tr key={indicator.indicatorId}>
-                    <th scope="row">
-                      {indicator.name}
-                      {indicator.progressEntry === 'toDate' && <span className="hint">（累計で記入）</span>}
-                    </th>
-                    <td>{indicator.target?.text ?? '—'}</td>
-                    {QUARTERS.map((q) => (
-                      <td key={q}>{input(indicator, q)}</td>
-                    ))}
-                    <td>{indicator.result?.value.text ?? '—'}</td>
-                    <td>
-                      <StateBadge state={indicator.progressState.latest?.state ?? 'noData'} />
-                      <span className="rate">{percent(indicator.progressState.latest?.achievementRate)}</span>
-                      {indicator.warnings.length > 0 && (
-                        <ul className="warnings">
-                          {indicator.warnings.map((w) => (
-                            <li key={w.code}>
-                              <span aria-hidden="true">⚠ </span>
-                              <span className="sr-only">警告：</span>
-                              {w.message}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                    <td className="no-print-col">
-                      <QuarterChart indicator={indicator} />
-                    </td>
-                  </tr>
                 ))}
-              </tbody>
-            </table>
-            {goal.evaluation && (
-              <p className="evaluated">
-                評価：<strong>{goal.evaluation.rating}</strong>（<DateText iso={goal.evaluation.evaluatedOn} />）{goal.evaluation.status}
-              </p>
-            )}
-          </section>
-        ))}
-        {!readOnly && (
-          <div className="save no-print">
-            <label htmlFor="note">備考</label>
-            <input id="note" value={note} onChange={(e) => setNote(e.target.value)} />
-            {correcting && (
-              <>
-                <label htmlFor="reason">修正の理由</label>
-                <input id="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-              </>
-            )}
-            <button type="submit" disabled={busy || changed.length === 0}>
-              保存
-            </button>
-            <span role="status">{saved ?? (changed.length > 0 ? `${changed.length}件の未保存の変更` : '')}</span>
-          </div>
-        )}
-      </form>
-      {!readOnly &&
-        view.goals.map((goal) => (
-          <EvaluationForm key={goal.goalId} goal={goal} readOnly={readOnly} onSave={(input) => evaluate(goal, input)} />
-        ))}
+                <th scope="col">結果</th>
+                <th scope="col">進捗</th>
+                <th scope="col" className="no-print-col">
+                  推移
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {goal.indicators.map((indicator) => (
+                <tr key={indicator.indicatorId}>
+                  <th scope="row">
+                    {indicator.name}
+                    {indicator.progressEntry === 'toDate' && <span className="hint">（累計で記入）</span>}
+                  </th>
+                  <td>{indicator.target?.text ?? '—'}</td>
+                  {QUARTERS.map((q) => (
+                    <td key={q}>{input(indicator, q)}</td>
+                  ))}
+                  <td>{indicator.result?.value.text ?? '—'}</td>
+                  <td>
+                    <StateBadge state={indicator.progressState.latest?.state ?? 'noData'} />
+                    <span className="rate">{percent(indicator.progressState.latest?.achievementRate)}</span>
+                    {indicator.warnings.length > 0 && (
+                      <ul className="warnings">
+                        {indicator.warnings.map((w) => (
+                          <li key={w.code}>
+                            <span aria-hidden="true">⚠ </span>
+                            <span className="sr-only">警告：</span>
+                            {w.message}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                  <td className="no-print-col">
+                    <QuarterChart indicator={indicator} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {goal.evaluation && (
+            <p className="evaluated">
+              評価：<strong>{goal.evaluation.rating}</strong>（
+              <DateText iso={goal.evaluation.evaluatedOn} />）{goal.evaluation.status}
+            </p>
+          )}
+          {!readOnly && <EvaluationForm goal={goal} readOnly={readOnly} onSave={(input) => evaluate(goal, input)} />}
+        </section>
+      ))}
+      {/* The quarter inputs above belong to this form (their form attribute): Enter in any of them saves. */}
+      {!readOnly && (
+        <form id="progress-form" onSubmit={save} aria-label="四半期の進捗の保存" className="save no-print">
+          <label htmlFor="note">備考</label>
+          <input id="note" value={note} onChange={(e) => setNote(e.target.value)} />
+          {correcting && (
+            <>
+              <label htmlFor="reason">修正の理由</label>
+              <input id="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+            </>
+          )}
+          <button type="submit" disabled={busy || changed.length === 0}>
+            保存
+          </button>
+          <span role="status">{saved ?? (changed.length > 0 ? `${changed.length}件の未保存の変更` : '')}</span>
+        </form>
+      )}
     </article>
   );
 }

@@ -43,7 +43,10 @@ export function SheetsPage({ query }: { query: URLSearchParams }) {
   const options: Record<Filter, Array<[string, string]>> = {
     fiscalYear: years.map((y) => [String(y), sheets.data.find((s) => s.fiscalYear === y)!.fiscalYearLabel]),
     department: distinct(sheets.data.map((s) => s.department)).map((d) => [d, d]),
-    unit: distinct(sheets.data.filter((s) => !chosen.department || s.department === chosen.department).map((s) => s.unit)).map((u) => [u, u]),
+    unit: distinct(sheets.data.filter((s) => !chosen.department || s.department === chosen.department).map((s) => s.unit)).map((u) => [
+      u,
+      u,
+    ]),
     status: (Object.keys(STATUS_LABEL) as SheetStatus[]).map((s) => [s, STATUS_LABEL[s]]),
   };
   const labels: Record<Filter, string> = { fiscalYear: '年度', department: '部・区', unit: '課', status: '状態' };

@@ -11,7 +11,10 @@ export function WardPage({ department, fiscalYear }: { department: string | null
   if (!all.data) return <Pending error={all.error} label="シート" />;
   const departments = [...new Set(all.data.map((s) => s.department))].sort();
   const years = [...new Set(all.data.map((s) => s.fiscalYear))].sort().reverse();
-  const chosen = { department: department ?? departments[0] ?? '', fiscalYear: fiscalYear ?? String(years[0] ?? '') };
+  const chosen = {
+    department: department ?? departments[0] ?? '',
+    fiscalYear: fiscalYear ?? String(years[0] ?? ''),
+  };
   const sheets = all.data.filter((s) => s.department === chosen.department && String(s.fiscalYear) === chosen.fiscalYear);
   return (
     <>
@@ -22,7 +25,15 @@ export function WardPage({ department, fiscalYear }: { department: string | null
   );
 }
 
-function WardChooser({ departments, years, chosen }: { departments: string[]; years: number[]; chosen: { department: string; fiscalYear: string } }) {
+function WardChooser({
+  departments,
+  years,
+  chosen,
+}: {
+  departments: string[];
+  years: number[];
+  chosen: { department: string; fiscalYear: string };
+}) {
   const [department, setDepartment] = useState(chosen.department);
   const [fiscalYear, setFiscalYear] = useState(chosen.fiscalYear);
   const submit = (event: FormEvent) => {
@@ -59,7 +70,9 @@ function WardYear({ department, fiscalYear, sheets }: { department: string; fisc
   const [completion] = useCompletion([Number(fiscalYear)]);
   const views = useSheetViews(sheets.map((s) => s.sheetId));
   const goalNos = [...new Set(views.flatMap((v) => v.data?.sheet.goals.map((g) => g.no) ?? []))].sort((a, b) => a - b);
-  const missing = (completion?.data?.units ?? []).filter((u) => u.ward === department && QUARTERS.some((q) => u.quarters[q].due && u.quarters[q].missing.length > 0));
+  const missing = (completion?.data?.units ?? []).filter(
+    (u) => u.ward === department && QUARTERS.some((q) => u.quarters[q].due && u.quarters[q].missing.length > 0),
+  );
   return (
     <>
       <section aria-labelledby="priority">
@@ -77,7 +90,8 @@ function WardYear({ department, fiscalYear, sheets }: { department: string; fisc
             <ol className="priority">
               {summary.data.priorityGoals.map((p) => (
                 <li key={p.no}>
-                  {p.text}　<span className={p.achieved ? 'state state-onTrack' : 'state state-noData'}>{p.achieved ? '達成' : '未達成'}</span>
+                  {p.text}　
+                  <span className={p.achieved ? 'state state-onTrack' : 'state state-noData'}>{p.achieved ? '達成' : '未達成'}</span>
                   <span className="hint">（関連する課の目標 {p.goals.length}件）</span>
                 </li>
               ))}
@@ -89,45 +103,50 @@ function WardYear({ department, fiscalYear, sheets }: { department: string; fisc
       </section>
       <section aria-labelledby="grid">
         <h2 id="grid">課ごとの評価と進捗</h2>
-        <table className="list grid">
-          <thead>
-            <tr>
-              <th scope="col">課</th>
-              {goalNos.map((no) => (
-                <th scope="col" key={no}>
-                  目標{no}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {sheets.map((sheet, i) => {
-              const goals = views[i]?.data?.sheet.goals ?? [];
-              return (
-                <tr key={sheet.sheetId}>
-                  <th scope="row">
-                    <Link to={`/sheets/${sheet.sheetId}`}>{sheet.unit}</Link>
+        {/* Whole or not at all: a grid with rows still loading would read as units without goals. */}
+        {views.some((v) => !v.data) ? (
+          <Pending error={views.find((v) => v.error)?.error} label="各課のシート" />
+        ) : (
+          <table className="list grid">
+            <thead>
+              <tr>
+                <th scope="col">課</th>
+                {goalNos.map((no) => (
+                  <th scope="col" key={no}>
+                    目標{no}
                   </th>
-                  {goalNos.map((no) => {
-                    const goal = goals.find((g) => g.no === no);
-                    return (
-                      <td key={no}>
-                        {goal && (
-                          <GridCell
-                            to={`/sheets/${sheet.sheetId}#goal-${no}`}
-                            label={`${sheet.unit} 目標${no}`}
-                            rating={goal.evaluation?.rating ?? null}
-                            state={goal.progressState}
-                          />
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {sheets.map((sheet, i) => {
+                const goals = views[i]?.data?.sheet.goals ?? [];
+                return (
+                  <tr key={sheet.sheetId}>
+                    <th scope="row">
+                      <Link to={`/sheets/${sheet.sheetId}`}>{sheet.unit}</Link>
+                    </th>
+                    {goalNos.map((no) => {
+                      const goal = goals.find((g) => g.no === no);
+                      return (
+                        <td key={no}>
+                          {goal && (
+                            <GridCell
+                              to={`/sheets/${sheet.sheetId}#goal-${no}`}
+                              label={`${sheet.unit} 目標${no}`}
+                              rating={goal.evaluation?.rating ?? null}
+                              state={goal.progressState}
+                            />
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
       </section>
       <section aria-labelledby="risk">
         <h2 id="risk">遅れ・注意の指標</h2>
