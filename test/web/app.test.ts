@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startApi, TEST_TOKEN, type TestApi } from '../support/api';
@@ -17,6 +18,7 @@ let entered: EnteredSheet;
 const SNS = 'SNSによる情報発信件数';
 
 beforeAll(async () => {
+  if (!existsSync(join(__dirname, '../../dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web (npm test builds it)');
   [api, browser] = await Promise.all([startApi(), launchBrowser()]);
   api.clock.set('2024-10-05T10:00:00+09:00');
   entered = await enterSheet(api, 西区地域課);
@@ -46,8 +48,11 @@ describe('sign in', () => {
     await page.goto(`${api.url}/sheets`);
     await page.getByRole('heading', { name: 'ログイン' }).waitFor();
     await expectAccessible();
-    await page.getByLabel('トークン').fill('shk_not-a-token');
-    await page.getByRole('button', { name: 'ログイン' }).click();
+    // Keyboard only: the field takes focus first, Enter submits.
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('shk_not-a-token');
+    await expect(page.getByLabel('トークン').inputValue()).resolves.toBe('shk_not-a-token');
+    await page.keyboard.press('Enter');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('トークンが正しくない');
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
@@ -102,7 +107,7 @@ describe('the sheet', () => {
     await expect(page.getByRole('textbox', { name: `${SNS} 第3四半期` }).inputValue()).resolves.toBe('160');
     await expectAccessible();
     await page.getByLabel('修正の理由').fill('集計漏れを訂正');
-    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByLabel('修正の理由').press('Enter');
     await page.getByRole('status').filter({ hasText: '1件を保存しました' }).waitFor();
     expect((await sheet()).goals[0].indicators[0].progress['3']).toMatchObject({ value: { text: '160' }, reason: '集計漏れを訂正' });
   });
