@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, answer, api, download, ifMatch } from '../api/client';
 import type { GoalView, IndicatorView, Quarter, SheetView } from '../api/models';
 import { fetchSheet, sheetKey, useSheet } from '../api/queries';
@@ -30,6 +30,11 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const loaded = sheet.data !== undefined;
+  // A link to one goal (#goal-3, from the ward grid) lands on it once the sheet is there.
+  useEffect(() => {
+    if (loaded && location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  }, [loaded]);
   if (!sheet.data) return <Pending error={sheet.error} label="シート" />;
   const { sheet: view, version } = sheet.data;
   const readOnly = asOf !== null || view.status === 'closed';
