@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { harden, securityHeaders } from '@shinchoku/access';
 import { answerClientError, answerFrameworkErrors, refuseHostileRequests, sendVersionAsEtag } from '@shinchoku/http';
 import { serveOpenApi } from './openapi';
+import { serveWebApp } from './web-app';
 
 /** Bodies are small JSON documents; anything larger is refused with 413 before it is read whole. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -46,5 +47,6 @@ export async function createHttpApplication(
   // Uploads (POST /imports) stream through @fastify/multipart; the route sets its own size limit.
   await app.register(multipart as never);
   serveOpenApi(app);
+  await serveWebApp(app);
   return app;
 }

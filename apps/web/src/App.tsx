@@ -1,0 +1,100 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { ApiError } from './api/client';
+import { session } from './api/session';
+import { Link } from './components/common';
+import { HistoryPage } from './pages/HistoryPage';
+import { ImportPage } from './pages/ImportPage';
+import { LoginPage } from './pages/LoginPage';
+import { RemindersPage } from './pages/RemindersPage';
+import { SheetPage } from './pages/SheetPage';
+import { SheetsPage } from './pages/SheetsPage';
+import { WardPage } from './pages/WardPage';
+import { navigate, useLocation } from './router';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A refusal will not change by asking again; a dropped connection might.
+      retry: (count, error) => !(error instanceof ApiError) && count < 2,
+      refetchOnWindowFocus: false,
+      staleTime: 30_000,
+    },
+  },
+});
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Routes />
+    </QueryClientProvider>
+  );
+}
+
+function Routes() {
+  const { path, query } = useLocation();
+  const signedIn = session.token() !== undefined;
+  useEffect(() => {
+    if (!signedIn && path !== '/login') navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
+    else if (path === '/') navigate('/sheets', true);
+  }, [signedIn, path]);
+  if (path === '/login') return <LoginPage next={query.get('next')} />;
+  if (!signedIn) return null;
+  const sheet = path.match(/^\/sheets\/([^/]+)(\/history)?$/);
+  let page: ReactNode;
+  let title: string;
+  if (sheet?.[2]) [page, title] = [<HistoryPage sheetId={sheet[1]!} />, '履歴'];
+  else if (sheet) [page, title] = [<SheetPage sheetId={sheet[1]!} asOf={query.get('asOf')} />, 'シート'];
+  else if (path === '/ward')
+    [page, title] = [<WardPage department={query.get('department')} fiscalYear={query.get('fiscalYear')} />, '区の状況'];
+  else if (path === '/import') [page, title] = [<ImportPage />, '取り込み'];
+  else if (path === '/reminders') [page, title] = [<RemindersPage />, 'リマインダー'];
+  else [page, title] = [<SheetsPage query={query} />, 'マイシート'];
+  return <Layout title={title}>{page}</Layout>;
+}
+
+function Layout({ title, children }: { title: string; children: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} | 組織目標管理シート`;
+  }, [title]);
+  return (
+    <>
+      <a className="skip" href="#main">
+        本文へ移動
+      </a>
+      <header className="site">
+        <span className="brand">組織目標管理シート</span>
+        <nav aria-label="メニュー">
+          <ul>
+            <li>
+              <Link to="/sheets">マイシート</Link>
+            </li>
+            <li>
+              <Link to="/ward">区の状況</Link>
+            </li>
+            <li>
+              <Link to="/import">取り込み</Link>
+            </li>
+            <li>
+              <Link to="/reminders">リマインダー</Link>
+            </li>
+          </ul>
+        </nav>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            session.signOut();
+            queryClient.clear();
+            navigate('/login');
+          }}
+        >
+          ログアウト
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

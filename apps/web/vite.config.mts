@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The web app, built into dist/web and served by the API process at `/`. Vite 8 compiles TSX itself
+ * (oxc), so no React plugin: the automatic JSX runtime is all React needs.
+ */
+export default defineConfig({
+  root,
+  base: '/',
+  oxc: { jsx: { runtime: 'automatic' } },
+  resolve: { alias: { '@shinchoku/api-client': fileURLToPath(new URL('../../libs/api-client/index.ts', import.meta.url)) } },
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2022',
+    rolldownOptions: {
+      // React Query marks its hooks "use client" for server-component bundlers; meaningless in a client-only app.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+});
