@@ -2,6 +2,7 @@ import type { Initiative, Measure, ProgressEntry, Sheet, SheetStatus } from '@sh
 import type { IsoDate } from '@shinchoku/sheets/domain/calendar';
 import type { Rating, RatingProfile } from '@shinchoku/sheets/domain/assessment';
 import type { WardPlan } from '@shinchoku/sheets/domain/ward-plan';
+import type { ProblemCode } from '@shinchoku/http/problem-codes';
 
 /** Where something was read: the line (a text line, or a worksheet row) and the cell, for error messages. */
 export interface Location {
@@ -15,7 +16,7 @@ export class DocumentError extends Error {
   constructor(
     readonly at: Location,
     readonly reason: string,
-    readonly code = 'UnreadableDocument',
+    readonly code: ProblemCode = 'UnreadableDocument',
   ) {
     super(`line ${at.line}${at.cell ? `, cell ${at.cell}` : ''}: ${reason}`);
   }
