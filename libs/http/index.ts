@@ -10,3 +10,4 @@ export * from './csv';
 export * from './unsafe-text';
 export * from './hostile-requests';
 export * from './request-values';
+export * from './openapi';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { CommandRequest, Problem, newId } from '@shinchoku/http';
+import { CommandRequest, Operation, Problem, newId, type Out } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { fiscalYearLabel } from '../domain/calendar';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
@@ -11,6 +11,7 @@ import { WardPlanCommands } from '../application/sheet-commands';
 import type { Undated } from '../application/command-runner';
 import { SheetQueries } from '../application/sheet-queries';
 import * as s from './schemas';
+import * as r from './responses';
 
 /** 区 組織目標: a ward's 区長, purpose and numbered 重点目標, and its year-end evaluation. */
 @ApiTags('ward plans')
@@ -22,6 +23,13 @@ export class WardPlansController {
     private readonly queries: SheetQueries,
   ) {}
 
+  @Operation({
+    summary: 'Create a ward plan',
+    description: 'Starts a ward’s 区 組織目標 for a fiscal year: its 区長, purpose and numbered 重点目標. One per ward and year (422 WardPlanAlreadyExists).',
+    responses: [{ status: 201, description: 'Created.', json: r.wardPlanVersion, headers: ['Location', 'ETag'] }],
+    accepts: ['Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('wardPlan.write', scope.body)
   @Post()
   @HttpCode(201)
@@ -36,21 +44,41 @@ export class WardPlansController {
     return result;
   }
 
+  @Operation({
+    summary: 'List ward plans',
+    description: 'Ward plans the token may read, by department and fiscal year.',
+    responses: [{ status: 200, description: 'The ward plans.', json: r.wardPlanList }],
+  })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility) {
+  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.wardPlanList>> {
     const rows = await this.queries.wardPlans({ ...query, visible });
     return { items: rows.map(({ plan, version }) => view(plan, version)) };
   }
 
+  @Operation({
+    summary: 'Read a ward plan',
+    description: 'A ward plan with its version (also the ETag; If-None-Match answers 304 while it is current).',
+    responses: [{ status: 200, description: 'The ward plan.', json: r.wardPlan, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-None-Match'],
+  })
   @Requires('read', scope.wardPlan())
   @Get(':wardPlanId')
-  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string) {
+  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string): Promise<Out<typeof r.wardPlan>> {
     const found = await this.queries.wardPlan(wardPlanId);
     if (!found) throw new Problem(404, 'WardPlanNotFound', `there is no ward plan ${wardPlanId}`);
     return view(found.plan, found.version);
   }
 
+  @Operation({
+    summary: 'Revise the priority goals',
+    description: 'Replaces the ward plan’s numbered 重点目標.',
+    responses: [{ status: 200, description: 'Changed.', json: r.wardPlanVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('wardPlan.write', scope.wardPlan())
   @Put(':wardPlanId/priority-goals')
   revisePriorityGoals(
@@ -61,6 +89,14 @@ export class WardPlansController {
     return this.run(wardPlanId, { type: 'RevisePriorityGoals', priorityGoals: body.priorityGoals }, request);
   }
 
+  @Operation({
+    summary: 'Evaluate a ward plan',
+    description: 'Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.',
+    responses: [{ status: 200, description: 'Changed.', json: r.wardPlanVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('wardPlan.evaluate', scope.wardPlan())
   @Put(':wardPlanId/evaluation')
   evaluate(
@@ -71,7 +107,7 @@ export class WardPlansController {
     return this.run(wardPlanId, { type: 'EvaluateWardPlan', ...body }, request);
   }
 
-  private async run(wardPlanId: string, command: Undated<WardPlanCommand>, request: RequestContext) {
+  private async run(wardPlanId: string, command: Undated<WardPlanCommand>, request: RequestContext): Promise<Out<typeof r.wardPlanVersion>> {
     const { version } = await this.commands.run(wardPlanId, command, { ...request, source: 'api' });
     return { wardPlanId, version };
   }
