@@ -829,7 +829,6 @@ export interface components {
         TokenIssued: {
             /** Format: uuid */
             tokenId: string;
-            /** Format: starts_with */
             token: string;
             name: string;
             grants: {
@@ -1270,6 +1269,8 @@ export interface components {
                 sheetStatus: "draft" | "active" | "closed";
                 /** Format: uuid */
                 goalId: string;
+                goalNo: number;
+                goalText: string;
                 /** @enum {string|null} */
                 goalRating: "○" | "△" | "×" | null;
             }[];
@@ -1280,7 +1281,10 @@ export interface components {
             /** Format: uuid */
             sheetId: string;
             items: {
+                /** @description The stream version after the command. */
                 version: number;
+                /** @description The first version the command wrote. */
+                fromVersion: number;
                 /** Format: date-time */
                 at: string;
                 actor: {
@@ -1288,10 +1292,13 @@ export interface components {
                     name: string;
                 };
                 command: string;
+                events: string[];
                 reason?: string;
                 source: string;
-                document?: string;
-                forced?: unknown;
+                commandId: string;
+                forced?: {
+                    sinceVersion: number;
+                };
                 changes: {
                     path: string;
                     before: unknown;

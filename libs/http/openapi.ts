@@ -158,5 +158,14 @@ export function schemaRef(schema: z.ZodType): string {
 /** Every registered response schema as OpenAPI 3.0 `components.schemas`, referring to each other by name. */
 export function responseComponents(): Record<string, object> {
   const { schemas } = z.toJSONSchema(responseSchemas, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $id: _id, ...schema }]) => [id, schema]));
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $id: _id, ...schema }]) => [id, nullInEnums(schema)]));
+}
+
+/** OpenAPI 3.0.3: a nullable enum lists null among its values, or null is not one of them. */
+function nullInEnums<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(nullInEnums) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const walked = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, nullInEnums(value)])) as Record<string, unknown>;
+  if (walked.nullable === true && Array.isArray(walked.enum) && !walked.enum.includes(null)) walked.enum = [...walked.enum, null];
+  return walked as T;
 }

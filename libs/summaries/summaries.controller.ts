@@ -84,9 +84,9 @@ export class SummariesController {
 
   /** Whether the inline projections hold a sheet or a ward plan of the ward for the year. */
   private async known(ward: string, year: number): Promise<boolean> {
-    const sheet = this.db.selectFrom('sheets').select('sheet_id as id').where('department', '=', ward).where('fiscal_year', '=', year).limit(1);
-    const plan = this.db.selectFrom('ward_plans').select('ward_plan_id as id').where('department', '=', ward).where('fiscal_year', '=', year).limit(1);
-    return (await sheet.unionAll(plan).executeTakeFirst()) !== undefined;
+    const sheet = await this.db.selectFrom('sheets').select('sheet_id').where('department', '=', ward).where('fiscal_year', '=', year).limit(1).executeTakeFirst();
+    if (sheet) return true;
+    return (await this.db.selectFrom('ward_plans').select('ward_plan_id').where('department', '=', ward).where('fiscal_year', '=', year).limit(1).executeTakeFirst()) !== undefined;
   }
 
   private async updatedThrough(): Promise<string | null> {

@@ -10,7 +10,7 @@ const grant = z.object({ role: z.enum(ROLES), department: z.string().optional(),
 export const tokenIssued = named(
   'TokenIssued',
   'A new token: `token` (shk_…) is in this response and nowhere else; store it now.',
-  z.object({ tokenId: z.uuid(), token: z.string().startsWith('shk_'), name: z.string(), grants: z.array(grant), expiresAt: instant.nullable() }),
+  z.object({ tokenId: z.uuid(), token: z.string().regex(/^shk_/), name: z.string(), grants: z.array(grant), expiresAt: instant.nullable() }),
 );
 
 export const tokenList = named(

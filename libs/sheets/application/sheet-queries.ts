@@ -35,6 +35,8 @@ export interface IndicatorRow extends Omit<IndicatorView, 'unit'> {
   measurementUnit: string | null;
   sheetStatus: SheetStatus;
   goalId: string;
+  goalNo: number;
+  goalText: string;
   goalRating: Rating | null;
 }
 
@@ -131,7 +133,7 @@ export class SheetQueries {
     const last = items.at(-1);
     return {
       items: items.map((row) => {
-        const { unit: measurementUnit, ...indicator } = row.indicator as IndicatorView;
+        const { unit: measurementUnit, ...indicator } = row.indicator as IndicatorView & Pick<IndicatorRow, 'goalNo' | 'goalText'>;
         return {
           sheetId: row.sheet_id,
           fiscalYear: row.fiscal_year,

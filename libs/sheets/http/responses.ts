@@ -166,6 +166,8 @@ export const indicatorList = named(
         measurementUnit: z.string().nullable().meta({ description: 'What the indicator is counted in (件, 人, %); null when it has none.' }),
         sheetStatus,
         goalId: z.uuid(),
+        goalNo: z.number().int(),
+        goalText: z.string(),
         goalRating: rating.nullable(),
       }),
     ),
@@ -174,14 +176,16 @@ export const indicatorList = named(
 );
 
 const auditEntry = z.object({
-  version: z.number().int(),
+  version: z.number().int().meta({ description: 'The stream version after the command.' }),
+  fromVersion: z.number().int().meta({ description: 'The first version the command wrote.' }),
   at: instant,
   actor: z.object({ id: z.string(), name: z.string() }),
   command: z.string(),
+  events: z.array(z.string()),
   reason: z.string().optional(),
   source: z.string(),
-  document: z.string().optional(),
-  forced: z.unknown().optional(),
+  commandId: z.string(),
+  forced: z.object({ sinceVersion: z.number().int() }).optional(),
   changes: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })),
 });
 
