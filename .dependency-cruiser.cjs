@@ -7,7 +7,7 @@
 
 /** Bottom to top: a library may import those of lower layers only (none of its own layer). */
 const LAYERS = [
-  ['config', 'immutable', 'municipality', 'queue'],
+  ['api-client', 'config', 'immutable', 'municipality', 'queue'],
   ['database'],
   ['event-store'],
   ['http', 'runtime'],

@@ -1,8 +1,10 @@
-// Provisional until the contract's generated client lands: same name and options, same generated `paths`.
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 export type { components, paths } from './schema';
+
+/** An RFC 9457 problem as every error answers; branch on `code`. */
+export type Problem = components['schemas']['Problem'];
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -13,7 +15,11 @@ export interface ApiClientOptions {
 
 export type ApiClient = Client<paths>;
 
-/** A typed client for /api/v1: every path, parameter and body as the OpenAPI document states them. */
+/**
+ * A typed client for shinchoku, generated from its OpenAPI document (`npm run client`): every
+ * path, parameter, header, body and problem as the document states them. Works in Node and in
+ * the browser (it is `fetch` underneath).
+ */
 export function createApiClient({ baseUrl, token, fetch }: ApiClientOptions): ApiClient {
   const client = createClient<paths>({ baseUrl, ...(fetch && { fetch }) });
   client.use({

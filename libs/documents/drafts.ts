@@ -1,5 +1,6 @@
 import type { Initiative, Measure, ProgressEntry, Sheet, SheetStatus, Rating, RatingProfile, WardPlan } from '@shinchoku/sheets/domain';
 import type { IsoDate } from '@shinchoku/municipality';
+import type { ProblemCode } from '@shinchoku/http';
 
 /** Where something was read: the line (a text line, or a worksheet row) and the cell, for error messages. */
 export interface Location {
@@ -13,7 +14,7 @@ export class DocumentError extends Error {
   constructor(
     readonly at: Location,
     readonly reason: string,
-    readonly code = 'UnreadableDocument',
+    readonly code: ProblemCode = 'UnreadableDocument',
   ) {
     super(`line ${at.line}${at.cell ? `, cell ${at.cell}` : ''}: ${reason}`);
   }

@@ -1,8 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@shinchoku/http';
+import { Operation, Public } from '@shinchoku/http';
 import { HealthProbe, HealthReport } from './health';
+import { healthReport } from './responses';
 
+@ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
@@ -14,6 +17,15 @@ export class HealthController {
    * balancer taking every API process out of service over the queue would turn that delay into an
    * outage. Monitoring alerts on the body's status (or the queue check).
    */
+  @Operation({
+    summary: 'Check health',
+    description: 'Whether the database and the queue answer. 503 only when the database is down; a queue that does not answer delays reminders, not requests, so it stays 200 with `degraded`. Public.',
+    responses: [
+      { status: 200, description: 'Up (ok or degraded).', json: healthReport, headers: ['Cache-Control'] },
+      { status: 503, description: 'The database is down.', json: healthReport, headers: ['Cache-Control'] },
+    ],
+    public: true,
+  })
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await this.probe.report();

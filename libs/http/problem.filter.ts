@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseUnavailable, type DatabaseFaultKind } from '@shinchoku/database';
 import { Problem } from './problem';
+import type { ProblemCode } from './problem-codes';
 
 /**
  * Turns a library's typed errors into the problems they answer, undefined for any other error.
@@ -60,12 +61,12 @@ export function toProblem(error: unknown, mappings: readonly ProblemMapping[] = 
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    return new Problem(status, status === 404 ? 'RouteNotFound' : `Http${status}`, error.message);
+    return new Problem(status, status === 404 ? 'RouteNotFound' : 'HttpError', error.message);
   }
   return new Problem(500, 'InternalError', 'something went wrong on our side; the request may be retried');
 }
 
-const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
+const FASTIFY_ERRORS: Record<string, [number, ProblemCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'InvalidJson', 'the body is not valid JSON'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'InvalidJson', 'the body is empty but declared as JSON'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BodyTooLarge', 'the body is larger than this server accepts'],

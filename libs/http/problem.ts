@@ -1,3 +1,5 @@
+import type { ProblemCode } from './problem-codes';
+
 export interface FieldProblem {
   /** Where in the request: `body.goals[0].no`, `query.fiscalYear`, `params.quarter`, `header.if-match`. */
   path: string;
@@ -9,7 +11,7 @@ export interface ProblemBody {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode;
   detail: string;
   errors?: FieldProblem[];
   [extension: string]: unknown;
@@ -21,7 +23,7 @@ export class Problem extends Error {
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly detail: string,
     readonly errors?: FieldProblem[],
     readonly extensions: Record<string, unknown> = {},

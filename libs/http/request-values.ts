@@ -17,4 +17,6 @@ export const wholeNumberText = (min: number, max: number, message: string) =>
     .string({ error: message })
     .regex(/^(?:0|[1-9][0-9]{0,15})$/, message)
     .transform(Number)
-    .pipe(z.number().min(min, message).max(max, message));
+    .pipe(z.number().min(min, message).max(max, message))
+    // What the digits are, for the document and the clients made from it (2026.5 or 1e3 are not).
+    .meta({ type: 'integer', minimum: min, maximum: max, pattern: undefined });

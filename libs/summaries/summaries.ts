@@ -1,11 +1,12 @@
 import { fiscalYearLabel, type Quarter } from '@shinchoku/municipality';
 import { indicatorProgress, ProgressState, type Sheet, type WardPlan } from '@shinchoku/sheets/domain';
+import type { Rating } from '@shinchoku/sheets/domain';
 
 export interface PriorityGoalSummary {
   no: number;
   text: string;
   /** Unit goals that name this 重点目標 as their 部区組織目標. */
-  goals: Array<{ sheetId: string; unit: string; goalNo: number; text: string; rating: string | null }>;
+  goals: Array<{ sheetId: string; unit: string; goalNo: number; text: string; rating: Rating | null }>;
   /** Achieved when it has linked goals and every one of them is rated ○. */
   achieved: boolean;
 }
@@ -31,7 +32,7 @@ export interface WardSummary {
   achievedCount: number;
   priorityGoals: PriorityGoalSummary[];
   /** The ward plan's own 評価, when given. */
-  statedEvaluation: WardPlan['evaluation'] | null;
+  statedEvaluation: NonNullable<WardPlan['evaluation']> | null;
   sheets: number;
   ratings: { '○': number; '△': number; '×': number; unevaluated: number };
   indicatorsAtRisk: IndicatorAtRisk[];

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DocumentsConfig as Config } from '../documents-settings';
 import { Requires, can, scope, type AccessRequest } from '@shinchoku/access';
-import { Problem, uuid as sheetId } from '@shinchoku/http';
+import { Operation, Problem, uuid as sheetId, type Out } from '@shinchoku/http';
+import { importReport } from './responses';
 import { CONFIG } from '@shinchoku/runtime';
 import { fiscalYearLabel } from '@shinchoku/municipality';
 import { fiscalYearText as fiscalYear } from '@shinchoku/sheets';
@@ -33,6 +34,15 @@ export class ImportsController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  @Operation({
+    summary: 'Import a document',
+    description: 'Reads existing sheets and ward plans from a published document’s text or a workbook in the 組織目標管理シート layout (multipart/form-data, field `file`) and records them as commands: all of the file or nothing. `dryRun=true` reports what would change (200); `force=true` overwrites cells others changed since the workbook was exported.',
+    responses: [
+      { status: 201, description: 'Imported.', json: importReport },
+      { status: 200, description: 'A dry run: nothing was written.', json: importReport },
+    ],
+    problems: [403, 409, 413, 415, 422],
+  })
   @Post()
   @HttpCode(201)
   @Requires('sheet.create', scope.list)
@@ -44,7 +54,7 @@ export class ImportsController {
     @Req() request: AccessRequest,
     @Query({ schema: importQuery }) query: z.infer<typeof importQuery>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<Out<typeof importReport>> {
     if (!request.isMultipart()) throw new Problem(415, 'UnsupportedMediaType', 'send the file as multipart/form-data, in the field "file"');
     const file = await this.receive(request);
     try {
@@ -131,9 +141,14 @@ export class SheetExportsController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  @Operation({
+    summary: 'Export a sheet as a workbook',
+    description: 'The sheet in the 組織目標管理シート layout, with the versions it was exported at so that an import can tell whose changes are newer.',
+    responses: [{ status: 200, description: 'The workbook, as an attachment.', other: { [XLSX]: 'binary' }, headers: ['Content-Disposition'] }],
+    problems: [404],
+  })
   @Get(':sheetId/export.xlsx')
   @Requires('read', scope.sheet())
-  @ApiProduces(XLSX)
   async xlsx(@Param('sheetId', { schema: sheetId }) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const { sheets, versions } = await this.found(id);
     const sheet = sheets[0]!;
@@ -141,9 +156,14 @@ export class SheetExportsController {
     return writeWorkbook(sheets, undefined, versions);
   }
 
+  @Operation({
+    summary: 'Export a sheet’s indicators as CSV',
+    description: 'Every indicator of the sheet with its target, progress and result, as CSV that Excel opens correctly (UTF-8 with BOM).',
+    responses: [{ status: 200, description: 'The CSV, as an attachment.', other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] }],
+    problems: [404],
+  })
   @Get(':sheetId/export.csv')
   @Requires('read', scope.sheet())
-  @ApiProduces('text/csv')
   async csv(@Param('sheetId', { schema: sheetId }) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const sheet = (await this.found(id)).sheets[0]!;
     attachment(reply, 'text/csv; charset=utf-8', `${fiscalYearLabel(sheet.fiscalYear)}_${sheet.department}_${sheet.unit}.csv`);
@@ -167,9 +187,14 @@ export class WardExportsController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  @Operation({
+    summary: 'Export a ward’s year as a workbook',
+    description: 'One worksheet per org unit plus the ward page (区 組織目標), in the 組織目標管理シート layout.',
+    responses: [{ status: 200, description: 'The workbook, as an attachment.', other: { [XLSX]: 'binary' }, headers: ['Content-Disposition'] }],
+    problems: [404],
+  })
   @Get(':department/:fiscalYear/export.xlsx')
   @Requires('read', scope.department())
-  @ApiProduces(XLSX)
   async xlsx(
     @Param('department', { schema: department }) name: string,
     @Param('fiscalYear', { schema: fiscalYear }) year: number,
@@ -180,9 +205,14 @@ export class WardExportsController {
     return writeWorkbook(sheets, wardPlan, versions);
   }
 
+  @Operation({
+    summary: 'Export a ward’s indicators as CSV',
+    description: 'Every indicator of the ward’s sheets for the year, as CSV that Excel opens correctly (UTF-8 with BOM).',
+    responses: [{ status: 200, description: 'The CSV, as an attachment.', other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] }],
+    problems: [404],
+  })
   @Get(':department/:fiscalYear/export.csv')
   @Requires('read', scope.department())
-  @ApiProduces('text/csv')
   async csv(
     @Param('department', { schema: department }) name: string,
     @Param('fiscalYear', { schema: fiscalYear }) year: number,

@@ -1,4 +1,5 @@
 import { DocumentError, type Location } from '../drafts';
+import type { ProblemCode } from '@shinchoku/http';
 
 /** One line of a document as cells: a tab-separated text line, or a worksheet row. */
 export interface Row {
@@ -20,7 +21,7 @@ export interface Row {
 
 export const at = (row: Row, index: number, heading?: string): Location => ({ line: row.line, cell: row.cellName(index, heading) });
 
-export const fail = (row: Row, index: number, reason: string, heading?: string, code?: string): never => {
+export const fail = (row: Row, index: number, reason: string, heading?: string, code?: ProblemCode): never => {
   throw new DocumentError(at(row, index, heading), reason, code);
 };
 

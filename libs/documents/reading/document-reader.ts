@@ -4,11 +4,12 @@ import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits';
 import { DocumentError, type Location } from '../drafts';
 import type { ReadDocument } from '../read-file';
 import { DocumentLimitError } from './limits';
+import type { ProblemCode } from '@shinchoku/http';
 
 /** What the worker answers: the document, a refusal to rebuild as the typed error, or a failure of the reader itself. */
 export type ReaderReply =
   | { document: ReadDocument }
-  | { refused: { at: Location; reason: string; code: string; limit?: keyof ImportLimits; value?: number } }
+  | { refused: { at: Location; reason: string; code: ProblemCode; limit?: keyof ImportLimits; value?: number } }
   | { failed: string };
 
 /** Readers running at once per process; more wait their turn, so N uploads never cost N capped heaps. */

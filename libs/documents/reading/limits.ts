@@ -1,8 +1,9 @@
 import type { ImportLimits } from './import-limits';
+import type { ProblemCode } from '@shinchoku/http';
 import { DocumentError, type Location } from '../drafts';
 
 /** Each cap: the setting that changes it, the problem's code, and whether it is a cap on bytes (413) or on structure (422). */
-export const LIMITS: Record<keyof ImportLimits, { setting: string; code: string; bytes: boolean }> = {
+export const LIMITS: Record<keyof ImportLimits, { setting: string; code: ProblemCode; bytes: boolean }> = {
   unzippedBytes: { setting: 'IMPORT_MAX_UNZIPPED_BYTES', code: 'UnzippedTooLarge', bytes: true },
   sheets: { setting: 'IMPORT_MAX_SHEETS', code: 'TooManySheets', bytes: false },
   rows: { setting: 'IMPORT_MAX_ROWS', code: 'TooManyRows', bytes: false },

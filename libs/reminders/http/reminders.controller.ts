@@ -4,7 +4,10 @@ import { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { Requires, Visible, inScope, scope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
+import { Operation, type Out } from '@shinchoku/http';
 import * as s from './schemas';
+import { reminderList } from './responses';
+import type { Recipient } from '../domain/planner';
 
 /** Every reminder planned, and what became of it: sent, cancelled or failed, with the reason. */
 @ApiTags('reminders')
@@ -13,9 +16,14 @@ import * as s from './schemas';
 export class RemindersController {
   constructor(private readonly db: Kysely<Database>) {}
 
+  @Operation({
+    summary: 'List reminders',
+    description: 'Reminders planned for the sheets the token may read, and what became of each, in the order they are sent.',
+    responses: [{ status: 200, description: 'The reminders.', json: reminderList }],
+  })
   @Get()
   @Requires('read', scope.list)
-  async list(@Query({ schema: s.listRemindersQuery }) query: z.infer<typeof s.listRemindersQuery>, @Visible() visible: Visibility) {
+  async list(@Query({ schema: s.listRemindersQuery }) query: z.infer<typeof s.listRemindersQuery>, @Visible() visible: Visibility): Promise<Out<typeof reminderList>> {
     let select = this.db
       .selectFrom('reminders')
       .selectAll('reminders')
@@ -36,9 +44,9 @@ export class RemindersController {
         quarter: r.quarter,
         sendOn: r.send_on,
         sendAt: r.send_at.toISOString(),
-        recipient: r.recipient,
+        recipient: r.recipient as Recipient,
         channel: r.channel,
-        status: r.status,
+        status: r.status as Out<typeof reminderList>['items'][number]['status'],
         reason: r.reason,
         attempts: r.attempts,
         plannedAt: r.planned_at.toISOString(),

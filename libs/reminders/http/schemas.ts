@@ -37,7 +37,8 @@ export const updateContactBody = z
   .object(contactFields)
   .partial()
   .strict()
-  .refine((o) => Object.values(o).some((v) => v !== undefined), 'name at least one field to change');
+  .refine((o) => Object.values(o).some((v) => v !== undefined), 'name at least one field to change')
+  .meta({ minProperties: 1 });
 
 export const listContactsQuery = z.object({ department: text(NAME).optional(), unit: text(NAME).optional() }).strict();
 

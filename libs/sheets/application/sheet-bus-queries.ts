@@ -1,9 +1,10 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ReadStreamOptions, StoredEvent } from '@shinchoku/event-store';
 import type { Sheet } from '../domain/sheet.types';
+import type { ProgressState } from '../domain/progress';
 import type { WardPlan } from '../domain/ward-plan';
 import { SheetCommands } from './sheet-commands';
-import { SheetQueries, type ListFilter, type Page, type RenderedSheet } from './sheet-queries';
+import { SheetQueries, type IndicatorRow, type ListFilter, type Page, type RenderedSheet } from './sheet-queries';
 import { SheetViewCache } from './sheet-view-cache';
 
 /** The reads on the QueryBus, each with its one handler: current state from the projection, the past from the stream. */
@@ -57,7 +58,7 @@ abstract class Listing<T> extends Query<Page<T>> {
   }
 }
 
-export class ListSheets extends Listing<{ sheet: Sheet; version: number; progressState: string }> {}
+export class ListSheets extends Listing<{ sheet: Sheet; version: number; progressState: ProgressState }> {}
 
 @QueryHandler(ListSheets)
 export class ListSheetsHandler implements IQueryHandler<ListSheets> {
@@ -68,7 +69,7 @@ export class ListSheetsHandler implements IQueryHandler<ListSheets> {
   }
 }
 
-export class ListIndicators extends Listing<Record<string, unknown>> {}
+export class ListIndicators extends Listing<IndicatorRow> {}
 
 @QueryHandler(ListIndicators)
 export class ListIndicatorsHandler implements IQueryHandler<ListIndicators> {

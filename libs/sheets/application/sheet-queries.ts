@@ -3,6 +3,10 @@ import { inScope, type Visibility } from '@shinchoku/access';
 import type { Database } from '@shinchoku/database';
 import { departmentName } from '@shinchoku/municipality';
 import type { Sheet } from '../domain/sheet.types';
+import type { Rating } from '../domain/assessment';
+import type { ProgressState } from '../domain/progress';
+import type { SheetStatus } from '../domain/sheet.types';
+import type { IndicatorView } from '../domain/sheet.view';
 import type { WardPlan } from '../domain/ward-plan';
 
 export interface ListFilter {
@@ -16,6 +20,25 @@ export interface ListFilter {
   progressState?: string;
   /** Only rows the caller may see (see @shinchoku/access); absent = every row. */
   visible?: Visibility;
+}
+
+/**
+ * An indicator across sheets. The org unit (課) and the measurement unit (単位) are both "unit"
+ * where each lives alone; side by side they get names of their own.
+ */
+export interface IndicatorRow extends Omit<IndicatorView, 'unit'> {
+  sheetId: string;
+  fiscalYear: number;
+  department: string;
+  orgUnit: string;
+  /** The org unit again, as clients written before `orgUnit` read it. */
+  unit: string;
+  measurementUnit: string | null;
+  sheetStatus: SheetStatus;
+  goalId: string;
+  goalNo: number;
+  goalText: string;
+  goalRating: Rating | null;
 }
 
 export interface Page<T> {
@@ -54,7 +77,7 @@ export class SheetQueries {
     return row && { body: Buffer.from(row.view), version: Number(row.version) };
   }
 
-  async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: string }>> {
+  async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: ProgressState }>> {
     let query = this.db.selectFrom('sheets').select(['state', 'version', 'progress_state', 'fiscal_year', 'department', 'unit', 'sheet_id']);
     if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
@@ -76,12 +99,12 @@ export class SheetQueries {
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
-      items: items.map((row) => ({ sheet: row.state as Sheet, version: Number(row.version), progressState: row.progress_state })),
+      items: items.map((row) => ({ sheet: row.state as Sheet, version: Number(row.version), progressState: row.progress_state as ProgressState })),
       nextCursor: rows.length > limit && last ? encode([last.fiscal_year, last.department, last.unit, last.sheet_id]) : null,
     };
   }
 
-  async indicators(filter: ListFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async indicators(filter: ListFilter, limit: number, cursor?: string): Promise<Page<IndicatorRow>> {
     let query = this.db.selectFrom('sheet_indicators').selectAll();
     if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
@@ -110,16 +133,21 @@ export class SheetQueries {
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
-      items: items.map((row) => ({
-        sheetId: row.sheet_id,
-        fiscalYear: row.fiscal_year,
-        department: row.department,
-        unit: row.unit,
-        sheetStatus: row.sheet_status,
-        goalId: row.goal_id,
-        goalRating: row.goal_rating,
-        ...(row.indicator as object),
-      })),
+      items: items.map((row) => {
+        const { unit: measurementUnit, ...indicator } = row.indicator as IndicatorView & Pick<IndicatorRow, 'goalNo' | 'goalText'>;
+        return {
+          sheetId: row.sheet_id,
+          fiscalYear: row.fiscal_year,
+          department: row.department,
+          orgUnit: row.unit,
+          unit: row.unit,
+          sheetStatus: row.sheet_status as SheetStatus,
+          goalId: row.goal_id,
+          goalRating: row.goal_rating as Rating | null,
+          ...indicator,
+          measurementUnit: measurementUnit ?? null,
+        };
+      }),
       nextCursor:
         rows.length > limit && last
           ? encode([last.fiscal_year, last.department, last.unit, last.goal_no, last.position, last.indicator_id])

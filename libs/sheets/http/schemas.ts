@@ -13,7 +13,8 @@ const NARRATIVE = 20_000;
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine(isValidIsoDate, 'is not a real calendar date');
+  .refine(isValidIsoDate, 'is not a real calendar date')
+  .meta({ format: 'date' });
 
 const fiscalYear = z.number().int('must be a whole year').min(1989, 'must be 1989 or later').max(2100, 'must be 2100 or earlier');
 const rating = z.enum(['○', '△', '×'], { error: 'must be ○, △ or ×' });
@@ -44,7 +45,8 @@ const atLeastOne = <T extends z.ZodRawShape>(shape: T) =>
     .object(shape)
     .partial()
     .strict()
-    .refine((o) => Object.values(o).some((v) => v !== undefined), 'name at least one field to change');
+    .refine((o) => Object.values(o).some((v) => v !== undefined), 'name at least one field to change')
+    .meta({ minProperties: 1 });
 
 const sheetDetails = {
   purpose: optionalText(NARRATIVE),
@@ -143,7 +145,7 @@ export const listQuery = z
       .enum(['onTrack', 'atRisk', 'offTrack', 'noData'], { error: "must be 'onTrack', 'atRisk', 'offTrack' or 'noData'" })
       .optional(),
     limit: wholeNumberText(1, 200, 'must be 1 to 200').default(50),
-    cursor: z.string().max(1000).optional(),
+    cursor: z.string().max(1000).optional().meta({ description: 'Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400.' }),
   })
   .strict();
 
@@ -174,8 +176,13 @@ export const listWardPlansQuery = z
 
 export const asOfQuery = z
   .object({
-    asOf: z.iso.datetime({ offset: true, error: 'must be an ISO timestamp such as 2024-07-01T09:00:00+09:00' }).optional(),
-    version: wholeNumberText(1, Number.MAX_SAFE_INTEGER, 'must be a version number, 1 or more').optional(),
+    asOf: z.iso
+      .datetime({ offset: true, error: 'must be an ISO timestamp such as 2024-07-01T09:00:00+09:00' })
+      .optional()
+      .meta({ description: 'The sheet as it was at this instant. Not together with `version` (400).' }),
+    version: wholeNumberText(1, Number.MAX_SAFE_INTEGER, 'must be a version number, 1 or more')
+      .optional()
+      .meta({ description: 'The sheet as it was at this version. Not together with `asOf` (400).' }),
   })
   .strict()
   .refine((q) => q.asOf === undefined || q.version === undefined, 'ask for asOf or version, not both');

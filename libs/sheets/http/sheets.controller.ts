@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { CommandRequest, Problem, etag, newId, toCsv } from '@shinchoku/http';
+import { CommandRequest, Operation, Problem, etag, newId, toCsv, type Out } from '@shinchoku/http';
 import type { Config } from '@shinchoku/config';
 import { CONFIG } from '@shinchoku/runtime';
 import type { RequestContext } from '@shinchoku/http';
@@ -35,6 +35,7 @@ import {
 import { CurrentSheet, ListIndicators, ListSheets, SheetHistory } from '../application/sheet-bus-queries';
 import { fiscalYearLabel } from '@shinchoku/municipality';
 import * as s from './schemas';
+import * as r from './responses';
 
 /** 組織目標管理シート over HTTP: each write is one command; reads come from the inline projection. */
 @ApiTags('sheets')
@@ -47,6 +48,13 @@ export class SheetsController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  @Operation({
+    summary: 'Create a sheet',
+    description: 'Starts an org unit’s 組織目標管理シート for a fiscal year. One sheet per unit and year (422 SheetAlreadyExists). `createdOn` is a real calendar date (YYYY-MM-DD).',
+    responses: [{ status: 201, description: 'Created.', json: r.sheetVersion, headers: ['Location', 'ETag'] }],
+    accepts: ['Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.create', scope.body)
   @Post()
   @HttpCode(201)
@@ -61,9 +69,14 @@ export class SheetsController {
     return { sheetId, version };
   }
 
+  @Operation({
+    summary: 'List sheets',
+    description: 'Sheets the token may read, filtered by fiscal year, department, org unit (課), status, goal rating and progress state; a page at a time. `cursor` is opaque: pass back `nextCursor` unchanged (anything else is 400).',
+    responses: [{ status: 200, description: 'A page of sheets.', json: r.sheetList }],
+  })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
+  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.sheetList>> {
     const { limit, cursor, ...filter } = query;
     const page = await this.queryBus.execute(new ListSheets({ ...filter, visible }, limit, cursor));
     return {
@@ -89,6 +102,13 @@ export class SheetsController {
    * comes from this process's memory when it can (exact for this process's own writes, others'
    * within SHEET_CACHE_POLL_MS); `Cache-Control: no-cache` reads the database.
    */
+  @Operation({
+    summary: 'Read a sheet',
+    description: 'The current sheet (ETag = its version; If-None-Match answers 304 while it is current), or with `asOf` or `version` — one of them, not both — the sheet exactly as it was then. `Cache-Control: no-cache` reads the database instead of this process’s memory.',
+    responses: [{ status: 200, description: 'The sheet (a past one has `asOf`).', json: r.sheetView, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-None-Match', 'Cache-Control'],
+  })
   @Requires('read', scope.sheet())
   @Get(':sheetId')
   async get(
@@ -96,7 +116,7 @@ export class SheetsController {
     @Query({ schema: s.asOfQuery }) query: z.infer<typeof s.asOfQuery>,
     @Headers('cache-control') cacheControl: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<Buffer | string | Out<typeof r.sheetView>> {
     if (query.asOf === undefined && query.version === undefined) {
       // The hot read: the view was rendered when it last changed, so it is sent as stored.
       const found = await this.queryBus.execute(new CurrentSheet(sheetId, NO_CACHE.test(cacheControl ?? '')));
@@ -117,6 +137,14 @@ export class SheetsController {
     return { ...viewOf(past.state, this.config.progressThresholds), version: past.version, asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString() };
   }
 
+  @Operation({
+    summary: 'Revise a sheet',
+    description: 'Changes the sheet’s narrative fields (目的, 施策指標, 担当, 取組方針, 成果総括) or its rating profile. Name at least one field.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404, 422],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId')
   revise(
@@ -127,6 +155,14 @@ export class SheetsController {
     return this.run(new ReviseSheet(sheetId, { changes }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Add a goal',
+    description: 'Adds a 目標 to the sheet, numbered next unless `no` is given.',
+    responses: [{ status: 201, description: 'Added.', json: r.goalAdded, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.edit', scope.sheet())
   @Post(':sheetId/goals')
   @HttpCode(201)
@@ -140,6 +176,14 @@ export class SheetsController {
     return { goalId, version };
   }
 
+  @Operation({
+    summary: 'Revise a goal',
+    description: 'Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/goals/:goalId')
   reviseGoal(
@@ -151,6 +195,13 @@ export class SheetsController {
     return this.run(new ReviseGoal(sheetId, { goalId, changes }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Remove a goal',
+    description: 'Removes a goal and its indicators from the sheet (the events keep them).',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+  })
   @Requires('sheet.edit', scope.sheet())
   @Delete(':sheetId/goals/:goalId')
   removeGoal(
@@ -161,6 +212,14 @@ export class SheetsController {
     return this.run(new RemoveGoal(sheetId, { goalId }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Define an indicator',
+    description: 'Adds a 指標 to a goal: its name, measurement unit (単位), measure (cumulative or level), prior years’ actuals and target.',
+    responses: [{ status: 201, description: 'Defined.', json: r.indicatorDefined, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.edit', scope.sheet())
   @Post(':sheetId/goals/:goalId/indicators')
   @HttpCode(201)
@@ -177,6 +236,14 @@ export class SheetsController {
     return { indicatorId, version };
   }
 
+  @Operation({
+    summary: 'Revise an indicator',
+    description: 'Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/indicators/:indicatorId')
   reviseIndicator(
@@ -190,6 +257,14 @@ export class SheetsController {
     return this.run(new ReviseIndicator(sheetId, { indicatorId, changes }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Set a target',
+    description: 'Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.edit', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/target')
   setTarget(
@@ -201,6 +276,14 @@ export class SheetsController {
     return this.run(new SetTarget(sheetId, { indicatorId, text: body.text }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Record progress',
+    description: 'Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/progress/:quarter')
   recordProgress(
@@ -213,6 +296,14 @@ export class SheetsController {
     return this.run(new RecordProgress(sheetId, { indicatorId, quarter, ...body }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Record a result',
+    description: 'Records the year’s result (実績) as written.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/result')
   recordResult(
@@ -224,6 +315,14 @@ export class SheetsController {
     return this.run(new RecordResult(sheetId, { indicatorId, ...body }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Set the evaluation date',
+    description: 'Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.schedule', scope.sheet())
   @Put(':sheetId/evaluation-date')
   setEvaluationDate(
@@ -234,6 +333,14 @@ export class SheetsController {
     return this.run(new SetEvaluationDate(sheetId, { date: body.date }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Evaluate a goal',
+    description: 'Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.evaluate', scope.sheet())
   @Put(':sheetId/goals/:goalId/evaluation')
   evaluate(
@@ -245,6 +352,13 @@ export class SheetsController {
     return this.run(new Evaluate(sheetId, { goalId, ...body }, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Close a sheet',
+    description: 'Closes the year’s sheet once every goal is evaluated; a closed sheet refuses changes.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+  })
   @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/close')
   @HttpCode(200)
@@ -255,6 +369,14 @@ export class SheetsController {
     return this.run(new CloseSheet(sheetId, {}, this.source(request)));
   }
 
+  @Operation({
+    summary: 'Reopen a sheet',
+    description: 'Reopens a closed sheet, with the reason.',
+    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/reopen')
   @HttpCode(200)
@@ -270,13 +392,19 @@ export class SheetsController {
    * The audit trail in human terms: one entry per command — who, when, why, through what, and
    * each field that changed from what to what. Kept forever; ?format=csv for a spreadsheet.
    */
+  @Operation({
+    summary: 'Read a sheet’s audit trail',
+    description: 'One entry per command — who, when, why, through what, and each field that changed from what to what — filtered by actor and time. `format=csv` answers a spreadsheet (UTF-8 with BOM) as an attachment.',
+    responses: [{ status: 200, description: 'The trail, as JSON or CSV.', json: r.auditTrail, other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] }],
+    problems: [404],
+  })
   @Requires('read', scope.sheet())
   @Get(':sheetId/audit')
   async audit(
     @Param('sheetId', { schema: s.idParam }) sheetId: string,
     @Query({ schema: s.auditQuery }) query: z.infer<typeof s.auditQuery>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<Out<typeof r.auditTrail> | string> {
     const { events } = await this.queryBus.execute(new SheetHistory(sheetId));
     if (events.length === 0) throw sheetNotFound(sheetId);
     const from = query.from && new Date(query.from).getTime();
@@ -298,9 +426,15 @@ export class SheetsController {
     );
   }
 
+  @Operation({
+    summary: 'Read a sheet’s events',
+    description: 'The sheet’s stream as stored: every event, oldest first, with its metadata. Events are facts: never edited.',
+    responses: [{ status: 200, description: 'The events.', json: r.eventList }],
+    problems: [404],
+  })
   @Requires('read', scope.sheet())
   @Get(':sheetId/events')
-  async events(@Param('sheetId', { schema: s.idParam }) sheetId: string) {
+  async events(@Param('sheetId', { schema: s.idParam }) sheetId: string): Promise<Out<typeof r.eventList>> {
     const { events } = await this.queryBus.execute(new SheetHistory(sheetId));
     if (events.length === 0) throw sheetNotFound(sheetId);
     return {
@@ -311,12 +445,12 @@ export class SheetsController {
         schemaVersion: e.schemaVersion,
         data: e.data,
         metadata: e.metadata,
-        recordedAt: e.recordedAt,
+        recordedAt: e.recordedAt.toISOString(),
       })),
     };
   }
 
-  private async run(command: AggregateCommand<SheetCommand>) {
+  private async run(command: AggregateCommand<SheetCommand>): Promise<Out<typeof r.sheetVersion>> {
     const { version } = await this.commandBus.execute(command);
     return { sheetId: command.id, version };
   }
@@ -341,9 +475,14 @@ const toBaselines = (baselines: Array<{ fiscalYear: number; actual: number | str
 export class IndicatorsController {
   constructor(private readonly queryBus: QueryBus) {}
 
+  @Operation({
+    summary: 'List indicators',
+    description: 'Indicators across the sheets the token may read, to find what is behind: filter by fiscal year, department, org unit (課), sheet status, goal rating and progress state. Each item names its org unit `orgUnit` and its measurement unit `measurementUnit`. `cursor` is opaque: pass back `nextCursor` unchanged.',
+    responses: [{ status: 200, description: 'A page of indicators.', json: r.indicatorList }],
+  })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility) {
+  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.indicatorList>> {
     const { limit, cursor, ...filter } = query;
     return this.queryBus.execute(new ListIndicators({ ...filter, visible }, limit, cursor));
   }

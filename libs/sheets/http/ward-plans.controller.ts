@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { CommandRequest, Problem, newId } from '@shinchoku/http';
+import { CommandRequest, Operation, Problem, newId, type Out } from '@shinchoku/http';
 import type { RequestContext } from '@shinchoku/http';
 import { fiscalYearLabel } from '@shinchoku/municipality';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
@@ -12,6 +12,7 @@ import type { AggregateCommand } from '../application/aggregate-command';
 import { CreateWardPlan, EvaluateWardPlan, RevisePriorityGoals } from '../application/sheet-bus-commands';
 import { ListWardPlans, WardPlanById } from '../application/sheet-bus-queries';
 import * as s from './schemas';
+import * as r from './responses';
 
 /** 区 組織目標: a ward's 区長, purpose and numbered 重点目標, and its year-end evaluation. */
 @ApiTags('ward plans')
@@ -23,6 +24,13 @@ export class WardPlansController {
     private readonly queryBus: QueryBus,
   ) {}
 
+  @Operation({
+    summary: 'Create a ward plan',
+    description: 'Starts a ward’s 区 組織目標 for a fiscal year: its 区長, purpose and numbered 重点目標. One per ward and year (422 WardPlanAlreadyExists).',
+    responses: [{ status: 201, description: 'Created.', json: r.wardPlanVersion, headers: ['Location', 'ETag'] }],
+    accepts: ['Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('wardPlan.write', scope.body)
   @Post()
   @HttpCode(201)
@@ -37,21 +45,41 @@ export class WardPlansController {
     return result;
   }
 
+  @Operation({
+    summary: 'List ward plans',
+    description: 'Ward plans the token may read, by department and fiscal year.',
+    responses: [{ status: 200, description: 'The ward plans.', json: r.wardPlanList }],
+  })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility) {
+  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.wardPlanList>> {
     const rows = await this.queryBus.execute(new ListWardPlans({ ...query, visible }));
     return { items: rows.map(({ plan, version }) => view(plan, version)) };
   }
 
+  @Operation({
+    summary: 'Read a ward plan',
+    description: 'A ward plan with its version (also the ETag; If-None-Match answers 304 while it is current).',
+    responses: [{ status: 200, description: 'The ward plan.', json: r.wardPlan, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-None-Match'],
+  })
   @Requires('read', scope.wardPlan())
   @Get(':wardPlanId')
-  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string) {
+  async get(@Param('wardPlanId', { schema: s.idParam }) wardPlanId: string): Promise<Out<typeof r.wardPlan>> {
     const found = await this.queryBus.execute(new WardPlanById(wardPlanId));
     if (!found) throw new Problem(404, 'WardPlanNotFound', `there is no ward plan ${wardPlanId}`);
     return view(found.plan, found.version);
   }
 
+  @Operation({
+    summary: 'Revise the priority goals',
+    description: 'Replaces the ward plan’s numbered 重点目標.',
+    responses: [{ status: 200, description: 'Changed.', json: r.wardPlanVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('wardPlan.write', scope.wardPlan())
   @Put(':wardPlanId/priority-goals')
   revisePriorityGoals(
@@ -62,6 +90,14 @@ export class WardPlansController {
     return this.run(new RevisePriorityGoals(wardPlanId, { priorityGoals: body.priorityGoals }, { ...request, source: 'api' }));
   }
 
+  @Operation({
+    summary: 'Evaluate a ward plan',
+    description: 'Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.',
+    responses: [{ status: 200, description: 'Changed.', json: r.wardPlanVersion, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  })
   @Requires('wardPlan.evaluate', scope.wardPlan())
   @Put(':wardPlanId/evaluation')
   evaluate(
@@ -72,7 +108,7 @@ export class WardPlansController {
     return this.run(new EvaluateWardPlan(wardPlanId, body, { ...request, source: 'api' }));
   }
 
-  private async run(command: AggregateCommand<WardPlanCommand>) {
+  private async run(command: AggregateCommand<WardPlanCommand>): Promise<Out<typeof r.wardPlanVersion>> {
     const { version } = await this.commandBus.execute(command);
     return { wardPlanId: command.id, version };
   }

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { named } from '@shinchoku/http';
+import { ROLES } from '../domain/grants';
+
+/** The response shapes of the token routes: one source for the handlers' types and for OpenAPI. */
+
+const instant = z.string().meta({ format: 'date-time' });
+const grant = z.object({ role: z.enum(ROLES), department: z.string().optional(), unit: z.string().optional() });
+
+export const tokenIssued = named(
+  'TokenIssued',
+  'A new token: `token` (shk_…) is in this response and nowhere else; store it now.',
+  z.object({ tokenId: z.uuid(), token: z.string().regex(/^shk_/), name: z.string(), grants: z.array(grant), expiresAt: instant.nullable() }),
+);
+
+export const tokenList = named(
+  'TokenList',
+  'Every token issued, without the tokens themselves.',
+  z.object({
+    items: z.array(
+      z.object({
+        tokenId: z.uuid(),
+        name: z.string(),
+        grants: z.array(grant),
+        issuedAt: instant,
+        issuedBy: z.object({ id: z.string(), name: z.string() }),
+        expiresAt: instant.nullable(),
+        revokedAt: instant.nullable(),
+        lastUsedAt: instant.nullable(),
+      }),
+    ),
+  }),
+);
+
+export const tokenRevoked = named('TokenRevoked', 'The token and when it was revoked (the first time, when revoked again).', z.object({ tokenId: z.uuid(), revokedAt: instant }));
