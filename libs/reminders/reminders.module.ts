@@ -1,5 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import type { Config } from '@shinchoku/config';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueFactory } from '@shinchoku/queue';
@@ -18,7 +19,7 @@ import { RemindersController } from './http/reminders.controller';
     {
       provide: Contacts,
       inject: [Kysely, CONFIG, Clock],
-      useFactory: (db: Kysely<any>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
+      useFactory: (db: Kysely<Database>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
     },
   ],
 })
@@ -42,7 +43,7 @@ class ReminderWorkersLifecycle implements OnApplicationBootstrap, OnApplicationS
     {
       provide: ReminderWorkersLifecycle,
       inject: [Kysely, EventStore, QueueFactory, Clock, CONFIG],
-      useFactory: (db: Kysely<any>, store: EventStore, queues: QueueFactory, clock: Clock, config: Config) =>
+      useFactory: (db: Kysely<Database>, store: EventStore, queues: QueueFactory, clock: Clock, config: Config) =>
         new ReminderWorkersLifecycle(
           new ReminderWorkers({
             db,

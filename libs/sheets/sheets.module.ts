@@ -1,5 +1,6 @@
 import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { Metrics } from '@shinchoku/metrics';
 import type { Config } from '@shinchoku/config';
@@ -29,16 +30,16 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
   providers: [
     {
       provide: SheetCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, views: SheetViewCache, metrics?: Metrics) =>
+      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, config: Config, views: SheetViewCache, metrics?: Metrics) =>
         new SheetCommands(db, store, clock, config.progressThresholds, metrics, views),
       inject: [Kysely, EventStore, Clock, CONFIG, SheetViewCache, { token: Metrics, optional: true }],
     },
     {
       provide: WardPlanCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, metrics?: Metrics) => new WardPlanCommands(db, store, clock, metrics),
+      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, metrics?: Metrics) => new WardPlanCommands(db, store, clock, metrics),
       inject: [Kysely, EventStore, Clock, { token: Metrics, optional: true }],
     },
-    { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },
+    { provide: SheetQueries, useFactory: (db: Kysely<Database>) => new SheetQueries(db), inject: [Kysely] },
     {
       provide: SheetViewCache,
       useFactory: (queries: SheetQueries, config: Config, metrics?: Metrics) =>
@@ -47,7 +48,7 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
     },
     {
       provide: SheetChangesLifecycle,
-      useFactory: (db: Kysely<any>, views: SheetViewCache, config: Config) =>
+      useFactory: (db: Kysely<Database>, views: SheetViewCache, config: Config) =>
         new SheetChangesLifecycle(config.sheetCacheEntries > 0 ? new SheetChanges(db, views, config.sheetCachePollMs) : undefined),
       inject: [Kysely, SheetViewCache, CONFIG],
     },
