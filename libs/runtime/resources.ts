@@ -34,7 +34,9 @@ export async function openResources(config: Config, { logger, onFatal, job = fal
     : await EmbeddedPostgres.start({
         dataDir: config.dataDir,
         port: config.embeddedPostgresPort,
-        log: (message) => logger.log(message, 'EmbeddedPostgres'),
+        log: (message) => {
+          logger.log(message, 'EmbeddedPostgres');
+        },
         onUnexpectedExit: (code) => onFatal?.(`embedded PostgreSQL exited unexpectedly (code ${code})`),
       });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
