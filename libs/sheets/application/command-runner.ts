@@ -299,7 +299,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
         const violated = uniqueConstraint(error);
         const domain = violated && this.aggregate.uniqueViolation?.(violated, next);
         if (domain) throw rejection(domain);
-        throw rethrowReuse(error);
+        rethrowReuse(error);
       }
     }
   }
