@@ -99,7 +99,8 @@ function main(): Promise<void> {
 }
 
 async function measure(url: string): Promise<void> {
-  const { db, pool, close } = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
+  const database = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
+  const { db, pool } = database;
   try {
     await migrateToLatest(db);
     // The same columns, defaults and indexes as events, so both sides maintain the same row and keys.
@@ -148,7 +149,7 @@ async function measure(url: string): Promise<void> {
       console.log(`goal: ratio >= ${GOAL} at 16 writers, ${n} events/append: ${verdict} (${ratio.toFixed(2)})`);
     }
   } finally {
-    await close();
+    await database.close();
   }
 }
 
