@@ -64,7 +64,7 @@ export default tseslint.config(
       // which a signal may find still unset) cannot be `const`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Japanese text is spaced with the ideographic space (U+3000), and tests spell it on purpose
-      // ('東　区'); it is skipped in strings already, and now in template literals too.
+      // ('東\u3000区'); it is skipped in strings already, and now in template literals too.
       'no-irregular-whitespace': ['error', { skipTemplates: true }],
     },
   },
