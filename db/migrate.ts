@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { Migrator } from 'kysely';
 import { migrations } from './migrations';
 
@@ -7,7 +8,7 @@ export interface MigrationOutcome {
 }
 
 /** Applies every pending migration; Kysely's Migrator takes a lock so concurrent starts are safe. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -18,7 +18,7 @@ import { departmentName } from '@shinchoku/municipality';
  * cannot both keep their place under one name: the migration then stops, naming them, and
  * changes nothing.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   const { rows } = await sql<{ name: string }>`
     SELECT department AS name FROM sheets UNION SELECT department FROM ward_plans UNION SELECT department FROM contacts
     UNION SELECT department FROM unit_completion UNION SELECT ward FROM unit_completion
@@ -50,7 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`INSERT INTO current_state_rebuilds DEFAULT VALUES ON CONFLICT DO NOTHING`.execute(db);
 }
 
-async function refuseTwoUnderOneName(db: Kysely<any>): Promise<void> {
+async function refuseTwoUnderOneName(db: Kysely<unknown>): Promise<void> {
   const { rows } = await sql<{ what: string }>`
     SELECT format('%s %s (%s)', fiscal_year, name, string_agg(department || ': ' || id, ', ' ORDER BY department)) AS what
       FROM (SELECT s.fiscal_year, coalesce(r.new, s.department) || ' ' || s.unit AS name, s.department, s.sheet_id::text AS id

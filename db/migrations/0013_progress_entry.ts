@@ -14,7 +14,7 @@ import { warningsOf, type Indicator } from '@shinchoku/sheets/domain';
  *   not know, and summing is still how these counts read;
  * - a row in current_state_rebuilds tells running API processes to drop the sheets they keep.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const { rows } = await sql<{ sheet_id: string; state: StoredSheet; view: string }>`

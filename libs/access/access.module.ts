@@ -1,6 +1,7 @@
 import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { Client, Pool } from 'pg';
 import type { AccessConfig as Config } from './access-settings';
 import { EventStore } from '@shinchoku/event-store';
@@ -40,7 +41,7 @@ export class AccessModule {
         { provide: KnownTokens, useFactory: (config: Config) => new KnownTokens(config.tokenCacheEntries), inject: [CONFIG] },
         {
           provide: AccessTokens,
-          useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, known: KnownTokens) =>
+          useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, config: Config, known: KnownTokens) =>
             new AccessTokens(db, store, clock, config.tokenDefaultExpiry, config.tokenCacheEntries > 0 ? known : undefined),
           inject: [Kysely, EventStore, Clock, CONFIG, KnownTokens],
         },
@@ -54,7 +55,7 @@ export class AccessModule {
             ),
           inject: [Pool, KnownTokens, CONFIG],
         },
-        { provide: ScopeLookup, useFactory: (db: Kysely<any>) => new ScopeLookup(db), inject: [Kysely] },
+        { provide: ScopeLookup, useFactory: (db: Kysely<Database>) => new ScopeLookup(db), inject: [Kysely] },
         {
           provide: Authenticator,
           useFactory: (tokens: AccessTokens, config: Config, clock: Clock) =>
@@ -64,7 +65,7 @@ export class AccessModule {
         {
           // Counts shared by every API process: in Redis when there is one, else in PostgreSQL.
           provide: RateCounter,
-          useFactory: (config: Config, db: Kysely<any>) =>
+          useFactory: (config: Config, db: Kysely<Database>) =>
             config.redisUrl ? new RedisRateCounter(config.redisUrl, config.queuePrefix) : new PostgresRateCounter(db),
           inject: [CONFIG, Kysely],
         },

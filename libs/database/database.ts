@@ -61,7 +61,9 @@ class PreparingClient extends Client {
     this.readTimeoutMs = config.readTimeoutMs ?? 0;
   }
 
-  // Kysely calls query(text, values); anything else passes through unchanged.
+  // Kysely calls query(text, values); anything else passes through unchanged. pg declares query with
+  // a dozen overloads and one override must accept them all, so its signature is pg's own `any`.
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config !== 'string') return super.query(config, values, callback);
     if (config.startsWith(UNBOUNDED)) this.lifted = true;
@@ -78,6 +80,7 @@ class PreparingClient extends Client {
     if (result instanceof Promise) result.catch((error: Error) => error?.message === READ_TIMEOUT && void this.end().catch(() => undefined));
     return result;
   }
+  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
 }
 
 /** pg's message when query_timeout expires. */

@@ -132,7 +132,7 @@ export class EventStore {
     });
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const results: AppendResult[] = new Array(parts.length);
+        const results: AppendResult[] = new Array<AppendResult>(parts.length);
         for (const [n, call] of calls.entries()) results[order[n]!] = await runAppend(trx, call);
         return results;
       });

@@ -1,15 +1,16 @@
 /**
  * Old events are never rewritten; readers lift them to the current shape instead.
- * `upcasters[type][v]` turns data of schema version v into version v + 1.
+ * `upcasters[type][v]` turns data of schema version v into version v + 1; each declares the shape
+ * it takes (`never` here admits them all), and `upcast` hands it the data stored under that version.
  */
-export type Upcasters = Readonly<Record<string, Readonly<Record<number, (data: any) => unknown>>>>;
+export type Upcasters = Readonly<Record<string, Readonly<Record<number, (data: never) => unknown>>>>;
 
 export function upcast(upcasters: Upcasters, type: string, schemaVersion: number, data: unknown) {
   const steps = upcasters[type];
   let version = schemaVersion;
   let current = data;
   for (let step = steps?.[version]; step; step = steps?.[version]) {
-    current = step(current);
+    current = step(current as never);
     version += 1;
   }
   return { schemaVersion: version, data: current };

@@ -16,7 +16,8 @@ export function refuseHostileRequests(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // Many clients declare JSON on every call, DELETE and body-less POST included: no body is no body.
     if (body === '') return done(null, undefined);
-    parseJson(request, body as string, (error, parsed) => {
+    // The default parser answers through the callback; its type also allows the promise a custom parser may return.
+    void parseJson(request, body as string, (error, parsed) => {
       if (error) return done(error, undefined);
       const problems = unsafeTextProblems(parsed, 'body');
       return problems.length > 0 ? done(invalidRequest(problems), undefined) : done(null, parsed);

@@ -29,7 +29,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(error, this.mappings);
     // A fault of the database's state is an operator's concern, not a bug: one line, no stack.
     if (problem.status === 503) this.logger.warn(`${request.method} ${request.url}: ${(error as Error)?.message ?? error}`);
-    else if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`);
+    else if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
     sendProblem(reply, problem);
   }
 }

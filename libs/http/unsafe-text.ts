@@ -5,6 +5,7 @@ import type { FieldProblem } from './problem';
  * PostgreSQL text and jsonb cannot: let through, they fail the append with a 500 instead of
  * naming the field. (Paired surrogates — emoji and the like — are ordinary text.)
  */
+// eslint-disable-next-line no-control-regex -- NUL is one of the two things this looks for
 const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** At most this many problems are reported: a body full of NULs should not answer with a body as big. */

@@ -1,6 +1,7 @@
 import { Controller, DynamicModule, Get, Global, Header, Module } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { Operation, Public } from '@shinchoku/http';
 import { QueueFactory } from '@shinchoku/queue';
 import { Metrics } from './metrics';
@@ -36,7 +37,7 @@ export class MetricsModule {
         {
           provide: Metrics,
           inject: [Kysely, QueueFactory],
-          useFactory: (db: Kysely<any>, queues: QueueFactory) => new Metrics(db, queues, processors),
+          useFactory: (db: Kysely<Database>, queues: QueueFactory) => new Metrics(db, queues, processors),
         },
       ],
       exports: [Metrics],

@@ -1,5 +1,6 @@
 import { DynamicModule, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import type { Config } from '@shinchoku/config';
 import { CONFIG } from '@shinchoku/runtime';
@@ -27,7 +28,7 @@ export class ProcessorsModule {
         {
           provide: ProcessorRunner,
           inject: [Kysely, EventStore, CONFIG],
-          useFactory: (db: Kysely<any>, store: EventStore, config: Config) => {
+          useFactory: (db: Kysely<Database>, store: EventStore, config: Config) => {
             const logger = new Logger('Processors');
             return new ProcessorRunner(db, store, processors, {
               batchSize: config.processorBatchSize,

@@ -6,8 +6,12 @@ export type QueueConnection =
   | { kind: 'redis'; url: string; prefix: string }
   | { kind: 'postgres'; url: string; schema: string };
 
+// The last parameters are the backend's connection options, Redis's or PostgreSQL's: BullMQ uses them
+// both ways (given and handed back), so only `any` holds either backend's queue under one type.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export type AnyQueue<Data = unknown> = Queue<Data, unknown, string, Data, unknown, string, IQueueBackend, any>;
 export type AnyWorker<Data = unknown> = Worker<Data, unknown, string, IQueueBackend, any, any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 export type WorkerSettings = Omit<WorkerOptions, 'connection' | 'prefix'>;
 
 const PostgresBacked = withBackend(createPostgresBackend);
@@ -19,7 +23,7 @@ const PostgresBacked = withBackend(createPostgresBackend);
  */
 export class QueueFactory {
   private readonly closables: Array<{ close(): Promise<unknown> }> = [];
-  private readonly queues: AnyQueue<any>[] = [];
+  private readonly queues: AnyQueue<unknown>[] = [];
   private sharedRedis?: Redis;
 
   constructor(readonly connection: QueueConnection) {}
@@ -33,7 +37,7 @@ export class QueueFactory {
       this.connection.kind === 'redis'
         ? new Queue<Data>(name, { connection: this.redis(), prefix: this.connection.prefix })
         : new PostgresBacked.Queue<Data>(name, { connection: this.postgres() });
-    this.queues.push(queue as unknown as AnyQueue<Data>);
+    this.queues.push(queue);
     return this.track(queue as unknown as AnyQueue<Data>);
   }
 
@@ -46,11 +50,11 @@ export class QueueFactory {
             prefix: this.connection.prefix,
           })
         : new PostgresBacked.Worker<Data>(name, processor as never, { ...settings, connection: this.postgres() });
-    return this.track(worker as unknown as AnyWorker<Data>);
+    return this.track(worker);
   }
 
   /** The queues made so far (for metrics). */
-  opened(): readonly AnyQueue<any>[] {
+  opened(): readonly AnyQueue<unknown>[] {
     return this.queues;
   }
 

@@ -1,5 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import type { ReminderConfig as Config } from './reminder-settings';
 import { EventStore } from '@shinchoku/event-store';
 import { QueueFactory } from '@shinchoku/queue';
@@ -37,7 +38,7 @@ import { ReminderSettingsController } from './http/settings.controller';
     {
       provide: Contacts,
       inject: [Kysely, CONFIG, Clock],
-      useFactory: (db: Kysely<any>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
+      useFactory: (db: Kysely<Database>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
     },
   ],
 })
@@ -61,7 +62,7 @@ class ReminderWorkersLifecycle implements OnApplicationBootstrap, OnApplicationS
     {
       provide: ReminderWorkersLifecycle,
       inject: [Kysely, EventStore, QueueFactory, Clock, CONFIG],
-      useFactory: (db: Kysely<any>, store: EventStore, queues: QueueFactory, clock: Clock, config: Config) =>
+      useFactory: (db: Kysely<Database>, store: EventStore, queues: QueueFactory, clock: Clock, config: Config) =>
         new ReminderWorkersLifecycle(
           new ReminderWorkers({
             db,

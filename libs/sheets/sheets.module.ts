@@ -1,6 +1,7 @@
 import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import { Kysely } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { Metrics } from '@shinchoku/metrics';
 import type { Config } from '@shinchoku/config';
@@ -35,20 +36,20 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
   providers: [
     {
       provide: SheetCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, events: EventBus) =>
+      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, config: Config, events: EventBus) =>
         new SheetCommands(db, store, clock, config.progressThresholds, events),
       inject: [Kysely, EventStore, Clock, CONFIG, EventBus],
     },
     {
       provide: WardPlanCommands,
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, events: EventBus) => new WardPlanCommands(db, store, clock, events),
+      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, events: EventBus) => new WardPlanCommands(db, store, clock, events),
       inject: [Kysely, EventStore, Clock, EventBus],
     },
     ...SHEET_COMMAND_HANDLERS,
     ...SHEET_QUERY_HANDLERS,
     SheetViewInvalidation,
     CommandMetrics,
-    { provide: SheetQueries, useFactory: (db: Kysely<any>) => new SheetQueries(db), inject: [Kysely] },
+    { provide: SheetQueries, useFactory: (db: Kysely<Database>) => new SheetQueries(db), inject: [Kysely] },
     {
       provide: SheetViewCache,
       useFactory: (queries: SheetQueries, config: Config, metrics?: Metrics) =>
@@ -57,7 +58,7 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
     },
     {
       provide: SheetChangesLifecycle,
-      useFactory: (db: Kysely<any>, views: SheetViewCache, config: Config) =>
+      useFactory: (db: Kysely<Database>, views: SheetViewCache, config: Config) =>
         new SheetChangesLifecycle(config.sheetCacheEntries > 0 ? new SheetChanges(db, views, config.sheetCachePollMs) : undefined),
       inject: [Kysely, SheetViewCache, CONFIG],
     },

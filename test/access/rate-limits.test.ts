@@ -3,7 +3,7 @@ import { AccessTokens } from '@shinchoku/access';
 import { RateCounter } from '@shinchoku/access/application/rate-counter';
 import { clientOf } from '@shinchoku/access/http/client-address';
 import { loadConfig } from '@shinchoku/system';
-import { startApi, startSecondApi, TestApi } from '../support/api';
+import { Json, startApi, startSecondApi, TestApi } from '../support/api';
 import { issueToken } from '../support/access';
 import { problemsOf } from '../support/config';
 import { TEST_REDIS_URL } from '../support/services';
@@ -12,7 +12,7 @@ import { freePort } from '../support/app-process';
 /** A well-formed token that no one was issued: it reaches the database lookup. */
 const UNKNOWN = 'shk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-async function get(url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
+async function get(url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Json }> {
   const response = await fetch(`${url}/api/v1/sheets`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }

@@ -1,4 +1,4 @@
-import { startApi, startSecondApi, TestApi, TEST_TOKEN } from '../support/api';
+import { Json, startApi, startSecondApi, TestApi, TEST_TOKEN } from '../support/api';
 import { callAs, eventCount, issueToken } from '../support/access';
 
 let api: TestApi;
@@ -113,7 +113,7 @@ describe('authentication', () => {
   });
 
   it('/docs states what each operation requires', async () => {
-    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: any };
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Json };
     expect(document.paths['/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}'].put['x-permission']).toEqual({ permission: 'sheet.record', scope: 'sheet' });
     expect(document.paths['/api/v1/tokens'].post['x-permission']).toEqual({ permission: 'tokens.manage', scope: 'organization' });
   });

@@ -25,7 +25,7 @@ let resources: Resources<ShinchokuConfig>;
 let app: NestFastifyApplication;
 let url: string;
 const logged: string[] = [];
-const capture = (message: unknown, context?: unknown) => void logged.push(`${context} ${message}`);
+const capture = (message: unknown, context?: unknown) => void logged.push(`${String(context)} ${String(message)}`);
 
 beforeAll(async () => {
   database = await createTestDatabase(4);

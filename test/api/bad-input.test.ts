@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startApi, TestApi, TEST_TOKEN } from '../support/api';
+import { Json, startApi, TestApi, TEST_TOKEN } from '../support/api';
 
 let api: TestApi;
 let sheetId: string;
@@ -86,7 +86,7 @@ describe('bad input', () => {
   });
 
   it('serves the OpenAPI document, generated from the request schemas', async () => {
-    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, any> };
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Json> };
     const progress = document.paths['/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}'].put;
     expect(progress.requestBody.content['application/json'].schema).toMatchObject({
       type: 'object',

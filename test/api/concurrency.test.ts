@@ -2,12 +2,11 @@ import { startApi, TestApi } from '../support/api';
 
 let api: TestApi;
 let sheetId: string;
-let goalId: string;
 let indicatorId: string;
 
 beforeAll(async () => {
   api = await startApi();
-  ({ sheetId, goalId, indicatorId } = await api.smallSheet('保護課', '就労支援を行います。', { name: '就労支援事業利用者数', target: '124人' }));
+  ({ sheetId, indicatorId } = await api.smallSheet('保護課', '就労支援を行います。', { name: '就労支援事業利用者数', target: '124人' }));
 });
 afterAll(() => api.close());
 

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { EventStore } from '@shinchoku/event-store';
 import { rebuildCurrentState, SheetCommands } from '@shinchoku/sheets';
 import type { CommandSource } from '@shinchoku/sheets/application/command-runner';
 import { rebuild } from '../../apps/shinchoku/src/rebuild';
@@ -140,7 +139,7 @@ describe('a rebuild beside the live tables', () => {
     const schemaBefore = await schema();
     expect(schemaBefore).toContainEqual({ conname: 'sheets_unit_year_key', definition: 'UNIQUE (fiscal_year, department, unit)' });
     const ordered = [...small].sort((a, b) => (a.sheetId < b.sheetId ? -1 : 1));
-    const rebuilding = rebuildCurrentState(api.resources.database.db, paced as EventStore, api.resources.config.progressThresholds);
+    const rebuilding = rebuildCurrentState(api.resources.database.db, paced, api.resources.config.progressThresholds);
     let fresh: SmallSheet | undefined;
     try {
       await reached;
@@ -160,6 +159,6 @@ describe('a rebuild beside the live tables', () => {
     const live = await expectRebuildToMatch();
     const progress = (sheetId: string) => live.sheets.find((row) => row.sheet_id === sheetId)!;
     for (const { sheetId } of [ordered[0]!, ordered.at(-1)!]) expect(JSON.parse(progress(sheetId).view as string)).toMatchObject({ goals: [{ indicators: [{ progress: { 1: { value: { value: 500 } } } }] }] });
-    expect(progress(fresh!.sheetId)).toBeDefined();
+    expect(progress(fresh.sheetId)).toBeDefined();
   }, 60_000);
 });

@@ -1,10 +1,11 @@
-import { Kysely, sql } from 'kysely';
+import { Kysely, Migration, sql } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import * as departmentNames from '../../db/migrations/0010_department_names';
 import { startApi, TestApi } from '../support/api';
 import { ok } from '../support/access';
 
 let api: TestApi;
-let db: Kysely<any>;
+let db: Kysely<Database>;
 beforeAll(async () => {
   api = await startApi();
   db = api.resources.database.db;
@@ -29,7 +30,7 @@ async function spelt(department: string, sheetId: string) {
   await sql`UPDATE sheet_indicators SET department = ${department} WHERE sheet_id = ${sheetId}::uuid`.execute(db);
 }
 
-const migrate = () => db.transaction().execute((trx) => departmentNames.up(trx));
+const migrate = () => db.transaction().execute((trx) => (departmentNames as Migration).up(trx));
 
 describe('migration 0010_department_names', () => {
   it('renames the departments of the tables that are not events, and has the summaries and reminders planned again', async () => {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { readWorkbook } from '@shinchoku/documents';
-import { startApi, TEST_TOKEN, TestApi } from '../support/api';
+import { Json, startApi, TEST_TOKEN, TestApi } from '../support/api';
 import { SEED_000, SEED_004, seedFile } from '../support/documents';
 
 let api: TestApi;
@@ -13,7 +13,7 @@ const upload = async (name: string, content: Buffer, token = TEST_TOKEN) => {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(content)]), name);
   const response = await fetch(`${api.url}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
+  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Json };
 };
 
 const download = async (path: string) => {
@@ -58,7 +58,7 @@ describe('POST /api/v1/imports', () => {
 
 describe('the OpenAPI document', () => {
   it('describes the upload as multipart with a file and the exports as files', async () => {
-    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, any> };
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Json> };
     expect(document.paths['/api/v1/imports'].post.requestBody.content['multipart/form-data'].schema).toMatchObject({
       required: ['file'],
       properties: { file: { type: 'string', format: 'binary' } },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
+import { Kysely, Migration, sql } from 'kysely';
+import type { Database } from '@shinchoku/database';
 import * as progressEntry from '../../db/migrations/0013_progress_entry';
 import { rebuildCurrentState } from '@shinchoku/sheets';
 import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
@@ -8,7 +9,7 @@ import { tester } from '../support/events';
 import { legacyEvents } from '../sheets/legacy-stream';
 
 let api: TestApi;
-let db: Kysely<any>;
+let db: Kysely<Database>;
 beforeAll(async () => {
   api = await startApi();
   db = api.resources.database.db;
@@ -57,7 +58,7 @@ describe('migration 0013_progress_entry', () => {
     await asBefore(sheetId); // the other sheet, written by this code, is left as it is
     expect(await rows()).not.toEqual(now);
     const rebuilds = (await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows.length;
-    await db.transaction().execute((trx) => progressEntry.up(trx));
+    await db.transaction().execute((trx) => (progressEntry as Migration).up(trx));
 
     expect(await rows()).toEqual(now);
     expect((await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows).toHaveLength(rebuilds + 1);

@@ -1,4 +1,4 @@
-import { startApi, TestApi } from '../support/api';
+import { Json, startApi, TestApi } from '../support/api';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const indicatorIn = (sheet: any, indicatorId: string) =>
+const indicatorIn = (sheet: Json, indicatorId: string) =>
   sheet.goals.flatMap((g: { indicators: unknown[] }) => g.indicators).find((i: { indicatorId: string }) => i.indicatorId === indicatorId);
 
 describe('progressEntry over HTTP', () => {

@@ -10,7 +10,7 @@ beforeAll(async () => {
   api.clock.set('2024-07-05T10:00:00+09:00');
   for (const [i, unit] of units.entries()) {
     ids[unit] = await api.smallSheet(unit, `${unit}の窓口改善`, { name: '改善実施件数', target: '100' });
-    if (q1[i]) await api.call('PUT', `/api/v1/sheets/${ids[unit]!.sheetId}/indicators/${ids[unit]!.indicatorId}/progress/1`, { value: q1[i] });
+    if (q1[i]) await api.call('PUT', `/api/v1/sheets/${ids[unit].sheetId}/indicators/${ids[unit].indicatorId}/progress/1`, { value: q1[i] });
   }
   await api.call('PUT', `/api/v1/sheets/${ids['出張所E']!.sheetId}/goals/${ids['出張所E']!.goalId}/evaluation`, { rating: '○' });
 });

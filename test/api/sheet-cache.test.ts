@@ -207,14 +207,14 @@ describe('GET sheet from memory, bounded', () => {
 
   it('keeps at most SHEET_CACHE_ENTRIES sheets, the most recently read', async () => {
     const [a, b, c] = [await sheet(small), await sheet(small), await sheet(small)];
-    await cached(a!.sheetId, small);
-    await cached(b!.sheetId, small);
-    await cached(c!.sheetId, small);
+    await cached(a.sheetId, small);
+    await cached(b.sheetId, small);
+    await cached(c.sheetId, small);
     expect(small.app.get(SheetViewCache, { strict: false }).size).toBe(2);
     const before = await reads(small);
-    await get(c!.sheetId, {}, small);
-    await get(b!.sheetId, {}, small);
-    await get(a!.sheetId, {}, small);
+    await get(c.sheetId, {}, small);
+    await get(b.sheetId, {}, small);
+    await get(a.sheetId, {}, small);
     const after = await reads(small);
     expect([after.hit - before.hit, after.miss - before.miss]).toEqual([2, 1]);
     expect(small.app.get(SheetViewCache, { strict: false }).size).toBe(2);

@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { startApi, TEST_TOKEN, TestApi } from '../support/api';
+import { Json, startApi, TEST_TOKEN, TestApi } from '../support/api';
 import { callAs, eventCount, issueToken } from '../support/access';
 import { editable, exportedWorkbook, SEED_000, seedFile, setCell, upload } from '../support/documents';
 
@@ -15,7 +15,7 @@ const UNIT = '区民生活課';
 const CLEANING = 'ボランティア清掃等の参加団体数';
 const EVENTS = '「子どもエコ教室」アンケート満足度';
 const sheet = async () => (await api.call('GET', `/api/v1/sheets/${sheetId}`, undefined, { 'cache-control': 'no-cache' })).body;
-const q1 = async (indicatorId: string) => (await sheet()).goals.flatMap((g: any) => g.indicators).find((i: any) => i.indicatorId === indicatorId).progress[1]?.value.text;
+const q1 = async (indicatorId: string) => (await sheet()).goals.flatMap((g: Json) => g.indicators).find((i: Json) => i.indicatorId === indicatorId).progress[1]?.value.text;
 const edited = async (edit: (workbook: ExcelJS.Workbook) => void) => {
   const workbook = await editable(exported);
   edit(workbook);
@@ -28,9 +28,9 @@ beforeAll(async () => {
   expect(await upload(api, SEED_000, seedFile(SEED_000), TEST_TOKEN)).toMatchObject({ status: 201 });
   const { items } = (await api.call('GET', '/api/v1/sheets?fiscalYear=2024&limit=100')).body;
   sheetId = items.find((s: { unit: string }) => s.unit === UNIT).sheetId;
-  const indicators = (await sheet()).goals.flatMap((g: any) => g.indicators);
-  cleaning = indicators.find((i: any) => i.name === CLEANING).indicatorId;
-  events = indicators.find((i: any) => i.name === EVENTS).indicatorId;
+  const indicators = (await sheet()).goals.flatMap((g: Json) => g.indicators);
+  cleaning = indicators.find((i: Json) => i.name === CLEANING).indicatorId;
+  events = indicators.find((i: Json) => i.name === EVENTS).indicatorId;
   await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${cleaning}/progress/1`, { value: '100団体' });
   const workbook = await exportedWorkbook(api, `/api/v1/sheets/${sheetId}/export.xlsx`, TEST_TOKEN);
   exported = Buffer.from(await workbook.xlsx.writeBuffer());
@@ -77,7 +77,7 @@ describe('a workbook exported before a correction', () => {
       },
     ]);
     expect(await eventCount(api)).toBe(before);
-    expect([await q1(cleaning), (await sheet()).goals.flatMap((g: any) => g.indicators).find((i: any) => i.indicatorId === events).progress[2]]).toEqual(['110団体', undefined]);
+    expect([await q1(cleaning), (await sheet()).goals.flatMap((g: Json) => g.indicators).find((i: Json) => i.indicatorId === events).progress[2]]).toEqual(['110団体', undefined]);
   });
 
   it('shows the conflicts in a dry run, which writes nothing', async () => {

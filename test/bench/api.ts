@@ -98,7 +98,7 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
       let count = 0;
       const instance = autocannon(
         { url: plan.origin, connections: plan.connections, duration: seconds, headers: plan.headers ?? HEADERS, requests: [request] },
-        (error, result) => (error ? reject(error) : resolve({ result, latencies: latencies.subarray(0, count) })),
+        (error: Error | null, result) => (error ? reject(error) : resolve({ result, latencies: latencies.subarray(0, count) })),
       );
       instance.on('response', (_client, status, _bytes, ms) => {
         if (status < 200 || status > 299) return;

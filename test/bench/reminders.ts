@@ -85,7 +85,7 @@ function sheetEvents(i: number): { sheetId: string; events: SheetEvent[]; state:
 }
 
 async function loadSheets(store: EventStore): Promise<string[]> {
-  const project = sheetAggregate(DEFAULT_PROGRESS_THRESHOLDS).project;
+  const aggregate = sheetAggregate(DEFAULT_PROGRESS_THRESHOLDS);
   const ids: string[] = [];
   let next = 0;
   await Promise.all(
@@ -94,7 +94,7 @@ async function loadSheets(store: EventStore): Promise<string[]> {
         const { sheetId, events, state } = sheetEvents(next++);
         ids.push(sheetId);
         await store.append(`sheet-${sheetId}`, 0, events, { actor: { id: 'bench', name: 'ベンチマーク' }, source: 'bench' }, (trx, appended) =>
-          project(trx, state, appended.at(-1)!.version),
+          aggregate.project(trx, state, appended.at(-1)!.version),
         );
       }
     }),

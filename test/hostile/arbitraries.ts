@@ -150,7 +150,7 @@ function replaceAt(value: unknown, path: Path, spoil: unknown): unknown {
     return spoil;
   }
   const [head, ...rest] = path;
-  const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...(value as object) }) as Record<string | number, unknown>;
   copy[head!] = replaceAt(copy[head!], rest, spoil);
   return copy;
 }

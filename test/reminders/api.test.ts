@@ -2,7 +2,7 @@ import { ProcessorRunner } from '@shinchoku/processors';
 import { planningRules, reminderPlanner, ReminderWorkers } from '@shinchoku/reminders';
 import { SheetCommands } from '@shinchoku/sheets';
 import { summariesProcessor } from '@shinchoku/summaries';
-import { startApi, TestApi } from '../support/api';
+import { Json, startApi, TestApi } from '../support/api';
 
 let api: TestApi;
 let runner: ProcessorRunner;
@@ -48,7 +48,7 @@ describe('contacts', () => {
     expect(coordinator.body).toMatchObject({ unit: null, email: null, webhookUrl: 'https://hooks.example.jp/kita' });
 
     expect((await api.call('GET', '/api/v1/contacts?department=北区')).body.items).toHaveLength(2);
-    expect((await api.call('GET', '/api/v1/contacts?department=北区&unit=総務課')).body.items.map((c: any) => c.contactId)).toEqual([id]);
+    expect((await api.call('GET', '/api/v1/contacts?department=北区&unit=総務課')).body.items.map((c: Json) => c.contactId)).toEqual([id]);
     expect((await api.call('GET', `/api/v1/contacts/${id}`)).body.name).toBe('北 一郎');
 
     const changed = await api.call('PATCH', `/api/v1/contacts/${id}`, { email: null, webhookUrl: 'https://hooks.example.jp/ichiro' });
@@ -106,7 +106,7 @@ describe('contacts', () => {
   });
 
   it('are in the OpenAPI document, from the same schemas', async () => {
-    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, any> };
+    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Json> };
     expect(document.paths['/api/v1/contacts'].post.requestBody.content['application/json'].schema).toMatchObject({
       type: 'object',
       properties: { department: expect.any(Object), unit: expect.any(Object), role: expect.any(Object), email: expect.any(Object), webhookUrl: expect.any(Object) },

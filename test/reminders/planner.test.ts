@@ -17,7 +17,7 @@ const contacts: Contact[] = [
 ];
 
 const sheetWith = (...more: Array<Undated<SheetCommand>>): Sheet =>
-  stateAfter([...seed西区地域課(), ...more.map((c) => ({ today, ...c }) as SheetCommand)]);
+  stateAfter([...seed西区地域課(), ...more.map((c) => ({ today, ...c }))]);
 const due = (date: string) => ({ type: 'SetEvaluationDate', date }) as const;
 const kinds = (reminders: DesiredReminder[], kind: string) =>
   reminders.filter((r) => r.kind === kind && r.recipient.role === '担当').map((r) => r.sendOn).sort();

@@ -21,9 +21,9 @@ import type { ReminderWorkerDeps } from '@shinchoku/reminders/application/remind
 import type { WebhookRules } from '@shinchoku/reminders/domain/webhook-address';
 import { SheetCommands } from '@shinchoku/sheets';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
-import { TestClock } from '../support/api';
+import { Json, TestClock } from '../support/api';
 import { freePort } from '../support/app-process';
-import { createTestDatabase, TestDatabase, uniquePrefix } from '../support/test-database';
+import { TestDatabase, uniquePrefix } from '../support/test-database';
 
 export interface SmtpCatcher {
   url: string;
@@ -66,7 +66,7 @@ export async function startSmtp(): Promise<SmtpCatcher> {
 
 export interface WebhookReceiver {
   url: string;
-  received: Array<{ body: any; signed: boolean; headers: IncomingHttpHeaders }>;
+  received: Array<{ body: Json; signed: boolean; headers: IncomingHttpHeaders }>;
   /** Answer this to everything from now on (and record nothing), instead of 204 to a signed body. */
   answer?: { status: number; reason?: string; headers?: Record<string, string>; body?: string };
   /** The rules that let deliveries reach this receiver: http: to its host and port. */
@@ -90,7 +90,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         else response.writeHead(status, headers).end(body);
         return;
       }
-      receiver.received.push({ body: JSON.parse(raw), signed, headers: request.headers });
+      receiver.received.push({ body: JSON.parse(raw) as unknown, signed, headers: request.headers });
       response.writeHead(signed ? 204 : 401).end();
     });
   });
@@ -128,7 +128,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     async stop() {
       if (!child || child.exitCode !== null) return;
       const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child!.kill('SIGTERM');
+      child.kill('SIGTERM');
       await exited;
     },
     flushAll: async () => void (await client.flushall()),
@@ -163,7 +163,7 @@ export interface Backend {
 export async function startBackend(kind: 'redis' | 'postgres', database: TestDatabase): Promise<Backend> {
   if (kind === 'redis') {
     const redis = await startOwnRedis();
-    return { kind, connection: { kind, url: redis.url, prefix: uniquePrefix() }, flush: redis.flushAll, close: redis.close };
+    return { kind, connection: { kind, url: redis.url, prefix: uniquePrefix() }, flush: () => redis.flushAll(), close: () => redis.close() };
   }
   const schema = uniquePrefix();
   return {

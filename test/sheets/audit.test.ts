@@ -1,9 +1,11 @@
 import { auditTrail, type AuditableEvent, type AuditEntry } from '@shinchoku/sheets/domain/audit';
 import { DomainError } from '@shinchoku/sheets/domain/errors';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
+import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
+import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
 import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
-import { decideWardPlan, evolveWardPlan, type WardPlanCommand } from '@shinchoku/sheets/domain/ward-plan';
+import { decideWardPlan, evolveWardPlan, type WardPlanCommand, type WardPlanEvent } from '@shinchoku/sheets/domain/ward-plan';
 import { seed西区地域課, seed東区WardPlan, 東区重点目標, 西区地域課, 西区地域課Texts } from './sheet-builder';
 
 // ---------------------------------------------------------------------------------------------
@@ -25,14 +27,14 @@ interface Options {
  * command runner does: consecutive versions, one commandId and one recordedAt per command, and the
  * command's reason (when it has one) in the metadata. Commands are recorded an hour apart from 2024-04-01 09:00 JST.
  */
-class Stream<S, C extends { today: string }> {
+class Stream<S, C extends { today: string }, E extends { type: string; data: unknown }> {
   readonly events: AuditableEvent[] = [];
   private state: S | undefined;
   private commands = 0;
 
   constructor(
-    private readonly decider: (command: C, state: S | undefined) => Array<{ type: string; data: unknown }> | DomainError,
-    private readonly evolver: (state: S | undefined, event: any) => S,
+    private readonly decider: (command: C, state: S | undefined) => E[] | DomainError,
+    private readonly evolver: (state: S | undefined, event: E) => S,
   ) {}
 
   run(command: C, options: Options = {}): this {
@@ -76,7 +78,7 @@ class Stream<S, C extends { today: string }> {
   }
 }
 
-const sheetStream = () => new Stream<ReturnType<typeof evolve>, SheetCommand>(decide, evolve);
+const sheetStream = () => new Stream<ReturnType<typeof evolve>, SheetCommand, SheetEvent>(decide, evolve);
 /** 西区 地域課, 令和6年度 as printed on 2024-04-01: 13 commands, 20 events. */
 const seeded = () => sheetStream().runAll(seed西区地域課());
 
@@ -440,7 +442,7 @@ describe('paths', () => {
 
 describe('ward plan stream (evolveWardPlan)', () => {
   const wardStream = () =>
-    new Stream<ReturnType<typeof evolveWardPlan>, WardPlanCommand>(decideWardPlan, evolveWardPlan).run(seed東区WardPlan());
+    new Stream<ReturnType<typeof evolveWardPlan>, WardPlanCommand, WardPlanEvent>(decideWardPlan, evolveWardPlan).run(seed東区WardPlan());
   const texts = 東区重点目標.map((goal) => goal.text);
 
   it('CreateWardPlan: the plan’s fields and each 重点目標 by number with its text', () => {
@@ -458,7 +460,7 @@ describe('ward plan stream (evolveWardPlan)', () => {
   });
 
   it('RevisePriorityGoals: a changed text, a removed and an added 重点目標, in number order', () => {
-    const [pg1, pg2, pg3, pg4] = 東区重点目標;
+    const [pg1, , pg3, pg4] = 東区重点目標;
     const entry = wardStream()
       .run({
         type: 'RevisePriorityGoals',
@@ -526,7 +528,8 @@ describe('grouping', () => {
       { type: 'SheetArchived', data: {}, version: 22, recordedAt: at, metadata: metadata('r-2') },
       { type: 'SheetActivated', data: { on: '2025-05-01' }, version: 23, recordedAt: at, metadata: metadata('r-3') },
     ];
-    const lenient = (state: any, event: any) => (event.type === 'ReminderSent' || event.type === 'SheetArchived' ? state : evolve(state, event));
+    const lenient = (state: Sheet | undefined, event: { type: string }) =>
+      event.type === 'ReminderSent' || event.type === 'SheetArchived' ? state! : evolve(state, event as SheetEvent);
     const trail = auditTrail(events, lenient);
     expect(trail.slice(-3).map((e) => [e.command, e.events, e.changes])).toEqual([
       ['RecordReminder', ['ReminderSent'], []],

@@ -31,7 +31,7 @@ function given(events: readonly SheetEvent[]): Sheet {
 }
 
 function when(state: Sheet, command: Undated<SheetCommand>): SheetEvent[] | DomainError {
-  return decide({ today: ON, ...command } as SheetCommand, state);
+  return decide({ today: ON, ...command }, state);
 }
 
 function then(state: Sheet, events: SheetEvent[] | DomainError): IndicatorView[] {

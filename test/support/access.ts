@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Grant, Role } from '@shinchoku/access';
-import type { Reply, TestApi } from './api';
+import type { Json, Reply, TestApi } from './api';
 
 /** A token issued by the bootstrap admin through the API, as a 課 would be given it. */
 export async function issueToken(api: Pick<TestApi, 'call'>, grants: Grant[], extra: { name?: string; expiresAt?: string } = {}) {
@@ -21,10 +21,10 @@ export async function eventCount(api: TestApi): Promise<number> {
 }
 
 /** Setup by the bootstrap admin: must succeed. */
-export async function ok(reply: Promise<Reply>): Promise<any> {
-  const { status, body } = await reply;
-  if (status >= 300) throw new Error(`setup refused (${status}): ${JSON.stringify(body)}`);
-  return body;
+export async function ok(reply: Promise<Reply>): Promise<Json> {
+  const answer = await reply;
+  if (answer.status >= 300) throw new Error(`setup refused (${answer.status}): ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 /** One grant of each role: 西区 地域課's people, 西区's coordinator, and two organization-wide roles. */

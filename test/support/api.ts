@@ -36,10 +36,18 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/**
+ * JSON as the server sent it, read by a test's assertions: `any`, so that a test can say
+ * `body.goals[0].indicators` without restating the API's types. A wrong shape fails the assertion;
+ * test files may read it freely (see eslint.config.mjs), helpers here name what they take from it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface Reply {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
 }
 
 /**
@@ -65,7 +73,7 @@ export async function startApi(env: Record<string, string> = {}, reach: (databas
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
   };
   return {
     url,
@@ -75,14 +83,14 @@ export async function startApi(env: Record<string, string> = {}, reach: (databas
     app,
     call,
     async smallSheet(unit, goal, indicator) {
-      const ok = async (reply: Promise<Reply>) => {
-        const { status, body } = await reply;
-        if (status >= 300) throw new Error(`setup refused (${status}): ${JSON.stringify(body)}`);
-        return body;
+      const ok = async <Created>(reply: Promise<Reply>): Promise<Created> => {
+        const answer = await reply;
+        if (answer.status >= 300) throw new Error(`setup refused (${answer.status}): ${JSON.stringify(answer.body)}`);
+        return answer.body as Created;
       };
-      const { sheetId } = await ok(call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' }));
-      const { goalId } = await ok(call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: goal }));
-      const { indicatorId } = await ok(call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator));
+      const { sheetId } = await ok<{ sheetId: string }>(call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' }));
+      const { goalId } = await ok<{ goalId: string }>(call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: goal }));
+      const { indicatorId } = await ok<{ indicatorId: string }>(call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator));
       return { sheetId, goalId, indicatorId };
     },
     async close() {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Json } from './api';
 
 const MAIN = resolve(__dirname, '../../dist/apps/shinchoku/src/main.js');
 
@@ -35,13 +36,13 @@ export function runShinchoku(args: string[], env: Record<string, string>, as: Ru
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited, port: Number(env.PORT ?? 3000) };
 }
 
-export async function health(port: number): Promise<{ status: number; body: any } | undefined> {
+export async function health(port: number): Promise<{ status: number; body: Json } | undefined> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health`);
     return { status: response.status, body: await response.json() };

@@ -8,7 +8,7 @@ import { SheetCommands, SheetQueries, WardPlanCommands } from '@shinchoku/sheets
 import { sheetUpcasters } from '@shinchoku/sheets/domain/upcasters';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import { TestClock } from './api';
+import { Json, TestClock } from './api';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const SEED_000 = '000_49b4172ac8662452.txt';
@@ -78,12 +78,18 @@ export function cellOf(workbook: ExcelJS.Workbook, unit: string, indicator: stri
 }
 
 /** Uploads a file to POST /api/v1/imports as a browser would (multipart, field "file"). */
-export async function upload(api: { url: string }, name: string, content: Buffer | ExcelJS.Workbook, token: string, query = '') {
+export async function upload(
+  api: { url: string },
+  name: string,
+  content: Buffer | ExcelJS.Workbook,
+  token: string,
+  query = '',
+): Promise<{ status: number; body: Json }> {
   const bytes = content instanceof ExcelJS.Workbook ? Buffer.from(await content.xlsx.writeBuffer()) : content;
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const response = await fetch(`${api.url}/api/v1/imports${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: await response.json() };
 }
 
 /** A workbook as GET …/export.xlsx gives it, opened for editing. */

@@ -11,19 +11,19 @@ export interface EnteredSheet {
  * refusal. `afterEach` sees every reply (for tests that record the state after each command).
  */
 export async function enterSheet(api: TestApi, seed: SeedSheet, afterEach: (reply: Reply) => Promise<void> = async () => {}): Promise<EnteredSheet> {
-  const expectOk = async (reply: Reply) => {
+  const expectOk = async <Created>(reply: Reply): Promise<Created> => {
     if (reply.status >= 300) throw new Error(`refused (${reply.status}): ${JSON.stringify(reply.body)}`);
     await afterEach(reply);
-    return reply.body;
+    return reply.body as Created;
   };
   const { goals, ...header } = seed;
-  const { sheetId } = await expectOk(await api.call('POST', '/api/v1/sheets', header));
+  const { sheetId } = await expectOk<{ sheetId: string }>(await api.call('POST', '/api/v1/sheets', header));
   const entered: EnteredSheet = { sheetId, goals: [] };
   for (const { indicators, ...goal } of goals) {
-    const { goalId } = await expectOk(await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, goal));
+    const { goalId } = await expectOk<{ goalId: string }>(await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, goal));
     const indicatorIds: string[] = [];
     for (const { progress: _p, result: _r, ...indicator } of indicators) {
-      indicatorIds.push((await expectOk(await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator))).indicatorId);
+      indicatorIds.push((await expectOk<{ indicatorId: string }>(await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator))).indicatorId);
     }
     entered.goals.push({ goalId, indicatorIds });
   }

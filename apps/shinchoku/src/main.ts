@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       const resources = await openResources(config, { logger, job: true });
       try {
         return await exportDocument(resources, {
-          format: format as 'xlsx' | 'csv',
+          format,
           ...(values.sheet && { sheet: values.sheet }),
           ...(values.ward && { ward: values.ward, year: year! }),
           ...(values.output && { output: values.output }),

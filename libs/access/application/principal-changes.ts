@@ -53,7 +53,10 @@ export class PrincipalChanges {
     } catch {
       this.lost();
     }
-    if (!this.stopped) this.timer = setTimeout(() => (this.ticking = this.tick()), this.pollMs).unref();
+    if (!this.stopped)
+      this.timer = setTimeout(() => {
+        this.ticking = this.tick();
+      }, this.pollMs).unref();
   }
 
   private async listen(): Promise<void> {

@@ -141,7 +141,7 @@ export function narrowed(command: Undated<SheetCommand>, keep: ReadonlySet<strin
   if (keys === undefined) return command;
   if (!('changes' in command)) return keep.has(keys[0]!) ? command : undefined;
   const changes = Object.fromEntries(Object.entries(command.changes).filter((_, i) => keep.has(keys[i]!)));
-  return Object.keys(changes).length > 0 ? ({ ...command, changes } as Undated<SheetCommand>) : undefined;
+  return Object.keys(changes).length > 0 ? { ...command, changes } : undefined;
 }
 
 /** Whether a command writes one of `keys`. */

@@ -7,7 +7,7 @@ const ENTRY: Record<string, string> = { toDate: '累計', quarter: '四半期ご
 
 /** The notes recorded with the quarters' values and the result, one line each, named by where they belong. */
 function recordedNotes(indicator: Pick<Indicator, 'progress' | 'result'>): string {
-  const lines = ([1, 2, 3, 4] as const).flatMap((q) => (indicator.progress[q]?.note ? [`第${q}四半期: ${indicator.progress[q]!.note}`] : []));
+  const lines = ([1, 2, 3, 4] as const).flatMap((q) => (indicator.progress[q]?.note ? [`第${q}四半期: ${indicator.progress[q].note}`] : []));
   if (indicator.result?.note) lines.push(`結果: ${indicator.result.note}`);
   return lines.join('\n');
 }

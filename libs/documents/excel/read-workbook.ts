@@ -56,13 +56,19 @@ function noteText(note: ExcelJS.Cell['note'] | undefined): string | undefined {
   return text?.trim() ? text : undefined;
 }
 
+/** A formula's cached result; an error reads as Excel shows it (#N/A), not as "[object Object]". */
+function formulaResultText(result: ExcelJS.CellFormulaValue['result'] | null): string {
+  if (result === undefined || result === null) return '';
+  return typeof result === 'object' && !(result instanceof Date) ? result.error : String(result);
+}
+
 function textOf(cell: ExcelJS.Cell): string {
   const value = cell.value;
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value !== 'object') return String(value);
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('result' in value) return value.result === undefined || value.result === null ? '' : String(value.result);
+  if ('result' in value) return formulaResultText(value.result);
   if ('text' in value) return String(value.text);
   return '';
 }

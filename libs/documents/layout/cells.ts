@@ -16,7 +16,7 @@ export interface Row {
    * The note attached to the cell at `index`, for layouts that keep notes (a workbook's cell
    * comments); absent where the layout has no place for them (published text).
    */
-  noteOf?(index: number): string | undefined;
+  noteOf?: (index: number) => string | undefined;
 }
 
 export const at = (row: Row, index: number, heading?: string): Location => ({ line: row.line, cell: row.cellName(index, heading) });

@@ -145,7 +145,7 @@ function readGoalCells(goal: GoalDraft, cell: Cell, columns: Columns, problem: P
   if (!ratingText && !status && !policy && !reason) return;
   if (goal.evaluation) problem(columns.rating ?? columns.goal, `goal ${goal.no} is evaluated twice`);
   if (!ratingText) problem(columns.rating ?? columns.goal, `目標達成状況 or 今後の方針 is given without a 評価 (○, △ or ×)`);
-  const rating = ratingOf(ratingText!) ?? problem(columns.rating!, `評価 must be ○, △ or ×, not "${ratingText}"`);
+  const rating = ratingOf(ratingText) ?? problem(columns.rating!, `評価 must be ○, △ or ×, not "${ratingText}"`);
   const evaluatedOn = evaluatedOnText ? (parseJapaneseDate(evaluatedOnText) ?? problem(columns.evaluatedOn!, `"${evaluatedOnText}" is not a date`)) : undefined;
   goal.evaluation = {
     at: at(row, columns.rating!, columns.headings[columns.rating!]),
@@ -178,7 +178,7 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
   const written = cell(columns.indicator);
   const target = cell(columns.target);
   const result = cell(columns.result);
-  const progress = Object.fromEntries(columns.progress.map(({ index, quarter }) => [quarter, cell(index)]).filter(([, v]) => v));
+  const progress = Object.fromEntries(columns.progress.map(({ index, quarter }) => [quarter, cell(index)] as const).filter(([, v]) => v));
   const baselines = columns.baselines
     .map(({ index, fiscalYear }) => ({ fiscalYear, actual: cell(index) }))
     .filter((b) => b.actual && b.actual !== '-');

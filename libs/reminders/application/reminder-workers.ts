@@ -43,7 +43,7 @@ const SCHEDULE_CHECK_MS = 30_000;
 export class ReminderWorkers {
   readonly delivery: ReminderDelivery;
   readonly reconciler: ReminderReconciler;
-  private readonly workers: AnyWorker<any>[] = [];
+  private readonly workers: Array<Pick<AnyWorker, 'close'>> = [];
   private readonly channels: Record<string, Channel>;
   private scheduleTimer?: NodeJS.Timeout;
   private closing = false;
@@ -79,9 +79,13 @@ export class ReminderWorkers {
       },
       { concurrency: this.deps.concurrency ?? 8 },
     );
-    deliver.on('failed', (job, error) => logger.warn(`reminder ${job?.data.reminderId} will be retried: ${error.message}`, 'Reminders'));
+    deliver.on('failed', (job, error) => {
+      logger.warn(`reminder ${job?.data.reminderId} will be retried: ${error.message}`, 'Reminders');
+    });
     const reconcile = queues.worker(RECONCILE_QUEUE, () => this.reconciler.run(), { concurrency: 1 });
-    reconcile.on('failed', (_job, error) => logger.error(`reconciling reminders failed: ${error.message}`, undefined, 'Reminders'));
+    reconcile.on('failed', (_job, error) => {
+      logger.error(`reconciling reminders failed: ${error.message}`, undefined, 'Reminders');
+    });
     this.workers.push(this.reported(deliver), this.reported(reconcile));
     for (const warning of channelWarnings(settings)) logger.warn(warning);
     const schedules = this.reported(queues.queue(RECONCILE_QUEUE));
@@ -109,7 +113,9 @@ export class ReminderWorkers {
    * in one line, never fatal: the table still holds the truth.
    */
   private reported<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(emitter: T): T {
-    emitter.on('error', (error) => this.deps.logger.warn(`reminder queue: ${error.message}`, 'Reminders'));
+    emitter.on('error', (error) => {
+      this.deps.logger.warn(`reminder queue: ${error.message}`, 'Reminders');
+    });
     return emitter;
   }
 

@@ -69,7 +69,10 @@ export class SheetChanges {
     } finally {
       clearTimeout(hung);
     }
-    if (!this.stopped) this.timer = setTimeout(() => (this.looking = this.look()), this.intervalMs).unref();
+    if (!this.stopped)
+      this.timer = setTimeout(() => {
+        this.looking = this.look();
+      }, this.intervalMs).unref();
   }
 
   private lost() {

@@ -88,13 +88,16 @@ const COMMAND_OF: Readonly<Record<string, string>> = {
 /** Events that only accompany a command's main event (activation comes with the first progress, result or evaluation). */
 const ACCOMPANYING: ReadonlySet<string> = new Set(['SheetActivated']);
 
-/** Folds the stream, grouping consecutive events by commandId, and diffs the state before and after each command. */
-export function auditTrail<S>(events: readonly AuditableEvent[], evolve: (state: S | undefined, event: any) => S): AuditEntry[] {
+/**
+ * Folds the stream, grouping consecutive events by commandId, and diffs the state before and after each command.
+ * The events are read from the stream `evolve` belongs to: that is the caller's word, taken as `E`.
+ */
+export function auditTrail<S, E>(events: readonly AuditableEvent[], evolve: (state: S | undefined, event: E) => S): AuditEntry[] {
   const entries: AuditEntry[] = [];
   let state: S | undefined;
   let shown: Shown | undefined;
   for (const group of commands(events)) {
-    for (const event of group) state = evolve(state, event);
+    for (const event of group) state = evolve(state, event as E);
     const before = shown;
     shown = state === undefined ? undefined : present(state);
     const changes: AuditChange[] = [];
@@ -247,11 +250,11 @@ const show: Rule = (value) => {
   if (value === null || value === undefined) return leaf(null);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return leaf(value);
   if (Array.isArray(value)) {
-    if (value.every((item) => typeof item === 'string')) return leaf(value as string[]);
+    if (value.every((item) => typeof item === 'string')) return leaf(value);
     return { children: value.map((item, index) => ({ key: String(index), segment: `[${index}]`, node: show(item) })) };
   }
   if (typeof value === 'object') return object(value as Fields);
-  return leaf(String(value));
+  return leaf(textOrNull(value));
 };
 
 function object(value: Fields, kind: Kind = PLAIN): Shown {
@@ -270,7 +273,9 @@ const textOf = (value: unknown): string | undefined => {
   return typeof text === 'string' ? text : undefined;
 };
 
-const textOrNull = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
+/** A scalar as text; anything else (absent, an object) has none. */
+const textOrNull = (value: unknown): string | null =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
 
 /** A measurement or a target: its text as written. */
 const asText: Rule = (value) => leaf(textOf(value) ?? null);
@@ -324,8 +329,8 @@ function collection(spec: { label(item: Fields): unknown; identity?(item: Fields
       const count = (seen.get(name) ?? 0) + 1;
       seen.set(name, count);
       const label = count === 1 ? `[${name}]` : `[${name}]#${count}`;
-      const identity = spec.identity?.(item);
-      return { key: identity === undefined ? `label ${label}` : `id ${String(identity)}`, segment: label, node: showItem(item) };
+      const identity = textOrNull(spec.identity?.(item));
+      return { key: identity === null ? `label ${label}` : `id ${identity}`, segment: label, node: showItem(item) };
     });
     return { children };
   };

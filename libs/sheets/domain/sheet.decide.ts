@@ -212,7 +212,7 @@ function sameValue(a: Measurement, b: Measurement): boolean {
   return a.value !== undefined && b.value !== undefined ? a.value === b.value && a.unit === b.unit : a.text === b.text;
 }
 
-type Entry = Recorded & { on: IsoDate } & ({} | { previous: Recorded; reason?: string });
+type Entry = Recorded & { on: IsoDate } & (object | { previous: Recorded; reason?: string });
 
 /**
  * A first value is recorded; a different second value is a correction that keeps the old one

@@ -156,5 +156,5 @@ function latestBaseline(indicator: Indicator) {
 /** The same object with the given keys first, in that order; every other key follows, none is lost. */
 function ordered<T extends object>(source: T, keys: ReadonlyArray<keyof T>): T {
   const first = Object.fromEntries(keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
-  return { ...first, ...source } as T;
+  return { ...first, ...source };
 }

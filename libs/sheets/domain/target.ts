@@ -124,5 +124,5 @@ function splitNote(s: string): { body: string; note?: string } {
 
 /** Japanese does not space words, so a space between two Japanese characters is where the PDF wrapped a cell. */
 function joinBrokenWords(s: string): string {
-  return s.replace(/(?<=[^\x00-\x7F])\s+(?=[^\x00-\x7F])/g, '');
+  return s.replace(/(?<=\P{ASCII})\s+(?=\P{ASCII})/gu, '');
 }
