@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorCode } from '@shinchoku/sheets/domain/errors';
+import type { DomainError, DomainErrorCode } from '@shinchoku/sheets/domain/errors';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
 import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
@@ -8,13 +8,13 @@ import { decideWardPlan, evolveWardPlan, type WardPlan, type WardPlanCommand, ty
 import { DeciderSpecification } from '../support/decider-specification';
 
 /** The sheet's decider: no sheet before its first event. */
-export const sheet = DeciderSpecification.for<SheetCommand, SheetEvent, Sheet | undefined>({
+export const sheet = DeciderSpecification.for<SheetCommand, SheetEvent, Sheet | undefined, DomainError>({
   decide,
   evolve: (state, event) => evolve(state, event),
   initialState: () => undefined,
 });
 
-export const wardPlan = DeciderSpecification.for<WardPlanCommand, WardPlanEvent, WardPlan | undefined>({
+export const wardPlan = DeciderSpecification.for<WardPlanCommand, WardPlanEvent, WardPlan | undefined, DomainError>({
   decide: decideWardPlan,
   evolve: (state, event) => evolveWardPlan(state, event),
   initialState: () => undefined,
@@ -27,5 +27,3 @@ export const refused =
     expect(error.message.length).toBeGreaterThan(0);
     expect({ code: error.code, path: error.path }).toEqual({ code, path });
   };
-
-export { DomainError };

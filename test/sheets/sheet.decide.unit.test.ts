@@ -9,6 +9,10 @@ import type { Baseline, Measure, Sheet } from '@shinchoku/sheets/domain/sheet.ty
 import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
 import type { Target } from '@shinchoku/sheets/domain/target';
 import { run, seed東区健康福祉課, seed西区地域課, stateAfter, 東区健康福祉課, 西区地域課, 西区地域課Texts } from './sheet-builder';
+import { refused, sheet } from './deciders';
+
+/** The events of these commands, from no sheet: a decider test's given. */
+const historyOf = (...commands: SheetCommand[]): SheetEvent[] => run(commands).events;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -79,6 +83,8 @@ const evaluateAll = (today: string, ratings: Rating[] = ['○', '×', '△', '×
 /** Every goal evaluated (no results yet, so no suggestion needs a reason); active. */
 const evaluated = stateAfter(evaluateAll('2025-05-07'), planned);
 const closed = stateAfter([{ type: 'CloseSheet', today: '2025-05-07' }], evaluated);
+/** The commands that made `closed`, from the start. */
+const closeCommands: SheetCommand[] = [...planCommands, ...evaluateAll('2025-05-07'), { type: 'CloseSheet', today: '2025-05-07' }];
 
 // ---------------------------------------------------------------------------------------------
 // 1. Happy paths: exact events, and the state they fold into
@@ -510,10 +516,7 @@ const happyCases: HappyCase[] = [
 
 describe('each command type on 西区 地域課: exact events, and the state they fold into', () => {
   it.each(happyCases)('$name', ({ given = [], command, events, read, expected }) => {
-    const before = stateAfter(given, planned);
-    const decision = decide(command, before);
-    expect(decision).toStrictEqual(events);
-    const after = fold(accepted(decision), before);
+    const after = sheet.given(historyOf(...planCommands, ...given)).when(command).then(events);
     if (!after) throw new Error('no state');
     expect(read(after)).toStrictEqual(expected);
   });
@@ -653,18 +656,18 @@ describe('SheetNotFound: any command but CreateSheet before the sheet exists', (
   it.each([...changingCommands, { type: 'ReopenSheet', today: '2025-05-20', reason: '再評価のため' } as SheetCommand].map(byType))(
     '%s',
     (_type, command) => {
-      expect(refusal(decide(command, undefined))).toEqual({ code: 'SheetNotFound', path: undefined });
+      sheet.given([]).when(command).thenThrows(DomainError, refused('SheetNotFound'));
     },
   );
 });
 
 describe('SheetClosed: every command but ReopenSheet on a closed sheet', () => {
-  const reopened = stateAfter([{ type: 'ReopenSheet', today: '2025-05-20', reason: '再評価のため' }], closed);
+  const reopened = historyOf(...closeCommands, { type: 'ReopenSheet', today: '2025-05-20', reason: '再評価のため' });
 
   it.each(changingCommands.map(byType))('%s is refused while closed, and accepted once reopened', (_type, command) => {
     expect(closed.status).toBe('closed');
-    expect(refusal(decide(command, closed))).toEqual({ code: 'SheetClosed', path: undefined });
-    const events = accepted(decide(command, reopened));
+    sheet.given(historyOf(...closeCommands)).when(command).thenThrows(DomainError, refused('SheetClosed'));
+    const events = accepted(decide(command, fold(reopened)));
     expect(events.length).toBeGreaterThan(0);
   });
 
@@ -675,7 +678,7 @@ describe('SheetClosed: every command but ReopenSheet on a closed sheet', () => {
   it('CreateSheet on a closed sheet is SheetAlreadyExists (existence is checked before closure)', () => {
     const [create] = planCommands;
     if (!create) throw new Error('no CreateSheet');
-    expect(refusal(decide(create, closed))).toEqual({ code: 'SheetAlreadyExists', path: undefined });
+    sheet.given(historyOf(...closeCommands)).when(create).thenThrows(DomainError, refused('SheetAlreadyExists'));
   });
 });
 
@@ -836,20 +839,27 @@ const ruleCases: RuleCase[] = [
 
 describe('named rules on 西区 地域課 → DomainError code and path', () => {
   it.each(ruleCases)('$name → $code', ({ fresh = false, given = [], command, code, path }) => {
-    expect(refusal(decide(command, fresh ? undefined : stateAfter(given, planned)))).toEqual({ code, path });
+    sheet
+      .given(fresh ? [] : historyOf(...planCommands, ...given))
+      .when(command)
+      .thenThrows(DomainError, refused(code, path));
   });
 
   it.each(['', '   ', '\u3000'])('ReopenSheet with reason %j → ReasonRequired at reason', (reason) => {
-    expect(refusal(decide({ type: 'ReopenSheet', today: '2025-05-20', reason }, closed))).toEqual({ code: 'ReasonRequired', path: 'reason' });
+    sheet
+      .given(historyOf(...closeCommands))
+      .when({ type: 'ReopenSheet', today: '2025-05-20', reason })
+      .thenThrows(DomainError, refused('ReasonRequired', 'reason'));
   });
 
   it.each([
     ['the first day of 令和6年度', '2024-04-01'],
     ['30 Sept of the following year', '2025-09-30'],
   ])('SetEvaluationDate on %s (%s) is accepted', (_name, date) => {
-    expect(decide({ type: 'SetEvaluationDate', today: LATER, date }, planned)).toStrictEqual([
-      { type: 'EvaluationDateSet', data: { evaluationDate: date, on: LATER } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands))
+      .when({ type: 'SetEvaluationDate', today: LATER, date })
+      .then([{ type: 'EvaluationDateSet', data: { evaluationDate: date, on: LATER } }]);
   });
 
   it.each(['2024-04-01', '2025-09-30'])('CreateSheet with evaluationDate %s (an edge) is accepted', (evaluationDate) => {
