@@ -878,16 +878,17 @@ describe('named rules on 西区 地域課 → DomainError code and path', () => 
   });
 
   it('the rule checks in order: a quarter out of range is reported before an unknown indicator', () => {
-    expect(refusal(decide({ type: 'RecordProgress', today: LATER, indicatorId: 'nope', quarter: 5, value: 1 }, planned))).toEqual({
-      code: 'QuarterOutOfRange',
-      path: 'quarter',
-    });
+    sheet
+      .given(historyOf(...planCommands))
+      .when({ type: 'RecordProgress', today: LATER, indicatorId: 'nope', quarter: 5, value: 1 })
+      .thenThrows(DomainError, refused('QuarterOutOfRange', 'quarter'));
   });
 
   it('ReviseGoal keeping its own number is not GoalNumberTaken', () => {
-    expect(decide({ type: 'ReviseGoal', today: LATER, goalId: g2, changes: { no: 2, text: '大学との連携を進めます。' } }, planned)).toStrictEqual([
-      { type: 'GoalRevised', data: { goalId: g2, changes: { text: '大学との連携を進めます。' }, on: LATER } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands))
+      .when({ type: 'ReviseGoal', today: LATER, goalId: g2, changes: { no: 2, text: '大学との連携を進めます。' } })
+      .then([{ type: 'GoalRevised', data: { goalId: g2, changes: { text: '大学との連携を進めます。' }, on: LATER } }]);
   });
 
   it('a removed goal’s number is free again', () => {
@@ -897,8 +898,10 @@ describe('named rules on 西区 地域課 → DomainError code and path', () => 
 
   // "Every goal evaluated" holds vacuously for a sheet without goals: closing one must still be refused.
   it('closing a sheet that has no goals is refused', () => {
-    const empty = stateAfter([{ type: 'CreateSheet', today: CREATED, sheetId: 'empty', fiscalYear: 2024, department: '西区', unit: '総務課' }]);
-    expect(decide({ type: 'CloseSheet', today: '2025-05-08' }, empty)).toMatchObject({ code: 'SheetHasNoGoals' });
+    sheet
+      .given(historyOf({ type: 'CreateSheet', today: CREATED, sheetId: 'empty', fiscalYear: 2024, department: '西区', unit: '総務課' }))
+      .when({ type: 'CloseSheet', today: '2025-05-08' })
+      .thenThrows(DomainError, (error) => expect(error).toMatchObject({ code: 'SheetHasNoGoals' }));
   });
 });
 
@@ -907,13 +910,17 @@ describe('named rules on 西区 地域課 → DomainError code and path', () => 
 // ---------------------------------------------------------------------------------------------
 
 describe('RecordProgress / RecordResult: first value, corrections, repeats', () => {
-  const active = stateAfter([{ type: 'RecordProgress', today: '2024-07-05', indicatorId: sns, quarter: 1, value: 52 }], planned);
-  const withQ2 = stateAfter([{ type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101 }], active);
+  const q1: SheetCommand = { type: 'RecordProgress', today: '2024-07-05', indicatorId: sns, quarter: 1, value: 52 };
+  const q2: SheetCommand = { type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101 };
+  const active = stateAfter([q1], planned);
+  const activeHistory = historyOf(...planCommands, q1);
+  const withQ2History = historyOf(...planCommands, q1, q2);
 
   it('a first value for a quarter → ProgressRecorded', () => {
-    expect(decide({ type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101 }, active)).toStrictEqual([
-      { type: 'ProgressRecorded', data: { indicatorId: sns, quarter: 2, value: { text: '101', value: 101 }, on: '2024-10-04' } },
-    ]);
+    sheet
+      .given(activeHistory)
+      .when(q2)
+      .then([{ type: 'ProgressRecorded', data: { indicatorId: sns, quarter: 2, value: { text: '101', value: 101 }, on: '2024-10-04' } }]);
   });
 
   it('a different second value with a reason → ProgressCorrected keeping previous and the reason; the state holds the new value', () => {
@@ -925,20 +932,23 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
       value: 110,
       reason: 'Facebook分の集計漏れ',
     };
-    const { events, state } = apply(command, withQ2);
-    expect(events).toStrictEqual([
-      {
-        type: 'ProgressCorrected',
-        data: {
-          indicatorId: sns,
-          quarter: 2,
-          value: { text: '110', value: 110 },
-          previous: { value: { text: '101', value: 101 } },
-          reason: 'Facebook分の集計漏れ',
-          on: '2024-10-11',
+    const state = sheet
+      .given(withQ2History)
+      .when(command)
+      .then([
+        {
+          type: 'ProgressCorrected',
+          data: {
+            indicatorId: sns,
+            quarter: 2,
+            value: { text: '110', value: 110 },
+            previous: { value: { text: '101', value: 101 } },
+            reason: 'Facebook分の集計漏れ',
+            on: '2024-10-11',
+          },
         },
-      },
-    ]);
+      ]);
+    if (!state) throw new Error('no state');
     // sns is entered to date: there a reason is what explains a figure lower than the one before, so it is kept.
     expect(indicatorOf(state, sns).progress).toStrictEqual({
       1: { value: { text: '52', value: 52 } },
@@ -947,34 +957,34 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
   });
 
   it('a correction without a reason has no reason field', () => {
-    expect(decide({ type: 'RecordProgress', today: '2024-10-11', indicatorId: sns, quarter: 2, value: 110 }, withQ2)).toStrictEqual([
-      {
-        type: 'ProgressCorrected',
-        data: { indicatorId: sns, quarter: 2, value: { text: '110', value: 110 }, previous: { value: { text: '101', value: 101 } }, on: '2024-10-11' },
-      },
-    ]);
+    sheet
+      .given(withQ2History)
+      .when({ type: 'RecordProgress', today: '2024-10-11', indicatorId: sns, quarter: 2, value: 110 })
+      .then([
+        {
+          type: 'ProgressCorrected',
+          data: { indicatorId: sns, quarter: 2, value: { text: '110', value: 110 }, previous: { value: { text: '101', value: 101 } }, on: '2024-10-11' },
+        },
+      ]);
   });
 
   it('a changed note alone is a correction too, and the previous note is kept', () => {
-    const noted = stateAfter(
-      [{ type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101, note: 'Instagramのみ' }],
-      active,
-    );
-    expect(
-      decide({ type: 'RecordProgress', today: '2024-10-05', indicatorId: sns, quarter: 2, value: 101, note: 'Instagram・Facebook・X' }, noted),
-    ).toStrictEqual([
-      {
-        type: 'ProgressCorrected',
-        data: {
-          indicatorId: sns,
-          quarter: 2,
-          value: { text: '101', value: 101 },
-          note: 'Instagram・Facebook・X',
-          previous: { value: { text: '101', value: 101 }, note: 'Instagramのみ' },
-          on: '2024-10-05',
+    sheet
+      .given(historyOf(...planCommands, q1, { ...q2, note: 'Instagramのみ' }))
+      .when({ type: 'RecordProgress', today: '2024-10-05', indicatorId: sns, quarter: 2, value: 101, note: 'Instagram・Facebook・X' })
+      .then([
+        {
+          type: 'ProgressCorrected',
+          data: {
+            indicatorId: sns,
+            quarter: 2,
+            value: { text: '101', value: 101 },
+            note: 'Instagram・Facebook・X',
+            previous: { value: { text: '101', value: 101 }, note: 'Instagramのみ' },
+            on: '2024-10-05',
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it.each<[string, number | string, string | undefined]>([
@@ -982,9 +992,10 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
     ['the same number as text', '101', undefined],
     ['the same number with a reason', 101, '再入力'],
   ])('%s again → no events', (_name, value, reason) => {
-    expect(
-      decide({ type: 'RecordProgress', today: '2024-10-20', indicatorId: sns, quarter: 2, value, ...(reason !== undefined && { reason }) }, withQ2),
-    ).toEqual([]);
+    sheet
+      .given(withQ2History)
+      .when({ type: 'RecordProgress', today: '2024-10-20', indicatorId: sns, quarter: 2, value, ...(reason !== undefined && { reason }) })
+      .thenNothingHappened();
   });
 
   it('the first result → ResultRecorded; a different one → ResultCorrected with previous and reason; the same again → []', () => {
