@@ -1221,18 +1221,22 @@ describe('Evaluate: the suggested rating at that moment', () => {
   });
 
   it('a goal without indicators has no suggestion: any rating is accepted without a reason', () => {
-    const state = stateAfter([{ type: 'AddGoal', today: LATER, goalId: 'g6', text: G6_TEXT }], planned);
-    expect(decide({ type: 'Evaluate', today: '2025-05-07', goalId: 'g6', rating: '×' }, state)).toStrictEqual([
-      { type: 'SheetActivated', data: { on: '2025-05-07' } },
-      { type: 'GoalEvaluated', data: { goalId: 'g6', rating: '×', suggestedRating: null, on: '2025-05-07' } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands, { type: 'AddGoal', today: LATER, goalId: 'g6', text: G6_TEXT }))
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: 'g6', rating: '×' })
+      .then([
+        { type: 'SheetActivated', data: { on: '2025-05-07' } },
+        { type: 'GoalEvaluated', data: { goalId: 'g6', rating: '×', suggestedRating: null, on: '2025-05-07' } },
+      ]);
   });
 
   it('a rating that differs from the suggestion, with a reason → GoalEvaluated storing both', () => {
-    const state = stateAfter([{ type: 'RecordResult', today: '2025-04-15', indicatorId: sports, value: '502,381' }], planned);
     const reason = '利用者数は目標を上回ったが、使用料の適正化は検討段階にとどまったため';
-    const { events, state: after } = apply({ type: 'Evaluate', today: '2025-05-07', goalId: g3, rating: '△', reason }, state);
-    expect(events).toStrictEqual([{ type: 'GoalEvaluated', data: { goalId: g3, rating: '△', suggestedRating: '○', reason, on: '2025-05-07' } }]);
+    const after = sheet
+      .given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: sports, value: '502,381' }))
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: g3, rating: '△', reason })
+      .then([{ type: 'GoalEvaluated', data: { goalId: g3, rating: '△', suggestedRating: '○', reason, on: '2025-05-07' } }]);
+    if (!after) throw new Error('no state');
     expect(goalOf(after, g3).evaluation).toStrictEqual({ rating: '△', suggestedRating: '○', reason, evaluatedOn: '2025-05-07' });
   });
 
@@ -1248,36 +1252,34 @@ describe('Evaluate: the suggested rating at that moment', () => {
     ['職員1人あたり1回以上: 1.4回 → ○', '職員1人あたり1回以上', [], '1.4回', '○'],
     ['職員1人あたり1回以上: 0.8回 → ×', '職員1人あたり1回以上', [], '0.8回', '×'],
   ] as [string, string, Baseline[], string, Rating | null][])('%s', (_name, target, baselines, result, suggested) => {
-    const state = stateAfter([
-      { type: 'CreateSheet', today: CREATED, sheetId: 's', fiscalYear: 2024, department: '西区', unit: '(課)' },
-      { type: 'AddGoal', today: CREATED, goalId: 'g', text: '(組織目標)' },
-      { type: 'DefineIndicator', today: CREATED, goalId: 'g', indicatorId: 'i', name: '(指標)', baselines, target },
-      { type: 'RecordResult', today: '2025-04-15', indicatorId: 'i', value: result },
-    ]);
-    const events = accepted(decide({ type: 'Evaluate', today: '2025-05-07', goalId: 'g', rating: suggested ?? '△' }, state));
-    expect(events).toStrictEqual([
-      { type: 'GoalEvaluated', data: { goalId: 'g', rating: suggested ?? '△', suggestedRating: suggested, on: '2025-05-07' } },
-    ]);
+    sheet
+      .given(
+        historyOf(
+          { type: 'CreateSheet', today: CREATED, sheetId: 's', fiscalYear: 2024, department: '西区', unit: '(課)' },
+          { type: 'AddGoal', today: CREATED, goalId: 'g', text: '(組織目標)' },
+          { type: 'DefineIndicator', today: CREATED, goalId: 'g', indicatorId: 'i', name: '(指標)', baselines, target },
+          { type: 'RecordResult', today: '2025-04-15', indicatorId: 'i', value: result },
+        ),
+      )
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: 'g', rating: suggested ?? '△' })
+      .then([{ type: 'GoalEvaluated', data: { goalId: 'g', rating: suggested ?? '△', suggestedRating: suggested, on: '2025-05-07' } }]);
   });
 
   it('keeps the suggestion of its moment; after a corrected result a new evaluation needs a reason for the old rating', () => {
-    const first = stateAfter(
-      [
-        { type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 1 },
-        { type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '×' },
-        { type: 'RecordResult', today: '2025-05-09', indicatorId: proposals, value: 2, reason: '3月末の提案1件が未計上' },
-      ],
-      planned,
-    );
+    const before: SheetCommand[] = [
+      ...planCommands,
+      { type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 1 },
+      { type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '×' },
+      { type: 'RecordResult', today: '2025-05-09', indicatorId: proposals, value: 2, reason: '3月末の提案1件が未計上' },
+    ];
+    const first = stateAfter(before);
     expect(goalOf(first, g2).evaluation).toStrictEqual({ rating: '×', suggestedRating: '×', evaluatedOn: '2025-05-07' });
     expect(viewOf(first).goals.find((g) => g.goalId === g2)?.suggestedRating).toBe('○');
-    expect(refusal(decide({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '×' }, first))).toEqual({
-      code: 'ReasonRequired',
-      path: 'reason',
-    });
-    expect(decide({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '○' }, first)).toStrictEqual([
-      { type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-10' } },
-    ]);
+    const given = sheet.given(historyOf(...before));
+    given.when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '×' }).thenThrows(DomainError, refused('ReasonRequired', 'reason'));
+    given
+      .when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '○' })
+      .then([{ type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-10' } }]);
   });
 
   it('re-evaluating with identical content → [] (even on another day); a changed status is a new evaluation', () => {
@@ -1289,13 +1291,10 @@ describe('Evaluate: the suggested rating at that moment', () => {
       status: '来館者数は36,904人で目標に届かなかった。',
       policy: '冬季の企画展を拡充します。',
     };
-    const state = stateAfter(
-      [{ type: 'RecordResult', today: '2025-04-15', indicatorId: sakata, value: '36,904' }, command],
-      planned,
-    );
-    expect(decide(command, state)).toEqual([]);
-    expect(decide({ ...command, today: '2025-05-20' }, state)).toEqual([]);
-    expect(decide({ ...command, today: '2025-05-20', status: '来館者数は36,904人(前年比3%増)で目標に届かなかった。' }, state)).toStrictEqual([
+    const given = sheet.given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: sakata, value: '36,904' }, command));
+    given.when(command).thenNothingHappened();
+    given.when({ ...command, today: '2025-05-20' }).thenNothingHappened();
+    given.when({ ...command, today: '2025-05-20', status: '来館者数は36,904人(前年比3%増)で目標に届かなかった。' }).then([
       {
         type: 'GoalEvaluated',
         data: {
@@ -1311,16 +1310,19 @@ describe('Evaluate: the suggested rating at that moment', () => {
   });
 
   it('a blank reason where none is needed is not stored', () => {
-    const state = stateAfter([{ type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 2 }], planned);
-    expect(decide({ type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '○', reason: '  ' }, state)).toStrictEqual([
-      { type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-07' } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 2 }))
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '○', reason: '  ' })
+      .then([{ type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-07' } }]);
   });
 });
 
 describe('CloseSheet / ReopenSheet', () => {
   it('closing with every goal evaluated → SheetClosed; reopening with a reason → active, and it can be changed and closed again', () => {
-    expect(decide({ type: 'CloseSheet', today: '2025-05-08' }, evaluated)).toStrictEqual([{ type: 'SheetClosed', data: { on: '2025-05-08' } }]);
+    sheet
+      .given(historyOf(...planCommands, ...evaluateAll('2025-05-07')))
+      .when({ type: 'CloseSheet', today: '2025-05-08' })
+      .then([{ type: 'SheetClosed', data: { on: '2025-05-08' } }]);
     const reopened = apply({ type: 'ReopenSheet', today: '2025-05-20', reason: '集計漏れの訂正' }, closed);
     expect(reopened.events).toStrictEqual([{ type: 'SheetReopened', data: { reason: '集計漏れの訂正', on: '2025-05-20' } }]);
     expect(reopened.state.status).toBe('active');
