@@ -6,13 +6,21 @@ import { Socket } from 'node:net';
  */
 let attempted: string | undefined;
 
+const refusal = (target: string) => new Error(`a unit test opened a connection (${target}); name the file *.test.ts to move it to the int tier`);
+
 Socket.prototype.connect = function refuse(...args: unknown[]): never {
   attempted ??= JSON.stringify(args[0]);
-  throw new Error(`a unit test opened a connection (${attempted}); name the file *.test.ts to move it to the int tier`);
+  throw refusal(attempted);
 };
 
-afterEach(() => {
+/** The connection tried since the last test, forgotten: only the guard's own test takes it. */
+export function takeAttempt(): string | undefined {
   const target = attempted;
   attempted = undefined;
-  if (target) throw new Error(`a unit test opened a connection (${target}); name the file *.test.ts to move it to the int tier`);
+  return target;
+}
+
+afterEach(() => {
+  const target = takeAttempt();
+  if (target) throw refusal(target);
 });
