@@ -9,7 +9,7 @@ import { startApi, type SmallSheet, type TestApi } from '../support/api';
 /**
  * GET /sheets/{id} from each API process's memory: exact for this process's own commands, and for
  * every other writer once the process sees the change committed (SheetChanges, migration 0006). The
- * cache's rules, with reads and changes interleaved by hand: test/sheets/sheet-view-cache.test.ts.
+ * cache's rules, with reads and changes interleaved by hand: test/sheets/sheet-view-cache.unit.test.ts.
  */
 /** How often the API here asks what changed. */
 const POLL_MS = 20;
