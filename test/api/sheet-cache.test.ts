@@ -9,7 +9,7 @@ import { startApi, type SmallSheet, type TestApi } from '../support/api';
 /**
  * GET /sheets/{id} from each API process's memory: exact for this process's own commands, and for
  * every other writer once the process sees the change committed (SheetChanges, migration 0006). The
- * cache's rules, with reads and changes interleaved by hand: test/sheets/sheet-view-cache.test.ts.
+ * cache's rules, with reads and changes interleaved by hand: test/sheets/sheet-view-cache.unit.test.ts.
  */
 /** How often the API here asks what changed. */
 const POLL_MS = 20;
@@ -74,8 +74,22 @@ async function changeView(sheetId: string, marker: string) {
   expect(rowCount).toBe(1);
 }
 
-/** Waits until every earlier write has been reported (each look reports what committed before it). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10 * POLL_MS));
+/**
+ * Waits until every earlier write has been reported: a look reports all that committed before its
+ * snapshot, so one that reports a command committed now reported every earlier one too. The command
+ * comes from elsewhere (this process's own commands update the cache directly) to a sheet still
+ * answered from memory after it committed, so that the new version shows only once a look saw it.
+ */
+async function settle(): Promise<void> {
+  const { sheetId, indicatorId } = await sheet();
+  for (let value = 1; ; value++) {
+    await cached(sheetId);
+    const { version } = await elsewhere.commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value }, fromElsewhere);
+    if ((await get(sheetId)).body.version !== version) {
+      return until(async () => (await get(sheetId)).body.version === version, 'a look that saw the latest commit');
+    }
+  }
+}
 
 const progressOf = async (sheetId: string) => (await get(sheetId)).body.goals[0].indicators[0].progress['1']?.value.value;
 

@@ -1,6 +1,6 @@
 /**
  * A sheet's stream as it was recorded before indicators said how their figures are entered: counts
- * were summed quarter by quarter. Data only; progress-entry.test.ts replays it.
+ * were summed quarter by quarter. Data only; progress-entry.unit.test.ts replays it.
  */
 import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
 import { parseMeasurement } from '@shinchoku/sheets/domain/measurement';

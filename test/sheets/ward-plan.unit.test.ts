@@ -7,6 +7,7 @@ import {
   type WardPlanCommand,
   type WardPlanEvent,
 } from '@shinchoku/sheets/domain/ward-plan';
+import { refused, wardPlan } from './deciders';
 import { seed東区WardPlan, 東区重点目標 } from './sheet-builder';
 
 type Decision = WardPlanEvent[] | DomainError;
@@ -155,40 +156,41 @@ describe('EvaluateWardPlan', () => {
 
 describe('named rules → DomainError code and path', () => {
   const duplicate: PriorityGoal = { no: 3, text: '地域で安心して子育てができるようにサポートを強化します。' };
-  it.each<[string, DomainErrorCode, string | undefined, WardPlan | undefined, WardPlanCommand]>([
-    ['CreateWardPlan on an existing plan', 'WardPlanAlreadyExists', undefined, 東区, create],
+  const created = accepted(decideWardPlan(create, undefined));
+  it.each<[string, DomainErrorCode, string | undefined, WardPlanEvent[], WardPlanCommand]>([
+    ['CreateWardPlan on an existing plan', 'WardPlanAlreadyExists', undefined, created, create],
     [
       'RevisePriorityGoals before the plan exists',
       'WardPlanNotFound',
       undefined,
-      undefined,
+      [],
       { type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg1] },
     ],
-    ['EvaluateWardPlan before the plan exists', 'WardPlanNotFound', undefined, undefined, { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 0 }],
+    ['EvaluateWardPlan before the plan exists', 'WardPlanNotFound', undefined, [], { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 0 }],
     [
       'CreateWardPlan with 重点目標 3 twice (the 6th entry)',
       'PriorityGoalNumberTaken',
       'priorityGoals[5].no',
-      undefined,
+      [],
       { ...create, priorityGoals: [pg1, pg2, pg3, pg4, pg5, duplicate] },
     ],
     [
       'RevisePriorityGoals with 重点目標 3 twice (the 2nd entry)',
       'PriorityGoalNumberTaken',
       'priorityGoals[1].no',
-      東区,
+      created,
       { type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg3, duplicate, pg1] },
     ],
-    ['EvaluateWardPlan with 達成数 6 of 5', 'AchievedCountTooHigh', 'achievedCount', 東区, { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 6 }],
+    ['EvaluateWardPlan with 達成数 6 of 5', 'AchievedCountTooHigh', 'achievedCount', created, { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 6 }],
     [
       'EvaluateWardPlan with 達成数 1 on a plan without 重点目標',
       'AchievedCountTooHigh',
       'achievedCount',
-      planAfter([{ ...create, wardPlanId: 'empty', priorityGoals: [] }]),
+      accepted(decideWardPlan({ ...create, wardPlanId: 'empty', priorityGoals: [] }, undefined)),
       { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 1 },
     ],
-  ])('%s → %s', (_name, code, path, state, command) => {
-    expect(refusal(decideWardPlan(command, state))).toEqual({ code, path });
+  ])('%s → %s', (_name, code, path, given, command) => {
+    wardPlan.given(given).when(command).thenThrows(DomainError, refused(code, path));
   });
 });
 

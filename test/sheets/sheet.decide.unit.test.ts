@@ -9,6 +9,10 @@ import type { Baseline, Measure, Sheet } from '@shinchoku/sheets/domain/sheet.ty
 import { viewOf } from '@shinchoku/sheets/domain/sheet.view';
 import type { Target } from '@shinchoku/sheets/domain/target';
 import { run, seed東区健康福祉課, seed西区地域課, stateAfter, 東区健康福祉課, 西区地域課, 西区地域課Texts } from './sheet-builder';
+import { refused, sheet } from './deciders';
+
+/** The events of these commands, from no sheet: a decider test's given. */
+const historyOf = (...commands: SheetCommand[]): SheetEvent[] => run(commands).events;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -79,6 +83,8 @@ const evaluateAll = (today: string, ratings: Rating[] = ['○', '×', '△', '×
 /** Every goal evaluated (no results yet, so no suggestion needs a reason); active. */
 const evaluated = stateAfter(evaluateAll('2025-05-07'), planned);
 const closed = stateAfter([{ type: 'CloseSheet', today: '2025-05-07' }], evaluated);
+/** The commands that made `closed`, from the start. */
+const closeCommands: SheetCommand[] = [...planCommands, ...evaluateAll('2025-05-07'), { type: 'CloseSheet', today: '2025-05-07' }];
 
 // ---------------------------------------------------------------------------------------------
 // 1. Happy paths: exact events, and the state they fold into
@@ -510,10 +516,7 @@ const happyCases: HappyCase[] = [
 
 describe('each command type on 西区 地域課: exact events, and the state they fold into', () => {
   it.each(happyCases)('$name', ({ given = [], command, events, read, expected }) => {
-    const before = stateAfter(given, planned);
-    const decision = decide(command, before);
-    expect(decision).toStrictEqual(events);
-    const after = fold(accepted(decision), before);
+    const after = sheet.given(historyOf(...planCommands, ...given)).when(command).then(events);
     if (!after) throw new Error('no state');
     expect(read(after)).toStrictEqual(expected);
   });
@@ -653,18 +656,18 @@ describe('SheetNotFound: any command but CreateSheet before the sheet exists', (
   it.each([...changingCommands, { type: 'ReopenSheet', today: '2025-05-20', reason: '再評価のため' } as SheetCommand].map(byType))(
     '%s',
     (_type, command) => {
-      expect(refusal(decide(command, undefined))).toEqual({ code: 'SheetNotFound', path: undefined });
+      sheet.given([]).when(command).thenThrows(DomainError, refused('SheetNotFound'));
     },
   );
 });
 
 describe('SheetClosed: every command but ReopenSheet on a closed sheet', () => {
-  const reopened = stateAfter([{ type: 'ReopenSheet', today: '2025-05-20', reason: '再評価のため' }], closed);
+  const reopened = historyOf(...closeCommands, { type: 'ReopenSheet', today: '2025-05-20', reason: '再評価のため' });
 
   it.each(changingCommands.map(byType))('%s is refused while closed, and accepted once reopened', (_type, command) => {
     expect(closed.status).toBe('closed');
-    expect(refusal(decide(command, closed))).toEqual({ code: 'SheetClosed', path: undefined });
-    const events = accepted(decide(command, reopened));
+    sheet.given(historyOf(...closeCommands)).when(command).thenThrows(DomainError, refused('SheetClosed'));
+    const events = accepted(decide(command, fold(reopened)));
     expect(events.length).toBeGreaterThan(0);
   });
 
@@ -675,7 +678,7 @@ describe('SheetClosed: every command but ReopenSheet on a closed sheet', () => {
   it('CreateSheet on a closed sheet is SheetAlreadyExists (existence is checked before closure)', () => {
     const [create] = planCommands;
     if (!create) throw new Error('no CreateSheet');
-    expect(refusal(decide(create, closed))).toEqual({ code: 'SheetAlreadyExists', path: undefined });
+    sheet.given(historyOf(...closeCommands)).when(create).thenThrows(DomainError, refused('SheetAlreadyExists'));
   });
 });
 
@@ -836,20 +839,27 @@ const ruleCases: RuleCase[] = [
 
 describe('named rules on 西区 地域課 → DomainError code and path', () => {
   it.each(ruleCases)('$name → $code', ({ fresh = false, given = [], command, code, path }) => {
-    expect(refusal(decide(command, fresh ? undefined : stateAfter(given, planned)))).toEqual({ code, path });
+    sheet
+      .given(fresh ? [] : historyOf(...planCommands, ...given))
+      .when(command)
+      .thenThrows(DomainError, refused(code, path));
   });
 
   it.each(['', '   ', '\u3000'])('ReopenSheet with reason %j → ReasonRequired at reason', (reason) => {
-    expect(refusal(decide({ type: 'ReopenSheet', today: '2025-05-20', reason }, closed))).toEqual({ code: 'ReasonRequired', path: 'reason' });
+    sheet
+      .given(historyOf(...closeCommands))
+      .when({ type: 'ReopenSheet', today: '2025-05-20', reason })
+      .thenThrows(DomainError, refused('ReasonRequired', 'reason'));
   });
 
   it.each([
     ['the first day of 令和6年度', '2024-04-01'],
     ['30 Sept of the following year', '2025-09-30'],
   ])('SetEvaluationDate on %s (%s) is accepted', (_name, date) => {
-    expect(decide({ type: 'SetEvaluationDate', today: LATER, date }, planned)).toStrictEqual([
-      { type: 'EvaluationDateSet', data: { evaluationDate: date, on: LATER } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands))
+      .when({ type: 'SetEvaluationDate', today: LATER, date })
+      .then([{ type: 'EvaluationDateSet', data: { evaluationDate: date, on: LATER } }]);
   });
 
   it.each(['2024-04-01', '2025-09-30'])('CreateSheet with evaluationDate %s (an edge) is accepted', (evaluationDate) => {
@@ -868,16 +878,17 @@ describe('named rules on 西区 地域課 → DomainError code and path', () => 
   });
 
   it('the rule checks in order: a quarter out of range is reported before an unknown indicator', () => {
-    expect(refusal(decide({ type: 'RecordProgress', today: LATER, indicatorId: 'nope', quarter: 5, value: 1 }, planned))).toEqual({
-      code: 'QuarterOutOfRange',
-      path: 'quarter',
-    });
+    sheet
+      .given(historyOf(...planCommands))
+      .when({ type: 'RecordProgress', today: LATER, indicatorId: 'nope', quarter: 5, value: 1 })
+      .thenThrows(DomainError, refused('QuarterOutOfRange', 'quarter'));
   });
 
   it('ReviseGoal keeping its own number is not GoalNumberTaken', () => {
-    expect(decide({ type: 'ReviseGoal', today: LATER, goalId: g2, changes: { no: 2, text: '大学との連携を進めます。' } }, planned)).toStrictEqual([
-      { type: 'GoalRevised', data: { goalId: g2, changes: { text: '大学との連携を進めます。' }, on: LATER } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands))
+      .when({ type: 'ReviseGoal', today: LATER, goalId: g2, changes: { no: 2, text: '大学との連携を進めます。' } })
+      .then([{ type: 'GoalRevised', data: { goalId: g2, changes: { text: '大学との連携を進めます。' }, on: LATER } }]);
   });
 
   it('a removed goal’s number is free again', () => {
@@ -887,8 +898,10 @@ describe('named rules on 西区 地域課 → DomainError code and path', () => 
 
   // "Every goal evaluated" holds vacuously for a sheet without goals: closing one must still be refused.
   it('closing a sheet that has no goals is refused', () => {
-    const empty = stateAfter([{ type: 'CreateSheet', today: CREATED, sheetId: 'empty', fiscalYear: 2024, department: '西区', unit: '総務課' }]);
-    expect(decide({ type: 'CloseSheet', today: '2025-05-08' }, empty)).toMatchObject({ code: 'SheetHasNoGoals' });
+    sheet
+      .given(historyOf({ type: 'CreateSheet', today: CREATED, sheetId: 'empty', fiscalYear: 2024, department: '西区', unit: '総務課' }))
+      .when({ type: 'CloseSheet', today: '2025-05-08' })
+      .thenThrows(DomainError, (error) => expect(error).toMatchObject({ code: 'SheetHasNoGoals' }));
   });
 });
 
@@ -897,13 +910,17 @@ describe('named rules on 西区 地域課 → DomainError code and path', () => 
 // ---------------------------------------------------------------------------------------------
 
 describe('RecordProgress / RecordResult: first value, corrections, repeats', () => {
-  const active = stateAfter([{ type: 'RecordProgress', today: '2024-07-05', indicatorId: sns, quarter: 1, value: 52 }], planned);
-  const withQ2 = stateAfter([{ type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101 }], active);
+  const q1: SheetCommand = { type: 'RecordProgress', today: '2024-07-05', indicatorId: sns, quarter: 1, value: 52 };
+  const q2: SheetCommand = { type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101 };
+  const active = stateAfter([q1], planned);
+  const activeHistory = historyOf(...planCommands, q1);
+  const withQ2History = historyOf(...planCommands, q1, q2);
 
   it('a first value for a quarter → ProgressRecorded', () => {
-    expect(decide({ type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101 }, active)).toStrictEqual([
-      { type: 'ProgressRecorded', data: { indicatorId: sns, quarter: 2, value: { text: '101', value: 101 }, on: '2024-10-04' } },
-    ]);
+    sheet
+      .given(activeHistory)
+      .when(q2)
+      .then([{ type: 'ProgressRecorded', data: { indicatorId: sns, quarter: 2, value: { text: '101', value: 101 }, on: '2024-10-04' } }]);
   });
 
   it('a different second value with a reason → ProgressCorrected keeping previous and the reason; the state holds the new value', () => {
@@ -915,20 +932,23 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
       value: 110,
       reason: 'Facebook分の集計漏れ',
     };
-    const { events, state } = apply(command, withQ2);
-    expect(events).toStrictEqual([
-      {
-        type: 'ProgressCorrected',
-        data: {
-          indicatorId: sns,
-          quarter: 2,
-          value: { text: '110', value: 110 },
-          previous: { value: { text: '101', value: 101 } },
-          reason: 'Facebook分の集計漏れ',
-          on: '2024-10-11',
+    const state = sheet
+      .given(withQ2History)
+      .when(command)
+      .then([
+        {
+          type: 'ProgressCorrected',
+          data: {
+            indicatorId: sns,
+            quarter: 2,
+            value: { text: '110', value: 110 },
+            previous: { value: { text: '101', value: 101 } },
+            reason: 'Facebook分の集計漏れ',
+            on: '2024-10-11',
+          },
         },
-      },
-    ]);
+      ]);
+    if (!state) throw new Error('no state');
     // sns is entered to date: there a reason is what explains a figure lower than the one before, so it is kept.
     expect(indicatorOf(state, sns).progress).toStrictEqual({
       1: { value: { text: '52', value: 52 } },
@@ -937,34 +957,34 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
   });
 
   it('a correction without a reason has no reason field', () => {
-    expect(decide({ type: 'RecordProgress', today: '2024-10-11', indicatorId: sns, quarter: 2, value: 110 }, withQ2)).toStrictEqual([
-      {
-        type: 'ProgressCorrected',
-        data: { indicatorId: sns, quarter: 2, value: { text: '110', value: 110 }, previous: { value: { text: '101', value: 101 } }, on: '2024-10-11' },
-      },
-    ]);
+    sheet
+      .given(withQ2History)
+      .when({ type: 'RecordProgress', today: '2024-10-11', indicatorId: sns, quarter: 2, value: 110 })
+      .then([
+        {
+          type: 'ProgressCorrected',
+          data: { indicatorId: sns, quarter: 2, value: { text: '110', value: 110 }, previous: { value: { text: '101', value: 101 } }, on: '2024-10-11' },
+        },
+      ]);
   });
 
   it('a changed note alone is a correction too, and the previous note is kept', () => {
-    const noted = stateAfter(
-      [{ type: 'RecordProgress', today: '2024-10-04', indicatorId: sns, quarter: 2, value: 101, note: 'Instagramのみ' }],
-      active,
-    );
-    expect(
-      decide({ type: 'RecordProgress', today: '2024-10-05', indicatorId: sns, quarter: 2, value: 101, note: 'Instagram・Facebook・X' }, noted),
-    ).toStrictEqual([
-      {
-        type: 'ProgressCorrected',
-        data: {
-          indicatorId: sns,
-          quarter: 2,
-          value: { text: '101', value: 101 },
-          note: 'Instagram・Facebook・X',
-          previous: { value: { text: '101', value: 101 }, note: 'Instagramのみ' },
-          on: '2024-10-05',
+    sheet
+      .given(historyOf(...planCommands, q1, { ...q2, note: 'Instagramのみ' }))
+      .when({ type: 'RecordProgress', today: '2024-10-05', indicatorId: sns, quarter: 2, value: 101, note: 'Instagram・Facebook・X' })
+      .then([
+        {
+          type: 'ProgressCorrected',
+          data: {
+            indicatorId: sns,
+            quarter: 2,
+            value: { text: '101', value: 101 },
+            note: 'Instagram・Facebook・X',
+            previous: { value: { text: '101', value: 101 }, note: 'Instagramのみ' },
+            on: '2024-10-05',
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it.each<[string, number | string, string | undefined]>([
@@ -972,9 +992,10 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
     ['the same number as text', '101', undefined],
     ['the same number with a reason', 101, '再入力'],
   ])('%s again → no events', (_name, value, reason) => {
-    expect(
-      decide({ type: 'RecordProgress', today: '2024-10-20', indicatorId: sns, quarter: 2, value, ...(reason !== undefined && { reason }) }, withQ2),
-    ).toEqual([]);
+    sheet
+      .given(withQ2History)
+      .when({ type: 'RecordProgress', today: '2024-10-20', indicatorId: sns, quarter: 2, value, ...(reason !== undefined && { reason }) })
+      .thenNothingHappened();
   });
 
   it('the first result → ResultRecorded; a different one → ResultCorrected with previous and reason; the same again → []', () => {
@@ -1200,18 +1221,22 @@ describe('Evaluate: the suggested rating at that moment', () => {
   });
 
   it('a goal without indicators has no suggestion: any rating is accepted without a reason', () => {
-    const state = stateAfter([{ type: 'AddGoal', today: LATER, goalId: 'g6', text: G6_TEXT }], planned);
-    expect(decide({ type: 'Evaluate', today: '2025-05-07', goalId: 'g6', rating: '×' }, state)).toStrictEqual([
-      { type: 'SheetActivated', data: { on: '2025-05-07' } },
-      { type: 'GoalEvaluated', data: { goalId: 'g6', rating: '×', suggestedRating: null, on: '2025-05-07' } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands, { type: 'AddGoal', today: LATER, goalId: 'g6', text: G6_TEXT }))
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: 'g6', rating: '×' })
+      .then([
+        { type: 'SheetActivated', data: { on: '2025-05-07' } },
+        { type: 'GoalEvaluated', data: { goalId: 'g6', rating: '×', suggestedRating: null, on: '2025-05-07' } },
+      ]);
   });
 
   it('a rating that differs from the suggestion, with a reason → GoalEvaluated storing both', () => {
-    const state = stateAfter([{ type: 'RecordResult', today: '2025-04-15', indicatorId: sports, value: '502,381' }], planned);
     const reason = '利用者数は目標を上回ったが、使用料の適正化は検討段階にとどまったため';
-    const { events, state: after } = apply({ type: 'Evaluate', today: '2025-05-07', goalId: g3, rating: '△', reason }, state);
-    expect(events).toStrictEqual([{ type: 'GoalEvaluated', data: { goalId: g3, rating: '△', suggestedRating: '○', reason, on: '2025-05-07' } }]);
+    const after = sheet
+      .given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: sports, value: '502,381' }))
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: g3, rating: '△', reason })
+      .then([{ type: 'GoalEvaluated', data: { goalId: g3, rating: '△', suggestedRating: '○', reason, on: '2025-05-07' } }]);
+    if (!after) throw new Error('no state');
     expect(goalOf(after, g3).evaluation).toStrictEqual({ rating: '△', suggestedRating: '○', reason, evaluatedOn: '2025-05-07' });
   });
 
@@ -1227,36 +1252,34 @@ describe('Evaluate: the suggested rating at that moment', () => {
     ['職員1人あたり1回以上: 1.4回 → ○', '職員1人あたり1回以上', [], '1.4回', '○'],
     ['職員1人あたり1回以上: 0.8回 → ×', '職員1人あたり1回以上', [], '0.8回', '×'],
   ] as [string, string, Baseline[], string, Rating | null][])('%s', (_name, target, baselines, result, suggested) => {
-    const state = stateAfter([
-      { type: 'CreateSheet', today: CREATED, sheetId: 's', fiscalYear: 2024, department: '西区', unit: '(課)' },
-      { type: 'AddGoal', today: CREATED, goalId: 'g', text: '(組織目標)' },
-      { type: 'DefineIndicator', today: CREATED, goalId: 'g', indicatorId: 'i', name: '(指標)', baselines, target },
-      { type: 'RecordResult', today: '2025-04-15', indicatorId: 'i', value: result },
-    ]);
-    const events = accepted(decide({ type: 'Evaluate', today: '2025-05-07', goalId: 'g', rating: suggested ?? '△' }, state));
-    expect(events).toStrictEqual([
-      { type: 'GoalEvaluated', data: { goalId: 'g', rating: suggested ?? '△', suggestedRating: suggested, on: '2025-05-07' } },
-    ]);
+    sheet
+      .given(
+        historyOf(
+          { type: 'CreateSheet', today: CREATED, sheetId: 's', fiscalYear: 2024, department: '西区', unit: '(課)' },
+          { type: 'AddGoal', today: CREATED, goalId: 'g', text: '(組織目標)' },
+          { type: 'DefineIndicator', today: CREATED, goalId: 'g', indicatorId: 'i', name: '(指標)', baselines, target },
+          { type: 'RecordResult', today: '2025-04-15', indicatorId: 'i', value: result },
+        ),
+      )
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: 'g', rating: suggested ?? '△' })
+      .then([{ type: 'GoalEvaluated', data: { goalId: 'g', rating: suggested ?? '△', suggestedRating: suggested, on: '2025-05-07' } }]);
   });
 
   it('keeps the suggestion of its moment; after a corrected result a new evaluation needs a reason for the old rating', () => {
-    const first = stateAfter(
-      [
-        { type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 1 },
-        { type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '×' },
-        { type: 'RecordResult', today: '2025-05-09', indicatorId: proposals, value: 2, reason: '3月末の提案1件が未計上' },
-      ],
-      planned,
-    );
+    const before: SheetCommand[] = [
+      ...planCommands,
+      { type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 1 },
+      { type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '×' },
+      { type: 'RecordResult', today: '2025-05-09', indicatorId: proposals, value: 2, reason: '3月末の提案1件が未計上' },
+    ];
+    const first = stateAfter(before);
     expect(goalOf(first, g2).evaluation).toStrictEqual({ rating: '×', suggestedRating: '×', evaluatedOn: '2025-05-07' });
     expect(viewOf(first).goals.find((g) => g.goalId === g2)?.suggestedRating).toBe('○');
-    expect(refusal(decide({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '×' }, first))).toEqual({
-      code: 'ReasonRequired',
-      path: 'reason',
-    });
-    expect(decide({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '○' }, first)).toStrictEqual([
-      { type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-10' } },
-    ]);
+    const given = sheet.given(historyOf(...before));
+    given.when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '×' }).thenThrows(DomainError, refused('ReasonRequired', 'reason'));
+    given
+      .when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '○' })
+      .then([{ type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-10' } }]);
   });
 
   it('re-evaluating with identical content → [] (even on another day); a changed status is a new evaluation', () => {
@@ -1268,13 +1291,10 @@ describe('Evaluate: the suggested rating at that moment', () => {
       status: '来館者数は36,904人で目標に届かなかった。',
       policy: '冬季の企画展を拡充します。',
     };
-    const state = stateAfter(
-      [{ type: 'RecordResult', today: '2025-04-15', indicatorId: sakata, value: '36,904' }, command],
-      planned,
-    );
-    expect(decide(command, state)).toEqual([]);
-    expect(decide({ ...command, today: '2025-05-20' }, state)).toEqual([]);
-    expect(decide({ ...command, today: '2025-05-20', status: '来館者数は36,904人(前年比3%増)で目標に届かなかった。' }, state)).toStrictEqual([
+    const given = sheet.given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: sakata, value: '36,904' }, command));
+    given.when(command).thenNothingHappened();
+    given.when({ ...command, today: '2025-05-20' }).thenNothingHappened();
+    given.when({ ...command, today: '2025-05-20', status: '来館者数は36,904人(前年比3%増)で目標に届かなかった。' }).then([
       {
         type: 'GoalEvaluated',
         data: {
@@ -1290,16 +1310,19 @@ describe('Evaluate: the suggested rating at that moment', () => {
   });
 
   it('a blank reason where none is needed is not stored', () => {
-    const state = stateAfter([{ type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 2 }], planned);
-    expect(decide({ type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '○', reason: '  ' }, state)).toStrictEqual([
-      { type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-07' } },
-    ]);
+    sheet
+      .given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: proposals, value: 2 }))
+      .when({ type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '○', reason: '  ' })
+      .then([{ type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-07' } }]);
   });
 });
 
 describe('CloseSheet / ReopenSheet', () => {
   it('closing with every goal evaluated → SheetClosed; reopening with a reason → active, and it can be changed and closed again', () => {
-    expect(decide({ type: 'CloseSheet', today: '2025-05-08' }, evaluated)).toStrictEqual([{ type: 'SheetClosed', data: { on: '2025-05-08' } }]);
+    sheet
+      .given(historyOf(...planCommands, ...evaluateAll('2025-05-07')))
+      .when({ type: 'CloseSheet', today: '2025-05-08' })
+      .then([{ type: 'SheetClosed', data: { on: '2025-05-08' } }]);
     const reopened = apply({ type: 'ReopenSheet', today: '2025-05-20', reason: '集計漏れの訂正' }, closed);
     expect(reopened.events).toStrictEqual([{ type: 'SheetReopened', data: { reason: '集計漏れの訂正', on: '2025-05-20' } }]);
     expect(reopened.state.status).toBe('active');
