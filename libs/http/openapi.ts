@@ -166,6 +166,6 @@ function nullInEnums<T>(schema: T): T {
   if (Array.isArray(schema)) return schema.map(nullInEnums) as T;
   if (schema === null || typeof schema !== 'object') return schema;
   const walked = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, nullInEnums(value)])) as Record<string, unknown>;
-  if (walked.nullable === true && Array.isArray(walked.enum) && !walked.enum.includes(null)) walked.enum = [...walked.enum, null];
+  if (walked.nullable === true && Array.isArray(walked.enum) && !walked.enum.includes(null)) walked.enum = [...(walked.enum as unknown[]), null];
   return walked as T;
 }

@@ -22,7 +22,7 @@ import { ReminderSettingsController } from './http/settings.controller';
     {
       provide: ReminderSettingsService,
       inject: [Kysely, EventStore, Clock, CONFIG, QueueFactory],
-      useFactory: (db: Kysely<any>, store: EventStore, clock: Clock, config: Config, queues: QueueFactory) => {
+      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, config: Config, queues: QueueFactory) => {
         // The queue only when a change asks for it: an API process that is never told one opens no connection for it.
         let reconcile: ReturnType<QueueFactory['queue']> | undefined;
         const opened = () => {

@@ -16,7 +16,9 @@ export async function openResources<C extends Config>(config: C, { logger, onFat
     : await EmbeddedPostgres.start({
         dataDir: config.dataDir,
         port: config.embeddedPostgresPort,
-        log: (message) => logger.log(message, 'EmbeddedPostgres'),
+        log: (message) => {
+          logger.log(message, 'EmbeddedPostgres');
+        },
         onUnexpectedExit: (code) => onFatal?.(`embedded PostgreSQL exited unexpectedly (code ${code})`),
       });
   const databaseUrl = config.databaseUrl ?? embedded!.url;

@@ -114,7 +114,8 @@ function main(): Promise<void> {
 }
 
 async function measure(url: string, emmettUrl: string): Promise<void> {
-  const { db, pool, close } = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
+  const database = openDatabase({ url, poolSize: 20, applicationName: 'shinchoku-bench' });
+  const { db, pool } = database;
   // The same pool size as the store's; Emmett creates its schema on the first append (the warm-up).
   const emmettPool = new Pool({ connectionString: emmettUrl, max: 20, application_name: 'shinchoku-bench-emmett' });
   // As openDatabase does for the store's pool: an idle connection the server drops must not end the run.
@@ -190,7 +191,7 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
   } finally {
     await emmett.close();
     await emmettPool.end().catch(() => undefined);
-    await close();
+    await database.close();
   }
 }
 

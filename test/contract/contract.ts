@@ -18,13 +18,26 @@ export interface Exchange {
  * declared for the operation, the content type among its media types, the body valid against
  * the schema, and each header that means something declared on that response.
  */
+interface Response {
+  headers?: Record<string, unknown>;
+  content?: Record<string, { schema: { $ref?: string } }>;
+}
+interface Operation {
+  responses: Record<string, Response>;
+}
+/** What the contract reads of an OpenAPI document. */
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: Record<string, { enum?: unknown[] }> }> };
+}
+
 export class Contract {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
   /** `GET /api/v1/sheets/{sheetId}` → statuses seen. */
   readonly seen = new Map<string, Set<number>>();
 
-  constructor(readonly document: any) {
+  constructor(readonly document: OpenApiDocument) {
     addFormats(this.ajv);
     this.ajv.addFormat('binary', true);
     this.ajv.addSchema(document, 'openapi');
@@ -32,7 +45,7 @@ export class Contract {
 
   /** Every operation in the document, as `METHOD /path`. */
   operations(): string[] {
-    return Object.entries(this.document.paths as Record<string, object>).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    return Object.entries(this.document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
   }
 
   /** The problems an operation declares. */
@@ -60,7 +73,7 @@ export class Contract {
     const type = (headers.get('content-type') ?? '').split(';')[0]!.trim();
     const media = response.content?.[type];
     if (!media) return [...problems, `${name} ${status}: content type ${type} is not declared (${Object.keys(response.content ?? {}).join(', ')})`];
-    const body = type.endsWith('json') ? JSON.parse(text) : text;
+    const body: unknown = type.endsWith('json') ? JSON.parse(text) : text;
     const validate = this.validator(media.schema);
     if (!validate(body)) {
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params['additionalProperty'] ? ` (${e.params['additionalProperty']})` : ''}`);
@@ -69,7 +82,7 @@ export class Contract {
     return problems;
   }
 
-  private operation(name: string): any {
+  private operation(name: string): Operation {
     const [method, path] = name.split(' ') as [string, string];
     const operation = this.document.paths[path]?.[method.toLowerCase()];
     if (!operation) throw new Error(`${name} is not in the document`);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { Checkpoint, EventStore, START_OF_FEED, StoredEvent } from '@shinchoku/event-store';
+import { Checkpoint, START_OF_FEED, StoredEvent } from '@shinchoku/event-store';
 import { createTestDatabase, useTestStore } from '../support/test-database';
 import { progress, streamId, tester } from '../support/events';
 

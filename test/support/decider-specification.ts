@@ -30,7 +30,7 @@ export interface Then<Event, State> {
 
 /** A class, not a check (as Emmett tells them apart: arrow functions have no prototype). */
 const isType = (value: unknown): value is RefusalType<unknown> =>
-  typeof value === 'function' && value.prototype !== undefined && value.prototype.constructor === value;
+  typeof value === 'function' && (value.prototype as { constructor?: unknown } | undefined)?.constructor === value;
 
 export const DeciderSpecification = {
   for<Command, Event, State, Refusal>(decider: Decider<Command, Event, State, Refusal>) {
@@ -38,17 +38,17 @@ export const DeciderSpecification = {
       given(events: readonly Event[]) {
         return {
           when(command: Command): Then<Event, State> {
-            const state = events.reduce(decider.evolve, decider.initialState());
+            const state = events.reduce((s, e) => decider.evolve(s, e), decider.initialState());
             const decided = decideOrCatch(decider, command, state);
             const accepted = (): readonly Event[] => {
               if (!Array.isArray(decided)) throw new Error(`expected events, the command was refused: ${described(decided)}`);
-              return decided;
+              return decided as readonly Event[];
             };
             return {
               then(expected: readonly Event[]) {
                 const produced = accepted();
                 expect(produced).toStrictEqual(expected);
-                return produced.reduce(decider.evolve, state);
+                return produced.reduce((s, e) => decider.evolve(s, e), state);
               },
               thenNothingHappened() {
                 expect(accepted()).toStrictEqual([]);
@@ -71,7 +71,7 @@ function decideOrCatch<Command, Event, State, Refusal>(
   decider: Decider<Command, Event, State, Refusal>,
   command: Command,
   state: State,
-): readonly Event[] | Refusal | unknown {
+): unknown {
   try {
     return decider.decide(command, state);
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { responseComponents } from '@shinchoku/http';
@@ -48,8 +49,6 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 export function serveOpenApi(app: INestApplication): void {
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .get('/openapi.json', (_request: unknown, reply: { type(t: string): { send(body: unknown): void } }) => reply.type('application/json; charset=utf-8').send(document));
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.get('/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
 }

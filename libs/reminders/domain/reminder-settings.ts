@@ -47,12 +47,15 @@ export type SettingsErrorCode =
   | 'TooManyClosedDays';
 
 /** A change the settings refuse. `path` names the field at fault in the command's terms (policy.overdue.escalation[2].fromBusinessDay). */
-export class SettingsRefused {
+export class SettingsRefused extends Error {
+  override readonly name = 'SettingsRefused';
   constructor(
     readonly code: SettingsErrorCode,
-    readonly message: string,
+    override readonly message: string,
     readonly path: string,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 export function initialSettings(defaults: SettingsDefaults): ReminderSettingsState {

@@ -4,7 +4,6 @@ import {
   Actor,
   EventStore,
   executeInline,
-  InlineStatement,
   AppendContext,
   AppendResult,
   ReadStreamOptions,
