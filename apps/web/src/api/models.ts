@@ -28,9 +28,9 @@ export type Contact = Schemas['Contact'];
 export type ImportReport = Schemas['ImportReport'];
 
 export type ReminderSettings = Schemas['ReminderSettings'];
-export type ReminderPolicySetting = Schemas['ReminderPolicySetting'];
 export type SettingSource = ReminderSettings['sources']['policy'];
-export type SettingsChange = Schemas['ReminderSettingsHistory']['items'][number];
+export type ReminderSettingsHistory = Schemas['ReminderSettingsHistory'];
+export type SettingsChange = ReminderSettingsHistory['items'][number];
 
 /** application/problem+json, as every refusal is answered. */
 export type Problem = Schemas['Problem'];

@@ -1,6 +1,18 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { answer, api, body } from './client';
-import type { AuditEntry, Contact, FiscalYearSummary, Reminder, SheetList, SheetListItem, SheetStatus, SheetView, WardSummary } from './models';
+import type {
+  AuditEntry,
+  Contact,
+  FiscalYearSummary,
+  Reminder,
+  ReminderSettings,
+  ReminderSettingsHistory,
+  SheetList,
+  SheetListItem,
+  SheetStatus,
+  SheetView,
+  WardSummary,
+} from './models';
 
 export interface SheetFilter {
   fiscalYear?: string;
@@ -86,3 +98,22 @@ export const useReminders = () =>
 
 export const useContacts = () =>
   useQuery({ queryKey: ['contacts'], queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
+
+/** The reminder settings and their history share one prefix: a change refreshes both. */
+export const SETTINGS_KEY = ['settings'] as const;
+
+/** The settings with the version they showed (their ETag), which a change sends back as If-Match. */
+export const useSettings = () =>
+  useQuery({
+    queryKey: [...SETTINGS_KEY, 'current'],
+    queryFn: async () => {
+      const { body: settings, version } = await answer<ReminderSettings>(api.GET('/api/v1/settings/reminders', {}));
+      return { settings, version: version ?? settings.version };
+    },
+  });
+
+export const useSettingsHistory = () =>
+  useQuery({
+    queryKey: [...SETTINGS_KEY, 'history'],
+    queryFn: () => body<ReminderSettingsHistory>(api.GET('/api/v1/settings/reminders/history', {})),
+  });
