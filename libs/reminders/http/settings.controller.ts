@@ -2,15 +2,23 @@ import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Requires, scope } from '@shinchoku/access';
-import { CommandRequest, Operation, Problem, etag, type Out, type RequestContext } from '@shinchoku/http';
+import { CommandRequest, Operation, Problem, etag, type OperationContract, type Out, type RequestContext } from '@shinchoku/http';
 import { SettingsRefused, type ReminderSettingsCommand } from '../domain/reminder-settings';
 import { ReminderSettingsService, SettingsKeyReused, SettingsVersionMismatch } from '../application/reminder-settings';
 import type { RecordedChange, RecordedSettings } from '../application/settings-stream';
 import * as s from './settings.schemas';
 import * as r from './responses';
 
-const CHANGE =
+const CHANGE_RULES =
   'Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.';
+
+/** What PUT and PATCH answer alike. */
+const CHANGE = {
+  responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.reminderSettings, headers: ['ETag'] }],
+  problems: [422, 428],
+  accepts: ['If-Match', 'Idempotency-Key'],
+  jsonBody: true,
+} satisfies Omit<OperationContract, 'summary' | 'description'>;
 
 /**
  * The municipality's reminder policy and closed days (閉庁日): the environment's values until an
@@ -50,11 +58,8 @@ export class ReminderSettingsController {
 
   @Operation({
     summary: 'Replace the reminder settings',
-    description: `The whole policy and the whole list of closed days (閉庁日), as GET shows them, and why. ${CHANGE}`,
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.reminderSettings, headers: ['ETag'] }],
-    problems: [422, 428],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
+    description: `The whole policy and the whole list of closed days (閉庁日), as GET shows them, and why. ${CHANGE_RULES}`,
+    ...CHANGE,
   })
   @Put()
   @Requires('settings.write')
@@ -70,11 +75,8 @@ export class ReminderSettingsController {
 
   @Operation({
     summary: 'Change the reminder settings',
-    description: `A new policy (whole), closed days (閉庁日) to add or to remove, or both, and why; name at least one change. ${CHANGE}`,
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.reminderSettings, headers: ['ETag'] }],
-    problems: [422, 428],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
+    description: `A new policy (whole), closed days (閉庁日) to add or to remove, or both, and why; name at least one change. ${CHANGE_RULES}`,
+    ...CHANGE,
   })
   @Patch()
   @Requires('settings.write')
