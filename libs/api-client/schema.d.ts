@@ -736,6 +736,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the reminder settings
+         * @description The reminder policy (business days before 評価日 and before each quarter closes, escalation after a missed 評価日) and the closed days (閉庁日) in effect, each with where it comes from: the environment (REMINDER_POLICY, REMINDER_CLOSED_DAYS) or the recorded change that last set it. The ETag is the version to send as If-Match when changing them.
+         */
+        get: operations["reminderSettings_get"];
+        /**
+         * Replace the reminder settings
+         * @description The whole policy and the whole list of closed days (閉庁日), as GET shows them, and why. Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.
+         */
+        put: operations["reminderSettings_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the reminder settings
+         * @description A new policy (whole), closed days (閉庁日) to add or to remove, or both, and why; name at least one change. Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.
+         */
+        patch: operations["reminderSettings_amend"];
+        trace?: never;
+    };
+    "/api/v1/settings/reminders/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the changes of the reminder settings
+         * @description Every recorded change of the policy and the closed days (閉庁日), oldest first: what it set, who made it, when and why.
+         */
+        get: operations["reminderSettings_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -770,6 +818,7 @@ export interface components {
              *     - `RequestTimeout`: the request did not arrive in time (408), or took longer to answer than the server allows (503)
              *     - `ConcurrentChange`: the data changed while the request was applied; reload and retry
              *     - `StaleWorkbook`: cells of the uploaded workbook were changed by someone else since it was exported; `conflicts` lists them
+             *     - `PreconditionRequired`: this change needs If-Match: the ETag the resource was read with (428)
              *     - `VersionMismatch`: If-Match named another version than the current one; the ETag header carries the current one
              *     - `BodyTooLarge`: the JSON body is larger than the server accepts
              *     - `FileTooLarge`: the uploaded file is larger than IMPORT_MAX_BYTES
@@ -810,13 +859,22 @@ export interface components {
              *     - `TooManyColumns`: a worksheet has more columns than IMPORT_MAX_COLUMNS
              *     - `TooManyCells`: the workbook has more cells than IMPORT_MAX_CELLS
              *     - `ReadTimeExceeded`: reading the file took longer than IMPORT_READ_TIMEOUT_MS
+             *     - `InvalidPolicy`: the reminder policy is out of range; `errors` names the field
+             *     - `DuplicateValue`: the reminder policy lists the same value twice
+             *     - `NobodyToRemind`: the reminder policy sets days but nobody to remind, or overdue days without escalation
+             *     - `EscalationNeverReached`: an escalation step of the reminder policy comes after the last overdue day
+             *     - `InvalidClosedDay`: a closed day is not a real calendar date
+             *     - `DuplicateClosedDay`: the same closed day is given twice
+             *     - `ClosedDayAlreadyListed`: the closed day to add is already listed
+             *     - `ClosedDayNotListed`: the closed day to remove is not listed
+             *     - `TooManyClosedDays`: more closed days than the settings hold (1,000)
              *     - `TooManyRequests`: over the rate limit; retry after Retry-After seconds
              *     - `HttpError`: a request the framework refused before any route saw it
              *     - `InternalError`: something went wrong on the server; the request may be retried
              *     - `DatabaseUnavailable`: the database is locked, slow or unreachable; retry after Retry-After seconds
              * @enum {string}
              */
-            code: "InvalidRequest" | "InvalidJson" | "InvalidHeader" | "InvalidContentLength" | "InvalidUrl" | "MalformedRequest" | "MalformedMultipart" | "Unauthenticated" | "TokenExpired" | "PermissionMissing" | "RouteNotFound" | "SheetNotFound" | "SheetNotYetCreated" | "VersionNotFound" | "GoalNotFound" | "IndicatorNotFound" | "WardPlanNotFound" | "TokenNotFound" | "ContactNotFound" | "SummaryNotFound" | "NothingToExport" | "RequestTimeout" | "ConcurrentChange" | "StaleWorkbook" | "VersionMismatch" | "BodyTooLarge" | "FileTooLarge" | "UnzippedTooLarge" | "ReadMemoryExceeded" | "UrlTooLong" | "UnsupportedMediaType" | "UnsupportedDocument" | "HeadersTooLarge" | "IdempotencyKeyReused" | "ExpiryInPast" | "WebhookUrlRefused" | "SheetAlreadyExists" | "SheetClosed" | "SheetNotClosed" | "GoalAlreadyExists" | "GoalNumberTaken" | "IndicatorAlreadyDefined" | "QuarterOutOfRange" | "EvaluationDateOutsideWindow" | "ReasonRequired" | "GoalsNotEvaluated" | "SheetHasNoGoals" | "WardPlanAlreadyExists" | "PriorityGoalNumberTaken" | "AchievedCountTooHigh" | "InvalidDate" | "ProgressEntryOnLevel" | "UnreadableDocument" | "CorruptWorkbook" | "EmptyFile" | "NotAWorkbook" | "TruncatedDocument" | "IdMismatch" | "ForeignId" | "TooManySheets" | "TooManyRows" | "TooManyColumns" | "TooManyCells" | "ReadTimeExceeded" | "TooManyRequests" | "HttpError" | "InternalError" | "DatabaseUnavailable";
+            code: "InvalidRequest" | "InvalidJson" | "InvalidHeader" | "InvalidContentLength" | "InvalidUrl" | "MalformedRequest" | "MalformedMultipart" | "Unauthenticated" | "TokenExpired" | "PermissionMissing" | "RouteNotFound" | "SheetNotFound" | "SheetNotYetCreated" | "VersionNotFound" | "GoalNotFound" | "IndicatorNotFound" | "WardPlanNotFound" | "TokenNotFound" | "ContactNotFound" | "SummaryNotFound" | "NothingToExport" | "RequestTimeout" | "ConcurrentChange" | "StaleWorkbook" | "PreconditionRequired" | "VersionMismatch" | "BodyTooLarge" | "FileTooLarge" | "UnzippedTooLarge" | "ReadMemoryExceeded" | "UrlTooLong" | "UnsupportedMediaType" | "UnsupportedDocument" | "HeadersTooLarge" | "IdempotencyKeyReused" | "ExpiryInPast" | "WebhookUrlRefused" | "SheetAlreadyExists" | "SheetClosed" | "SheetNotClosed" | "GoalAlreadyExists" | "GoalNumberTaken" | "IndicatorAlreadyDefined" | "QuarterOutOfRange" | "EvaluationDateOutsideWindow" | "ReasonRequired" | "GoalsNotEvaluated" | "SheetHasNoGoals" | "WardPlanAlreadyExists" | "PriorityGoalNumberTaken" | "AchievedCountTooHigh" | "InvalidDate" | "ProgressEntryOnLevel" | "UnreadableDocument" | "CorruptWorkbook" | "EmptyFile" | "NotAWorkbook" | "TruncatedDocument" | "IdMismatch" | "ForeignId" | "TooManySheets" | "TooManyRows" | "TooManyColumns" | "TooManyCells" | "ReadTimeExceeded" | "InvalidPolicy" | "DuplicateValue" | "NobodyToRemind" | "EscalationNeverReached" | "InvalidClosedDay" | "DuplicateClosedDay" | "ClosedDayAlreadyListed" | "ClosedDayNotListed" | "TooManyClosedDays" | "TooManyRequests" | "HttpError" | "InternalError" | "DatabaseUnavailable";
             detail: string;
             errors?: {
                 /** @description where: body.goals[0].no, query.fiscalYear, header.if-match */
@@ -1477,6 +1535,115 @@ export interface components {
                 /** Format: date-time */
                 finishedAt: string | null;
             }[];
+        };
+        ReminderPolicySetting: {
+            evaluation: {
+                businessDaysBefore: number[];
+                roles: ("担当" | "課長" | "coordinator")[];
+            };
+            progress: {
+                businessDaysBefore: number[];
+                roles: ("担当" | "課長" | "coordinator")[];
+            };
+            overdue: {
+                businessDays: number;
+                escalation: {
+                    fromBusinessDay: number;
+                    /** @enum {string} */
+                    role: "担当" | "課長" | "coordinator";
+                }[];
+            };
+            sendTime: string;
+            /** @default {} */
+            departments: unknown;
+            /** @default {} */
+            sheets: {
+                [key: string]: {
+                    evaluation?: {
+                        businessDaysBefore?: number[];
+                        roles?: ("担当" | "課長" | "coordinator")[];
+                    };
+                    progress?: {
+                        businessDaysBefore?: number[];
+                        roles?: ("担当" | "課長" | "coordinator")[];
+                    };
+                    overdue?: {
+                        businessDays?: number;
+                        escalation?: {
+                            fromBusinessDay: number;
+                            /** @enum {string} */
+                            role: "担当" | "課長" | "coordinator";
+                        }[];
+                    };
+                    sendTime?: string;
+                };
+            };
+        };
+        ReminderSettings: {
+            policy: components["schemas"]["ReminderPolicySetting"];
+            /** @description Sorted, each once. */
+            closedDays: string[];
+            /** @description 0 while the environment’s values stand. */
+            version: number;
+            sources: {
+                policy: {
+                    /** @enum {string} */
+                    from: "environment";
+                    /** @description REMINDER_POLICY or REMINDER_CLOSED_DAYS. */
+                    variable: string;
+                } | {
+                    /** @enum {string} */
+                    from: "recorded";
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    actor: {
+                        id: string;
+                        name: string;
+                    };
+                    reason: string | null;
+                };
+                closedDays: {
+                    /** @enum {string} */
+                    from: "environment";
+                    /** @description REMINDER_POLICY or REMINDER_CLOSED_DAYS. */
+                    variable: string;
+                } | {
+                    /** @enum {string} */
+                    from: "recorded";
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    actor: {
+                        id: string;
+                        name: string;
+                    };
+                    reason: string | null;
+                };
+            };
+        };
+        ReminderSettingsHistory: {
+            items: {
+                version: number;
+                /** @enum {string} */
+                type: "ReminderPolicyChanged" | "ClosedDaysChanged";
+                schemaVersion: number;
+                /** Format: date-time */
+                recordedAt: string;
+                actor: {
+                    id: string;
+                    name: string;
+                };
+                reason: string | null;
+                data: {
+                    policy: components["schemas"]["ReminderPolicySetting"];
+                } | {
+                    closedDays: string[];
+                    added: string[];
+                    removed: string[];
+                };
+            }[];
+            version: number;
         };
         WardSummary: {
             ward: string;
@@ -6397,6 +6564,601 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReminderList"];
                 };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings in effect. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. No body. */
+            304: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_replace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    policy: {
+                        evaluation: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        progress: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        overdue: {
+                            businessDays: number;
+                            escalation: {
+                                fromBusinessDay: number;
+                                /** @enum {string} */
+                                role: "担当" | "課長" | "coordinator";
+                            }[];
+                        };
+                        sendTime: string;
+                        departments?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                        /** @default {} */
+                        sheets?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                    };
+                    closedDays: string[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This change needs If-Match: the ETag the resource was read with. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_amend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    policy?: {
+                        evaluation: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        progress: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        overdue: {
+                            businessDays: number;
+                            escalation: {
+                                fromBusinessDay: number;
+                                /** @enum {string} */
+                                role: "担当" | "課長" | "coordinator";
+                            }[];
+                        };
+                        sendTime: string;
+                        departments?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                        /** @default {} */
+                        sheets?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                    };
+                    addClosedDays?: string[];
+                    removeClosedDays?: string[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This change needs If-Match: the ETag the resource was read with. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_history: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes and the current version. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettingsHistory"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. No body. */
+            304: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is malformed or a field is invalid (`errors` names each). */
             400: {

@@ -74,6 +74,7 @@ const PROBLEM_MEANINGS: Record<number, string> = {
   413: 'The body or file is too large.',
   415: 'The body is not of a media type this operation reads.',
   422: 'Well-formed, but refused by a rule of the domain.',
+  428: 'This change needs If-Match: the ETag the resource was read with.',
   429: 'Over the rate limit.',
   500: 'Something went wrong on the server.',
   503: 'The database is unavailable or the request took too long; retry after Retry-After.',

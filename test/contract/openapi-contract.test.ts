@@ -196,6 +196,25 @@ describe('every operation, against the document', () => {
     expect((await call('GET /api/v1/contacts/{contactId}', { params: { contactId } })).status).toBe(404);
     expect((await call('GET /api/v1/reminders', { query: { sheetId } })).status).toBe(200);
 
+    // Reminder settings: read, change with If-Match, and each refusal a client can meet.
+    const SETTINGS = '/api/v1/settings/reminders';
+    const settings = await call(`GET ${SETTINGS}`);
+    expect(settings.status).toBe(200);
+    const readTag = settings.headers.get('etag')!;
+    expect((await call(`GET ${SETTINGS}`, { headers: { 'if-none-match': readTag } })).status).toBe(304);
+    const reason = '契約試験';
+    expect((await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-28'], reason } })).status).toBe(428);
+    const patched = await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-28'], reason }, headers: { 'if-match': readTag } });
+    expect(patched.status).toBe(200);
+    expect((await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-29'], reason }, headers: { 'if-match': readTag } })).status).toBe(412);
+    const changedTag = patched.headers.get('etag')!;
+    expect((await call(`PATCH ${SETTINGS}`, { body: { removeClosedDays: ['2026-12-30'], reason }, headers: { 'if-match': changedTag } })).status).toBe(422);
+    const policy = { ...settings.body.policy, progress: { ...settings.body.policy.progress, businessDaysBefore: [5, 2] } };
+    const replaced = await call(`PUT ${SETTINGS}`, { body: { policy, closedDays: ['2026-12-29'], reason }, headers: { 'if-match': changedTag } });
+    expect(replaced.status).toBe(200);
+    expect((await call(`PUT ${SETTINGS}`, { body: { policy: settings.body.policy, closedDays: [], reason } })).status).toBe(428);
+    expect((await call(`GET ${SETTINGS}/history`)).body.items.map((change: { type: string }) => change.type)).toEqual(['ClosedDaysChanged', 'ReminderPolicyChanged', 'ClosedDaysChanged']);
+
     // Over the rate limit (RATE_LIMIT_MAX=5 for issued tokens): 429 with Retry-After.
     let last = 0;
     for (let i = 0; i < 7 && last !== 429; i++) last = (await call('GET /api/v1/sheets', { token: viewer.body.token })).status;

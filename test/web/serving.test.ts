@@ -21,6 +21,7 @@ describe('the web app at /', () => {
     '/ward?department=西区',
     '/import',
     '/reminders',
+    '/settings',
   ])('%s answers the page, never cached, under its own CSP', async (path) => {
     const response = await get(path);
     expect(response.status).toBe(200);

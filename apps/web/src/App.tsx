@@ -7,6 +7,7 @@ import { HistoryPage } from './pages/HistoryPage';
 import { ImportPage } from './pages/ImportPage';
 import { LoginPage } from './pages/LoginPage';
 import { RemindersPage } from './pages/RemindersPage';
+import { SettingsPage } from './pages/SettingsPage';
 import { SheetPage } from './pages/SheetPage';
 import { SheetsPage } from './pages/SheetsPage';
 import { WardPage } from './pages/WardPage';
@@ -49,6 +50,7 @@ function Routes() {
     [page, title] = [<WardPage department={query.get('department')} fiscalYear={query.get('fiscalYear')} />, '区の状況'];
   else if (path === '/import') [page, title] = [<ImportPage />, '取り込み'];
   else if (path === '/reminders') [page, title] = [<RemindersPage />, 'リマインダー'];
+  else if (path === '/settings') [page, title] = [<SettingsPage />, '設定'];
   else [page, title] = [<SheetsPage query={query} />, 'マイシート'];
   return <Layout title={title}>{page}</Layout>;
 }
@@ -77,6 +79,9 @@ function Layout({ title, children }: { title: string; children: ReactNode }) {
             </li>
             <li>
               <Link to="/reminders">リマインダー</Link>
+            </li>
+            <li>
+              <Link to="/settings">設定</Link>
             </li>
           </ul>
         </nav>

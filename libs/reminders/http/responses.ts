@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { named } from '@shinchoku/http';
-import { ROLES } from '../domain/policy';
+import { ROLES, policySettingSchema } from '../domain/policy';
 
-/** The response shapes of contacts and reminders: one source for the handlers' types and for OpenAPI. */
+/** The response shapes of contacts, reminders and their settings: one source for the handlers' types and for OpenAPI. */
 
 const instant = z.string().meta({ format: 'date-time' });
 const isoDate = z.string().meta({ format: 'date' });
@@ -45,5 +45,53 @@ export const reminderList = named(
         finishedAt: instant.nullable(),
       }),
     ),
+  }),
+);
+
+const actor = z.object({ id: z.string(), name: z.string() });
+
+/** The policy as PUT takes it and GET shows it: the same schema, named once. */
+const reminderPolicy = named(
+  'ReminderPolicySetting',
+  'When reminders go out and to whom, in business days (開庁日): before 評価日 (evaluation), before each quarter closes (progress), after a missed 評価日 (overdue, with escalation), and overrides per department and sheet.',
+  policySettingSchema,
+);
+
+/** Where a setting's value comes from: the environment variable, or the recorded change that last set it. */
+const settingSource = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('environment'), variable: z.string().meta({ description: 'REMINDER_POLICY or REMINDER_CLOSED_DAYS.' }) }),
+  z.object({ from: z.literal('recorded'), version: z.number().int(), recordedAt: instant, actor, reason: z.string().nullable() }),
+]);
+
+export const reminderSettings = named(
+  'ReminderSettings',
+  'The effective reminder policy and closed days (閉庁日), the version to send back as If-Match, and where each value comes from.',
+  z.object({
+    policy: reminderPolicy,
+    closedDays: z.array(isoDate).meta({ description: 'Sorted, each once.' }),
+    version: z.number().int().meta({ description: '0 while the environment’s values stand.' }),
+    sources: z.object({ policy: settingSource, closedDays: settingSource }),
+  }),
+);
+
+export const reminderSettingsHistory = named(
+  'ReminderSettingsHistory',
+  'Every recorded change of the settings, oldest first, with who and why.',
+  z.object({
+    items: z.array(
+      z.object({
+        version: z.number().int(),
+        type: z.enum(['ReminderPolicyChanged', 'ClosedDaysChanged']),
+        schemaVersion: z.number().int(),
+        recordedAt: instant,
+        actor,
+        reason: z.string().nullable(),
+        data: z.union([
+          z.object({ policy: reminderPolicy }),
+          z.object({ closedDays: z.array(isoDate), added: z.array(isoDate), removed: z.array(isoDate) }),
+        ]),
+      }),
+    ),
+    version: z.number().int(),
   }),
 );

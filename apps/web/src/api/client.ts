@@ -6,11 +6,11 @@ import { session } from './session';
 /** The one way the pages reach the server: the public /api/v1 through the generated client. */
 export const api = createApiClient({ baseUrl: location.origin, token: session.token });
 
-/** A refusal from the API, with its problem document. */
+/** A refusal from the API, with its problem document (none when something before the API answered, such as a proxy). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly problem: Problem,
+    readonly problem: Partial<Problem> & Pick<Problem, 'status'>,
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
   }
@@ -32,7 +32,7 @@ export async function answer<T>(call: Promise<{ data?: unknown; error?: unknown;
     session.signOut();
     navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
-  if (!response.ok) throw new ApiError(response.status, (error ?? { status: response.status }) as Problem);
+  if (!response.ok) throw new ApiError(response.status, (error ?? { status: response.status }) as ApiError['problem']);
   const etag = response.headers.get('etag')?.match(/^(?:W\/)?"(\d+)"$/);
   return { body: data as T, version: etag ? Number(etag[1]) : undefined };
 }

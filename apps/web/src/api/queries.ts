@@ -1,6 +1,18 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { answer, api, body } from './client';
-import type { AuditEntry, Contact, FiscalYearSummary, Page, Reminder, SheetListItem, SheetStatus, SheetView, WardSummary } from './models';
+import type {
+  AuditEntry,
+  Contact,
+  FiscalYearSummary,
+  Reminder,
+  ReminderSettings,
+  ReminderSettingsHistory,
+  SheetList,
+  SheetListItem,
+  SheetStatus,
+  SheetView,
+  WardSummary,
+} from './models';
 
 export interface SheetFilter {
   fiscalYear?: string;
@@ -10,12 +22,13 @@ export interface SheetFilter {
 }
 
 /** Every sheet the person may see that matches, page after page (a ward has tens, not thousands). */
-async function allSheets(filter: SheetFilter): Promise<SheetListItem[]> {
+async function allSheets({ fiscalYear, ...filter }: SheetFilter): Promise<SheetListItem[]> {
+  const query = { ...filter, ...(fiscalYear && { fiscalYear: Number(fiscalYear) }), limit: 200 };
   const items: SheetListItem[] = [];
   let cursor: string | undefined;
   do {
-    const page = await body<Page<SheetListItem>>(
-      api.GET('/api/v1/sheets', { params: { query: { ...filter, limit: '200', ...(cursor && { cursor }) } } }),
+    const page = await body<SheetList>(
+      api.GET('/api/v1/sheets', { params: { query: { ...query, ...(cursor && { cursor }) } } }),
     );
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
@@ -62,7 +75,7 @@ export const useWardSummary = (department: string, fiscalYear: string) =>
     queryKey: ['ward', department, fiscalYear],
     enabled: department !== '' && fiscalYear !== '',
     queryFn: () =>
-      body<WardSummary>(api.GET('/api/v1/summaries/wards/{department}/{fiscalYear}', { params: { path: { department, fiscalYear } } })),
+      body<WardSummary>(api.GET('/api/v1/summaries/wards/{department}/{fiscalYear}', { params: { path: { department, fiscalYear: Number(fiscalYear) } } })),
   });
 
 /** Each unit's quarters for the years asked: which are missing, and which of those are due. */
@@ -72,7 +85,7 @@ export const useCompletion = (fiscalYears: number[]) =>
       queryKey: ['completion', fiscalYear],
       queryFn: () =>
         body<FiscalYearSummary>(
-          api.GET('/api/v1/summaries/fiscal-years/{fiscalYear}', { params: { path: { fiscalYear: String(fiscalYear) } } }),
+          api.GET('/api/v1/summaries/fiscal-years/{fiscalYear}', { params: { path: { fiscalYear } } }),
         ),
     })),
   });
@@ -80,8 +93,27 @@ export const useCompletion = (fiscalYears: number[]) =>
 export const useReminders = () =>
   useQuery({
     queryKey: ['reminders'],
-    queryFn: () => body<{ items: Reminder[] }>(api.GET('/api/v1/reminders', { params: { query: { limit: '200' } } })),
+    queryFn: () => body<{ items: Reminder[] }>(api.GET('/api/v1/reminders', { params: { query: { limit: 200 } } })),
   });
 
 export const useContacts = () =>
   useQuery({ queryKey: ['contacts'], queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
+
+/** The reminder settings and their history share one prefix: a change refreshes both. */
+export const SETTINGS_KEY = ['settings'] as const;
+
+/** The settings with the version they showed (their ETag), which a change sends back as If-Match. */
+export const useSettings = () =>
+  useQuery({
+    queryKey: [...SETTINGS_KEY, 'current'],
+    queryFn: async () => {
+      const { body: settings, version } = await answer<ReminderSettings>(api.GET('/api/v1/settings/reminders', {}));
+      return { settings, version: version ?? settings.version };
+    },
+  });
+
+export const useSettingsHistory = () =>
+  useQuery({
+    queryKey: [...SETTINGS_KEY, 'history'],
+    queryFn: () => body<ReminderSettingsHistory>(api.GET('/api/v1/settings/reminders/history', {})),
+  });

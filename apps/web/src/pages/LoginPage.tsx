@@ -14,7 +14,7 @@ export function LoginPage({ next }: { next: string | null }) {
     setError(undefined);
     session.signIn(token.trim());
     try {
-      const { response } = await api.GET('/api/v1/sheets', { params: { query: { limit: '1' } } });
+      const { response } = await api.GET('/api/v1/sheets', { params: { query: { limit: 1 } } });
       if (response.status === 401) throw new ApiError(401, { status: 401 });
       // Only paths of this app: `next` comes from the URL, so it must not lead elsewhere.
       navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/sheets', true);

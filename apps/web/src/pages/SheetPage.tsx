@@ -85,7 +85,7 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
         const [indicatorId, quarter] = key.split(':') as [string, string];
         const reply = await answer<{ version: number }>(
           api.PUT('/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', {
-            params: { path: { sheetId, indicatorId, quarter } },
+            params: { path: { sheetId, indicatorId, quarter: Number(quarter) } },
             headers: ifMatch(current),
             body: {
               value: value.trim(),
