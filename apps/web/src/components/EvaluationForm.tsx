@@ -43,7 +43,7 @@ export function EvaluationForm({
     }
   }
   return (
-    <form className="evaluation" onSubmit={submit} aria-labelledby={`${id}-legend`}>
+    <form className="evaluation" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-legend`}>
       <fieldset disabled={readOnly}>
         <legend id={`${id}-legend`}>目標{goal.no}の評価</legend>
         <p>

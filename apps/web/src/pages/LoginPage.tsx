@@ -28,7 +28,7 @@ export function LoginPage({ next }: { next: string | null }) {
   return (
     <main id="main" className="login">
       <h1>組織目標管理シート</h1>
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => void submit(event)}>
         <h2>ログイン</h2>
         <label htmlFor="token">トークン</label>
         <input id="token" type="password" autoComplete="off" required value={token} onChange={(e) => setToken(e.target.value)} />

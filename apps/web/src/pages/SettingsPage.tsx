@@ -139,7 +139,7 @@ function ChangeForm({ settings, version, onSaved }: { settings: ReminderSettings
 
   const conflict = failure instanceof ApiError && failure.status === 412;
   return (
-    <form aria-labelledby="settings-change" onSubmit={submit}>
+    <form aria-labelledby="settings-change" onSubmit={(event) => void submit(event)}>
       <h2 id="settings-change">設定の変更</h2>
       <div className="field">
         <label htmlFor="settings-evaluation">評価日の何開庁日前に通知するか（カンマ区切り）</label>
@@ -188,7 +188,7 @@ function ChangeForm({ settings, version, onSaved }: { settings: ReminderSettings
       {conflict ? (
         <div role="alert" className="error">
           <p>他の管理者が設定を変更しました。この変更は保存していません。最新の設定を読み込んでから、もう一度変更してください。</p>
-          <button type="button" className="secondary" onClick={() => queryClient.invalidateQueries({ queryKey: SETTINGS_KEY })}>
+          <button type="button" className="secondary" onClick={() => void queryClient.invalidateQueries({ queryKey: SETTINGS_KEY })}>
             最新の設定を読み込む
           </button>
         </div>

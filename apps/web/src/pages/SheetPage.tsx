@@ -122,7 +122,7 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 412) {
         await showConflict(version, []);
-        throw new Error('このシートは他の人が変更しました。最新の内容を確かめて、もう一度保存してください。');
+        throw new Error('このシートは他の人が変更しました。最新の内容を確かめて、もう一度保存してください。', { cause: failure });
       }
       throw failure;
     }
@@ -170,10 +170,10 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
       <SheetHeader view={view} version={version} />
       <nav className="actions no-print" aria-label="シートの操作">
         <Link to={`/sheets/${sheetId}/history`}>履歴</Link>
-        <button type="button" className="secondary" onClick={() => exportAs('xlsx')}>
+        <button type="button" className="secondary" onClick={() => void exportAs('xlsx')}>
           Excelで出力
         </button>
-        <button type="button" className="secondary" onClick={() => exportAs('csv')}>
+        <button type="button" className="secondary" onClick={() => void exportAs('csv')}>
           CSVで出力
         </button>
         <button type="button" className="secondary" onClick={() => print()}>
@@ -251,7 +251,7 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
       ))}
       {/* The quarter inputs above belong to this form (their form attribute): Enter in any of them saves. */}
       {!readOnly && (
-        <form id="progress-form" onSubmit={save} aria-label="四半期の進捗の保存" className="save no-print">
+        <form id="progress-form" onSubmit={(event) => void save(event)} aria-label="四半期の進捗の保存" className="save no-print">
           <label htmlFor="note">備考</label>
           <input id="note" value={note} onChange={(e) => setNote(e.target.value)} />
           {correcting && (
