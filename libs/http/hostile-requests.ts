@@ -23,9 +23,12 @@ export function refuseHostileRequests(fastify: FastifyInstance): void {
       return problems.length > 0 ? done(invalidRequest(problems), undefined) : done(null, parsed);
     });
   });
-  fastify.addHook('preValidation', (request, _reply, done) => {
+  // Answered here rather than handed to an error handler: routes outside Nest (the Swagger UI, the
+  // web app's files) have none of Nest's filters, and their refusals must be problems too.
+  fastify.addHook('preValidation', (request, reply, done) => {
     const problems = [...badQueryEncoding(request.url), ...unsafeTextProblems(request.params ?? {}, 'params'), ...unsafeTextProblems(request.query ?? {}, 'query')];
-    done(problems.length > 0 ? invalidRequest(problems) : undefined);
+    if (problems.length === 0) return done();
+    sendProblem(reply, invalidRequest(problems));
   });
 }
 
