@@ -105,6 +105,20 @@ export interface OperationContract {
 }
 
 /**
+ * The contract every change of an aggregate shares: it answers the new version with its ETag, may
+ * find nothing there (404), honours If-Match and Idempotency-Key and reads a JSON body.
+ */
+export function change(about: Pick<OperationContract, 'summary' | 'description'>, json: z.ZodType, answered = 'Changed.'): OperationContract {
+  return {
+    ...about,
+    responses: [{ status: 200, description: answered, json, headers: ['ETag'] }],
+    problems: [404],
+    accepts: ['If-Match', 'Idempotency-Key'],
+    jsonBody: true,
+  };
+}
+
+/**
  * The whole contract of one operation, next to its handler: summary, description, every
  * success and problem status with its body and headers, and the request headers it honours.
  */

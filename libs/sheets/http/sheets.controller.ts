@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { CommandRequest, Operation, Problem, etag, newId, toCsv, type Out } from '@shinchoku/http';
+import { CommandRequest, Operation, change, Problem, etag, newId, toCsv, type Out } from '@shinchoku/http';
 import type { Config } from '@shinchoku/config';
 import { CONFIG } from '@shinchoku/runtime';
 import type { RequestContext } from '@shinchoku/http';
@@ -176,14 +176,7 @@ export class SheetsController {
     return { goalId, version };
   }
 
-  @Operation({
-    summary: 'Revise a goal',
-    description: 'Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Revise a goal', description: 'Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/goals/:goalId')
   reviseGoal(
@@ -236,14 +229,7 @@ export class SheetsController {
     return { indicatorId, version };
   }
 
-  @Operation({
-    summary: 'Revise an indicator',
-    description: 'Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Revise an indicator', description: 'Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/indicators/:indicatorId')
   reviseIndicator(
@@ -257,14 +243,7 @@ export class SheetsController {
     return this.run(new ReviseIndicator(sheetId, { indicatorId, changes }, this.source(request)));
   }
 
-  @Operation({
-    summary: 'Set a target',
-    description: 'Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Set a target', description: 'Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.edit', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/target')
   setTarget(
@@ -276,14 +255,7 @@ export class SheetsController {
     return this.run(new SetTarget(sheetId, { indicatorId, text: body.text }, this.source(request)));
   }
 
-  @Operation({
-    summary: 'Record progress',
-    description: 'Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Record progress', description: 'Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/progress/:quarter')
   recordProgress(
@@ -296,14 +268,7 @@ export class SheetsController {
     return this.run(new RecordProgress(sheetId, { indicatorId, quarter, ...body }, this.source(request)));
   }
 
-  @Operation({
-    summary: 'Record a result',
-    description: 'Records the year’s result (実績) as written.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Record a result', description: 'Records the year’s result (実績) as written.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/result')
   recordResult(
@@ -315,14 +280,7 @@ export class SheetsController {
     return this.run(new RecordResult(sheetId, { indicatorId, ...body }, this.source(request)));
   }
 
-  @Operation({
-    summary: 'Set the evaluation date',
-    description: 'Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Set the evaluation date', description: 'Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.schedule', scope.sheet())
   @Put(':sheetId/evaluation-date')
   setEvaluationDate(
@@ -333,14 +291,7 @@ export class SheetsController {
     return this.run(new SetEvaluationDate(sheetId, { date: body.date }, this.source(request)));
   }
 
-  @Operation({
-    summary: 'Evaluate a goal',
-    description: 'Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Evaluate a goal', description: 'Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.evaluate', scope.sheet())
   @Put(':sheetId/goals/:goalId/evaluation')
   evaluate(
@@ -369,14 +320,7 @@ export class SheetsController {
     return this.run(new CloseSheet(sheetId, {}, this.source(request)));
   }
 
-  @Operation({
-    summary: 'Reopen a sheet',
-    description: 'Reopens a closed sheet, with the reason.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Reopen a sheet', description: 'Reopens a closed sheet, with the reason.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
   @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/reopen')
   @HttpCode(200)

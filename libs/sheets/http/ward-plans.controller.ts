@@ -3,9 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { CommandRequest, Operation, change, Problem, newId, type Out, type RequestContext } from '@shinchoku/http';
 import { Requires, Visible, scope, type Visibility } from '@shinchoku/access';
-import { CommandRequest, Operation, Problem, newId, type Out } from '@shinchoku/http';
-import type { RequestContext } from '@shinchoku/http';
 import { fiscalYearLabel } from '@shinchoku/municipality';
 import type { WardPlan, WardPlanCommand } from '../domain/ward-plan';
 import type { AggregateCommand } from '../application/aggregate-command';
@@ -72,14 +71,7 @@ export class WardPlansController {
     return view(found.plan, found.version);
   }
 
-  @Operation({
-    summary: 'Revise the priority goals',
-    description: 'Replaces the ward plan’s numbered 重点目標.',
-    responses: [{ status: 200, description: 'Changed.', json: r.wardPlanVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Revise the priority goals', description: 'Replaces the ward plan’s numbered 重点目標.' }, r.wardPlanVersion))
   @Requires('wardPlan.write', scope.wardPlan())
   @Put(':wardPlanId/priority-goals')
   revisePriorityGoals(
@@ -90,14 +82,7 @@ export class WardPlansController {
     return this.run(new RevisePriorityGoals(wardPlanId, { priorityGoals: body.priorityGoals }, { ...request, source: 'api' }));
   }
 
-  @Operation({
-    summary: 'Evaluate a ward plan',
-    description: 'Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.',
-    responses: [{ status: 200, description: 'Changed.', json: r.wardPlanVersion, headers: ['ETag'] }],
-    problems: [404],
-    accepts: ['If-Match', 'Idempotency-Key'],
-    jsonBody: true,
-  })
+  @Operation(change({ summary: 'Evaluate a ward plan', description: 'Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.' }, r.wardPlanVersion))
   @Requires('wardPlan.evaluate', scope.wardPlan())
   @Put(':wardPlanId/evaluation')
   evaluate(
