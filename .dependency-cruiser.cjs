@@ -56,7 +56,7 @@ module.exports = {
     },
     {
       name: 'apps-use-entries',
-      comment: "apps and migrations use a library only through its entry",
+      comment: 'apps and migrations use a library only through its entry',
       severity: 'error',
       from: { path: '^(apps|db)/' },
       to: { path: '^libs/', pathNot: ENTRIES },

@@ -12,7 +12,10 @@ export async function recordFirstQuarter(baseUrl: string, token: string): Promis
   if (!created.data) throw new Error(`not created: ${created.error.code}`);
   const sheetId = created.data.sheetId;
 
-  const goal = await api.POST('/api/v1/sheets/{sheetId}/goals', { params: { path: { sheetId } }, body: { text: '地域活動の担い手を増やす' } });
+  const goal = await api.POST('/api/v1/sheets/{sheetId}/goals', {
+    params: { path: { sheetId } },
+    body: { text: '地域活動の担い手を増やす' },
+  });
   if (!goal.data) throw new Error(goal.error.detail);
   const indicator = await api.POST('/api/v1/sheets/{sheetId}/goals/{goalId}/indicators', {
     params: { path: { sheetId, goalId: goal.data.goalId } },

@@ -13,10 +13,14 @@ import { openApiDocument } from '../apps/api/src/openapi';
  */
 async function main(out: string): Promise<void> {
   const unopened = { database: {} } as Resources<ShinchokuConfig>;
-  const app = await NestFactory.create(AppModule.for(unopened, { api: { adminToken: 'unused-for-the-document' }, worker: false }), new FastifyAdapter(), {
-    preview: true,
-    logger: false,
-  });
+  const app = await NestFactory.create(
+    AppModule.for(unopened, { api: { adminToken: 'unused-for-the-document' }, worker: false }),
+    new FastifyAdapter(),
+    {
+      preview: true,
+      logger: false,
+    },
+  );
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(openApiDocument(app), null, 2)}\n`);
 }

@@ -16,7 +16,15 @@ describe('configuration', () => {
       processorBatchSize: 500,
       processorPollMs: 500,
       importMaxBytes: 20 * 1024 * 1024,
-      importLimits: { unzippedBytes: 64 * 1024 * 1024, sheets: 200, rows: 5000, columns: 100, cells: 200_000, readMemoryMb: 256, readTimeoutMs: 20_000 },
+      importLimits: {
+        unzippedBytes: 64 * 1024 * 1024,
+        sheets: 200,
+        rows: 5000,
+        columns: 100,
+        cells: 200_000,
+        readMemoryMb: 256,
+        readTimeoutMs: 20_000,
+      },
       sheetCacheEntries: 1000,
       sheetCachePollMs: 100,
       tokenCacheEntries: 10_000,
@@ -44,11 +52,20 @@ describe('configuration', () => {
   });
 
   it('reads the outbound rules: webhook hosts an operator allows, http:, and production without mail to the log', () => {
-    const config = loadConfig({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: 'hooks.internal, 10.0.0.5:8080,[::1]:9000,Chat.City.LOCAL.', NODE_ENV: 'production' });
+    const config = loadConfig({
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_HOSTS: 'hooks.internal, 10.0.0.5:8080,[::1]:9000,Chat.City.LOCAL.',
+      NODE_ENV: 'production',
+    });
     expect(config.reminders).toMatchObject({
       webhooks: {
         allowHttp: true,
-        allowedHosts: [{ host: 'hooks.internal' }, { host: '10.0.0.5', port: 8080 }, { host: '[::1]', port: 9000 }, { host: 'chat.city.local' }],
+        allowedHosts: [
+          { host: 'hooks.internal' },
+          { host: '10.0.0.5', port: 8080 },
+          { host: '[::1]', port: 9000 },
+          { host: 'chat.city.local' },
+        ],
       },
       mailToLog: false,
     });
@@ -100,7 +117,9 @@ describe('configuration', () => {
   });
 
   it('reads the caps on imported files', () => {
-    expect(loadConfig({ IMPORT_MAX_UNZIPPED_BYTES: String(8 * 1024 * 1024), IMPORT_MAX_SHEETS: '20', IMPORT_MAX_CELLS: '5000' }).importLimits).toMatchObject({
+    expect(
+      loadConfig({ IMPORT_MAX_UNZIPPED_BYTES: String(8 * 1024 * 1024), IMPORT_MAX_SHEETS: '20', IMPORT_MAX_CELLS: '5000' }).importLimits,
+    ).toMatchObject({
       unzippedBytes: 8 * 1024 * 1024,
       sheets: 20,
       cells: 5000,
@@ -126,10 +145,16 @@ describe('configuration', () => {
     [{ SMTP_URL: 'mail.example.jp' }, 'SMTP_URL=(value hidden): must be a URL starting with smtp:// or smtps://'],
     [{ WEBHOOK_SECRET: 'short' }, 'WEBHOOK_SECRET=(value hidden): must be at least 16 characters'],
     [{ REMINDER_POLICY: '{nope' }, 'REMINDER_POLICY="{nope": must be JSON'],
-    [{ REMINDER_POLICY: '{"departments":{"西区":{"evaluation":{"roles":["部長"]}}}}' }, "departments.西区.evaluation.roles.0 must be '担当', '課長' or 'coordinator'"],
+    [
+      { REMINDER_POLICY: '{"departments":{"西区":{"evaluation":{"roles":["部長"]}}}}' },
+      "departments.西区.evaluation.roles.0 must be '担当', '課長' or 'coordinator'",
+    ],
     [{ REMINDER_CLOSED_DAYS: '2025-06-31' }, 'REMINDER_CLOSED_DAYS="2025-06-31": must be dates as YYYY-MM-DD'],
     [{ WEBHOOK_ALLOW_HTTP: 'yes' }, `WEBHOOK_ALLOW_HTTP="yes": must be 'true' or 'false'`],
-    [{ WEBHOOK_ALLOWED_HOSTS: 'ok.example.jp, https://x.example.jp/path' }, 'https://x.example.jp/path: must be a host name or address, optionally with :port'],
+    [
+      { WEBHOOK_ALLOWED_HOSTS: 'ok.example.jp, https://x.example.jp/path' },
+      'https://x.example.jp/path: must be a host name or address, optionally with :port',
+    ],
     [{ WEBHOOK_ALLOWED_HOSTS: 'x.example.jp:99999' }, 'x.example.jp:99999: the port must be 1 to 65535'],
     [{ IMPORT_MAX_ROWS: '0' }, 'IMPORT_MAX_ROWS="0": must be a whole number from 10 to 1048576'],
     [{ IMPORT_READ_MEMORY_MB: '8' }, 'IMPORT_READ_MEMORY_MB="8": must be a whole number from 64 to 65536'],

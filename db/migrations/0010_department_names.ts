@@ -27,7 +27,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if (renames.length === 0) return;
 
   await sql`CREATE TEMPORARY TABLE department_renames (old text PRIMARY KEY, new text NOT NULL) ON COMMIT DROP`.execute(db);
-  await sql`INSERT INTO department_renames SELECT r->>0, r->>1 FROM jsonb_array_elements(${JSON.stringify(renames)}::jsonb) AS r`.execute(db);
+  await sql`INSERT INTO department_renames SELECT r->>0, r->>1 FROM jsonb_array_elements(${JSON.stringify(renames)}::jsonb) AS r`.execute(
+    db,
+  );
   await refuseTwoUnderOneName(db);
 
   const renamed = sql`(SELECT new FROM department_renames WHERE old = department)`;
@@ -46,7 +48,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`UPDATE contacts SET department = ${renamed} WHERE department IN (SELECT old FROM department_renames)`.execute(db);
 
   await sql`TRUNCATE ward_summaries, unit_completion, summary_streams`.execute(db);
-  await sql`UPDATE processor_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now() WHERE processor IN ('summaries', 'reminders')`.execute(db);
+  await sql`UPDATE processor_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now() WHERE processor IN ('summaries', 'reminders')`.execute(
+    db,
+  );
   await sql`INSERT INTO current_state_rebuilds DEFAULT VALUES ON CONFLICT DO NOTHING`.execute(db);
 }
 

@@ -34,7 +34,9 @@ export const accessEnvironment = {
   OIDC_GRANTS: oidcGrants.optional(),
   RATE_LIMIT_MAX: integer(1, 1_000_000).default(600),
   RATE_LIMIT_WINDOW_S: integer(1, 86_400).default(60),
-  CORS_ORIGINS: list.pipe(z.array(url(['https:', 'http:']).refine((o) => new URL(o).origin === o, 'each origin is scheme://host[:port], no path'))).optional(),
+  CORS_ORIGINS: list
+    .pipe(z.array(url(['https:', 'http:']).refine((o) => new URL(o).origin === o, 'each origin is scheme://host[:port], no path')))
+    .optional(),
   // The default lifetime of issued tokens, and failed sign-ins per client address (counted before any token lookup).
   TOKEN_DEFAULT_EXPIRY: z
     .string()
@@ -43,7 +45,9 @@ export const accessEnvironment = {
     .default('fiscal-year-end'),
   AUTH_FAILURES_MAX: integer(1, 1_000_000).default(100),
   AUTH_FAILURES_WINDOW_S: integer(1, 86_400).default(60),
-  TRUSTED_PROXIES: list.pipe(z.array(z.string().refine(isAddressOrRange, 'each entry is an IP address or a CIDR range such as 10.0.0.0/8'))).optional(),
+  TRUSTED_PROXIES: list
+    .pipe(z.array(z.string().refine(isAddressOrRange, 'each entry is an IP address or a CIDR range such as 10.0.0.0/8')))
+    .optional(),
   // Issued tokens kept in memory per API process once found working (0 = looked up on every request); revocations
   // arrive by LISTEN/NOTIFY, and the poll (which also finds a dead listener connection) is the fallback's bound.
   TOKEN_CACHE_ENTRIES: integer(0, 1_000_000).default(10_000),

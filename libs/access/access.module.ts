@@ -50,7 +50,11 @@ export class AccessModule {
           useFactory: (pool: Pool, known: KnownTokens, config: Config) =>
             new PrincipalChangesLifecycle(
               config.tokenCacheEntries > 0
-                ? new PrincipalChanges(() => new Client({ ...pool.options, application_name: 'shinchoku-principal-changes' }), known, config.tokenCachePollMs)
+                ? new PrincipalChanges(
+                    () => new Client({ ...pool.options, application_name: 'shinchoku-principal-changes' }),
+                    known,
+                    config.tokenCachePollMs,
+                  )
                 : undefined,
             ),
           inject: [Pool, KnownTokens, CONFIG],

@@ -29,8 +29,16 @@ export const environment = {
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
   SHEET_CACHE_ENTRIES: integer(0, 1_000_000).default(1000),
   SHEET_CACHE_POLL_MS: integer(10, 60_000).default(100),
-  PROGRESS_AT_RISK: z.coerce.number({ error: 'must be a fraction such as 0.15' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.15),
-  PROGRESS_OFF_TRACK: z.coerce.number({ error: 'must be a fraction such as 0.35' }).min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.35),
+  PROGRESS_AT_RISK: z.coerce
+    .number({ error: 'must be a fraction such as 0.15' })
+    .min(0, 'must be 0 to 1')
+    .max(1, 'must be 0 to 1')
+    .default(0.15),
+  PROGRESS_OFF_TRACK: z.coerce
+    .number({ error: 'must be a fraction such as 0.35' })
+    .min(0, 'must be 0 to 1')
+    .max(1, 'must be 0 to 1')
+    .default(0.35),
   NODE_ENV: z.string().trim().optional(),
   // Faults: how long a request may wait on the database and on its client (0 = no bound); jobs run unbounded.
   DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(5_000),
@@ -92,7 +100,11 @@ export class ConfigError extends StartupError {
  * Reads and checks settings at once, reporting every problem, not just the first: the variables
  * of `schema` from `env`, a blank value as unset; values of the `secrets` variables are never shown.
  */
-export function readEnvironment<T extends z.ZodType>(schema: T & { shape: z.ZodRawShape }, secrets: readonly string[], env: NodeJS.ProcessEnv): z.output<T> {
+export function readEnvironment<T extends z.ZodType>(
+  schema: T & { shape: z.ZodRawShape },
+  secrets: readonly string[],
+  env: NodeJS.ProcessEnv,
+): z.output<T> {
   const blankAsUnset = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]]));
   const parsed = schema.safeParse(blankAsUnset);
   if (parsed.success) return parsed.data;

@@ -6,13 +6,16 @@ export const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 export const integer = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
@@ -35,10 +38,20 @@ export const json = <T extends z.ZodType>(schema: T, notJson = 'must be JSON') =
 
 export const isoDates = z
   .string()
-  .transform((text) => text.split(',').map((day) => day.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((day) => day.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.iso.date({ error: 'must be dates as YYYY-MM-DD, separated by commas' })));
 
 export const flag = z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).transform((value) => value === 'true');
 
 /** A comma-separated list, each entry trimmed, empty ones dropped. */
-export const list = z.string().transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean));
+export const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
+);

@@ -77,7 +77,8 @@ class PreparingClient extends Client {
     }
     const result: unknown = super.query(query as any, values, callback);
     // Runs before the caller's own handler, so the pool sees the client ending when it is released.
-    if (result instanceof Promise) result.catch((error: Error) => error?.message === READ_TIMEOUT && void this.end().catch(() => undefined));
+    if (result instanceof Promise)
+      result.catch((error: Error) => error?.message === READ_TIMEOUT && void this.end().catch(() => undefined));
     return result;
   }
   /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */

@@ -109,9 +109,7 @@ export function clusterFolder(dataDir: string, owner: Owner | undefined, hasPass
   const home = join(SERVER_HOME, createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 16));
   const cluster = join(home, 'postgres');
   if (existsSync(join(cluster, 'PG_VERSION')) && !hasPassword) {
-    throw new StartupError(
-      `${cluster} holds a cluster made for ${dataDir}, whose password is gone; remove ${home} to start afresh`,
-    );
+    throw new StartupError(`${cluster} holds a cluster made for ${dataDir}, whose password is gone; remove ${home} to start afresh`);
   }
   ensureHome();
   mkdirSync(home, { recursive: true, mode: 0o700 });

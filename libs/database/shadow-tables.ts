@@ -50,8 +50,12 @@ export class ShadowTables {
         SELECT conname AS name, pg_get_constraintdef(oid) AS definition, confrelid::regclass::text AS referenced
           FROM pg_constraint WHERE contype = 'f' AND conrelid = ${table}::regclass`.execute(db);
       for (const key of keys.rows) {
-        if (!tables.includes(key.referenced)) throw new Error(`rebuild: ${table}.${key.name} references ${key.referenced}, outside the rebuilt tables`);
-        const definition = key.definition.replace(` REFERENCES ${key.referenced}(`, ` REFERENCES ${ShadowTables.shadowOf(key.referenced)}(`);
+        if (!tables.includes(key.referenced))
+          throw new Error(`rebuild: ${table}.${key.name} references ${key.referenced}, outside the rebuilt tables`);
+        const definition = key.definition.replace(
+          ` REFERENCES ${key.referenced}(`,
+          ` REFERENCES ${ShadowTables.shadowOf(key.referenced)}(`,
+        );
         // A foreign key's name is its table's own, so the copy's may be the live one already.
         foreignKeys.push(`ALTER TABLE ${shadow} ADD CONSTRAINT ${key.name} ${definition}`);
       }

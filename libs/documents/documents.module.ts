@@ -17,7 +17,11 @@ import { ImportsController, SheetExportsController, WardExportsController } from
         new DocumentImporter(sheets, wardPlans, queries, clock, new DocumentReader(config.importLimits)),
       inject: [SheetCommands, WardPlanCommands, SheetQueries, Clock, CONFIG],
     },
-    { provide: DocumentExporter, useFactory: (sheets: SheetCommands, queries: SheetQueries) => new DocumentExporter(sheets, queries), inject: [SheetCommands, SheetQueries] },
+    {
+      provide: DocumentExporter,
+      useFactory: (sheets: SheetCommands, queries: SheetQueries) => new DocumentExporter(sheets, queries),
+      inject: [SheetCommands, SheetQueries],
+    },
   ],
 })
 export class DocumentsModule {}

@@ -23,7 +23,8 @@ export async function readDocumentFile(name: string, content: Buffer, limits: Im
   if (content.length === 0) throw new DocumentError({ line: 1 }, 'the file is empty', 'EmptyFile');
   const zip = content.subarray(0, 2).toString('latin1') === 'PK';
   if (zip) return { name, sha256, format: 'xlsx', draft: await readWorkbook(content, limits) };
-  if (/\.xlsx$/i.test(name)) throw new DocumentError({ line: 1 }, 'the file is named .xlsx but is not a workbook (it is not a zip)', 'NotAWorkbook');
+  if (/\.xlsx$/i.test(name))
+    throw new DocumentError({ line: 1 }, 'the file is named .xlsx but is not a workbook (it is not a zip)', 'NotAWorkbook');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(content);

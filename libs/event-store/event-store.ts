@@ -49,7 +49,15 @@ const EVENT_COLUMNS = [
 ] as const;
 
 /** What a fold needs: no metadata or time, whose parsing would cost a rebuild more than the rest. */
-const REPLAYED_COLUMNS = ['global_position', 'transaction_id', 'stream_id', 'stream_version', 'event_type', 'schema_version', 'data'] as const;
+const REPLAYED_COLUMNS = [
+  'global_position',
+  'transaction_id',
+  'stream_id',
+  'stream_version',
+  'event_type',
+  'schema_version',
+  'data',
+] as const;
 
 interface EventRow {
   global_position: string;
@@ -119,7 +127,9 @@ export class EventStore {
    * the results come back in the order of `parts`.
    */
   async appendAll(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const order = parts.map((_, i) => i).sort((a, b) => (parts[a]!.streamId < parts[b]!.streamId ? -1 : parts[a]!.streamId > parts[b]!.streamId ? 1 : 0));
+    const order = parts
+      .map((_, i) => i)
+      .sort((a, b) => (parts[a]!.streamId < parts[b]!.streamId ? -1 : parts[a]!.streamId > parts[b]!.streamId ? 1 : 0));
     const calls = order.map((i) => {
       const part = parts[i]!;
       const events = part.commands.flatMap(({ events, context }) => {
@@ -158,11 +168,7 @@ export class EventStore {
 
   /** The stream's events in order; empty when the stream does not exist (or not yet, as of the moment asked). */
   async readStream(streamId: string, options: ReadStreamOptions = {}, executor: Executor = this.db) {
-    let query = executor
-      .selectFrom('events')
-      .select(EVENT_COLUMNS)
-      .where('stream_id', '=', streamId)
-      .orderBy('stream_version');
+    let query = executor.selectFrom('events').select(EVENT_COLUMNS).where('stream_id', '=', streamId).orderBy('stream_version');
     if (options.afterVersion !== undefined) query = query.where('stream_version', '>', String(options.afterVersion));
     if (options.toVersion !== undefined) query = query.where('stream_version', '<=', String(options.toVersion));
     if (options.asOf !== undefined) query = query.where('recorded_at', '<=', options.asOf);
@@ -188,7 +194,10 @@ export class EventStore {
       .select(REPLAYED_COLUMNS)
       .where('stream_id', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
       .where(sql<boolean>`(stream_id, stream_version) > (${from.streamId}, ${from.version})`);
-    if (through) query = query.where(sql<boolean>`(transaction_id, global_position) <= (${through.transactionId.toString()}::xid8, ${through.globalPosition.toString()}::bigint)`);
+    if (through)
+      query = query.where(
+        sql<boolean>`(transaction_id, global_position) <= (${through.transactionId.toString()}::xid8, ${through.globalPosition.toString()}::bigint)`,
+      );
     const rows = await query.orderBy('stream_id').orderBy('stream_version').limit(limit).execute();
     return rows.map((row) => this.toReplayedEvent(row));
   }
@@ -198,11 +207,16 @@ export class EventStore {
    * The next page is asked for before the streams of this one are handed out, so the server reads
    * it while the caller folds; memory holds a page and one stream.
    */
-  async *streamsInOrder(prefix: string, executor: Executor = this.db, through?: Checkpoint, pageSize = 5_000): AsyncGenerator<ReplayedEvent[]> {
+  async *streamsInOrder(
+    prefix: string,
+    executor: Executor = this.db,
+    through?: Checkpoint,
+    pageSize = 5_000,
+  ): AsyncGenerator<ReplayedEvent[]> {
     const read = (after?: ReplayedEvent) =>
       this.readStreamsInOrder(prefix, after && { streamId: after.streamId, version: after.version }, pageSize, executor, through);
     let stream: ReplayedEvent[] = [];
-    for (let page = await read(); page.length > 0; ) {
+    for (let page = await read(); page.length > 0;) {
       const next = page.length < pageSize ? undefined : read(page.at(-1));
       // Observed below; until then a failure must not count as unhandled.
       next?.catch(() => undefined);
@@ -220,11 +234,7 @@ export class EventStore {
 
   /** The stream's current version; 0 when it has no events. */
   async streamVersion(streamId: string, executor: Executor = this.db): Promise<number> {
-    const row = await executor
-      .selectFrom('streams')
-      .select('version')
-      .where('stream_id', '=', streamId)
-      .executeTakeFirst();
+    const row = await executor.selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
     return row ? Number(row.version) : 0;
   }
 
@@ -304,7 +314,12 @@ function payloadOf(event: NewEvent, metadata: EventMetadata, upcasters: Upcaster
   return { eventId: event.eventId ?? randomUUID(), type: event.type, schemaVersion, data: event.data, metadata };
 }
 
-function appendCall(streamId: string, expectedVersion: ExpectedVersion, payload: string, key: { commandId?: string; fingerprint?: string }): RawBuilder<unknown> {
+function appendCall(
+  streamId: string,
+  expectedVersion: ExpectedVersion,
+  payload: string,
+  key: { commandId?: string; fingerprint?: string },
+): RawBuilder<unknown> {
   return sql`SELECT append_events(${streamId}, ${
     expectedVersion === 'any' ? null : expectedVersion
   }, ${payload}::jsonb, ${key.commandId ?? null}, ${key.fingerprint ?? null}) AS result`;

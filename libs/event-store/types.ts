@@ -53,7 +53,10 @@ export interface StoredEvent<Type extends string = string, Data = unknown> exten
 }
 
 /** An event as a rebuild folds it: without its id, metadata and time, which reading would spend effort on. */
-export type ReplayedEvent<Type extends string = string, Data = unknown> = Omit<StoredEvent<Type, Data>, 'eventId' | 'metadata' | 'recordedAt'>;
+export type ReplayedEvent<Type extends string = string, Data = unknown> = Omit<
+  StoredEvent<Type, Data>,
+  'eventId' | 'metadata' | 'recordedAt'
+>;
 
 /** A stream's version before the append: a number (0 = the stream must not exist yet) or 'any'. */
 export type ExpectedVersion = number | 'any';

@@ -19,7 +19,8 @@ export class HealthController {
    */
   @Operation({
     summary: 'Check health',
-    description: 'Whether the database and the queue answer. 503 only when the database is down; a queue that does not answer delays reminders, not requests, so it stays 200 with `degraded`. Public.',
+    description:
+      'Whether the database and the queue answer. 503 only when the database is down; a queue that does not answer delays reminders, not requests, so it stays 200 with `degraded`. Public.',
     responses: [
       { status: 200, description: 'Up (ok or degraded).', json: healthReport, headers: ['Cache-Control'] },
       { status: 503, description: 'The database is down.', json: healthReport, headers: ['Cache-Control'] },

@@ -7,6 +7,12 @@ import { HealthController } from './health.controller';
 
 @Module({
   controllers: [HealthController],
-  providers: [{ provide: HealthProbe, useFactory: (db: Kysely<Database>, queues: QueueFactory) => new HealthProbe(db, queues), inject: [Kysely, QueueFactory] }],
+  providers: [
+    {
+      provide: HealthProbe,
+      useFactory: (db: Kysely<Database>, queues: QueueFactory) => new HealthProbe(db, queues),
+      inject: [Kysely, QueueFactory],
+    },
+  ],
 })
 export class HealthModule {}

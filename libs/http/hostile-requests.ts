@@ -26,7 +26,11 @@ export function refuseHostileRequests(fastify: FastifyInstance): void {
   // Answered here rather than handed to an error handler: routes outside Nest (the Swagger UI, the
   // web app's files) have none of Nest's filters, and their refusals must be problems too.
   fastify.addHook('preValidation', (request, reply, done) => {
-    const problems = [...badQueryEncoding(request.url), ...unsafeTextProblems(request.params ?? {}, 'params'), ...unsafeTextProblems(request.query ?? {}, 'query')];
+    const problems = [
+      ...badQueryEncoding(request.url),
+      ...unsafeTextProblems(request.params ?? {}, 'params'),
+      ...unsafeTextProblems(request.query ?? {}, 'query'),
+    ];
     if (problems.length === 0) return done();
     sendProblem(reply, invalidRequest(problems));
   });

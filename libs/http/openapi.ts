@@ -33,17 +33,26 @@ export const problemSchema = named(
         .join('\n'),
     }),
     detail: z.string(),
-    errors: z.array(z.object({ path: z.string().meta({ description: 'where: body.goals[0].no, query.fiscalYear, header.if-match' }), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().meta({ description: 'where: body.goals[0].no, query.fiscalYear, header.if-match' }),
+          message: z.string(),
+        }),
+      )
+      .optional(),
   }),
 );
-
-
 
 const text = { schema: { type: 'string' } } as const;
 
 /** Response headers the service sends, as the document states them. */
 const RESPONSE_HEADERS = {
-  ETag: { description: 'The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll.', ...text },
+  ETag: {
+    description:
+      'The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll.',
+    ...text,
+  },
   Location: { description: 'Where the created resource is.', ...text },
   'Content-Disposition': { description: 'attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback.', ...text },
   'Cache-Control': { description: 'no-store: health is never cached.', ...text },
@@ -54,15 +63,22 @@ export type ResponseHeader = keyof typeof RESPONSE_HEADERS;
 
 /** Request headers an operation honours. */
 const REQUEST_HEADERS = {
-  'If-Match': 'The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check.',
+  'If-Match':
+    'The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check.',
   'If-None-Match': 'An ETag the client holds: when it is still current the answer is 304 without a body.',
-  'Idempotency-Key': 'Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused.',
+  'Idempotency-Key':
+    'Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused.',
   'Cache-Control': '`no-cache` reads the sheet from the database instead of this process’s memory.',
 } as const;
 export type RequestHeader = keyof typeof REQUEST_HEADERS;
 
 /** Statuses whose problems carry a header of their own. */
-const PROBLEM_HEADERS: Partial<Record<number, ResponseHeader[]>> = { 401: ['WWW-Authenticate'], 412: ['ETag'], 429: ['Retry-After'], 503: ['Retry-After'] };
+const PROBLEM_HEADERS: Partial<Record<number, ResponseHeader[]>> = {
+  401: ['WWW-Authenticate'],
+  412: ['ETag'],
+  429: ['Retry-After'],
+  503: ['Retry-After'],
+};
 
 const PROBLEM_MEANINGS: Record<number, string> = {
   400: 'The request is malformed or a field is invalid (`errors` names each).',
@@ -108,7 +124,11 @@ export interface OperationContract {
  * The contract every change of an aggregate shares: it answers the new version with its ETag, may
  * find nothing there (404), honours If-Match and Idempotency-Key and reads a JSON body.
  */
-export function change(about: Pick<OperationContract, 'summary' | 'description'>, json: z.ZodType, answered = 'Changed.'): OperationContract {
+export function change(
+  about: Pick<OperationContract, 'summary' | 'description'>,
+  json: z.ZodType,
+  answered = 'Changed.',
+): OperationContract {
   return {
     ...about,
     responses: [{ status: 200, description: answered, json, headers: ['ETag'] }],
@@ -124,11 +144,19 @@ export function change(about: Pick<OperationContract, 'summary' | 'description'>
  */
 export function Operation(contract: OperationContract): MethodDecorator {
   const accepts = contract.accepts ?? [];
-  const problems = new Set([400, 500, 503, ...(contract.public ? [] : [401, 403, 429]), ...(contract.jsonBody ? [413, 415] : []), ...(contract.problems ?? [])]);
+  const problems = new Set([
+    400,
+    500,
+    503,
+    ...(contract.public ? [] : [401, 403, 429]),
+    ...(contract.jsonBody ? [413, 415] : []),
+    ...(contract.problems ?? []),
+  ]);
   if (accepts.includes('If-Match')) problems.add(412);
   if (accepts.includes('Idempotency-Key')) problems.add(422);
   const successes = [...contract.responses];
-  if (accepts.includes('If-None-Match')) successes.push({ status: 304, description: 'Not modified: the If-None-Match ETag is still current. No body.', headers: ['ETag'] });
+  if (accepts.includes('If-None-Match'))
+    successes.push({ status: 304, description: 'Not modified: the If-None-Match ETag is still current. No body.', headers: ['ETag'] });
   return applyDecorators(
     ApiOperation({ summary: contract.summary, description: contract.description, ...(contract.public && { security: [] }) }),
     ...accepts.map((name) => ApiHeader({ name, required: false, description: REQUEST_HEADERS[name], schema: { type: 'string' } })),
@@ -136,18 +164,21 @@ export function Operation(contract: OperationContract): MethodDecorator {
       // A status that is both an answer and a problem (health's 503) carries both media types.
       const withProblem = problems.delete(success.status) ? PROBLEM_CONTENT : {};
       const body = content(success).content;
-      return ApiResponse({ status: success.status, description: success.description, ...((body || success.status === 503) && { content: { ...body, ...withProblem } }), ...headers(success.headers) });
+      return ApiResponse({
+        status: success.status,
+        description: success.description,
+        ...((body || success.status === 503) && { content: { ...body, ...withProblem } }),
+        ...headers(success.headers),
+      });
     }),
-    ...[...problems]
-      .sort()
-      .map((status) =>
-        ApiResponse({
-          status,
-          description: PROBLEM_MEANINGS[status] ?? 'A problem.',
-          content: PROBLEM_CONTENT,
-          ...headers(PROBLEM_HEADERS[status]),
-        }),
-      ),
+    ...[...problems].sort().map((status) =>
+      ApiResponse({
+        status,
+        description: PROBLEM_MEANINGS[status] ?? 'A problem.',
+        content: PROBLEM_CONTENT,
+        ...headers(PROBLEM_HEADERS[status]),
+      }),
+    ),
   );
 }
 
@@ -156,7 +187,8 @@ const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/compo
 function content({ json, other = {} }: Success): { content?: Record<string, { schema: object }> } {
   const media: Record<string, { schema: object }> = {};
   if (json) media['application/json'] = { schema: { $ref: schemaRef(json) } };
-  for (const [type, kind] of Object.entries(other)) media[type] = { schema: { type: 'string', ...(kind === 'binary' && { format: 'binary' }) } };
+  for (const [type, kind] of Object.entries(other))
+    media[type] = { schema: { type: 'string', ...(kind === 'binary' && { format: 'binary' }) } };
   return Object.keys(media).length > 0 ? { content: media } : {};
 }
 
@@ -172,7 +204,12 @@ export function schemaRef(schema: z.ZodType): string {
 
 /** Every registered response schema as OpenAPI 3.0 `components.schemas`, referring to each other by name. */
 export function responseComponents(): Record<string, object> {
-  const { schemas } = z.toJSONSchema(responseSchemas, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  const { schemas } = z.toJSONSchema(responseSchemas, {
+    target: 'openapi-3.0',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   return Object.fromEntries(Object.entries(schemas).map(([id, { $id: _id, ...schema }]) => [id, nullInEnums(schema)]));
 }
 
@@ -181,6 +218,7 @@ function nullInEnums<T>(schema: T): T {
   if (Array.isArray(schema)) return schema.map(nullInEnums) as T;
   if (schema === null || typeof schema !== 'object') return schema;
   const walked = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, nullInEnums(value)])) as Record<string, unknown>;
-  if (walked.nullable === true && Array.isArray(walked.enum) && !walked.enum.includes(null)) walked.enum = [...(walked.enum as unknown[]), null];
+  if (walked.nullable === true && Array.isArray(walked.enum) && !walked.enum.includes(null))
+    walked.enum = [...(walked.enum as unknown[]), null];
   return walked as T;
 }

@@ -53,7 +53,11 @@ export function toProblem(error: unknown, mappings: readonly ProblemMapping[] = 
   const fastifyCode = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   if (fastifyCode === 'FST_ERR_HANDLER_TIMEOUT') {
     // The handler is not stopped: a write may still complete. A retry with the same Idempotency-Key is safe either way.
-    return new Problem(503, 'RequestTimeout', 'the request took longer than this server allows to answer; retry it (with the same Idempotency-Key for a write)').withHeader('retry-after', '5');
+    return new Problem(
+      503,
+      'RequestTimeout',
+      'the request took longer than this server allows to answer; retry it (with the same Idempotency-Key for a write)',
+    ).withHeader('retry-after', '5');
   }
   if (fastifyCode && fastifyCode in FASTIFY_ERRORS) {
     const [status, code, detail] = FASTIFY_ERRORS[fastifyCode]!;

@@ -36,7 +36,8 @@ class InvalidRequest extends Error {
 /** The 400 for fields that are wrong, whoever found them: the schemas, or the check for unsafe text. */
 export function invalidRequest(errors: FieldProblem[]): Problem {
   const first = errors[0]!;
-  const detail = errors.length === 1 ? `${first.path}: ${first.message}` : `${errors.length} problems, first ${first.path}: ${first.message}`;
+  const detail =
+    errors.length === 1 ? `${first.path}: ${first.message}` : `${errors.length} problems, first ${first.path}: ${first.message}`;
   return new Problem(400, 'InvalidRequest', detail, errors);
 }
 

@@ -15,7 +15,8 @@ class MetricsController {
 
   @Operation({
     summary: 'Scrape metrics',
-    description: 'Prometheus metrics: requests, event store, processors’ lag, queues. Public: serve it only where your network lets the scraper in.',
+    description:
+      'Prometheus metrics: requests, event store, processors’ lag, queues. Public: serve it only where your network lets the scraper in.',
     responses: [{ status: 200, description: 'Prometheus text exposition format.', other: { 'text/plain': 'text' } }],
     public: true,
   })

@@ -75,7 +75,11 @@ export class Metrics implements CommandObserver, SheetCacheObserver {
       labelNames: ['status'],
       registers,
       async collect() {
-        const rows = await db.selectFrom('reminders').select(['status', (eb) => eb.fn.countAll<string>().as('count')]).groupBy('status').execute();
+        const rows = await db
+          .selectFrom('reminders')
+          .select(['status', (eb) => eb.fn.countAll<string>().as('count')])
+          .groupBy('status')
+          .execute();
         const counts = new Map(rows.map((row) => [row.status, Number(row.count)]));
         for (const status of ['planned', 'sent', 'cancelled', 'failed']) this.set({ status }, counts.get(status) ?? 0);
       },

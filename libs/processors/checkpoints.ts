@@ -7,14 +7,22 @@ import { Checkpoint, START_OF_FEED } from '@shinchoku/event-store';
  * never overlap. With `wait: false`, undefined at once when another transaction holds it.
  */
 export async function lockCheckpoint(trx: Transaction<Database>, processor: string): Promise<Checkpoint>;
-export async function lockCheckpoint(trx: Transaction<Database>, processor: string, options: { wait: false }): Promise<Checkpoint | undefined>;
+export async function lockCheckpoint(
+  trx: Transaction<Database>,
+  processor: string,
+  options: { wait: false },
+): Promise<Checkpoint | undefined>;
 export async function lockCheckpoint(trx: Transaction<Database>, processor: string, { wait = true } = {}): Promise<Checkpoint | undefined> {
   await trx
     .insertInto('processor_checkpoints')
     .values({ processor, transaction_id: '0', global_position: '0' })
     .onConflict((oc) => oc.column('processor').doNothing())
     .execute();
-  const locking = trx.selectFrom('processor_checkpoints').select(['transaction_id', 'global_position']).where('processor', '=', processor).forUpdate();
+  const locking = trx
+    .selectFrom('processor_checkpoints')
+    .select(['transaction_id', 'global_position'])
+    .where('processor', '=', processor)
+    .forUpdate();
   const row = await (wait ? locking : locking.skipLocked()).executeTakeFirst();
   return row && { transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) };
 }

@@ -33,8 +33,7 @@ export class ProcessorsModule {
             return new ProcessorRunner(db, store, processors, {
               batchSize: config.processorBatchSize,
               pollIntervalMs: config.processorPollMs,
-              onError: (processor, error) =>
-                logger.error(`${processor ?? 'runner'}: ${(error as Error).message}`, (error as Error).stack),
+              onError: (processor, error) => logger.error(`${processor ?? 'runner'}: ${(error as Error).message}`, (error as Error).stack),
             });
           },
         },

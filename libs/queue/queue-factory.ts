@@ -2,9 +2,7 @@ import { IQueueBackend, Processor, Queue, Worker, WorkerOptions, createPostgresB
 import { Redis } from 'ioredis';
 
 /** Where BullMQ keeps its jobs: Redis in production, or the Postgres we already have. */
-export type QueueConnection =
-  | { kind: 'redis'; url: string; prefix: string }
-  | { kind: 'postgres'; url: string; schema: string };
+export type QueueConnection = { kind: 'redis'; url: string; prefix: string } | { kind: 'postgres'; url: string; schema: string };
 
 // The last parameters are the backend's connection options, Redis's or PostgreSQL's: BullMQ uses them
 // both ways (given and handed back), so only `any` holds either backend's queue under one type.

@@ -38,7 +38,8 @@ import { ReminderSettingsController } from './http/settings.controller';
     {
       provide: Contacts,
       inject: [Kysely, CONFIG, Clock],
-      useFactory: (db: Kysely<Database>, config: Config, clock: Clock) => new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
+      useFactory: (db: Kysely<Database>, config: Config, clock: Clock) =>
+        new Contacts(db, planningRules(config.reminders), clock, config.reminders.webhooks),
     },
   ],
 })

@@ -12,7 +12,9 @@ import { Config, StartupError } from '@shinchoku/config';
 export function resolveAdminToken(config: Config, logger: LoggerService): string {
   if (config.adminToken) return config.adminToken;
   if (config.databaseUrl) {
-    throw new StartupError('set ADMIN_TOKEN (at least 16 characters) when DATABASE_URL is set; it is the bootstrap administrator\'s bearer token');
+    throw new StartupError(
+      "set ADMIN_TOKEN (at least 16 characters) when DATABASE_URL is set; it is the bootstrap administrator's bearer token",
+    );
   }
   const file = join(config.dataDir, 'admin-token');
   if (!existsSync(file)) {

@@ -42,7 +42,8 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
     },
     {
       provide: WardPlanCommands,
-      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, events: EventBus) => new WardPlanCommands(db, store, clock, events),
+      useFactory: (db: Kysely<Database>, store: EventStore, clock: Clock, events: EventBus) =>
+        new WardPlanCommands(db, store, clock, events),
       inject: [Kysely, EventStore, Clock, EventBus],
     },
     ...SHEET_COMMAND_HANDLERS,

@@ -4,10 +4,10 @@ import { named } from '@shinchoku/http';
 /** The response shapes of the summaries: one source for the handlers' types and for OpenAPI. */
 
 const rating = z.enum(['○', '△', '×']);
-const updatedThrough = z
-  .string()
-  .nullable()
-  .meta({ format: 'date-time', description: 'How far the summaries processor has read: changes recorded after it are not in this answer yet. Null before its first run.' });
+const updatedThrough = z.string().nullable().meta({
+  format: 'date-time',
+  description: 'How far the summaries processor has read: changes recorded after it are not in this answer yet. Null before its first run.',
+});
 
 export const wardSummary = named(
   'WardSummary',
@@ -23,12 +23,20 @@ export const wardSummary = named(
       z.object({
         no: z.number().int(),
         text: z.string(),
-        goals: z.array(z.object({ sheetId: z.uuid(), unit: z.string(), goalNo: z.number().int(), text: z.string(), rating: rating.nullable() })),
+        goals: z.array(
+          z.object({ sheetId: z.uuid(), unit: z.string(), goalNo: z.number().int(), text: z.string(), rating: rating.nullable() }),
+        ),
         achieved: z.boolean(),
       }),
     ),
     statedEvaluation: z
-      .object({ goalCount: z.number().int(), achievedCount: z.number().int(), status: z.string().optional(), direction: z.string().optional(), evaluatedOn: z.string() })
+      .object({
+        goalCount: z.number().int(),
+        achievedCount: z.number().int(),
+        status: z.string().optional(),
+        direction: z.string().optional(),
+        evaluatedOn: z.string(),
+      })
       .nullable(),
     sheets: z.number().int(),
     ratings: z.object({ '○': z.number().int(), '△': z.number().int(), '×': z.number().int(), unevaluated: z.number().int() }),
@@ -65,7 +73,9 @@ export const fiscalYearSummary = named(
         quarters: z.object({ 1: quarterCompletion, 2: quarterCompletion, 3: quarterCompletion, 4: quarterCompletion }),
       }),
     ),
-    overdue: z.array(z.object({ ward: z.string(), unit: z.string(), sheetId: z.uuid(), quarter: z.number().int(), missing: z.array(z.string()) })),
+    overdue: z.array(
+      z.object({ ward: z.string(), unit: z.string(), sheetId: z.uuid(), quarter: z.number().int(), missing: z.array(z.string()) }),
+    ),
     updatedThrough,
   }),
 );

@@ -26,13 +26,17 @@ export class SummariesController {
 
   @Operation({
     summary: 'Summarize a ward’s year',
-    description: 'One ward’s year: 重点目標 with 目標数 / 達成数, goal ratings and indicators at risk, as of `updatedThrough`. A ward and year with sheets or a plan always answer, empty or partial until the summaries processor catches up; 404 only when there are neither.',
+    description:
+      'One ward’s year: 重点目標 with 目標数 / 達成数, goal ratings and indicators at risk, as of `updatedThrough`. A ward and year with sheets or a plan always answer, empty or partial until the summaries processor catches up; 404 only when there are neither.',
     responses: [{ status: 200, description: 'The summary.', json: r.wardSummary }],
     problems: [404],
   })
   @Requires('read', scope.department())
   @Get('wards/:department/:fiscalYear')
-  async ward(@Param('department', { schema: ward }) department: string, @Param('fiscalYear', { schema: fiscalYear }) year: number): Promise<Out<typeof r.wardSummary>> {
+  async ward(
+    @Param('department', { schema: ward }) department: string,
+    @Param('fiscalYear', { schema: fiscalYear }) year: number,
+  ): Promise<Out<typeof r.wardSummary>> {
     const name = departmentName(department);
     const row = await this.db
       .selectFrom('ward_summaries')
@@ -44,19 +48,24 @@ export class SummariesController {
     if (row) return { ...(row.summary as WardSummary), updatedThrough };
     // The processor summarizes after the fact: a ward and year that have sheets or a plan are
     // answered (empty until it catches up, as `updatedThrough` says), never "not found".
-    if (!(await this.known(name, year))) throw new Problem(404, 'SummaryNotFound', `there are no sheets and no ward plan of ${name} for ${fiscalYearLabel(year)}`);
+    if (!(await this.known(name, year)))
+      throw new Problem(404, 'SummaryNotFound', `there are no sheets and no ward plan of ${name} for ${fiscalYearLabel(year)}`);
     return { ...wardSummary(name, year, undefined, []), updatedThrough };
   }
 
   /** Every unit's quarterly progress for the year: which quarters are missing where, and which of them are already due. */
   @Operation({
     summary: 'Summarize a fiscal year',
-    description: 'Every unit’s quarterly progress for the year the token may read: which quarters are missing where, and which of them are already due.',
+    description:
+      'Every unit’s quarterly progress for the year the token may read: which quarters are missing where, and which of them are already due.',
     responses: [{ status: 200, description: 'The summary.', json: r.fiscalYearSummary }],
   })
   @Requires('read', scope.list)
   @Get('fiscal-years/:fiscalYear')
-  async fiscalYear(@Param('fiscalYear', { schema: fiscalYear }) year: number, @Visible() visible: Visibility): Promise<Out<typeof r.fiscalYearSummary>> {
+  async fiscalYear(
+    @Param('fiscalYear', { schema: fiscalYear }) year: number,
+    @Visible() visible: Visibility,
+  ): Promise<Out<typeof r.fiscalYearSummary>> {
     const rows = await this.db
       .selectFrom('unit_completion')
       .select(['ward', 'completion'])
@@ -83,9 +92,23 @@ export class SummariesController {
 
   /** Whether the inline projections hold a sheet or a ward plan of the ward for the year. */
   private async known(ward: string, year: number): Promise<boolean> {
-    const sheet = await this.db.selectFrom('sheets').select('sheet_id').where('department', '=', ward).where('fiscal_year', '=', year).limit(1).executeTakeFirst();
+    const sheet = await this.db
+      .selectFrom('sheets')
+      .select('sheet_id')
+      .where('department', '=', ward)
+      .where('fiscal_year', '=', year)
+      .limit(1)
+      .executeTakeFirst();
     if (sheet) return true;
-    return (await this.db.selectFrom('ward_plans').select('ward_plan_id').where('department', '=', ward).where('fiscal_year', '=', year).limit(1).executeTakeFirst()) !== undefined;
+    return (
+      (await this.db
+        .selectFrom('ward_plans')
+        .select('ward_plan_id')
+        .where('department', '=', ward)
+        .where('fiscal_year', '=', year)
+        .limit(1)
+        .executeTakeFirst()) !== undefined
+    );
   }
 
   private async updatedThrough(): Promise<string | null> {

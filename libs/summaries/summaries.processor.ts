@@ -70,9 +70,18 @@ export const summariesProcessor: Processor = {
       await saveStreams(trx, touched);
     },
     async finish(trx) {
-      const all = await trx.selectFrom('summary_streams').select(['ward', 'fiscal_year']).distinct().orderBy('ward').orderBy('fiscal_year').execute();
+      const all = await trx
+        .selectFrom('summary_streams')
+        .select(['ward', 'fiscal_year'])
+        .distinct()
+        .orderBy('ward')
+        .orderBy('fiscal_year')
+        .execute();
       for (let i = 0; i < all.length; i += WARD_YEARS_PER_STATEMENT) {
-        await summarizeWards(trx, all.slice(i, i + WARD_YEARS_PER_STATEMENT).map((row) => ({ ward: row.ward, fiscalYear: row.fiscal_year })));
+        await summarizeWards(
+          trx,
+          all.slice(i, i + WARD_YEARS_PER_STATEMENT).map((row) => ({ ward: row.ward, fiscalYear: row.fiscal_year })),
+        );
       }
     },
   },
@@ -139,7 +148,9 @@ async function saveStreams(trx: Transaction<Database>, touched: readonly Touched
 
 /** Recomputes the summaries of these ward-years from the folds of their streams, in one read and one write. */
 async function summarizeWards(trx: Transaction<Database>, keys: readonly WardYear[]) {
-  const wardYears = new Map(keys.map((k) => [`${k.ward}\u0000${k.fiscalYear}`, { ...k, plan: undefined as WardPlan | undefined, sheets: [] as Sheet[] }]));
+  const wardYears = new Map(
+    keys.map((k) => [`${k.ward}\u0000${k.fiscalYear}`, { ...k, plan: undefined as WardPlan | undefined, sheets: [] as Sheet[] }]),
+  );
   if (wardYears.size === 0) return;
   const { rows } = await sql<{ ward: string; fiscal_year: number; kind: Followed['kind']; state: unknown }>`
     SELECT s.ward, s.fiscal_year, s.kind, s.state

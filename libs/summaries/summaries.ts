@@ -112,4 +112,3 @@ export function unitCompletion(sheet: Sheet): UnitCompletion {
     quarters: { 1: quarter(1), 2: quarter(2), 3: quarter(3), 4: quarter(4) },
   };
 }
-

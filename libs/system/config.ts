@@ -7,10 +7,12 @@ import { REMINDER_SECRETS, reminderEnvironment, reminderSettingsOf, type Reminde
 /** The whole configuration: the plain settings, and those of the libraries that keep their own. */
 export type ShinchokuConfig = Config & AccessSettings & DocumentsSettings & { reminders: ReminderSettings };
 
-const everySetting = z.object({ ...environment, ...accessEnvironment, ...documentsEnvironment, ...reminderEnvironment }).superRefine((e, context) => {
-  checkEnvironment(e, context);
-  checkAccessEnvironment(e, context);
-});
+const everySetting = z
+  .object({ ...environment, ...accessEnvironment, ...documentsEnvironment, ...reminderEnvironment })
+  .superRefine((e, context) => {
+    checkEnvironment(e, context);
+    checkAccessEnvironment(e, context);
+  });
 
 /** Reads and checks the whole configuration at once, reporting every problem, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShinchokuConfig {

@@ -55,7 +55,8 @@ export async function openResources<C extends Config>(config: C, { logger, onFat
 
 /** Connection problems are the operator's to fix: say where and why, never with the password. */
 function explainConnectionFailure(error: unknown, url: string): unknown {
-  const { code, message } = (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
+  const { code, message } =
+    (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
   const where = (() => {
     const u = new URL(url);
     return `${u.hostname}:${u.port || 5432}${u.pathname}`;

@@ -24,27 +24,33 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const contactCount = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM contacts`.execute(api.resources.database.db)).rows[0]!.n);
+const contactCount = async () =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM contacts`.execute(api.resources.database.db)).rows[0]!.n);
 const allowed = (who: string, where: 'own' | 'other') => MANAGES[who]?.includes(where) ?? false;
 /** A contact made by the bootstrap admin, for the caller to act on. */
 const contactIn = async (where: 'own' | 'other', unit: keyof typeof UNITS) =>
-  (await ok(api.call('POST', '/api/v1/contacts', { department: DEPARTMENT[where], ...UNITS[unit], name: '既存 一郎', role: '担当' }))).contactId as string;
+  (await ok(api.call('POST', '/api/v1/contacts', { department: DEPARTMENT[where], ...UNITS[unit], name: '既存 一郎', role: '担当' })))
+    .contactId as string;
 
 describe.each(WHO)('a %s', (who) => {
-  it.each((['own', 'other'] as const).flatMap((where) => (Object.keys(UNITS) as Array<keyof typeof UNITS>).map((unit) => [where, unit] as const)))(
-    'creating a contact in the %s department with the unit %s',
-    async (where, unit) => {
-      const before = await contactCount();
-      const reply = await as[who]!('POST', '/api/v1/contacts', { department: DEPARTMENT[where], ...UNITS[unit], name: '新規 花子', role: '課長' });
-      if (allowed(who, where)) {
-        expect(reply).toMatchObject({ status: 201, body: { department: DEPARTMENT[where], unit: unit === 'given' ? '地域課' : null } });
-        expect(await contactCount()).toBe(before + 1);
-      } else {
-        expect(reply).toMatchObject({ status: 403, body: { code: 'PermissionMissing', permission: 'contacts.manage' } });
-        expect(await contactCount()).toBe(before);
-      }
-    },
-  );
+  it.each(
+    (['own', 'other'] as const).flatMap((where) => (Object.keys(UNITS) as Array<keyof typeof UNITS>).map((unit) => [where, unit] as const)),
+  )('creating a contact in the %s department with the unit %s', async (where, unit) => {
+    const before = await contactCount();
+    const reply = await as[who]!('POST', '/api/v1/contacts', {
+      department: DEPARTMENT[where],
+      ...UNITS[unit],
+      name: '新規 花子',
+      role: '課長',
+    });
+    if (allowed(who, where)) {
+      expect(reply).toMatchObject({ status: 201, body: { department: DEPARTMENT[where], unit: unit === 'given' ? '地域課' : null } });
+      expect(await contactCount()).toBe(before + 1);
+    } else {
+      expect(reply).toMatchObject({ status: 403, body: { code: 'PermissionMissing', permission: 'contacts.manage' } });
+      expect(await contactCount()).toBe(before);
+    }
+  });
 
   it.each((['own', 'other'] as const).flatMap((where) => (['given', 'null'] as const).map((unit) => [where, unit] as const)))(
     'reading, changing and deleting a contact of the %s department with the unit %s',

@@ -28,9 +28,19 @@ describe('rate limit, security headers and CORS', () => {
     ['an unknown route', '/api/v1/nowhere', 404],
     ['an unauthenticated request', '/api/v1/sheets', 401],
   ])('sets the security headers on %s', async (_case, path, status) => {
-    const response = await fetch(`${api.url}${path}`, status === 401 ? {} : { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const response = await fetch(
+      `${api.url}${path}`,
+      status === 401 ? {} : { headers: { authorization: 'Bearer test-admin-token-0123456789' } },
+    );
     expect(response.status).toBe(status);
-    expect(Object.fromEntries(['x-content-type-options', 'x-frame-options', 'content-security-policy', 'referrer-policy'].map((h) => [h, response.headers.get(h)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['x-content-type-options', 'x-frame-options', 'content-security-policy', 'referrer-policy'].map((h) => [
+          h,
+          response.headers.get(h),
+        ]),
+      ),
+    ).toEqual({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
@@ -40,8 +50,13 @@ describe('rate limit, security headers and CORS', () => {
 
   it('answers CORS for the configured origin only', async () => {
     const preflight = (origin: string) =>
-      fetch(`${api.url}/api/v1/sheets`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
-    expect((await preflight('https://portal.city.example.jp')).headers.get('access-control-allow-origin')).toBe('https://portal.city.example.jp');
+      fetch(`${api.url}/api/v1/sheets`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
+    expect((await preflight('https://portal.city.example.jp')).headers.get('access-control-allow-origin')).toBe(
+      'https://portal.city.example.jp',
+    );
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -60,14 +75,22 @@ describe('access settings', () => {
       jwksUrl: 'https://idp.example.jp/jwks',
       groupsClaim: 'groups',
       nameClaim: 'name',
-      grants: { nishi: [{ role: 'editor', department: '西区', unit: '地域課' }, { role: 'viewer', department: '西区' }] },
+      grants: {
+        nishi: [
+          { role: 'editor', department: '西区', unit: '地域課' },
+          { role: 'viewer', department: '西区' },
+        ],
+      },
     });
     expect(config.rateLimit).toEqual({ max: 600, windowMs: 60_000 });
     expect(config.corsOrigins).toEqual([]);
   });
 
   it.each<[Record<string, string>, string]>([
-    [{ OIDC_ISSUER: 'https://idp.example.jp' }, 'OIDC_AUDIENCE=undefined: must be set when any of OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_GRANTS is'],
+    [
+      { OIDC_ISSUER: 'https://idp.example.jp' },
+      'OIDC_AUDIENCE=undefined: must be set when any of OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_GRANTS is',
+    ],
     [{ OIDC_GRANTS: 'not json' }, 'OIDC_GRANTS="not json": must be a JSON object of group → ["role[:department[/unit]]", ...]'],
     [{ OIDC_GRANTS: '{"g": ["editor:西区"]}' }, 'OIDC_GRANTS="{\\"g\\": [\\"editor:西区\\"]}": g: editor needs a department and a unit'],
     [{ OIDC_JWKS_URL: 'ftp://idp' }, 'OIDC_JWKS_URL="ftp://idp": must be a URL starting with https:// or http://'],

@@ -15,7 +15,10 @@ describe('who may import', () => {
   it('refuses a file that writes outside the caller’s department, appending nothing', async () => {
     const east = await issueToken(api, [{ role: 'coordinator', department: '東区' }]);
     const before = await eventCount(api);
-    expect(await uploadSeed(SEED_000, east.token)).toMatchObject({ status: 403, body: { code: 'PermissionMissing', permission: 'sheet.create' } });
+    expect(await uploadSeed(SEED_000, east.token)).toMatchObject({
+      status: 403,
+      body: { code: 'PermissionMissing', permission: 'sheet.create' },
+    });
     expect(await eventCount(api)).toBe(before);
   });
 
@@ -84,7 +87,10 @@ describe('ids a workbook carries are checked against the caller’s scope and th
 
   it('refuses an indicatorId or goalId of another ward’s sheet under the caller’s own sheet', async () => {
     const east = await eastSheet('地域課');
-    for (const [heading, id] of [['indicatorId', east.goals[0].indicators[0].indicatorId], ['goalId', east.goals[0].goalId]]) {
+    for (const [heading, id] of [
+      ['indicatorId', east.goals[0].indicators[0].indicatorId],
+      ['goalId', east.goals[0].goalId],
+    ]) {
       const workbook = await westWorkbook();
       cellOf(workbook, '区民生活課', 'ボランティア清掃等の参加団体数', heading).value = id;
       expect(await refused(workbook)).toMatchObject({ status: 403, body: { code: 'ForeignId', detail: expect.stringContaining(id) } });

@@ -60,10 +60,34 @@ const CASES: Case[] = [
   { command: 'GetSheetAsOf', permission: 'read', who: READ, status: 200, request: (f) => ['GET', sheet(f, '?version=1')] },
   { command: 'Audit', permission: 'read', who: READ, status: 200, request: (f) => ['GET', sheet(f, '/audit')] },
   { command: 'Events', permission: 'read', who: READ, status: 200, request: (f) => ['GET', sheet(f, '/events')] },
-  { command: 'ReviseSheet', permission: 'sheet.edit', who: EDIT, status: 200, request: (f) => ['PATCH', sheet(f), { purpose: '地域の力' }] },
-  { command: 'AddGoal', permission: 'sheet.edit', who: EDIT, status: 201, request: (f) => ['POST', sheet(f, '/goals'), { text: '新しい目標' }] },
-  { command: 'ReviseGoal', permission: 'sheet.edit', who: EDIT, status: 200, request: (f) => ['PATCH', sheet(f, `/goals/${f.goalId}`), { text: '改めた目標' }] },
-  { command: 'RemoveGoal', permission: 'sheet.edit', who: EDIT, status: 200, request: (f) => ['DELETE', sheet(f, `/goals/${f.spareGoalId}`)] },
+  {
+    command: 'ReviseSheet',
+    permission: 'sheet.edit',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['PATCH', sheet(f), { purpose: '地域の力' }],
+  },
+  {
+    command: 'AddGoal',
+    permission: 'sheet.edit',
+    who: EDIT,
+    status: 201,
+    request: (f) => ['POST', sheet(f, '/goals'), { text: '新しい目標' }],
+  },
+  {
+    command: 'ReviseGoal',
+    permission: 'sheet.edit',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['PATCH', sheet(f, `/goals/${f.goalId}`), { text: '改めた目標' }],
+  },
+  {
+    command: 'RemoveGoal',
+    permission: 'sheet.edit',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['DELETE', sheet(f, `/goals/${f.spareGoalId}`)],
+  },
   {
     command: 'DefineIndicator',
     permission: 'sheet.edit',
@@ -71,10 +95,34 @@ const CASES: Case[] = [
     status: 201,
     request: (f) => ['POST', sheet(f, `/goals/${f.goalId}/indicators`), { name: '講座の開催回数', target: '5回' }],
   },
-  { command: 'ReviseIndicator', permission: 'sheet.edit', who: EDIT, status: 200, request: (f) => ['PATCH', sheet(f, `/indicators/${f.indicatorId}`), { notes: '年度末集計' }] },
-  { command: 'SetTarget', permission: 'sheet.edit', who: EDIT, status: 200, request: (f) => ['PUT', sheet(f, `/indicators/${f.indicatorId}/target`), { text: '12件' }] },
-  { command: 'RecordProgress', permission: 'sheet.record', who: EDIT, status: 200, request: (f) => ['PUT', sheet(f, `/indicators/${f.indicatorId}/progress/1`), { value: 3 }] },
-  { command: 'RecordResult', permission: 'sheet.record', who: EDIT, status: 200, request: (f) => ['PUT', sheet(f, `/indicators/${f.indicatorId}/result`), { value: 11 }] },
+  {
+    command: 'ReviseIndicator',
+    permission: 'sheet.edit',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['PATCH', sheet(f, `/indicators/${f.indicatorId}`), { notes: '年度末集計' }],
+  },
+  {
+    command: 'SetTarget',
+    permission: 'sheet.edit',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['PUT', sheet(f, `/indicators/${f.indicatorId}/target`), { text: '12件' }],
+  },
+  {
+    command: 'RecordProgress',
+    permission: 'sheet.record',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['PUT', sheet(f, `/indicators/${f.indicatorId}/progress/1`), { value: 3 }],
+  },
+  {
+    command: 'RecordResult',
+    permission: 'sheet.record',
+    who: EDIT,
+    status: 200,
+    request: (f) => ['PUT', sheet(f, `/indicators/${f.indicatorId}/result`), { value: 11 }],
+  },
   {
     command: 'SetEvaluationDate',
     permission: 'sheet.schedule',
@@ -89,7 +137,14 @@ const CASES: Case[] = [
     status: 200,
     request: (f) => ['PUT', sheet(f, `/goals/${f.goalId}/evaluation`), { rating: '△', reason: '一部未達' }],
   },
-  { command: 'CloseSheet', permission: 'sheet.close', who: EVALUATE, status: 200, prepare: evaluateEveryGoal, request: (f) => ['POST', sheet(f, '/close')] },
+  {
+    command: 'CloseSheet',
+    permission: 'sheet.close',
+    who: EVALUATE,
+    status: 200,
+    prepare: evaluateEveryGoal,
+    request: (f) => ['POST', sheet(f, '/close')],
+  },
   {
     command: 'ReopenSheet',
     permission: 'sheet.close',
@@ -109,13 +164,23 @@ const CASES: Case[] = [
     request: (f) => ['POST', '/api/v1/sheets', { fiscalYear: f.year + 20, department: f.department, unit: f.unit }],
   },
   // Ward plans belong to a 区: "own" and "unit" are the same 西区, and unit grants do not cover it.
-  { command: 'GetWardPlan', permission: 'read', who: { coordinator: WARD, auditor: ALL, admin: ALL }, status: 200, request: (f) => ['GET', `/api/v1/ward-plans/${f.wardPlanId}`] },
+  {
+    command: 'GetWardPlan',
+    permission: 'read',
+    who: { coordinator: WARD, auditor: ALL, admin: ALL },
+    status: 200,
+    request: (f) => ['GET', `/api/v1/ward-plans/${f.wardPlanId}`],
+  },
   {
     command: 'RevisePriorityGoals',
     permission: 'wardPlan.write',
     who: DEPARTMENT,
     status: 200,
-    request: (f) => ['PUT', `/api/v1/ward-plans/${f.wardPlanId}/priority-goals`, { priorityGoals: [{ no: 1, text: '安心して暮らせるまち' }] }],
+    request: (f) => [
+      'PUT',
+      `/api/v1/ward-plans/${f.wardPlanId}/priority-goals`,
+      { priorityGoals: [{ no: 1, text: '安心して暮らせるまち' }] },
+    ],
   },
   {
     command: 'EvaluateWardPlan',
@@ -131,7 +196,13 @@ const CASES: Case[] = [
     status: 201,
     request: (f) => ['POST', '/api/v1/ward-plans', { department: f.department, fiscalYear: f.year + 40, priorityGoals: [] }],
   },
-  { command: 'WardSummary', permission: 'read', who: { coordinator: WARD, auditor: ALL, admin: ALL }, status: 404, request: (f) => ['GET', `/api/v1/summaries/wards/${encodeURIComponent(f.department)}/${f.year}`] },
+  {
+    command: 'WardSummary',
+    permission: 'read',
+    who: { coordinator: WARD, auditor: ALL, admin: ALL },
+    status: 404,
+    request: (f) => ['GET', `/api/v1/summaries/wards/${encodeURIComponent(f.department)}/${f.year}`],
+  },
 ];
 
 /** One sheet (two goals, one indicator) and one ward plan per role and target, each in its own year. */
@@ -145,7 +216,9 @@ async function fixture(role: Role, target: Target): Promise<Fixture> {
   const { indicatorId } = await ok(
     api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: 'SNS発信件数', target: '10件' }),
   );
-  const { wardPlanId } = await ok(api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: year, priorityGoals: [{ no: 1, text: '地域の力' }] }));
+  const { wardPlanId } = await ok(
+    api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: year, priorityGoals: [{ no: 1, text: '地域の力' }] }),
+  );
   return { year, department, unit, sheetId, goalId, spareGoalId, indicatorId, wardPlanId };
 }
 

@@ -20,7 +20,9 @@ beforeAll(async () => {
   forgedKey = (await generateKeyPair('RS256')).privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
   // The identity provider's JWKS, served over real HTTP as the API will fetch it.
-  jwks = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  jwks = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   api = await startApi({
     OIDC_ISSUER: ISSUER,
@@ -72,7 +74,10 @@ describe('SSO with OIDC bearer JWTs', () => {
     api.clock.set('2024-04-01T09:00:59.999+09:00');
     expect((await as('GET', '/api/v1/sheets')).status).toBe(200);
     api.clock.set('2024-04-01T09:01:00+09:00');
-    expect(await as('GET', '/api/v1/sheets')).toMatchObject({ status: 401, body: { code: 'TokenExpired', detail: expect.stringMatching(/"exp" claim/) } });
+    expect(await as('GET', '/api/v1/sheets')).toMatchObject({
+      status: 401,
+      body: { code: 'TokenExpired', detail: expect.stringMatching(/"exp" claim/) },
+    });
     api.clock.set('2024-04-01T09:00:00+09:00');
   });
 

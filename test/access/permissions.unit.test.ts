@@ -1,4 +1,16 @@
-import { Grant, PERMISSIONS, Permission, ROLES, Role, Scope, can, formatGrant, grantProblem, parseGrant, visibility } from '@shinchoku/access';
+import {
+  Grant,
+  PERMISSIONS,
+  Permission,
+  ROLES,
+  Role,
+  Scope,
+  can,
+  formatGrant,
+  grantProblem,
+  parseGrant,
+  visibility,
+} from '@shinchoku/access';
 import { WEST_CHIIKI_GRANTS } from '../support/access';
 
 const GRANTS = WEST_CHIIKI_GRANTS;
@@ -62,7 +74,11 @@ describe('visibility: the scopes a list shows', () => {
     ['an unscoped viewer: everything', [{ role: 'viewer' }], 'all'],
     ['a unit grant: that unit', [GRANTS.viewer], [{ department: '西区', unit: '地域課' }]],
     ['a coordinator: the department', [GRANTS.coordinator], [{ department: '西区' }]],
-    ['several grants: each scope', [GRANTS.editor, { role: 'viewer', department: '東区' }], [{ department: '西区', unit: '地域課' }, { department: '東区' }]],
+    [
+      'several grants: each scope',
+      [GRANTS.editor, { role: 'viewer', department: '東区' }],
+      [{ department: '西区', unit: '地域課' }, { department: '東区' }],
+    ],
     ['no grants: nothing', [], []],
   ])('%s', (_case, grants, expected) => {
     expect(visibility(grants, 'read')).toEqual(expected);

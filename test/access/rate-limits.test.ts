@@ -12,7 +12,11 @@ import { freePort } from '../support/app-process';
 /** A well-formed token that no one was issued: it reaches the database lookup. */
 const UNKNOWN = 'shk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-async function get(url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Json }> {
+async function get(
+  url: string,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Json }> {
   const response = await fetch(`${url}/api/v1/sheets`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
@@ -170,7 +174,9 @@ describe('limit settings', () => {
     expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, ::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '::1', 'fd00::/8']);
     expect(problemsOf({ AUTH_FAILURES_MAX: '0' })).toEqual(['AUTH_FAILURES_MAX="0": must be a whole number from 1 to 1000000']);
     for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/8', '::1/129']) {
-      expect(problemsOf({ TRUSTED_PROXIES: bad })).toEqual([`TRUSTED_PROXIES="${bad}": each entry is an IP address or a CIDR range such as 10.0.0.0/8`]);
+      expect(problemsOf({ TRUSTED_PROXIES: bad })).toEqual([
+        `TRUSTED_PROXIES="${bad}": each entry is an IP address or a CIDR range such as 10.0.0.0/8`,
+      ]);
     }
   });
 });

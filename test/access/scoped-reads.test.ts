@@ -21,7 +21,8 @@ beforeAll(async () => {
     const { goalId } = await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: `${unit}の目標` }));
     await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: `${unit}の指標`, target: '10件' }));
   }
-  for (const department of ['西区', '東区']) await ok(api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: 2024, priorityGoals: [] }));
+  for (const department of ['西区', '東区'])
+    await ok(api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: 2024, priorityGoals: [] }));
   await summarise(api);
   const people = {
     chiiki: [{ role: 'viewer', department: '西区', unit: '地域課' }],
@@ -58,13 +59,17 @@ describe('reads are filtered to the caller’s scope', () => {
   });
 
   it('ward plans and ward summaries are the department’s: a unit grant does not show them', async () => {
-    const plans = async (who: string) => (await as[who]!('GET', '/api/v1/ward-plans')).body.items.map((p: { department: string }) => p.department).sort();
+    const plans = async (who: string) =>
+      (await as[who]!('GET', '/api/v1/ward-plans')).body.items.map((p: { department: string }) => p.department).sort();
     expect(await plans('chiiki')).toEqual([]);
     expect(await plans('coordinator')).toEqual(['西区']);
     expect(await plans('both')).toEqual(['東区']);
     expect(await plans('city')).toEqual(['東区', '西区']);
     expect((await as.coordinator!('GET', `/api/v1/summaries/wards/${encodeURIComponent('西区')}/2024`)).status).toBe(200);
-    expect((await as.coordinator!('GET', `/api/v1/summaries/wards/${encodeURIComponent('東区')}/2024`))).toMatchObject({ status: 403, body: { permission: 'read' } });
+    expect(await as.coordinator!('GET', `/api/v1/summaries/wards/${encodeURIComponent('東区')}/2024`)).toMatchObject({
+      status: 403,
+      body: { permission: 'read' },
+    });
     expect((await as.chiiki!('GET', `/api/v1/summaries/wards/${encodeURIComponent('西区')}/2024`)).status).toBe(403);
   });
 
@@ -72,7 +77,7 @@ describe('reads are filtered to the caller’s scope', () => {
     const sheets = (await api.call('GET', '/api/v1/sheets')).body.items as Array<{ sheetId: string; department: string; unit: string }>;
     const hogo = sheets.find((s) => s.unit === '保護課')!.sheetId;
     for (const path of ['', '/audit', '/events', '?version=1']) {
-      expect((await as.chiiki!('GET', `/api/v1/sheets/${hogo}${path}`))).toMatchObject({ status: 403, body: { permission: 'read' } });
+      expect(await as.chiiki!('GET', `/api/v1/sheets/${hogo}${path}`)).toMatchObject({ status: 403, body: { permission: 'read' } });
     }
   });
 });

@@ -9,7 +9,9 @@ const editor = { role: 'editor' as const, department: '西区', unit: '地域課
 /** The sessions of the API's token listener on the test's database. */
 async function listeners(api: TestApi): Promise<number[]> {
   const { rows } = await sql<{ pid: number }>`
-    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'shinchoku-principal-changes'`.execute(api.resources.database.db);
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'shinchoku-principal-changes'`.execute(
+    api.resources.database.db,
+  );
   return rows.map((row) => row.pid);
 }
 
@@ -51,7 +53,10 @@ describe('issued tokens from memory', () => {
       api.clock.set('2024-06-01T09:59:59.999+09:00');
       expect((await as('GET', `/api/v1/sheets/${sheet.sheetId}`)).status).toBe(200);
       api.clock.set('2024-06-01T10:00:00+09:00');
-      expect(await as('GET', `/api/v1/sheets/${sheet.sheetId}`)).toMatchObject({ status: 401, body: { code: 'TokenExpired', detail: 'the token has expired' } });
+      expect(await as('GET', `/api/v1/sheets/${sheet.sheetId}`)).toMatchObject({
+        status: 401,
+        body: { code: 'TokenExpired', detail: 'the token has expired' },
+      });
     });
     const { body } = await api.call('GET', `/api/v1/sheets/${sheet.sheetId}/events`);
     expect(body.items.at(-1).metadata.actor).toEqual({ id: `token:${tokenId}`, name: '山田 花子' });
@@ -67,7 +72,10 @@ describe('issued tokens from memory', () => {
       // Both processes know the token now.
       expect((await onFirst()).status).toBe(200);
       await until(async () => (await onOther()).status === 200, 'the second process to serve the token');
-      const revoked = await fetch(`${other.url}/api/v1/tokens/${tokenId}`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+      const revoked = await fetch(`${other.url}/api/v1/tokens/${tokenId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      });
       expect(revoked.status).toBe(200);
       expect((await onOther()).status).toBe(401);
       // The other process hears the NOTIFY asynchronously (the poll bounds it at TOKEN_CACHE_POLL_MS).

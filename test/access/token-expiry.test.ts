@@ -47,9 +47,13 @@ describe('tokens over HTTP', () => {
 
   const viewer: Grant = { role: 'viewer', department: '西区' };
   const listed = async (tokenId: string) =>
-    ((await api.call('GET', '/api/v1/tokens')).body.items as Array<{ tokenId: string; expiresAt: string | null; lastUsedAt: string | null }>).find(
-      (t) => t.tokenId === tokenId,
-    )!;
+    (
+      (await api.call('GET', '/api/v1/tokens')).body.items as Array<{
+        tokenId: string;
+        expiresAt: string | null;
+        lastUsedAt: string | null;
+      }>
+    ).find((t) => t.tokenId === tokenId)!;
 
   it('works to the last millisecond of the fiscal year, then answers 401 TokenExpired', async () => {
     api.clock.set('2025-03-01T10:00:00+09:00');
@@ -98,7 +102,10 @@ describe('shinchoku tokens revoke --department', () => {
       const west = [
         await issue([{ role: 'editor', department: '西区', unit: '地域課' }]),
         await issue([{ role: 'coordinator', department: '西区役所' }]),
-        await issue([{ role: 'viewer', department: '東区' }, { role: 'viewer', department: '西区' }]),
+        await issue([
+          { role: 'viewer', department: '東区' },
+          { role: 'viewer', department: '西区' },
+        ]),
       ];
       const others = [await issue([{ role: 'viewer', department: '東区' }]), await issue([{ role: 'admin' }])];
       const alreadyRevoked = await issue([{ role: 'viewer', department: '西区' }]);
@@ -108,7 +115,8 @@ describe('shinchoku tokens revoke --department', () => {
       expect(await run.exited).toBe(0);
       expect(run.output()).toContain(`"revoked": 3,\n  "tokenIds": [\n${west.map((t) => `    "${t.tokenId}"`).join(',\n')}\n  ]`);
       expect(run.output()).toContain('revoked 3 tokens holding a grant in 西区');
-      for (const { token } of west) await expect(tokens.authenticate(token)).rejects.toThrow(new NotAuthenticated('the token has been revoked'));
+      for (const { token } of west)
+        await expect(tokens.authenticate(token)).rejects.toThrow(new NotAuthenticated('the token has been revoked'));
       for (const { token } of others) await expect(tokens.authenticate(token)).resolves.toMatchObject({ via: 'token' });
     } finally {
       await database.close();

@@ -15,7 +15,13 @@ describe('tokens', () => {
     expect(issued.status).toBe(201);
     // Issued on 2024-04-01 (the test clock): it lasts to the end of fiscal 2024, 31 March 2025 in Tokyo.
     const endOfYear = '2025-03-31T14:59:59.999Z';
-    expect(issued.body).toEqual({ tokenId: expect.any(String), token: expect.stringMatching(/^shk_/), name: '山田 花子', grants: [editor], expiresAt: endOfYear });
+    expect(issued.body).toEqual({
+      tokenId: expect.any(String),
+      token: expect.stringMatching(/^shk_/),
+      name: '山田 花子',
+      grants: [editor],
+      expiresAt: endOfYear,
+    });
     const { tokenId, token } = issued.body;
 
     const listed = await api.call('GET', '/api/v1/tokens');
@@ -114,12 +120,17 @@ describe('authentication', () => {
 
   it('/docs states what each operation requires', async () => {
     const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Json };
-    expect(document.paths['/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}'].put['x-permission']).toEqual({ permission: 'sheet.record', scope: 'sheet' });
+    expect(document.paths['/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}'].put['x-permission']).toEqual({
+      permission: 'sheet.record',
+      scope: 'sheet',
+    });
     expect(document.paths['/api/v1/tokens'].post['x-permission']).toEqual({ permission: 'tokens.manage', scope: 'organization' });
   });
 
   it('sends no CORS headers unless CORS_ORIGINS is set (see hardening.test.ts for when it is)', async () => {
-    const response = await fetch(`${api.url}/api/v1/sheets`, { headers: { origin: 'https://portal.city.example.jp', authorization: `Bearer ${TEST_TOKEN}` } });
+    const response = await fetch(`${api.url}/api/v1/sheets`, {
+      headers: { origin: 'https://portal.city.example.jp', authorization: `Bearer ${TEST_TOKEN}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });

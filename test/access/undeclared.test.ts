@@ -32,9 +32,15 @@ beforeAll(async () => {
   resources = await openResources(loadConfig({ DATABASE_URL: database.url, QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN }), {
     logger: { log() {}, error() {}, warn() {} },
   });
-  @Module({ imports: [AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, new TestClock())], controllers: [UndeclaredController] })
+  @Module({
+    imports: [AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, new TestClock())],
+    controllers: [UndeclaredController],
+  })
   class WithUndeclaredRoute {}
-  app = await createHttpApplication({ module: WithUndeclaredRoute }, { log: capture, warn: capture, error: capture, debug: capture, verbose: capture });
+  app = await createHttpApplication(
+    { module: WithUndeclaredRoute },
+    { log: capture, warn: capture, error: capture, debug: capture, verbose: capture },
+  );
   await app.listen(0, '127.0.0.1');
   url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 });
@@ -60,14 +66,18 @@ describe('a route without @Requires', () => {
   });
 
   it('is the only undeclared route: every route of the API is public or declares what it requires', () => {
-    const modules = (app as unknown as { container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: Type }> }> } }).container.getModules();
+    const modules = (
+      app as unknown as { container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: Type }> }> } }
+    ).container.getModules();
     const undeclared: string[] = [];
     for (const module of modules.values()) {
       for (const { metatype } of module.controllers.values()) {
         for (const name of Object.getOwnPropertyNames(metatype.prototype)) {
           const handler = metatype.prototype[name];
           if (name === 'constructor' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-          const declared = [handler, metatype].some((target) => Reflect.getMetadata(REQUIRES, target) || Reflect.getMetadata(PUBLIC_ROUTE, target));
+          const declared = [handler, metatype].some(
+            (target) => Reflect.getMetadata(REQUIRES, target) || Reflect.getMetadata(PUBLIC_ROUTE, target),
+          );
           if (!declared) undeclared.push(`${metatype.name}.${name} (${Reflect.getMetadata(PATH_METADATA, metatype)})`);
         }
       }

@@ -20,7 +20,10 @@ beforeEach(() => (settled = []));
 
 async function commandCount(command: string, outcome: string): Promise<number> {
   const text = await (await fetch(`${api.url}/metrics`)).text();
-  const line = new RegExp(`^shinchoku_command_duration_seconds_count\\{aggregate="sheet",command="${command}",outcome="${outcome}"\\} (\\d+)`, 'm');
+  const line = new RegExp(
+    `^shinchoku_command_duration_seconds_count\\{aggregate="sheet",command="${command}",outcome="${outcome}"\\} (\\d+)`,
+    'm',
+  );
   return Number(line.exec(text)?.[1] ?? 0);
 }
 

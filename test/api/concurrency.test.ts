@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const events = async () => (await api.call('GET', `/api/v1/sheets/${sheetId}/events`)).body.items as Array<{ type: string; version: number }>;
+const events = async () =>
+  (await api.call('GET', `/api/v1/sheets/${sheetId}/events`)).body.items as Array<{ type: string; version: number }>;
 const version = async () => (await api.call('GET', `/api/v1/sheets/${sheetId}`)).body.version as number;
 
 describe('concurrent requests', () => {
@@ -47,7 +48,12 @@ describe('concurrent requests', () => {
     const before = (await events()).length;
     const replies = await Promise.all(
       Array.from({ length: 20 }, () =>
-        api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: '稼働能力を検討します。' }, { 'idempotency-key': 'add-goal-2024-0001' }),
+        api.call(
+          'POST',
+          `/api/v1/sheets/${sheetId}/goals`,
+          { text: '稼働能力を検討します。' },
+          { 'idempotency-key': 'add-goal-2024-0001' },
+        ),
       ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
@@ -55,16 +61,31 @@ describe('concurrent requests', () => {
     const after = await events();
     expect(after.slice(before).map((e) => e.type)).toEqual(['GoalAdded']);
 
-    const later = await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: '稼働能力を検討します。' }, { 'idempotency-key': 'add-goal-2024-0001' });
+    const later = await api.call(
+      'POST',
+      `/api/v1/sheets/${sheetId}/goals`,
+      { text: '稼働能力を検討します。' },
+      { 'idempotency-key': 'add-goal-2024-0001' },
+    );
     expect(later).toMatchObject({ status: 201, body: replies[0]!.body });
     expect((await events()).length).toBe(after.length);
   });
 
   it('refuses an Idempotency-Key reused for a different request', async () => {
-    const first = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/3`, { value: 90 }, { 'idempotency-key': 'q3-entry' });
+    const first = await api.call(
+      'PUT',
+      `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/3`,
+      { value: 90 },
+      { 'idempotency-key': 'q3-entry' },
+    );
     expect(first.status).toBe(200);
     const before = (await events()).length;
-    const reused = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/3`, { value: 91 }, { 'idempotency-key': 'q3-entry' });
+    const reused = await api.call(
+      'PUT',
+      `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/3`,
+      { value: 91 },
+      { 'idempotency-key': 'q3-entry' },
+    );
     expect(reused).toMatchObject({ status: 422, body: { code: 'IdempotencyKeyReused', errors: [{ path: 'header.idempotency-key' }] } });
     expect((await events()).length).toBe(before);
   });

@@ -63,7 +63,9 @@ describe('the current-state tables under commands that write only what changed',
     const live = await expectRebuildToMatch();
     expect(rowsOf(live, first!.goalId).map((row) => row.goal_no)).toEqual([9, 9]);
     expect(rowsOf(live, first!.goalId).map((row) => row.name)).toContain('新規フォロワー獲得企画');
-    expect(rowsOf(live, second!.goalId).map((row) => JSON.parse(row.indicator as string).goalText)).toEqual(['地域と大学の連携を支援します。']);
+    expect(rowsOf(live, second!.goalId).map((row) => JSON.parse(row.indicator as string).goalText)).toEqual([
+      '地域と大学の連携を支援します。',
+    ]);
   });
 
   it('match a rebuild after a goal is removed and others are evaluated', async () => {
@@ -102,11 +104,16 @@ describe('a rebuild beside the live tables', () => {
     // A store of a few thousand events over a few dozen sheets, entered in-process (the runner HTTP uses).
     const commands = api.app.get(SheetCommands);
     const small = [];
-    for (let unit = 0; unit < 24; unit++) small.push(await api.smallSheet(`課${unit}`, '地域の魅力を発信します。', { name: '発信件数', target: '1000' }));
+    for (let unit = 0; unit < 24; unit++)
+      small.push(await api.smallSheet(`課${unit}`, '地域の魅力を発信します。', { name: '発信件数', target: '1000' }));
     await Promise.all(
       small.map(async ({ sheetId, indicatorId }) => {
         for (let value = 1; value <= 100; value++) {
-          await commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1 + (value % 4), value, ...(value > 4 && { reason: '訂正' }) }, source);
+          await commands.run(
+            sheetId,
+            { type: 'RecordProgress', indicatorId, quarter: 1 + (value % 4), value, ...(value > 4 && { reason: '訂正' }) },
+            source,
+          );
         }
       }),
     );
@@ -134,8 +141,12 @@ describe('a rebuild beside the live tables', () => {
           : (Reflect.get(target, name, target) as unknown),
     });
     const schema = async () =>
-      (await sql`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid::regclass::text IN ('sheets', 'sheet_indicators', 'ward_plans') AND contype <> 'n'
-                 UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sheets', 'sheet_indicators', 'ward_plans') ORDER BY 1, 2`.execute(api.resources.database.db)).rows;
+      (
+        await sql`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid::regclass::text IN ('sheets', 'sheet_indicators', 'ward_plans') AND contype <> 'n'
+                 UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sheets', 'sheet_indicators', 'ward_plans') ORDER BY 1, 2`.execute(
+          api.resources.database.db,
+        )
+      ).rows;
     const schemaBefore = await schema();
     expect(schemaBefore).toContainEqual({ conname: 'sheets_unit_year_key', definition: 'UNIQUE (fiscal_year, department, unit)' });
     const ordered = [...small].sort((a, b) => (a.sheetId < b.sheetId ? -1 : 1));
@@ -145,7 +156,10 @@ describe('a rebuild beside the live tables', () => {
       await reached;
       // Sheets the rebuild has read already, and sheets it has yet to read; a sheet that is new.
       for (const { sheetId, indicatorId } of [ordered[0]!, ordered[1]!, ordered.at(-1)!]) {
-        const reply = await within(2_000, api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: '500', reason: '再集計' }));
+        const reply = await within(
+          2_000,
+          api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: '500', reason: '再集計' }),
+        );
         expect(reply.status).toBe(200);
       }
       fresh = await within(2_000, api.smallSheet('新設課', '新しい目標です。', { name: '件数', target: '10' }));
@@ -158,7 +172,10 @@ describe('a rebuild beside the live tables', () => {
 
     const live = await expectRebuildToMatch();
     const progress = (sheetId: string) => live.sheets.find((row) => row.sheet_id === sheetId)!;
-    for (const { sheetId } of [ordered[0]!, ordered.at(-1)!]) expect(JSON.parse(progress(sheetId).view as string)).toMatchObject({ goals: [{ indicators: [{ progress: { 1: { value: { value: 500 } } } }] }] });
+    for (const { sheetId } of [ordered[0]!, ordered.at(-1)!])
+      expect(JSON.parse(progress(sheetId).view as string)).toMatchObject({
+        goals: [{ indicators: [{ progress: { 1: { value: { value: 500 } } } }] }],
+      });
     expect(progress(fresh.sheetId)).toBeDefined();
   }, 60_000);
 });

@@ -26,7 +26,9 @@ async function named(): Promise<string[]> {
 /** The tables as the code before one name wrote them: the department as the caller spelt it. */
 async function spelt(department: string, sheetId: string) {
   await sql`UPDATE sheets SET department = ${department}, state = jsonb_set(state, '{department}', to_jsonb(${department}::text)),
-              view = replace(view, '"department":"東区"', '"department":' || to_json(${department}::text)::text) WHERE sheet_id = ${sheetId}::uuid`.execute(db);
+              view = replace(view, '"department":"東区"', '"department":' || to_json(${department}::text)::text) WHERE sheet_id = ${sheetId}::uuid`.execute(
+    db,
+  );
   await sql`UPDATE sheet_indicators SET department = ${department} WHERE sheet_id = ${sheetId}::uuid`.execute(db);
 }
 
@@ -34,13 +36,19 @@ const migrate = () => db.transaction().execute((trx) => (departmentNames as Migr
 
 describe('migration 0010_department_names', () => {
   it('renames the departments of the tables that are not events, and has the summaries and reminders planned again', async () => {
-    const { sheetId } = await ok(api.call('POST', '/api/v1/sheets', { fiscalYear: 2020, department: '東区', unit: '総務課', createdOn: '2020-04-01' }));
+    const { sheetId } = await ok(
+      api.call('POST', '/api/v1/sheets', { fiscalYear: 2020, department: '東区', unit: '総務課', createdOn: '2020-04-01' }),
+    );
     const { goalId } = await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: '目標' }));
     await ok(api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, { name: '指標', target: '10件' }));
     await ok(api.call('POST', '/api/v1/ward-plans', { department: '東区', fiscalYear: 2020, priorityGoals: [] }));
     await ok(api.call('POST', '/api/v1/contacts', { department: '東区', unit: '総務課', name: '東 花子', role: '担当' }));
-    await sql`INSERT INTO processor_checkpoints (processor, transaction_id, global_position) VALUES ('summaries', '7', 7), ('reminders', '7', 7)`.execute(db);
-    await sql`INSERT INTO unit_completion (sheet_id, fiscal_year, ward, department, unit, completion) VALUES (${sheetId}, 2020, '東区', '東区役所', '総務課', '{}')`.execute(db);
+    await sql`INSERT INTO processor_checkpoints (processor, transaction_id, global_position) VALUES ('summaries', '7', 7), ('reminders', '7', 7)`.execute(
+      db,
+    );
+    await sql`INSERT INTO unit_completion (sheet_id, fiscal_year, ward, department, unit, completion) VALUES (${sheetId}, 2020, '東区', '東区役所', '総務課', '{}')`.execute(
+      db,
+    );
     const current = await named();
 
     await spelt('東区役所', sheetId);
@@ -55,13 +63,18 @@ describe('migration 0010_department_names', () => {
     expect((await sql`SELECT 1 FROM unit_completion`.execute(db)).rows).toHaveLength(0);
     const { rows: checkpoints } = await sql<{ processor: string; global_position: string }>`
       SELECT processor, global_position FROM processor_checkpoints ORDER BY processor`.execute(db);
-    expect(checkpoints).toEqual([{ processor: 'reminders', global_position: '0' }, { processor: 'summaries', global_position: '0' }]);
+    expect(checkpoints).toEqual([
+      { processor: 'reminders', global_position: '0' },
+      { processor: 'summaries', global_position: '0' },
+    ]);
     // Running API processes drop the sheets they keep.
     expect((await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows).toHaveLength(rebuilds.rows.length + 1);
   });
 
   it('stops, naming them and changing nothing, when two sheets of one unit and year would share one name', async () => {
-    const { sheetId } = await ok(api.call('POST', '/api/v1/sheets', { fiscalYear: 2020, department: '東区', unit: '地域課', createdOn: '2020-04-01' }));
+    const { sheetId } = await ok(
+      api.call('POST', '/api/v1/sheets', { fiscalYear: 2020, department: '東区', unit: '地域課', createdOn: '2020-04-01' }),
+    );
     // Possible before: 東区 総務課 and 東区役所 総務課 were two departments' sheets.
     await spelt('東区役所', sheetId);
     await sql`UPDATE sheets SET unit = '総務課' WHERE sheet_id = ${sheetId}::uuid`.execute(db);

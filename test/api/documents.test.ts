@@ -24,13 +24,20 @@ const download = async (path: string) => {
 describe('POST /api/v1/imports', () => {
   it('imports a published document uploaded as multipart, and the same file again changes nothing', async () => {
     const first = await upload(SEED_000, seedFile(SEED_000));
-    expect(first).toMatchObject({ status: 201, body: { file: SEED_000, format: 'published-text', sheets: 10, goals: 36, indicators: 42, events: 130 } });
+    expect(first).toMatchObject({
+      status: 201,
+      body: { file: SEED_000, format: 'published-text', sheets: 10, goals: 36, indicators: 42, events: 130 },
+    });
     expect(await upload(SEED_004, seedFile(SEED_004))).toMatchObject({ status: 201, body: { sheets: 3, wardPlans: 1, priorityGoals: 5 } });
     expect(await upload(SEED_000, seedFile(SEED_000))).toMatchObject({ status: 201, body: { commands: 0, events: 0 } });
     const listed = (await api.call('GET', '/api/v1/sheets?fiscalYear=2024&limit=100')).body.items;
     expect(listed).toHaveLength(10);
     const events = (await api.call('GET', `/api/v1/sheets/${listed[0].sheetId}/events`)).body.items;
-    expect(events[0].metadata).toMatchObject({ source: 'import', actor: { id: 'admin' }, document: { name: SEED_000, sha256: first.body.sha256 } });
+    expect(events[0].metadata).toMatchObject({
+      source: 'import',
+      actor: { id: 'admin' },
+      document: { name: SEED_000, sha256: first.body.sha256 },
+    });
   });
 
   it('refuses a document it cannot read whole with 422 naming the line and the cell', async () => {
@@ -52,7 +59,10 @@ describe('POST /api/v1/imports', () => {
   it('wants multipart (415), a token (401) and a file that is a document (415)', async () => {
     expect(await api.call('POST', '/api/v1/imports', { file: 'x' })).toMatchObject({ status: 415, body: { code: 'UnsupportedMediaType' } });
     expect(await upload(SEED_000, seedFile(SEED_000), 'wrong-token-0123456789')).toMatchObject({ status: 401 });
-    expect(await upload('photo.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x80, 0x81]))).toMatchObject({ status: 415, body: { code: 'UnsupportedDocument' } });
+    expect(await upload('photo.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x80, 0x81]))).toMatchObject({
+      status: 415,
+      body: { code: 'UnsupportedDocument' },
+    });
   });
 });
 
@@ -83,7 +93,9 @@ describe('exports', () => {
 
   it('GET /summaries/wards/{department}/{fiscalYear}/export.xlsx: one worksheet per unit plus the ward page', async () => {
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await download(`/api/v1/summaries/wards/${encodeURIComponent('東区')}/2020/export.xlsx`)).content as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(
+      (await download(`/api/v1/summaries/wards/${encodeURIComponent('東区')}/2020/export.xlsx`)).content as unknown as ExcelJS.Buffer,
+    );
     const names = workbook.worksheets.map((ws) => ws.name);
     expect(names[0]).toBe('東区組織目標');
     expect(names.slice(1).sort()).toEqual(['健康福祉課', '地域課', '総務課'].sort());
@@ -95,14 +107,24 @@ describe('exports', () => {
 
   it('CSV of indicators with quarterly progress, result and rating, UTF-8 with BOM', async () => {
     const [sheet] = (await api.call('GET', '/api/v1/sheets?fiscalYear=2024&unit=地域課')).body.items;
-    await api.call('PUT', `/api/v1/sheets/${sheet.sheetId}/indicators/${(await api.call('GET', `/api/v1/sheets/${sheet.sheetId}`)).body.goals[0].indicators[0].indicatorId}/progress/1`, { value: '48', note: 'フォロワー向け企画を含む' });
+    await api.call(
+      'PUT',
+      `/api/v1/sheets/${sheet.sheetId}/indicators/${(await api.call('GET', `/api/v1/sheets/${sheet.sheetId}`)).body.goals[0].indicators[0].indicatorId}/progress/1`,
+      { value: '48', note: 'フォロワー向け企画を含む' },
+    );
     const reply = await download(`/api/v1/sheets/${sheet.sheetId}/export.csv`);
     expect(reply.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const text = reply.content.toString('utf8');
-    expect(text.startsWith('\uFEFF年度,組織名(部),組織名(課),No.,組織目標,取組指標,単位,目標,記入方法,第1四半期,第2四半期,第3四半期,第4四半期,結果,達成状況,進捗状態,評価,評価の目安,記録の備考\r\n')).toBe(true);
+    expect(
+      text.startsWith(
+        '\uFEFF年度,組織名(部),組織名(課),No.,組織目標,取組指標,単位,目標,記入方法,第1四半期,第2四半期,第3四半期,第4四半期,結果,達成状況,進捗状態,評価,評価の目安,記録の備考\r\n',
+      ),
+    ).toBe(true);
     const lines = text.trimEnd().split('\r\n');
     expect(lines).toHaveLength(1 + 7);
-    expect(lines[1]).toMatch(/^令和6年度,西区,地域課,1,西区の魅力を.*,SNSによる情報発信件数,件,190,累計,48,,,,,,onTrack,,,第1四半期: フォロワー向け企画を含む$/);
+    expect(lines[1]).toMatch(
+      /^令和6年度,西区,地域課,1,西区の魅力を.*,SNSによる情報発信件数,件,190,累計,48,,,,,,onTrack,,,第1四半期: フォロワー向け企画を含む$/,
+    );
     const ward = (await download(`/api/v1/summaries/wards/${encodeURIComponent('西区')}/2024/export.csv`)).content.toString('utf8');
     expect(ward.trimEnd().split('\r\n')).toHaveLength(1 + 42);
   });

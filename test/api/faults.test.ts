@@ -47,7 +47,8 @@ function expectUnavailable(reply: Awaited<ReturnType<typeof read>>) {
   expect(reply.body.code).toBe('DatabaseUnavailable');
 }
 
-const servesAgain = () => until(async () => (await read()).status === 200 && (await write('7')).status === 200, 'the application serving again', 20_000);
+const servesAgain = () =>
+  until(async () => (await read()).status === 200 && (await write('7')).status === 200, 'the application serving again', 20_000);
 
 describe('a database that does not answer, is locked or is gone', () => {
   it('frozen: a read and a write answer 503 with Retry-After within a few seconds, /health within its bound, nothing appended', async () => {

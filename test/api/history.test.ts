@@ -20,10 +20,14 @@ describe('the sheet as of any moment', () => {
     };
     const entered = await enterSheet(api, 西区地域課, remember);
     for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
-      await remember(await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: indicator.progress![0] }));
+      await remember(
+        await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/1`, { value: indicator.progress![0] }),
+      );
     }
     const [first] = entered.goals;
-    await remember(await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${first!.indicatorIds[0]}/progress/1`, { value: '49', reason: '訂正' }));
+    await remember(
+      await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${first!.indicatorIds[0]}/progress/1`, { value: '49', reason: '訂正' }),
+    );
     await remember(await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' }));
 
     const events = (await api.call('GET', `/api/v1/sheets/${sheetId}/events`)).body.items as Array<{ version: number; recordedAt: string }>;
@@ -44,7 +48,10 @@ describe('the sheet as of any moment', () => {
   it('answers 404 with a reason for a moment before the sheet existed, and for a version it never had', async () => {
     const { sheetId } = await api.smallSheet('総務課', '防災意識の向上', { name: '被害想定など避難に関する情報の再周知', target: '実施' });
     const before = await api.call('GET', `/api/v1/sheets/${sheetId}?asOf=2020-01-01T00:00:00Z`);
-    expect(before).toMatchObject({ status: 404, body: { code: 'SheetNotYetCreated', detail: expect.stringContaining('did not exist yet') } });
+    expect(before).toMatchObject({
+      status: 404,
+      body: { code: 'SheetNotYetCreated', detail: expect.stringContaining('did not exist yet') },
+    });
     const beyond = await api.call('GET', `/api/v1/sheets/${sheetId}?version=99`);
     expect(beyond).toMatchObject({ status: 404, body: { code: 'VersionNotFound', detail: expect.stringContaining('its latest is 4') } });
     const both = await api.call('GET', `/api/v1/sheets/${sheetId}?version=1&asOf=2024-01-01T00:00:00Z`);
@@ -63,7 +70,9 @@ describe('audit verification over HTTP', () => {
 
     await api.database.db.connection().execute(async (session) => {
       await sql`SET session_replication_role = replica`.execute(session);
-      await sql`UPDATE events SET data = jsonb_set(data, '{text}', '"改ざん"') WHERE stream_id = ${`sheet-${sheetId}`} AND stream_version = 2`.execute(session);
+      await sql`UPDATE events SET data = jsonb_set(data, '{text}', '"改ざん"') WHERE stream_id = ${`sheet-${sheetId}`} AND stream_version = 2`.execute(
+        session,
+      );
     });
     const tampered = await api.call('GET', '/api/v1/audit/verify');
     expect(tampered.body).toMatchObject({ ok: false, broken: [{ streamId: `sheet-${sheetId}`, version: 2, problem: 'contentChanged' }] });
@@ -72,14 +81,26 @@ describe('audit verification over HTTP', () => {
 
 describe('the audit trail in human terms', () => {
   it('answers one entry per command with what changed, and the same as CSV', async () => {
-    const { sheetId, indicatorId } = await api.smallSheet('西出張所', '西区の魅力を発信します。', { name: 'SNSによる情報発信件数', target: '190' });
+    const { sheetId, indicatorId } = await api.smallSheet('西出張所', '西区の魅力を発信します。', {
+      name: 'SNSによる情報発信件数',
+      target: '190',
+    });
     api.clock.set('2024-10-04T10:00:00+09:00');
     await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/2`, { value: '48' });
-    const corrected = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/2`, { value: '52', reason: '集計漏れ4件' });
+    const corrected = await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/progress/2`, {
+      value: '52',
+      reason: '集計漏れ4件',
+    });
     expect(corrected.body).toMatchObject({ version: 7 });
 
     const trail = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit`)).body.items;
-    expect(trail.map((e: { command: string }) => e.command)).toEqual(['CreateSheet', 'AddGoal', 'DefineIndicator', 'RecordProgress', 'RecordProgress']);
+    expect(trail.map((e: { command: string }) => e.command)).toEqual([
+      'CreateSheet',
+      'AddGoal',
+      'DefineIndicator',
+      'RecordProgress',
+      'RecordProgress',
+    ]);
     expect(trail.at(-1)).toMatchObject({
       version: 7,
       actor: { id: 'admin', name: 'Administrator (bootstrap token)' },
@@ -97,7 +118,9 @@ describe('the audit trail in human terms', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe('version,at,actor_id,actor,command,reason,source,path,before,after');
-    expect(lines.at(-1)).toBe(`7,${trail.at(-1).at},admin,Administrator (bootstrap token),RecordProgress,集計漏れ4件,api,goals[1].indicators[SNSによる情報発信件数].progress.Q2,48,52`);
+    expect(lines.at(-1)).toBe(
+      `7,${trail.at(-1).at},admin,Administrator (bootstrap token),RecordProgress,集計漏れ4件,api,goals[1].indicators[SNSによる情報発信件数].progress.Q2,48,52`,
+    );
 
     const byOther = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit?actor=someone-else`)).body.items;
     expect(byOther).toEqual([]);

@@ -31,17 +31,29 @@ async function rows(): Promise<string[]> {
   return rows.map((r) => r.row);
 }
 
-const withoutNewFields = (json: string) => JSON.stringify(JSON.parse(json), (key, value) => (key === 'progressEntry' || key === 'warnings' ? undefined : value));
+const withoutNewFields = (json: string) =>
+  JSON.stringify(JSON.parse(json), (key, value) => (key === 'progressEntry' || key === 'warnings' ? undefined : value));
 
 /** A sheet's rows as the code before progressEntry wrote them: neither field, anywhere. */
 async function asBefore(sheetId: string): Promise<void> {
-  const { rows: sheets } = await sql<{ sheet_id: string; state: object; view: string }>`SELECT sheet_id, state, view FROM sheets WHERE sheet_id = ${sheetId}::uuid`.execute(db);
+  const { rows: sheets } = await sql<{
+    sheet_id: string;
+    state: object;
+    view: string;
+  }>`SELECT sheet_id, state, view FROM sheets WHERE sheet_id = ${sheetId}::uuid`.execute(db);
   for (const { sheet_id, state, view } of sheets) {
-    await sql`UPDATE sheets SET state = ${withoutNewFields(JSON.stringify(state))}::jsonb, view = ${withoutNewFields(view)} WHERE sheet_id = ${sheet_id}::uuid`.execute(db);
+    await sql`UPDATE sheets SET state = ${withoutNewFields(JSON.stringify(state))}::jsonb, view = ${withoutNewFields(view)} WHERE sheet_id = ${sheet_id}::uuid`.execute(
+      db,
+    );
   }
-  const { rows: indicators } = await sql<{ indicator_id: string; indicator: object }>`SELECT indicator_id, indicator FROM sheet_indicators WHERE sheet_id = ${sheetId}::uuid`.execute(db);
+  const { rows: indicators } = await sql<{
+    indicator_id: string;
+    indicator: object;
+  }>`SELECT indicator_id, indicator FROM sheet_indicators WHERE sheet_id = ${sheetId}::uuid`.execute(db);
   for (const { indicator_id, indicator } of indicators) {
-    await sql`UPDATE sheet_indicators SET indicator = ${withoutNewFields(JSON.stringify(indicator))}::jsonb WHERE indicator_id = ${indicator_id}::uuid`.execute(db);
+    await sql`UPDATE sheet_indicators SET indicator = ${withoutNewFields(JSON.stringify(indicator))}::jsonb WHERE indicator_id = ${indicator_id}::uuid`.execute(
+      db,
+    );
   }
 }
 
@@ -49,9 +61,17 @@ describe('migration 0013_progress_entry', () => {
   it('brings the stored current state to exactly what a fold of the old events gives now, and has API processes drop their copies', async () => {
     const { sheetId, events } = legacyStream();
     await api.resources.store.append(`sheet-${sheetId}`, 0, events, tester);
-    const created = await api.call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit: '区民生活課', createdOn: '2024-04-01' });
+    const created = await api.call('POST', '/api/v1/sheets', {
+      fiscalYear: 2024,
+      department: '西区',
+      unit: '区民生活課',
+      createdOn: '2024-04-01',
+    });
     const { goalId } = (await api.call('POST', `/api/v1/sheets/${created.body.sheetId}/goals`, { text: '目標' })).body;
-    await api.call('POST', `/api/v1/sheets/${created.body.sheetId}/goals/${goalId}/indicators`, { name: '参加団体数', target: '530団体以上' });
+    await api.call('POST', `/api/v1/sheets/${created.body.sheetId}/goals/${goalId}/indicators`, {
+      name: '参加団体数',
+      target: '530団体以上',
+    });
     await rebuildCurrentState(db, api.resources.store, api.resources.config.progressThresholds);
     const now = await rows();
 

@@ -10,7 +10,8 @@ beforeAll(async () => {
   api.clock.set('2024-07-05T10:00:00+09:00');
   for (const [i, unit] of units.entries()) {
     ids[unit] = await api.smallSheet(unit, `${unit}の窓口改善`, { name: '改善実施件数', target: '100' });
-    if (q1[i]) await api.call('PUT', `/api/v1/sheets/${ids[unit].sheetId}/indicators/${ids[unit].indicatorId}/progress/1`, { value: q1[i] });
+    if (q1[i])
+      await api.call('PUT', `/api/v1/sheets/${ids[unit].sheetId}/indicators/${ids[unit].indicatorId}/progress/1`, { value: q1[i] });
   }
   await api.call('PUT', `/api/v1/sheets/${ids['出張所E']!.sheetId}/goals/${ids['出張所E']!.goalId}/evaluation`, { rating: '○' });
 });
@@ -57,7 +58,9 @@ describe('listing sheets and indicators', () => {
         unit: '出張所B',
         name: '改善実施件数',
         goalRating: null,
-        progressState: expect.objectContaining({ latest: expect.objectContaining({ quarter: 1, state: 'atRisk', expectedToDate: 25, actualToDate: 19 }) }),
+        progressState: expect.objectContaining({
+          latest: expect.objectContaining({ quarter: 1, state: 'atRisk', expectedToDate: 25, actualToDate: 19 }),
+        }),
       }),
     ]);
     const rated = (await api.call('GET', '/api/v1/indicators?rating=○')).body.items;
@@ -69,8 +72,14 @@ describe('listing sheets and indicators', () => {
   });
 
   it('refuses a cursor it did not give out, and a bad filter', async () => {
-    expect(await api.call('GET', '/api/v1/sheets?cursor=bm9wZQ')).toMatchObject({ status: 400, body: { errors: [{ path: 'query.cursor' }] } });
-    expect(await api.call('GET', '/api/v1/indicators?progressState=late')).toMatchObject({ status: 400, body: { errors: [{ path: 'query.progressState' }] } });
+    expect(await api.call('GET', '/api/v1/sheets?cursor=bm9wZQ')).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'query.cursor' }] },
+    });
+    expect(await api.call('GET', '/api/v1/indicators?progressState=late')).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'query.progressState' }] },
+    });
     expect(await api.call('GET', '/api/v1/sheets?limit=500')).toMatchObject({ status: 400, body: { errors: [{ path: 'query.limit' }] } });
   });
 

@@ -36,7 +36,9 @@ describe('a whole year of 西区 地域課 (seed 000) over HTTP', () => {
     }
     api.clock.set('2025-04-15T10:00:00+09:00');
     for (const { indicator, indicatorId } of indicatorsOf(西区地域課, entered)) {
-      expect((await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/result`, { value: indicator.result })).status).toBe(200);
+      expect(
+        (await api.call('PUT', `/api/v1/sheets/${sheetId}/indicators/${indicatorId}/result`, { value: indicator.result })).status,
+      ).toBe(200);
     }
     expect((await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' })).status).toBe(200);
 
@@ -71,7 +73,11 @@ describe('a whole year of 西区 地域課 (seed 000) over HTTP', () => {
     const final = (await sheetOf(sheetId)).body;
     expect(final.status).toBe('closed');
     expect(final.goals.map((g: { evaluation: { rating: string } }) => g.evaluation.rating)).toEqual(ratings);
-    expect(final.goals[3].evaluation).toMatchObject({ suggestedRating: '×', reason: expect.stringContaining('湿地保全'), evaluatedOn: '2025-05-07' });
+    expect(final.goals[3].evaluation).toMatchObject({
+      suggestedRating: '×',
+      reason: expect.stringContaining('湿地保全'),
+      evaluatedOn: '2025-05-07',
+    });
 
     const events = (await api.call('GET', `/api/v1/sheets/${sheetId}/events`)).body.items;
     expect(events).toHaveLength(final.version);
@@ -141,7 +147,10 @@ describe('東区 健康福祉課 (seed 004) with its ward plan', () => {
     const linked = new Set(sheet.goals.map((g: { priorityGoalNo?: number }) => g.priorityGoalNo).filter(Boolean));
     for (const no of linked) expect(ward.priorityGoals.map((p: { no: number }) => p.no)).toContain(no);
 
-    const evaluated = await api.call('PUT', `/api/v1/ward-plans/${plan.body.wardPlanId}/evaluation`, { achievedCount: 4, direction: '引き続き協働によるまちづくりを推進' });
+    const evaluated = await api.call('PUT', `/api/v1/ward-plans/${plan.body.wardPlanId}/evaluation`, {
+      achievedCount: 4,
+      direction: '引き続き協働によるまちづくりを推進',
+    });
     expect(evaluated).toMatchObject({ status: 200, body: { version: 2 } });
     const tooMany = await api.call('PUT', `/api/v1/ward-plans/${plan.body.wardPlanId}/evaluation`, { achievedCount: 6 });
     expect(tooMany).toMatchObject({ status: 422, body: { code: 'AchievedCountTooHigh', errors: [{ path: 'body.achievedCount' }] } });

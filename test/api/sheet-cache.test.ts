@@ -25,7 +25,10 @@ beforeAll(async () => {
   outside = new Client({ connectionString: api.database.url });
   await outside.connect();
   const database = openDatabase({ url: api.database.url, poolSize: 4 });
-  elsewhere = { database, commands: new SheetCommands(database.db, new EventStore(database.db), api.clock, api.resources.config.progressThresholds) };
+  elsewhere = {
+    database,
+    commands: new SheetCommands(database.db, new EventStore(database.db), api.clock, api.resources.config.progressThresholds),
+  };
 });
 afterAll(async () => {
   await elsewhere.database.close();
@@ -37,7 +40,8 @@ type Reads = Record<'hit' | 'miss' | 'off' | 'bypass', number>;
 
 async function reads(on: TestApi = api): Promise<Reads> {
   const text = await (await fetch(`${on.url}/metrics`)).text();
-  const count = (result: string) => Number(new RegExp(`^shinchoku_sheet_cache_reads_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  const count = (result: string) =>
+    Number(new RegExp(`^shinchoku_sheet_cache_reads_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss'), off: count('off'), bypass: count('bypass') };
 }
 
@@ -67,10 +71,10 @@ async function cached(sheetId: string, on: TestApi = api): Promise<void> {
 
 /** Changes the stored view by hand: no command, so nothing this process can see as a change. */
 async function changeView(sheetId: string, marker: string) {
-  const { rowCount } = await outside.query(`UPDATE sheets SET view = (view::jsonb || jsonb_build_object('marker', $2::text))::text WHERE sheet_id = $1`, [
-    sheetId,
-    marker,
-  ]);
+  const { rowCount } = await outside.query(
+    `UPDATE sheets SET view = (view::jsonb || jsonb_build_object('marker', $2::text))::text WHERE sheet_id = $1`,
+    [sheetId, marker],
+  );
   expect(rowCount).toBe(1);
 }
 
@@ -94,7 +98,8 @@ async function settle(): Promise<void> {
 const progressOf = async (sheetId: string) => (await get(sheetId)).body.goals[0].indicators[0].progress['1']?.value.value;
 
 let unit = 0;
-const sheet = (on: TestApi = api): Promise<SmallSheet> => on.smallSheet(`キャッシュ課${++unit}`, '窓口の改善', { name: '改善件数', target: '100' });
+const sheet = (on: TestApi = api): Promise<SmallSheet> =>
+  on.smallSheet(`キャッシュ課${++unit}`, '窓口の改善', { name: '改善件数', target: '100' });
 
 describe('GET sheet from memory', () => {
   it('shows each command of this process to the next read, with its version as the ETag', async () => {
@@ -135,7 +140,11 @@ describe('GET sheet from memory', () => {
   it("sees another process's command once committed", async () => {
     const { sheetId, indicatorId } = await sheet();
     await cached(sheetId);
-    const { version } = await elsewhere.commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 42 }, fromElsewhere);
+    const { version } = await elsewhere.commands.run(
+      sheetId,
+      { type: 'RecordProgress', indicatorId, quarter: 1, value: 42 },
+      fromElsewhere,
+    );
     await until(async () => (await get(sheetId)).body.version === version, "the other process's command");
     expect(await progressOf(sheetId)).toBe(42);
   });
@@ -149,15 +158,23 @@ describe('GET sheet from memory', () => {
     let appending!: () => void;
     const appended = new Promise<void>((resolve) => (appending = resolve));
     // Appends first and commits last: its transaction stays open until `finish`.
-    const slowCommand = elsewhere.commands.run(slow.sheetId, { type: 'RecordProgress', indicatorId: slow.indicatorId, quarter: 1, value: 1 }, {
-      ...fromElsewhere,
-      alongside: async () => {
-        appending();
-        await held;
+    const slowCommand = elsewhere.commands.run(
+      slow.sheetId,
+      { type: 'RecordProgress', indicatorId: slow.indicatorId, quarter: 1, value: 1 },
+      {
+        ...fromElsewhere,
+        alongside: async () => {
+          appending();
+          await held;
+        },
       },
-    });
+    );
     await appended;
-    await elsewhere.commands.run(quick.sheetId, { type: 'RecordProgress', indicatorId: quick.indicatorId, quarter: 1, value: 2 }, fromElsewhere);
+    await elsewhere.commands.run(
+      quick.sheetId,
+      { type: 'RecordProgress', indicatorId: quick.indicatorId, quarter: 1, value: 2 },
+      fromElsewhere,
+    );
     await until(async () => (await progressOf(quick.sheetId)) === 2, 'the command committed while an older transaction runs');
     expect(await progressOf(slow.sheetId)).toBeUndefined();
     finish();

@@ -15,7 +15,8 @@ const UNIT = '区民生活課';
 const CLEANING = 'ボランティア清掃等の参加団体数';
 const EVENTS = '「子どもエコ教室」アンケート満足度';
 const sheet = async () => (await api.call('GET', `/api/v1/sheets/${sheetId}`, undefined, { 'cache-control': 'no-cache' })).body;
-const q1 = async (indicatorId: string) => (await sheet()).goals.flatMap((g: Json) => g.indicators).find((i: Json) => i.indicatorId === indicatorId).progress[1]?.value.text;
+const q1 = async (indicatorId: string) =>
+  (await sheet()).goals.flatMap((g: Json) => g.indicators).find((i: Json) => i.indicatorId === indicatorId).progress[1]?.value.text;
 const edited = async (edit: (workbook: ExcelJS.Workbook) => void) => {
   const workbook = await editable(exported);
   edit(workbook);
@@ -37,7 +38,9 @@ beforeAll(async () => {
   exportedAt = (await sheet()).version;
   // After the export, a colleague corrects the value.
   const colleague = await issueToken(api, [{ role: 'editor', department: '西区', unit: UNIT }], { name: '訂正 次郎' });
-  expect(await callAs(api, colleague.token)('PUT', `/api/v1/sheets/${sheetId}/indicators/${cleaning}/progress/1`, { value: '110団体' })).toMatchObject({ status: 200 });
+  expect(
+    await callAs(api, colleague.token)('PUT', `/api/v1/sheets/${sheetId}/indicators/${cleaning}/progress/1`, { value: '110団体' }),
+  ).toMatchObject({ status: 200 });
 });
 afterAll(() => api.close());
 
@@ -77,21 +80,30 @@ describe('a workbook exported before a correction', () => {
       },
     ]);
     expect(await eventCount(api)).toBe(before);
-    expect([await q1(cleaning), (await sheet()).goals.flatMap((g: Json) => g.indicators).find((i: Json) => i.indicatorId === events).progress[2]]).toEqual(['110団体', undefined]);
+    expect([
+      await q1(cleaning),
+      (await sheet()).goals.flatMap((g: Json) => g.indicators).find((i: Json) => i.indicatorId === events).progress[2],
+    ]).toEqual(['110団体', undefined]);
   });
 
   it('shows the conflicts in a dry run, which writes nothing', async () => {
     const workbook = await edited((w) => setCell(w, UNIT, CLEANING, '第1四半期', '105団体'));
     const before = await eventCount(api);
     const reply = await upload(api, 'stale.xlsx', workbook, TEST_TOKEN, '?dryRun=true');
-    expect(reply).toMatchObject({ status: 200, body: { dryRun: true, events: 0, conflicts: [{ indicatorId: cleaning, quarter: 1, workbook: '105団体', current: '110団体' }] } });
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { dryRun: true, events: 0, conflicts: [{ indicatorId: cleaning, quarter: 1, workbook: '105団体', current: '110団体' }] },
+    });
     expect(await eventCount(api)).toBe(before);
   });
 
   it('overwrites with force=true, marking the overriding events in the audit trail, and still keeps the cells it did not change', async () => {
     const workbook = await edited((w) => setCell(w, UNIT, CLEANING, '第1四半期', '105団体'));
     const reply = await upload(api, 'stale.xlsx', workbook, TEST_TOKEN, '?force=true');
-    expect(reply).toMatchObject({ status: 201, body: { commands: 1, conflicts: [{ indicatorId: cleaning, workbook: '105団体', current: '110団体' }] } });
+    expect(reply).toMatchObject({
+      status: 201,
+      body: { commands: 1, conflicts: [{ indicatorId: cleaning, workbook: '105団体', current: '110団体' }] },
+    });
     expect([await q1(cleaning), await q1(events)]).toEqual(['105団体', '92%']);
     const audit = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit`)).body.items;
     expect(audit.at(-1)).toMatchObject({ command: 'RecordProgress', source: 'import', forced: { sinceVersion: exportedAt } });
@@ -108,12 +120,14 @@ describe('a workbook without a version (exported before versions were written)',
   it('is imported as before: every value it states is written', async () => {
     const workbook = await edited((w) => {
       const ws = w.getWorksheet(UNIT)!;
-      ws.eachRow((row) => row.eachCell((cell, column) => {
-        if (cell.value === 'version') {
-          cell.value = null;
-          row.getCell(column + 1).value = null;
-        }
-      }));
+      ws.eachRow((row) =>
+        row.eachCell((cell, column) => {
+          if (cell.value === 'version') {
+            cell.value = null;
+            row.getCell(column + 1).value = null;
+          }
+        }),
+      );
     });
     expect(await upload(api, 'old.xlsx', workbook, TEST_TOKEN)).toMatchObject({ status: 201, body: { conflicts: [] } });
     expect(await q1(cleaning)).toBe('100団体');

@@ -56,9 +56,18 @@ describe('summaries', () => {
     const reply = await api.call('GET', `/api/v1/summaries/wards/${encodeURIComponent('東区役所')}/2020`);
     expect(reply.status).toBe(200);
     const summary = reply.body;
-    expect(summary).toMatchObject({ ward: '東区', fiscalYear: 2020, fiscalYearLabel: '令和2年度', goalCount: 5, achievedCount: 1, sheets: 1 });
+    expect(summary).toMatchObject({
+      ward: '東区',
+      fiscalYear: 2020,
+      fiscalYearLabel: '令和2年度',
+      goalCount: 5,
+      achievedCount: 1,
+      sheets: 1,
+    });
     expect(summary.ratings).toEqual({ '○': 1, '△': 1, '×': 0, unevaluated: 3 });
-    expect(summary.priorityGoals.map((p: { no: number; achieved: boolean; goals: unknown[] }) => [p.no, p.achieved, p.goals.length])).toEqual([
+    expect(
+      summary.priorityGoals.map((p: { no: number; achieved: boolean; goals: unknown[] }) => [p.no, p.achieved, p.goals.length]),
+    ).toEqual([
       [1, false, 0],
       [2, true, 1],
       [3, false, 1],
@@ -130,10 +139,15 @@ describe('summaries', () => {
 
 describe('summaries on a store with a stream it cannot fold', () => {
   it('skips a sheet stream that does not begin with its creation and goes on with the rest', async () => {
-    await api.resources.store.append('sheet-00000000-0000-4000-8000-000000000000', 0, [{ type: 'ProgressRecorded', data: { quarter: 1 } }], {
-      actor: { id: 'test', name: 'test' },
-      source: 'test',
-    });
+    await api.resources.store.append(
+      'sheet-00000000-0000-4000-8000-000000000000',
+      0,
+      [{ type: 'ProgressRecorded', data: { quarter: 1 } }],
+      {
+        actor: { id: 'test', name: 'test' },
+        source: 'test',
+      },
+    );
     api.clock.set('2020-04-02T10:00:00+09:00');
     const { sheetId } = await api.smallSheet('東区建設課', '道路の安全', { name: '点検件数', target: '40' });
     await runner.catchUp(summariesProcessor);

@@ -19,7 +19,13 @@ export async function serveApi(
   // The per-token rate limit still counts, but never refuses: its shared count (PostgreSQL here) is
   // taken a fiftieth of the limit at a time, so at this limit nearly never; at the default 600 a
   // minute it is one upsert per 12 requests (about 0.2 ms each), which this bench leaves out.
-  const config = loadConfig({ DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: queuePrefix, RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW_S: '1' });
+  const config = loadConfig({
+    DATABASE_URL: url,
+    ADMIN_TOKEN: TOKEN,
+    QUEUE_PREFIX: queuePrefix,
+    RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_WINDOW_S: '1',
+  });
   const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
   closing.unshift(() => resources.close());
   const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TOKEN }, worker: false }), false);

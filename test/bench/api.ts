@@ -225,14 +225,20 @@ async function measure(url: string): Promise<void> {
     const { config, resources, origin: apiOrigin } = await serveApi(url, 'benchapi', closing);
 
     // The floors: plain Fastify, no Nest, no guard, no validation; the second adds one round trip to Postgres.
-    const floorPool = new Pool({ connectionString: url.toString(), max: config.databasePoolSize, application_name: 'shinchoku-bench-floor' });
+    const floorPool = new Pool({
+      connectionString: url.toString(),
+      max: config.databasePoolSize,
+      application_name: 'shinchoku-bench-floor',
+    });
     closing.unshift(() => floorPool.end());
     const bare = fastify();
     bare.get('/bare', async () => ({ ok: true, floor: 'bare' }));
     bare.get('/bare/select-1', async () => ({ ok: true, one: (await floorPool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one }));
     // The GET's own floor: the same stored view read and sent, without Nest, authentication or validation.
     bare.get<{ Params: { sheetId: string } }>('/bare/view/:sheetId', async (request, reply) => {
-      const { rows } = await floorPool.query<{ view: string; version: string }>('SELECT view, version FROM sheets WHERE sheet_id = $1', [request.params.sheetId]);
+      const { rows } = await floorPool.query<{ view: string; version: string }>('SELECT view, version FROM sheets WHERE sheet_id = $1', [
+        request.params.sheetId,
+      ]);
       void reply.header('etag', `"${rows[0]!.version}"`).type('application/json; charset=utf-8');
       return rows[0]!.view;
     });
@@ -276,7 +282,13 @@ async function measure(url: string): Promise<void> {
         `indicator rows ${size.indicators} B\n`,
     );
 
-    const plan = (origin: string, method: LoadPlan['method'], paths: string[], valueFrom?: number, headers?: Record<string, string>): LoadPlan => ({
+    const plan = (
+      origin: string,
+      method: LoadPlan['method'],
+      paths: string[],
+      valueFrom?: number,
+      headers?: Record<string, string>,
+    ): LoadPlan => ({
       origin,
       method,
       paths,
@@ -290,7 +302,8 @@ async function measure(url: string): Promise<void> {
     const progressPaths: string[] = [];
     for (let quarter = 1; quarter <= 4; quarter++) {
       for (let i = 0; i < sheets[0]!.indicatorIds.length; i++) {
-        for (const { sheetId, indicatorIds } of sheets) progressPaths.push(`/api/v1/sheets/${sheetId}/indicators/${indicatorIds[i]}/progress/${quarter}`);
+        for (const { sheetId, indicatorIds } of sheets)
+          progressPaths.push(`/api/v1/sheets/${sheetId}/indicators/${indicatorIds[i]}/progress/${quarter}`);
       }
     }
     const issued = { authorization: `Bearer ${await coordinatorToken(apiOrigin)}`, 'content-type': 'application/json' };
@@ -299,20 +312,64 @@ async function measure(url: string): Promise<void> {
       ['bare + SELECT 1', plan(bareOrigin, 'GET', ['/bare/select-1'])],
       ...(ONLY.includes('get')
         ? ([
-            ['bare + sheet view', plan(bareOrigin, 'GET', sheets.map((s) => `/bare/view/${s.sheetId}`))],
-            ['GET sheet', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`))],
+            [
+              'bare + sheet view',
+              plan(
+                bareOrigin,
+                'GET',
+                sheets.map((s) => `/bare/view/${s.sheetId}`),
+              ),
+            ],
+            [
+              'GET sheet',
+              plan(
+                apiOrigin,
+                'GET',
+                sheets.map((s) => `/api/v1/sheets/${s.sheetId}`),
+              ),
+            ],
             // What staff send: a token the database issued (looked up once per process, then served
             // from memory until revoked), scoped to the ward, so the guard checks the sheet's scope.
-            ['GET, issued token', plan(apiOrigin, 'GET', sheets.map((s) => `/api/v1/sheets/${s.sheetId}`), undefined, issued)],
+            [
+              'GET, issued token',
+              plan(
+                apiOrigin,
+                'GET',
+                sheets.map((s) => `/api/v1/sheets/${s.sheetId}`),
+                undefined,
+                issued,
+              ),
+            ],
           ] as Array<[string, LoadPlan]>)
         : []),
       // Written as staff write it: with the ward coordinator's issued token.
-      ...(ONLY.includes('progress') ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE, issued)] as [string, LoadPlan]] : []),
+      ...(ONLY.includes('progress')
+        ? [['RecordProgress', plan(apiOrigin, 'PUT', progressPaths, FIRST_VALUE, issued)] as [string, LoadPlan]]
+        : []),
     ];
 
-    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'errors', 'non-2xx', '÷ bare', '÷ SELECT 1', 'p99 × bare', 'p99 × SELECT 1'];
+    const header = [
+      'scenario',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'CPU ms/req',
+      'PG ms/req',
+      'errors',
+      'non-2xx',
+      '÷ bare',
+      '÷ SELECT 1',
+      'p99 × bare',
+      'p99 × SELECT 1',
+    ];
     const widths = [19, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
-    const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
+    const row = (cells: string[]) =>
+      console.log(
+        cells
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('')
+          .trimEnd(),
+      );
     row(header);
     const results = new Map<string, LoadResult & { rate: number; cpuPerRequest: number }>();
     let childRssKiB = 0;
@@ -365,9 +422,7 @@ async function measure(url: string): Promise<void> {
           `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
       );
     }
-    console.log(
-      `peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`,
-    );
+    console.log(`peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`);
     const view = results.get('bare + sheet view');
     const get = results.get('GET sheet');
     if (view && get) {
@@ -383,15 +438,22 @@ async function measure(url: string): Promise<void> {
         `goal: issued-token GET ≥ ${ISSUED_GOAL.ratio}× admin GET: ${ratio >= ISSUED_GOAL.ratio ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×; ` +
           `CPU ms/req ${issuedGet.cpuPerRequest.toFixed(3)} against ${get.cpuPerRequest.toFixed(3)}, ${(issuedGet.cpuPerRequest / get.cpuPerRequest).toFixed(2)}×)`,
       );
-      console.log(`goal: issued-token GET p99 ≤ ${ISSUED_GOAL.p99} ms: ${issuedGet.p99 <= ISSUED_GOAL.p99 ? 'met' : 'NOT met'} (${issuedGet.p99.toFixed(2)} ms)`);
+      console.log(
+        `goal: issued-token GET p99 ≤ ${ISSUED_GOAL.p99} ms: ${issuedGet.p99 <= ISSUED_GOAL.p99 ? 'met' : 'NOT met'} (${issuedGet.p99.toFixed(2)} ms)`,
+      );
     }
     for (const [title, limit] of Object.entries(GOALS)) {
       if (!results.has(title)) continue;
       const { p99 } = results.get(title)!;
-      console.log(`goal: ${title === 'GET sheet' ? 'GET' : title} p99 < ${limit} ms: ${p99 < limit ? 'met' : 'NOT met'} (${p99.toFixed(2)} ms)`);
+      console.log(
+        `goal: ${title === 'GET sheet' ? 'GET' : title} p99 < ${limit} ms: ${p99 < limit ? 'met' : 'NOT met'} (${p99.toFixed(2)} ms)`,
+      );
     }
   } finally {
-    for (const close of closing) await Promise.resolve().then(close).catch((error: unknown) => console.error(error));
+    for (const close of closing)
+      await Promise.resolve()
+        .then(close)
+        .catch((error: unknown) => console.error(error));
   }
 }
 

@@ -132,9 +132,24 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
         `${SECONDS} s per side and configuration after ${WARMUP_MS / 1000} s warm-up\n`,
     );
 
-    const header = ['writers', 'events/append', 'store appends/s', 'store events/s', 'raw rows/s', 'ratio', 'Emmett appends/s', 'store ÷ Emmett'];
+    const header = [
+      'writers',
+      'events/append',
+      'store appends/s',
+      'store events/s',
+      'raw rows/s',
+      'ratio',
+      'Emmett appends/s',
+      'store ÷ Emmett',
+    ];
     const widths = header.map((h) => h.length + 2);
-    const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
+    const row = (cells: string[]) =>
+      console.log(
+        cells
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('')
+          .trimEnd(),
+      );
     row(header);
 
     const ratioAt16 = new Map<number, number>();
@@ -153,7 +168,11 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
         const storeTally: Tally = { units: 0, seconds: 0 };
         const rawTally: Tally = { units: 0, seconds: 0 };
         const emmettTally: Tally = { units: 0, seconds: 0 };
-        const sides: Array<[Unit[], Tally]> = [[stores, storeTally], [raws, rawTally], [emmetts, emmettTally]];
+        const sides: Array<[Unit[], Tally]> = [
+          [stores, storeTally],
+          [raws, rawTally],
+          [emmetts, emmettTally],
+        ];
         for (let slice = 0; slice < SLICES; slice++) {
           const order = [...sides.slice(slice % sides.length), ...sides.slice(0, slice % sides.length)];
           for (const [units, tally] of order) await runFor(units, (SECONDS * 1000) / SLICES, tally);
@@ -186,7 +205,9 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
       console.log(`goal: ratio >= ${GOAL} at 16 writers, ${n} events/append: ${verdict} (${ratio.toFixed(2)})`);
     }
     for (const [n, ratio] of emmettRatioAt16) {
-      console.log(`goal: ahead of Emmett at 16 writers, ${n} events/append: ${ratio > 1 ? 'met' : 'NOT met'} (shinchoku ÷ Emmett ${ratio.toFixed(2)})`);
+      console.log(
+        `goal: ahead of Emmett at 16 writers, ${n} events/append: ${ratio > 1 ? 'met' : 'NOT met'} (shinchoku ÷ Emmett ${ratio.toFixed(2)})`,
+      );
     }
   } finally {
     await emmett.close();

@@ -38,7 +38,10 @@ async function measure(url: string): Promise<void> {
   try {
     const { config, resources, origin } = await serveApi(url, 'benchaudit', closing);
     const { sheetId, indicatorIds } = await enterSheet(origin, 1);
-    for (const [i, quarter] of [[0, 1], [3, 2]] as const) {
+    for (const [i, quarter] of [
+      [0, 1],
+      [3, 2],
+    ] as const) {
       const response = await fetch(`${origin}/api/v1/sheets/${sheetId}/indicators/${indicatorIds[i]}/progress/${quarter}`, {
         method: 'PUT',
         headers: HEADERS,
@@ -63,11 +66,20 @@ async function measure(url: string): Promise<void> {
     );
     const reads: Array<[string, () => Promise<unknown>]> = [
       ['trail, pure (events in memory)', async () => JSON.stringify({ sheetId, items: auditTrail(events, evolve) })],
-      ['trail, in-process (read + build)', async () => JSON.stringify({ sheetId, items: auditTrail((await commands.load(sheetId)).events, evolve) })],
+      [
+        'trail, in-process (read + build)',
+        async () => JSON.stringify({ sheetId, items: auditTrail((await commands.load(sheetId)).events, evolve) }),
+      ],
       ['GET /sheets/{id}/audit', get],
     ];
     const widths = [34, 9, 9, 14, 10];
-    const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
+    const row = (cells: string[]) =>
+      console.log(
+        cells
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('')
+          .trimEnd(),
+      );
     row(['read', 'p50 ms', 'p99 ms', 'CPU ms/read', 'p99 ÷ goal']);
     let httpP99 = NaN;
     for (const [title, read] of reads) {
@@ -76,9 +88,14 @@ async function measure(url: string): Promise<void> {
       row([title, p50.toFixed(2), p99.toFixed(2), cpu.toFixed(3), (p99 / GOAL_MS).toFixed(2)]);
     }
     console.log(`(CPU of GET includes this process's own HTTP client)\npeak RSS: ${peakRssMiB()} MiB`);
-    console.log(`goal: audit p99 < ${GOAL_MS} ms (without the 1M-event store: see bench:rebuild): ${httpP99 < GOAL_MS ? 'met' : 'NOT met'} (${httpP99.toFixed(2)} ms)`);
+    console.log(
+      `goal: audit p99 < ${GOAL_MS} ms (without the 1M-event store: see bench:rebuild): ${httpP99 < GOAL_MS ? 'met' : 'NOT met'} (${httpP99.toFixed(2)} ms)`,
+    );
   } finally {
-    for (const close of closing) await Promise.resolve().then(close).catch((error: unknown) => console.error(error));
+    for (const close of closing)
+      await Promise.resolve()
+        .then(close)
+        .catch((error: unknown) => console.error(error));
   }
 }
 

@@ -28,7 +28,10 @@ function documents(): Array<{ name: string; content: Buffer }> {
   const east = readFileSync(join(SEEDS, '004_228aefcc8638a33f.txt'), 'utf8');
   const files = [];
   for (let k = 1; files.length * 13 < SHEETS; k++) {
-    files.push({ name: `wards-${k}.txt`, content: Buffer.from(`${west.replaceAll('西区', `西${k}区`)}\n${east.replaceAll('東区', `東${k}区`)}`) });
+    files.push({
+      name: `wards-${k}.txt`,
+      content: Buffer.from(`${west.replaceAll('西区', `西${k}区`)}\n${east.replaceAll('東区', `東${k}区`)}`),
+    });
   }
   return files;
 }
@@ -44,12 +47,17 @@ async function main(): Promise<void> {
   let sheets = 0;
   for (const file of files) sheets += (await readDocumentFile(file.name, file.content)).draft.sheets.length;
   const parseMs = performance.now() - started;
-  console.log(`  read only (parse, no database): ${sheets} sheets in ${(parseMs / 1000).toFixed(2)} s — ${Math.round((sheets * 1000) / parseMs)} sheets/s`);
+  console.log(
+    `  read only (parse, no database): ${sheets} sheets in ${(parseMs / 1000).toFixed(2)} s — ${Math.round((sheets * 1000) / parseMs)} sheets/s`,
+  );
 
   await withScratchDatabase('import', async (url) => {
-    const resources = await openResources(loadConfig({ DATABASE_URL: url, QUEUE_PREFIX: `bench_import_${Date.now()}`, LOG_LEVEL: 'warn' }), {
-      logger: { log() {}, warn() {}, error() {} },
-    });
+    const resources = await openResources(
+      loadConfig({ DATABASE_URL: url, QUEUE_PREFIX: `bench_import_${Date.now()}`, LOG_LEVEL: 'warn' }),
+      {
+        logger: { log() {}, warn() {}, error() {} },
+      },
+    );
     try {
       const { importer } = openDocuments(resources);
       for (const pass of ['first import (empty database)', 'same files again (nothing to do)']) {

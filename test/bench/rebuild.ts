@@ -74,7 +74,10 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 8);
 const LOAD = process.env.BENCH_LOAD === 'store' ? 'store' : 'session';
 const READS = Number(process.env.BENCH_READS ?? 200);
-const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '').split(',').filter((s) => s.trim() !== '').map(Number);
+const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '')
+  .split(',')
+  .filter((s) => s.trim() !== '')
+  .map(Number);
 const WARMUP_READS = 20;
 const WARDS = 1_700;
 const UNITS_PER_WARD = 5;
@@ -109,17 +112,112 @@ function shuffle<T>(items: T[]): T[] {
 
 /** 1,700 distinct ward names: 東区, 東山区, 青葉台区, … */
 function wardNames(): string[] {
-  const heads = ['東', '西', '南', '北', '中央', '港', '緑', '青葉', '泉', '若葉', '宮城', '太白', '秋葉', '江南', '清田', '手稲', '厚別',
-    '白石', '豊平', '花見川', '美浜', '稲毛', '鶴見', '戸塚', '栄', '旭', '保土ケ谷', '磯子', '金沢', '港北', '都筑', '麻生', '多摩', '宮前',
-    '高津', '幸', '川口', '浦和', '岩槻', '見沼', '桜', '大宮', '中原', '天王寺', '浪速'];
-  const tails = ['', '山', '川', '野', '田', '浜', '台', '丘', '原', '森', '沢', '島', '崎', '谷', '里', '松', '瀬', '岡', '坂', '橋', '宮',
-    '池', '井', '江', '根', '尾', '畑', '浦', '木', '石', '羽', '平', '倉', '城', '塚', '津', '町', '見', '市', '間'];
+  const heads = [
+    '東',
+    '西',
+    '南',
+    '北',
+    '中央',
+    '港',
+    '緑',
+    '青葉',
+    '泉',
+    '若葉',
+    '宮城',
+    '太白',
+    '秋葉',
+    '江南',
+    '清田',
+    '手稲',
+    '厚別',
+    '白石',
+    '豊平',
+    '花見川',
+    '美浜',
+    '稲毛',
+    '鶴見',
+    '戸塚',
+    '栄',
+    '旭',
+    '保土ケ谷',
+    '磯子',
+    '金沢',
+    '港北',
+    '都筑',
+    '麻生',
+    '多摩',
+    '宮前',
+    '高津',
+    '幸',
+    '川口',
+    '浦和',
+    '岩槻',
+    '見沼',
+    '桜',
+    '大宮',
+    '中原',
+    '天王寺',
+    '浪速',
+  ];
+  const tails = [
+    '',
+    '山',
+    '川',
+    '野',
+    '田',
+    '浜',
+    '台',
+    '丘',
+    '原',
+    '森',
+    '沢',
+    '島',
+    '崎',
+    '谷',
+    '里',
+    '松',
+    '瀬',
+    '岡',
+    '坂',
+    '橋',
+    '宮',
+    '池',
+    '井',
+    '江',
+    '根',
+    '尾',
+    '畑',
+    '浦',
+    '木',
+    '石',
+    '羽',
+    '平',
+    '倉',
+    '城',
+    '塚',
+    '津',
+    '町',
+    '見',
+    '市',
+    '間',
+  ];
   const names = [...new Set(tails.flatMap((tail) => heads.map((head) => `${head}${tail}区`)))];
   if (names.length < WARDS) throw new Error(`only ${names.length} ward names`);
   return names.slice(0, WARDS);
 }
 
-const UNIT_NAMES = ['地域課', '健康福祉課', '区民生活課', '総務課', '建設課', '産業振興課', '保健福祉センター', 'こども家庭課', '市民課', '農政課'];
+const UNIT_NAMES = [
+  '地域課',
+  '健康福祉課',
+  '区民生活課',
+  '総務課',
+  '建設課',
+  '産業振興課',
+  '保健福祉センター',
+  'こども家庭課',
+  '市民課',
+  '農政課',
+];
 
 interface Tracked<S> {
   streamId: string;
@@ -188,13 +286,21 @@ function plannedValues(seed: SeedIndicator, target: string): Pick<PlannedIndicat
   const format = (n: number) => `${formatNumber(n, grouped)}${suffix}`;
   if (inferMeasure(seed.name, seed.unit, target) === 'level') {
     const q = [0, 1, 2, 3].map(() => Math.round(parsed.value * pace * (0.9 + random() * 0.2)));
-    return { progress: q.map(format) as PlannedIndicator['progress'], result: format(q[3]!), corrected: q.map((v) => format(v + 1)) as PlannedIndicator['corrected'] };
+    return {
+      progress: q.map(format) as PlannedIndicator['progress'],
+      result: format(q[3]!),
+      corrected: q.map((v) => format(v + 1)) as PlannedIndicator['corrected'],
+    };
   }
   const weights = [0, 1, 2, 3].map(() => 0.15 + random() * 0.2);
   const sum = weights.reduce((a, b) => a + b, 0);
   const q = weights.map((w) => Math.round((parsed.value * pace * w) / sum));
   const total = q.reduce((a, b) => a + b, 0);
-  return { progress: q.map(format) as PlannedIndicator['progress'], result: format(total), corrected: q.map((v) => format(v + 1)) as PlannedIndicator['corrected'] };
+  return {
+    progress: q.map(format) as PlannedIndicator['progress'],
+    result: format(total),
+    corrected: q.map((v) => format(v + 1)) as PlannedIndicator['corrected'],
+  };
 }
 
 function planSheet(fiscalYear: number, ward: string, unit: string, shape: SeedSheet): UnitSheet {
@@ -235,7 +341,14 @@ function sheetCommands(s: UnitSheet, phase: Phase): SheetCommand[] {
     s.indicators.map((i) => ({ type: 'RecordProgress', indicatorId: i.indicatorId, quarter, value: i.progress[quarter - 1]!, today }));
   const correction = (index: number, quarter: 1 | 2, today: string): SheetCommand => {
     const i = s.indicators[index]!;
-    return { type: 'RecordProgress', indicatorId: i.indicatorId, quarter, value: i.corrected[quarter - 1]!, reason: '集計誤りのため訂正', today };
+    return {
+      type: 'RecordProgress',
+      indicatorId: i.indicatorId,
+      quarter,
+      value: i.corrected[quarter - 1]!,
+      reason: '集計誤りのため訂正',
+      today,
+    };
   };
   switch (phase) {
     case 'setup': {
@@ -417,28 +530,35 @@ function appendsOf(item: UnitSheet | WardYear, phase: Phase): Append[] {
 type Writer = (streamId: string, appends: Append[]) => Promise<void>;
 
 /** One EventStore.append per command, as the command runner makes them (without its inline projection). */
-const storeWriter = (store: EventStore): Writer => async (streamId, appends) => {
-  for (const { expectedVersion, events, reason } of appends) {
-    await store.append(streamId, expectedVersion, events, reason ? { ...context, reason } : context);
-  }
-};
+const storeWriter =
+  (store: EventStore): Writer =>
+  async (streamId, appends) => {
+    for (const { expectedVersion, events, reason } of appends) {
+      await store.append(streamId, expectedVersion, events, reason ? { ...context, reason } : context);
+    }
+  };
 
 /**
  * The same appends in one round trip: one statement calls append_events once per command, in
  * order, each with its own expected version, command id and payload as EventStore.append builds
  * them; the session's commands commit together.
  */
-const sessionWriter = (pool: Pool): Writer => async (streamId, appends) => {
-  const commands = appends.map(({ expectedVersion, events, reason }) => {
-    const commandId = randomUUID();
-    const metadata = { actor: context.actor, commandId, correlationId: commandId, ...(reason && { reason }), source: context.source };
-    return { expectedVersion, events: events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: 1, data: e.data, metadata })) };
-  });
-  await pool.query(
-    `SELECT append_events($1, (c->>'expectedVersion')::bigint, c->'events', NULL) FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(c, n)`,
-    [streamId, JSON.stringify(commands)],
-  );
-};
+const sessionWriter =
+  (pool: Pool): Writer =>
+  async (streamId, appends) => {
+    const commands = appends.map(({ expectedVersion, events, reason }) => {
+      const commandId = randomUUID();
+      const metadata = { actor: context.actor, commandId, correlationId: commandId, ...(reason && { reason }), source: context.source };
+      return {
+        expectedVersion,
+        events: events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: 1, data: e.data, metadata })),
+      };
+    });
+    await pool.query(
+      `SELECT append_events($1, (c->>'expectedVersion')::bigint, c->'events', NULL) FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(c, n)`,
+      [streamId, JSON.stringify(commands)],
+    );
+  };
 
 /** Plays the years phase by phase; within a phase `writers` sessions (one stream each) run at once. */
 async function load(write: Writer, writers: number, onSheet: (sheet: UnitSheet) => void) {
@@ -501,8 +621,14 @@ async function timed(read: () => Promise<unknown>): Promise<{ p50: number; p99: 
 /** The built CLI, as `npm run rebuild` and `npm start` run it (the bench runs from dist/ too). */
 const MAIN = resolve(__dirname, '../../apps/shinchoku/src/main.js');
 
-function shinchoku(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function shinchoku(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -596,7 +722,13 @@ async function rebuildCli(url: string, pool: Pool, names: string[]): Promise<Reb
   if (counts.length === 0) throw new Error(`unexpected rebuild output:\n${run.output()}`);
   let pgMs = 0;
   for (const [pid, ms] of backends) pgMs += ms - (before.get(pid) ?? 0);
-  return { events: Math.max(...counts), seconds: elapsed, nodeCpuSeconds: childrenCpuSeconds() - cpuBefore, pgCpuSeconds: pgMs / 1000, rssMiB: rss / 1024 };
+  return {
+    events: Math.max(...counts),
+    seconds: elapsed,
+    nodeCpuSeconds: childrenCpuSeconds() - cpuBefore,
+    pgCpuSeconds: pgMs / 1000,
+    rssMiB: rss / 1024,
+  };
 }
 
 /** The API as `shinchoku start --api` serves it, in a fresh process of its own: how a user meets it, apart from the bench's heap. */
@@ -609,11 +741,17 @@ async function serveApiProcess(url: string): Promise<{ origin: string; pid: numb
       server.close(() => resolvePort(free));
     });
   });
-  const api = shinchoku(['start', '--api'], { DATABASE_URL: url, ADMIN_TOKEN: TOKEN, QUEUE_PREFIX: 'benchrebuild', PORT: String(port), LOG_LEVEL: 'warn' });
+  const api = shinchoku(['start', '--api'], {
+    DATABASE_URL: url,
+    ADMIN_TOKEN: TOKEN,
+    QUEUE_PREFIX: 'benchrebuild',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
   const origin = `http://127.0.0.1:${port}`;
   let exited: number | null | undefined;
   void api.exited.then((code) => (exited = code));
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 60_000; ;) {
     if ((await fetch(`${origin}/health`).catch(() => undefined))?.ok) break;
     if (exited !== undefined || Date.now() > deadline) throw new Error(`the API did not start:\n${api.output()}`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
@@ -622,7 +760,13 @@ async function serveApiProcess(url: string): Promise<{ origin: string; pid: numb
 }
 
 function table(header: string[], widths: number[]) {
-  const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd());
+  const row = (cells: string[]) =>
+    console.log(
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('')
+        .trimEnd(),
+    );
   row(header);
   return row;
 }
@@ -650,7 +794,12 @@ async function measure(url: string): Promise<void> {
     );
 
     // ---- the store ----
-    const loadPool = new Pool({ connectionString: url, max: WRITERS, application_name: 'shinchoku-bench-load', options: '-c synchronous_commit=off' });
+    const loadPool = new Pool({
+      connectionString: url,
+      max: WRITERS,
+      application_name: 'shinchoku-bench-load',
+      options: '-c synchronous_commit=off',
+    });
     const loadDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: loadPool }) });
     closing.unshift(() => loadDb.destroy());
     // The typical sheet is taken from the middle of the first year's sheets of the 西区 地域課 shape (7 indicators).
@@ -658,7 +807,12 @@ async function measure(url: string): Promise<void> {
     const loadStarted = performance.now();
     const tally = await load(LOAD === 'store' ? storeWriter(new EventStore(loadDb)) : sessionWriter(loadPool), WRITERS, (sheet) => {
       if (sheet.fiscalYear === FIRST_FISCAL_YEAR && sheet.shape === 西区地域課) {
-        candidates.push({ streamId: sheet.tracked.streamId, department: sheet.department, unit: sheet.unit, events: sheet.tracked.version });
+        candidates.push({
+          streamId: sheet.tracked.streamId,
+          department: sheet.department,
+          unit: sheet.unit,
+          events: sheet.tracked.version,
+        });
       }
     });
     const loadSeconds = seconds(loadStarted);
@@ -685,14 +839,25 @@ async function measure(url: string): Promise<void> {
     );
 
     // ---- the rebuild: each projection alone, then all of them, each by `npm run rebuild -- <name|all>` ----
-    const row = table(['projection', 'events', 'seconds', 'events/s', 'Node CPU s', 'PG CPU s', 'max RSS MiB'], [16, 12, 10, 10, 12, 10, 12]);
+    const row = table(
+      ['projection', 'events', 'seconds', 'events/s', 'Node CPU s', 'PG CPU s', 'max RSS MiB'],
+      [16, 12, 10, 10, 12, 10, 12],
+    );
     const print = (name: string, r: RebuildRun, events = r.events) =>
-      row([name, grouped(events), r.seconds.toFixed(1), events > 0 ? grouped(events / r.seconds) : '–', r.nodeCpuSeconds.toFixed(1), r.pgCpuSeconds.toFixed(1), r.rssMiB.toFixed(0)]);
+      row([
+        name,
+        grouped(events),
+        r.seconds.toFixed(1),
+        events > 0 ? grouped(events / r.seconds) : '–',
+        r.nodeCpuSeconds.toFixed(1),
+        r.pgCpuSeconds.toFixed(1),
+        r.rssMiB.toFixed(0),
+      ]);
     for (const projection of REBUILDABLE) print(projection, await rebuildCli(url, pool, [projection]));
     const all = await rebuildCli(url, pool, ['all']);
     const rate = stored / all.seconds;
     print('all', all, stored);
-    console.log('(each row is the whole command, from start to exit; all: the store\'s events ÷ its time. reminders plans every sheet');
+    console.log("(each row is the whole command, from start to exit; all: the store's events ÷ its time. reminders plans every sheet");
     console.log(' from the current state and reads no events; all rebuilds it after the current state, beside the summaries.');
     console.log(' Node CPU counts every process of the command; with other work on the machine, compare CPU more than seconds)');
 
@@ -700,7 +865,10 @@ async function measure(url: string): Promise<void> {
       console.log('\nsummaries replayed from the feed in committed batches (how a processor without byStream rebuilds)');
       const batchRow = table(['batch', 'events', 'seconds', 'events/s'], [16, 12, 10, 10]);
       for (const batchSize of BATCH_SIZES) {
-        const runner = new ProcessorRunner(resources.database.db, resources.store, [summariesProcessor], { batchSize, pollIntervalMs: config.processorPollMs });
+        const runner = new ProcessorRunner(resources.database.db, resources.store, [summariesProcessor], {
+          batchSize,
+          pollIntervalMs: config.processorPollMs,
+        });
         const started = performance.now();
         const events = await runner.rebuild(summariesProcessor);
         const elapsed = seconds(started);
@@ -763,17 +931,29 @@ async function measure(url: string): Promise<void> {
       const after = procStat(api.pid);
       const apiCpuMs = ((Number(after[11]) + Number(after[12]) - Number(cpu[11]) - Number(cpu[12])) * 10) / (READS + WARMUP_READS);
       latencies.set(title, result);
-      readRow([title, result.p50.toFixed(2), result.p99.toFixed(2), result.max.toFixed(2), title.startsWith('GET') ? apiCpuMs.toFixed(2) : '']);
+      readRow([
+        title,
+        result.p50.toFixed(2),
+        result.p99.toFixed(2),
+        result.max.toFixed(2),
+        title.startsWith('GET') ? apiCpuMs.toFixed(2) : '',
+      ]);
     }
 
     console.log('');
     console.log(`goal: rebuild ≥ ${grouped(GOALS.rebuild)} events/s: ${rate >= GOALS.rebuild ? 'met' : 'NOT met'} (${grouped(rate)})`);
-    for (const [goal, title] of [['asOf', 'GET /sheets/{id}?asOf='], ['audit', 'GET /sheets/{id}/audit']] as const) {
+    for (const [goal, title] of [
+      ['asOf', 'GET /sheets/{id}?asOf='],
+      ['audit', 'GET /sheets/{id}/audit'],
+    ] as const) {
       const { p99 } = latencies.get(title)!;
       console.log(`goal: ${goal} p99 < ${GOALS.read} ms: ${p99 < GOALS.read ? 'met' : 'NOT met'} (${p99.toFixed(2)} ms)`);
     }
   } finally {
-    for (const close of closing) await Promise.resolve().then(close).catch((error: unknown) => console.error(error));
+    for (const close of closing)
+      await Promise.resolve()
+        .then(close)
+        .catch((error: unknown) => console.error(error));
   }
 }
 

@@ -71,7 +71,10 @@ function sheetEvents(i: number): { sheetId: string; events: SheetEvent[]; state:
       evaluationDate: i % 2 ? `${FISCAL_YEAR + 1}-05-07` : `${FISCAL_YEAR + 1}-01-06`,
     },
     ...goals.map((goalId, g) => ({ type: 'AddGoal', today, goalId, text: `目標${g + 1}: 区民サービスの向上を図ります。` }) as const),
-    ...goals.map((goalId, g) => ({ type: 'DefineIndicator', today, goalId, indicatorId: randomUUID(), name: `指標${g + 1}`, unit: '件', target: '100' }) as const),
+    ...goals.map(
+      (goalId, g) =>
+        ({ type: 'DefineIndicator', today, goalId, indicatorId: randomUUID(), name: `指標${g + 1}`, unit: '件', target: '100' }) as const,
+    ),
   ];
   let state: Sheet | undefined;
   const events: SheetEvent[] = [];
@@ -93,8 +96,12 @@ async function loadSheets(store: EventStore): Promise<string[]> {
       while (next < SHEETS) {
         const { sheetId, events, state } = sheetEvents(next++);
         ids.push(sheetId);
-        await store.append(`sheet-${sheetId}`, 0, events, { actor: { id: 'bench', name: 'ベンチマーク' }, source: 'bench' }, (trx, appended) =>
-          aggregate.project(trx, state, appended.at(-1)!.version),
+        await store.append(
+          `sheet-${sheetId}`,
+          0,
+          events,
+          { actor: { id: 'bench', name: 'ベンチマーク' }, source: 'bench' },
+          (trx, appended) => aggregate.project(trx, state, appended.at(-1)!.version),
         );
       }
     }),
@@ -104,9 +111,16 @@ async function loadSheets(store: EventStore): Promise<string[]> {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function onBackend(kind: QueueConnection['kind'], database: DatabaseHandle, url: string, settings: ReminderSettings): Promise<string> {
+async function onBackend(
+  kind: QueueConnection['kind'],
+  database: DatabaseHandle,
+  url: string,
+  settings: ReminderSettings,
+): Promise<string> {
   const connection: QueueConnection =
-    kind === 'redis' ? { kind, url: REDIS_URL, prefix: `bench_reminders_${Date.now()}` } : { kind, url, schema: `bench_reminders_${Date.now()}` };
+    kind === 'redis'
+      ? { kind, url: REDIS_URL, prefix: `bench_reminders_${Date.now()}` }
+      : { kind, url, schema: `bench_reminders_${Date.now()}` };
   const queues = new QueueFactory(connection);
   const store = new EventStore(database.db);
   const workers = new ReminderWorkers({
@@ -130,7 +144,9 @@ async function onBackend(kind: QueueConnection['kind'], database: DatabaseHandle
     await db.updateTable('reminders').set({ enqueued: true }).execute();
     await sql`
       UPDATE reminders SET enqueued = false WHERE reminder_id IN (
-        SELECT reminder_id FROM reminders WHERE status = 'planned' AND reminder_id <> ALL(${ids}::uuid[]) ORDER BY reminder_id LIMIT ${ENQUEUE})`.execute(db);
+        SELECT reminder_id FROM reminders WHERE status = 'planned' AND reminder_id <> ALL(${ids}::uuid[]) ORDER BY reminder_id LIMIT ${ENQUEUE})`.execute(
+      db,
+    );
     let started = performance.now();
     const { enqueued } = await workers.reconciler.run();
     const enqueueRate = enqueued / ((performance.now() - started) / 1000);
@@ -144,7 +160,12 @@ async function onBackend(kind: QueueConnection['kind'], database: DatabaseHandle
     await workers.start();
     started = performance.now();
     for (;;) {
-      const { count } = await db.selectFrom('reminders').select((eb) => eb.fn.countAll<string>().as('count')).where('reminder_id', 'in', ids).where('status', '=', 'sent').executeTakeFirstOrThrow();
+      const { count } = await db
+        .selectFrom('reminders')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('reminder_id', 'in', ids)
+        .where('status', '=', 'sent')
+        .executeTakeFirstOrThrow();
       if (Number(count) === ids.length) break;
       if (performance.now() - started > 15 * 60_000) throw new Error(`only ${count} of ${ids.length} sent after 15 minutes`);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -181,7 +202,9 @@ async function main() {
       const store = new EventStore(database.db);
       let started = performance.now();
       const sheetIds = await loadSheets(store);
-      console.log(`loaded   ${SHEETS.toLocaleString('en')} sheets in ${((performance.now() - started) / 1000).toFixed(1)} s (set-up, not measured)`);
+      console.log(
+        `loaded   ${SHEETS.toLocaleString('en')} sheets in ${((performance.now() - started) / 1000).toFixed(1)} s (set-up, not measured)`,
+      );
       // A 担当 (email) and a 課長 (webhook) per unit, a coordinator (email) per department.
       await sql`
         INSERT INTO contacts (contact_id, department, unit, name, role, email, webhook_url, created_at, updated_at)
@@ -197,11 +220,17 @@ async function main() {
       );
 
       const planner = reminderPlanner(planningRules(settings), systemClock);
-      const runner = new ProcessorRunner(database.db, store, [planner], { batchSize: loadConfig({}).processorBatchSize, pollIntervalMs: 20 });
+      const runner = new ProcessorRunner(database.db, store, [planner], {
+        batchSize: loadConfig({}).processorBatchSize,
+        pollIntervalMs: 20,
+      });
       started = performance.now();
       const events = await runner.catchUp(planner);
       const seconds = (performance.now() - started) / 1000;
-      const { count } = await database.db.selectFrom('reminders').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+      const { count } = await database.db
+        .selectFrom('reminders')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .executeTakeFirstOrThrow();
       console.log(
         `planning ${SHEETS.toLocaleString('en')} sheets (${events.toLocaleString('en')} events) → ${Number(count).toLocaleString('en')} reminders in ${seconds.toFixed(1)} s: ` +
           `${Math.round(SHEETS / seconds).toLocaleString('en')} sheets/s, ${Math.round(Number(count) / seconds).toLocaleString('en')} reminders/s`,

@@ -45,7 +45,9 @@ export class Contract {
 
   /** Every operation in the document, as `METHOD /path`. */
   operations(): string[] {
-    return Object.entries(this.document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    return Object.entries(this.document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
   }
 
   /** The problems an operation declares. */
@@ -72,11 +74,14 @@ export class Contract {
     }
     const type = (headers.get('content-type') ?? '').split(';')[0]!.trim();
     const media = response.content?.[type];
-    if (!media) return [...problems, `${name} ${status}: content type ${type} is not declared (${Object.keys(response.content ?? {}).join(', ')})`];
+    if (!media)
+      return [...problems, `${name} ${status}: content type ${type} is not declared (${Object.keys(response.content ?? {}).join(', ')})`];
     const body: unknown = type.endsWith('json') ? JSON.parse(text) : text;
     const validate = this.validator(media.schema);
     if (!validate(body)) {
-      const errors = (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params['additionalProperty'] ? ` (${e.params['additionalProperty']})` : ''}`);
+      const errors = (validate.errors ?? []).map(
+        (e) => `${e.instancePath} ${e.message}${e.params['additionalProperty'] ? ` (${e.params['additionalProperty']})` : ''}`,
+      );
       problems.push(`${name} ${status}: body does not match its schema: ${[...new Set(errors)].join('; ')}`);
     }
     return problems;

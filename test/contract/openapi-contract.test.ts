@@ -63,14 +63,20 @@ describe('every operation, against the document', () => {
     expect((await call('GET /metrics', { token: null })).status).toBe(200);
 
     // Access: tokens.
-    const viewer = await call('POST /api/v1/tokens', { body: { name: '閲覧 花子', grants: [{ role: 'viewer', department: '西区', unit: '地域課' }] } });
+    const viewer = await call('POST /api/v1/tokens', {
+      body: { name: '閲覧 花子', grants: [{ role: 'viewer', department: '西区', unit: '地域課' }] },
+    });
     expect(viewer.status).toBe(201);
     const limited = await call('POST /api/v1/tokens', { body: { name: '制限 太郎', grants: [{ role: 'viewer' }] } });
     expect((await call('POST /api/v1/tokens', { body: { name: 'x', grants: [{ role: 'editor', department: '西区' }] } })).status).toBe(400);
-    expect((await call('POST /api/v1/tokens', { body: { name: 'x', grants: [{ role: 'viewer' }], expiresAt: '2000-01-01T00:00:00Z' } })).status).toBe(422);
+    expect(
+      (await call('POST /api/v1/tokens', { body: { name: 'x', grants: [{ role: 'viewer' }], expiresAt: '2000-01-01T00:00:00Z' } })).status,
+    ).toBe(422);
     expect((await call('GET /api/v1/tokens')).status).toBe(200);
     expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: limited.body.tokenId } })).status).toBe(200);
-    expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+    expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(
+      404,
+    );
 
     // Sheets: create, and what is refused.
     const sheetBody = { fiscalYear: 2024, department: '西区', unit: '地域課', createdOn: '2024-04-01' };
@@ -83,7 +89,10 @@ describe('every operation, against the document', () => {
     expect((await call('POST /api/v1/sheets', { body: sheetBody })).status).toBe(422);
     expect((await call('POST /api/v1/sheets', { body: sheetBody, token: null })).status).toBe(401);
     expect((await call('POST /api/v1/sheets', { body: sheetBody, token: viewer.body.token })).status).toBe(403);
-    expect((await call('POST /api/v1/sheets', { raw: 'fiscalYear=2024', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
+    expect(
+      (await call('POST /api/v1/sheets', { raw: 'fiscalYear=2024', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
+        .status,
+    ).toBe(415);
     expect((await call('POST /api/v1/sheets', { body: { purpose: 'x'.repeat(1_100_000) } })).status).toBe(413);
     expect((await call('POST /api/v1/sheets', { body: '{"fiscalYear":' })).status).toBe(400);
 
@@ -92,16 +101,39 @@ describe('every operation, against the document', () => {
     expect(goal.status).toBe(201);
     const goalId: string = goal.body.goalId;
     const spare = await call('POST /api/v1/sheets/{sheetId}/goals', { params: { sheetId }, body: { text: '取り下げる目標' } });
-    expect((await call('DELETE /api/v1/sheets/{sheetId}/goals/{goalId}', { params: { sheetId, goalId: spare.body.goalId } })).status).toBe(200);
-    expect((await call('PATCH /api/v1/sheets/{sheetId}/goals/{goalId}', { params: { sheetId, goalId }, body: { text: '地域活動の担い手を育てる' } })).status).toBe(200);
+    expect((await call('DELETE /api/v1/sheets/{sheetId}/goals/{goalId}', { params: { sheetId, goalId: spare.body.goalId } })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await call('PATCH /api/v1/sheets/{sheetId}/goals/{goalId}', {
+          params: { sheetId, goalId },
+          body: { text: '地域活動の担い手を育てる' },
+        })
+      ).status,
+    ).toBe(200);
     const indicator = await call('POST /api/v1/sheets/{sheetId}/goals/{goalId}/indicators', {
       params: { sheetId, goalId },
       body: { name: '地域清掃活動の参加団体数', unit: '団体', target: '120団体' },
     });
     expect(indicator.status).toBe(201);
     const indicatorId: string = indicator.body.indicatorId;
-    expect((await call('PATCH /api/v1/sheets/{sheetId}/indicators/{indicatorId}', { params: { sheetId, indicatorId }, body: { notes: '自治会単位' } })).status).toBe(200);
-    expect((await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/target', { params: { sheetId, indicatorId }, body: { text: '130団体' } })).status).toBe(200);
+    expect(
+      (
+        await call('PATCH /api/v1/sheets/{sheetId}/indicators/{indicatorId}', {
+          params: { sheetId, indicatorId },
+          body: { notes: '自治会単位' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/target', {
+          params: { sheetId, indicatorId },
+          body: { text: '130団体' },
+        })
+      ).status,
+    ).toBe(200);
 
     // The sheet: read, poll, past versions, and what is refused.
     const sheet = await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId } });
@@ -109,28 +141,78 @@ describe('every operation, against the document', () => {
     const etag = sheet.headers.get('etag')!;
     expect((await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId }, headers: { 'if-none-match': etag } })).status).toBe(304);
     expect((await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId }, query: { version: '1' } })).body.asOf).toBeDefined();
-    expect((await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId }, query: { version: '1', asOf: '2024-04-01T09:00:00+09:00' } })).status).toBe(400);
+    expect(
+      (await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId }, query: { version: '1', asOf: '2024-04-01T09:00:00+09:00' } }))
+        .status,
+    ).toBe(400);
     expect((await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId }, query: { version: '999' } })).status).toBe(404);
     expect((await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
     expect((await call('GET /api/v1/sheets/{sheetId}', { params: { sheetId }, token: viewer.body.token })).status).toBe(200);
     expect((await call('PATCH /api/v1/sheets/{sheetId}', { params: { sheetId }, body: {} })).status).toBe(400);
-    expect((await call('PATCH /api/v1/sheets/{sheetId}', { params: { sheetId }, body: { purpose: '地域の力を高める' }, headers: { 'if-match': etag } })).status).toBe(200);
+    expect(
+      (
+        await call('PATCH /api/v1/sheets/{sheetId}', {
+          params: { sheetId },
+          body: { purpose: '地域の力を高める' },
+          headers: { 'if-match': etag },
+        })
+      ).status,
+    ).toBe(200);
 
     // Progress with If-Match: the version read is stale now → 412 with the current ETag.
-    const stale = await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', { params: { sheetId, indicatorId, quarter: 1 }, body: { value: '35団体' }, headers: { 'if-match': etag } });
+    const stale = await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', {
+      params: { sheetId, indicatorId, quarter: 1 },
+      body: { value: '35団体' },
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.code).toBe('VersionMismatch');
     const current = stale.headers.get('etag')!;
-    const recorded = await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', { params: { sheetId, indicatorId, quarter: 1 }, body: { value: '35団体' }, headers: { 'if-match': current } });
+    const recorded = await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', {
+      params: { sheetId, indicatorId, quarter: 1 },
+      body: { value: '35団体' },
+      headers: { 'if-match': current },
+    });
     expect(recorded.status).toBe(200);
     expect(recorded.headers.get('etag')).not.toBe(current);
-    expect((await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', { params: { sheetId, indicatorId, quarter: 1 }, body: { value: 1 }, headers: { 'if-match': 'version twelve' } })).status).toBe(400);
-    expect((await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/result', { params: { sheetId, indicatorId }, body: { value: '128団体' } })).status).toBe(200);
-    expect((await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/result', { params: { sheetId, indicatorId: '00000000-0000-4000-8000-000000000000' }, body: { value: 1 } })).status).toBe(404);
+    expect(
+      (
+        await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}', {
+          params: { sheetId, indicatorId, quarter: 1 },
+          body: { value: 1 },
+          headers: { 'if-match': 'version twelve' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/result', {
+          params: { sheetId, indicatorId },
+          body: { value: '128団体' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('PUT /api/v1/sheets/{sheetId}/indicators/{indicatorId}/result', {
+          params: { sheetId, indicatorId: '00000000-0000-4000-8000-000000000000' },
+          body: { value: 1 },
+        })
+      ).status,
+    ).toBe(404);
 
     // Year end: evaluation date, evaluation, close and reopen.
-    expect((await call('PUT /api/v1/sheets/{sheetId}/evaluation-date', { params: { sheetId }, body: { date: '2025-05-07' } })).status).toBe(200);
-    expect((await call('PUT /api/v1/sheets/{sheetId}/goals/{goalId}/evaluation', { params: { sheetId, goalId }, body: { rating: '○', reason: '目標を概ね達成' } })).status).toBe(200);
+    expect((await call('PUT /api/v1/sheets/{sheetId}/evaluation-date', { params: { sheetId }, body: { date: '2025-05-07' } })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await call('PUT /api/v1/sheets/{sheetId}/goals/{goalId}/evaluation', {
+          params: { sheetId, goalId },
+          body: { rating: '○', reason: '目標を概ね達成' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('POST /api/v1/sheets/{sheetId}/close', { params: { sheetId } })).status).toBe(200);
     expect((await call('PATCH /api/v1/sheets/{sheetId}', { params: { sheetId }, body: { purpose: '閉じた後' } })).status).toBe(422);
     expect((await call('POST /api/v1/sheets/{sheetId}/reopen', { params: { sheetId }, body: { reason: '実績の訂正' } })).status).toBe(200);
@@ -144,36 +226,79 @@ describe('every operation, against the document', () => {
     expect((await call('GET /api/v1/sheets/{sheetId}/audit', { params: { sheetId } })).status).toBe(200);
     const csv = await call('GET /api/v1/sheets/{sheetId}/audit', { params: { sheetId }, query: { format: 'csv' } });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect((await call('GET /api/v1/sheets/{sheetId}/audit', { params: { sheetId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+    expect((await call('GET /api/v1/sheets/{sheetId}/audit', { params: { sheetId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(
+      404,
+    );
     expect((await call('GET /api/v1/audit/verify')).status).toBe(200);
 
     // Ward plans.
-    const plan = await call('POST /api/v1/ward-plans', { body: { department: '西区', fiscalYear: 2024, priorityGoals: [{ no: 1, text: '地域の力' }] } });
+    const plan = await call('POST /api/v1/ward-plans', {
+      body: { department: '西区', fiscalYear: 2024, priorityGoals: [{ no: 1, text: '地域の力' }] },
+    });
     expect(plan.status).toBe(201);
     const wardPlanId: string = plan.body.wardPlanId;
     expect((await call('GET /api/v1/ward-plans', { query: { department: '西区' } })).status).toBe(200);
     const planRead = await call('GET /api/v1/ward-plans/{wardPlanId}', { params: { wardPlanId } });
-    expect((await call('GET /api/v1/ward-plans/{wardPlanId}', { params: { wardPlanId }, headers: { 'if-none-match': planRead.headers.get('etag')! } })).status).toBe(304);
-    expect((await call('GET /api/v1/ward-plans/{wardPlanId}', { params: { wardPlanId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
-    expect((await call('PUT /api/v1/ward-plans/{wardPlanId}/priority-goals', { params: { wardPlanId }, body: { priorityGoals: [{ no: 1, text: '地域の力を高める' }] } })).status).toBe(200);
-    expect((await call('PUT /api/v1/ward-plans/{wardPlanId}/evaluation', { params: { wardPlanId }, body: { achievedCount: 1 } })).status).toBe(200);
+    expect(
+      (
+        await call('GET /api/v1/ward-plans/{wardPlanId}', {
+          params: { wardPlanId },
+          headers: { 'if-none-match': planRead.headers.get('etag')! },
+        })
+      ).status,
+    ).toBe(304);
+    expect(
+      (await call('GET /api/v1/ward-plans/{wardPlanId}', { params: { wardPlanId: '00000000-0000-4000-8000-000000000000' } })).status,
+    ).toBe(404);
+    expect(
+      (
+        await call('PUT /api/v1/ward-plans/{wardPlanId}/priority-goals', {
+          params: { wardPlanId },
+          body: { priorityGoals: [{ no: 1, text: '地域の力を高める' }] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('PUT /api/v1/ward-plans/{wardPlanId}/evaluation', { params: { wardPlanId }, body: { achievedCount: 1 } })).status,
+    ).toBe(200);
 
     // Summaries: no processor runs here, so the ward's summary is the empty one, never a 404.
-    const summary = await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}', { params: { department: '西区', fiscalYear: 2024 } });
+    const summary = await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}', {
+      params: { department: '西区', fiscalYear: 2024 },
+    });
     expect(summary.status).toBe(200);
     expect(summary.body).toMatchObject({ ward: '西区', fiscalYear: 2024, sheets: 0, updatedThrough: null });
-    expect((await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}', { params: { department: '東区', fiscalYear: 2024 } })).status).toBe(404);
-    expect((await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}', { params: { department: '西区', fiscalYear: '2024.5' } })).status).toBe(400);
+    expect(
+      (await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}', { params: { department: '東区', fiscalYear: 2024 } })).status,
+    ).toBe(404);
+    expect(
+      (await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}', { params: { department: '西区', fiscalYear: '2024.5' } }))
+        .status,
+    ).toBe(400);
     expect((await call('GET /api/v1/summaries/fiscal-years/{fiscalYear}', { params: { fiscalYear: 2024 } })).status).toBe(200);
 
     // Documents: exports, and the workbook back in as a dry run.
     const workbook = await call('GET /api/v1/sheets/{sheetId}/export.xlsx', { params: { sheetId } });
     expect(workbook.status).toBe(200);
     expect((await call('GET /api/v1/sheets/{sheetId}/export.csv', { params: { sheetId } })).status).toBe(200);
-    expect((await call('GET /api/v1/sheets/{sheetId}/export.csv', { params: { sheetId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
-    expect((await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}/export.xlsx', { params: { department: '西区', fiscalYear: 2024 } })).status).toBe(200);
-    expect((await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}/export.csv', { params: { department: '西区', fiscalYear: 2024 } })).status).toBe(200);
-    expect((await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}/export.csv', { params: { department: '北区', fiscalYear: 2024 } })).status).toBe(404);
+    expect(
+      (await call('GET /api/v1/sheets/{sheetId}/export.csv', { params: { sheetId: '00000000-0000-4000-8000-000000000000' } })).status,
+    ).toBe(404);
+    expect(
+      (
+        await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}/export.xlsx', {
+          params: { department: '西区', fiscalYear: 2024 },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}/export.csv', { params: { department: '西区', fiscalYear: 2024 } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('GET /api/v1/summaries/wards/{department}/{fiscalYear}/export.csv', { params: { department: '北区', fiscalYear: 2024 } }))
+        .status,
+    ).toBe(404);
     await new ExcelJS.Workbook().xlsx.load(workbook.bytes as never);
     const upload = (bytes: Buffer) => {
       const form = new FormData();
@@ -185,10 +310,18 @@ describe('every operation, against the document', () => {
     expect((await call('POST /api/v1/imports', { body: { file: 'x' } })).status).toBe(415);
 
     // Contacts and reminders.
-    const contact = await call('POST /api/v1/contacts', { body: { department: '西区', unit: '地域課', name: '担当 一郎', role: '担当', email: 'ichiro@example.jp' } });
+    const contact = await call('POST /api/v1/contacts', {
+      body: { department: '西区', unit: '地域課', name: '担当 一郎', role: '担当', email: 'ichiro@example.jp' },
+    });
     expect(contact.status).toBe(201);
     const contactId: string = contact.body.contactId;
-    expect((await call('POST /api/v1/contacts', { body: { department: '西区', name: '区', role: 'coordinator', webhookUrl: 'http://127.0.0.1/hook' } })).status).toBe(422);
+    expect(
+      (
+        await call('POST /api/v1/contacts', {
+          body: { department: '西区', name: '区', role: 'coordinator', webhookUrl: 'http://127.0.0.1/hook' },
+        })
+      ).status,
+    ).toBe(422);
     expect((await call('GET /api/v1/contacts')).status).toBe(200);
     expect((await call('GET /api/v1/contacts/{contactId}', { params: { contactId } })).status).toBe(200);
     expect((await call('PATCH /api/v1/contacts/{contactId}', { params: { contactId }, body: { name: '担当 二郎' } })).status).toBe(200);
@@ -206,14 +339,25 @@ describe('every operation, against the document', () => {
     expect((await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-28'], reason } })).status).toBe(428);
     const patched = await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-28'], reason }, headers: { 'if-match': readTag } });
     expect(patched.status).toBe(200);
-    expect((await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-29'], reason }, headers: { 'if-match': readTag } })).status).toBe(412);
+    expect(
+      (await call(`PATCH ${SETTINGS}`, { body: { addClosedDays: ['2026-12-29'], reason }, headers: { 'if-match': readTag } })).status,
+    ).toBe(412);
     const changedTag = patched.headers.get('etag')!;
-    expect((await call(`PATCH ${SETTINGS}`, { body: { removeClosedDays: ['2026-12-30'], reason }, headers: { 'if-match': changedTag } })).status).toBe(422);
+    expect(
+      (await call(`PATCH ${SETTINGS}`, { body: { removeClosedDays: ['2026-12-30'], reason }, headers: { 'if-match': changedTag } })).status,
+    ).toBe(422);
     const policy = { ...settings.body.policy, progress: { ...settings.body.policy.progress, businessDaysBefore: [5, 2] } };
-    const replaced = await call(`PUT ${SETTINGS}`, { body: { policy, closedDays: ['2026-12-29'], reason }, headers: { 'if-match': changedTag } });
+    const replaced = await call(`PUT ${SETTINGS}`, {
+      body: { policy, closedDays: ['2026-12-29'], reason },
+      headers: { 'if-match': changedTag },
+    });
     expect(replaced.status).toBe(200);
     expect((await call(`PUT ${SETTINGS}`, { body: { policy: settings.body.policy, closedDays: [], reason } })).status).toBe(428);
-    expect((await call(`GET ${SETTINGS}/history`)).body.items.map((change: { type: string }) => change.type)).toEqual(['ClosedDaysChanged', 'ReminderPolicyChanged', 'ClosedDaysChanged']);
+    expect((await call(`GET ${SETTINGS}/history`)).body.items.map((change: { type: string }) => change.type)).toEqual([
+      'ClosedDaysChanged',
+      'ReminderPolicyChanged',
+      'ClosedDaysChanged',
+    ]);
 
     // Over the rate limit (RATE_LIMIT_MAX=5 for issued tokens): 429 with Retry-After.
     let last = 0;

@@ -12,7 +12,10 @@ afterAll(() => context.close());
  * the database loses the importing connection (its backend is terminated) or the statement is refused.
  */
 async function failAt(nth: number, how: 'terminate' | 'refuse'): Promise<void> {
-  const failure = how === 'terminate' ? sql.raw('PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5);') : sql.raw("RAISE EXCEPTION 'refused by the test';");
+  const failure =
+    how === 'terminate'
+      ? sql.raw('PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5);')
+      : sql.raw("RAISE EXCEPTION 'refused by the test';");
   await sql`CREATE SEQUENCE IF NOT EXISTS test_heads`.execute(context.database.db);
   await sql`SELECT setval('test_heads', 1, false)`.execute(context.database.db);
   await sql`
@@ -21,7 +24,9 @@ async function failAt(nth: number, how: 'terminate' | 'refuse'): Promise<void> {
       IF nextval('test_heads') = ${sql.lit(nth)} THEN ${failure} END IF;
       RETURN NEW;
     END $$`.execute(context.database.db);
-  await sql`CREATE OR REPLACE TRIGGER test_fail_at BEFORE INSERT ON streams FOR EACH ROW EXECUTE FUNCTION test_fail_at()`.execute(context.database.db);
+  await sql`CREATE OR REPLACE TRIGGER test_fail_at BEFORE INSERT ON streams FOR EACH ROW EXECUTE FUNCTION test_fail_at()`.execute(
+    context.database.db,
+  );
 }
 
 const heads = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM streams`.execute(context.database.db)).rows[0]!.n);

@@ -53,7 +53,10 @@ describe('importing the published documents (seeds 000 and 004)', () => {
 
   it('equals the hand-built 西区 地域課, 東区 健康福祉課 and 東区 ward plan', async () => {
     const sheets = await allSheets(context);
-    for (const [key, seed] of [['西区 地域課', 西区地域課], ['東区 健康福祉課', 東区健康福祉課]] as const) {
+    for (const [key, seed] of [
+      ['西区 地域課', 西区地域課],
+      ['東区 健康福祉課', 東区健康福祉課],
+    ] as const) {
       const imported = sheets.get(key)!;
       expect(imported).toEqual(handBuilt(seed, imported));
     }
@@ -66,14 +69,20 @@ describe('importing the published documents (seeds 000 and 004)', () => {
     const sheets = await allSheets(context);
     const rows = [...sheets.values()]
       .sort((a, b) => b.fiscalYear - a.fiscalYear || order(a) - order(b))
-      .flatMap((s) => s.goals.flatMap((g) => g.indicators.map((i) => [s.unit, g.no, i.name, i.unit, i.target?.text, i.target?.kind, i.measure])));
+      .flatMap((s) =>
+        s.goals.flatMap((g) => g.indicators.map((i) => [s.unit, g.no, i.name, i.unit, i.target?.text, i.target?.kind, i.measure])),
+      );
     expect(rows).toEqual(TARGETS);
   });
 
   it('keeps every baseline (H29–R1 actuals, 参考 R5末) and every 部区組織目標 link', async () => {
     const sheets = [...(await allSheets(context)).values()];
     const baselines = sheets.flatMap((s) =>
-      s.goals.flatMap((g) => g.indicators.filter((i) => i.baselines.length > 0).map((i) => [s.unit, i.name, i.baselines.map((b) => `${b.fiscalYear}:${b.actual.text}`).join(' ')])),
+      s.goals.flatMap((g) =>
+        g.indicators
+          .filter((i) => i.baselines.length > 0)
+          .map((i) => [s.unit, i.name, i.baselines.map((b) => `${b.fiscalYear}:${b.actual.text}`).join(' ')]),
+      ),
     );
     expect(baselines.sort()).toEqual(BASELINES.sort());
     const links = sheets.flatMap((s) => s.goals.filter((g) => g.priorityGoalNo !== undefined).map((g) => [s.unit, g.no, g.priorityGoalNo]));
@@ -102,7 +111,10 @@ describe('importing the published documents (seeds 000 and 004)', () => {
     const before = await eventCount(context);
     context.clock.set('2026-11-21T10:00:00+09:00');
     for (const name of [SEED_000, SEED_004]) {
-      expect(await context.importer.import(name, seedFile(name), { id: 'someone-else', name: '別の人' })).toMatchObject({ commands: 0, events: 0 });
+      expect(await context.importer.import(name, seedFile(name), { id: 'someone-else', name: '別の人' })).toMatchObject({
+        commands: 0,
+        events: 0,
+      });
     }
     expect(await eventCount(context)).toBe(before);
   });
@@ -137,11 +149,18 @@ describe('a published sheet with results and a rating of its own', () => {
   it('leaves the notes recorded since alone: the published layout has no place for them', async () => {
     const sheet = (await allSheets(context)).get('北区 地域課')!;
     const { indicatorId } = sheet.goals[0]!.indicators[0]!;
-    await context.sheets.run(sheet.sheetId, { type: 'RecordResult', indicatorId, value: '1,350', note: '年度末に再集計' }, { actor: importer, source: 'test' });
+    await context.sheets.run(
+      sheet.sheetId,
+      { type: 'RecordResult', indicatorId, value: '1,350', note: '年度末に再集計' },
+      { actor: importer, source: 'test' },
+    );
     const before = await eventCount(context);
     expect(await context.importer.import('north.txt', Buffer.from(text), importer)).toMatchObject({ events: 0 });
     expect(await eventCount(context)).toBe(before);
-    expect((await allSheets(context)).get('北区 地域課')!.goals[0]!.indicators[0]!.result).toEqual({ value: { text: '1,350', value: 1350 }, note: '年度末に再集計' });
+    expect((await allSheets(context)).get('北区 地域課')!.goals[0]!.indicators[0]!.result).toEqual({
+      value: { text: '1,350', value: 1350 },
+      note: '年度末に再集計',
+    });
   });
 });
 
@@ -164,10 +183,18 @@ describe('a document that cannot be read completely imports nothing', () => {
     ['an impossible 作成日', edited(24, (c) => (c[6] = 'R6.2.30')), /^line 24, cell 7: 作成日 "R6.2.30" is not a date/],
     ['a rating that is not ○ △ ×', edited(14, (c) => (c[8] = '◎')), /^line 14, cell 9 \(評価\): 評価 must be ○, △ or ×/],
     ['a goal number that is not a number', edited(16, (c) => (c[0] = '二')), /^line 16, cell 1 \(No\.\): No\. must be a whole number/],
-    ['an indicator row without the indicator', edited(15, (c) => (c[3] = '')), /^line 15, cell 4 \(取組指標\): an indicator needs its name/],
+    [
+      'an indicator row without the indicator',
+      edited(15, (c) => (c[3] = '')),
+      /^line 15, cell 4 \(取組指標\): an indicator needs its name/,
+    ],
     ['a target for another year', edited(160, (c) => (c[4] = 'R5目標')), /^line 160, cell 5: R5目標 is for fiscal 2023/],
     // The domain's own rule, found by the dry run before anything is appended: the last sheet's 評価日.
-    ['an evaluation date outside the window', edited(153, (c) => (c[5] = 'R9.1.1')), /^line 152, cell 2 \(年度\): the evaluation date must fall between 2024-04-01/],
+    [
+      'an evaluation date outside the window',
+      edited(153, (c) => (c[5] = 'R9.1.1')),
+      /^line 152, cell 2 \(年度\): the evaluation date must fall between 2024-04-01/,
+    ],
   ])('%s', async (_, content, message) => {
     const attempt = empty.importer.import('broken.txt', content, importer);
     await expect(attempt).rejects.toBeInstanceOf(DocumentError);
@@ -176,14 +203,31 @@ describe('a document that cannot be read completely imports nothing', () => {
   });
 
   it('refuses a unit that already has a sheet this document did not create, naming the line', async () => {
-    await empty.sheets.run(randomUUID(), { type: 'CreateSheet', sheetId: randomUUID(), fiscalYear: 2024, department: '西区', unit: '黒崎出張所' }, { actor: importer, source: 'test' });
+    await empty.sheets.run(
+      randomUUID(),
+      { type: 'CreateSheet', sheetId: randomUUID(), fiscalYear: 2024, department: '西区', unit: '黒崎出張所' },
+      { actor: importer, source: 'test' },
+    );
     const before = await eventCount(empty);
-    await expect(empty.importer.import(SEED_000, seedFile(SEED_000), importer)).rejects.toThrow(/^line 152, cell 2 \(年度\): 西区 黒崎出張所 already has a sheet for 令和6年度/);
+    await expect(empty.importer.import(SEED_000, seedFile(SEED_000), importer)).rejects.toThrow(
+      /^line 152, cell 2 \(年度\): 西区 黒崎出張所 already has a sheet for 令和6年度/,
+    );
     expect(await eventCount(empty)).toBe(before);
   });
 });
 
-const UNITS_000 = ['地域課', '区民生活課', '健康福祉課', '西地域保健福祉センター', '黒埼地域保健福祉センター', '保護課', '農政商工課', '総務課', '西出張所', '黒崎出張所'];
+const UNITS_000 = [
+  '地域課',
+  '区民生活課',
+  '健康福祉課',
+  '西地域保健福祉センター',
+  '黒埼地域保健福祉センター',
+  '保護課',
+  '農政商工課',
+  '総務課',
+  '西出張所',
+  '黒崎出張所',
+];
 const UNITS_004 = ['総務課', '健康福祉課', '地域課'];
 const order = (s: Sheet) => (s.fiscalYear === 2024 ? UNITS_000 : UNITS_004).indexOf(s.unit);
 
@@ -237,7 +281,15 @@ const TARGETS = [
   ['健康福祉課', 1, '東区全域での高齢者世帯への訪問調査の実施', undefined, '対象全世帯への訪問', 'coverage', 'cumulative'],
   ['健康福祉課', 1, '住民主体の訪問型生活支援を実施した地域', undefined, '2', 'numeric', 'cumulative'],
   ['健康福祉課', 1, '東区支え合いのしくみづくり会議情報交換会の開催', '回', '4', 'numeric', 'cumulative'],
-  ['健康福祉課', 2, '子ども食堂・認可保育園・認定こども園・幼稚園における歯と食育の健康相談・健康教育の実施', '回', '25', 'numeric', 'cumulative'],
+  [
+    '健康福祉課',
+    2,
+    '子ども食堂・認可保育園・認定こども園・幼稚園における歯と食育の健康相談・健康教育の実施',
+    '回',
+    '25',
+    'numeric',
+    'cumulative',
+  ],
   ['健康福祉課', 2, 'コミュニティ協議会との協働による健康づくり介護予防講座の実施', '回', '10', 'numeric', 'cumulative'],
   ['健康福祉課', 3, '主な子育て支援講座の開催', '回', '100', 'numeric', 'cumulative'],
   ['健康福祉課', 4, '区内小中学校への訪問', '回', '60', 'numeric', 'cumulative'],
@@ -255,7 +307,11 @@ const TARGETS = [
 const BASELINES = [
   ['健康福祉課', '累計登録者数', '2023:6,635人'],
   ['総務課', '防災出前講座の開催', '2017:31自治会等で実施 2018:40自治会等で実施 2019:49自治会等で実施'],
-  ['総務課', '異動者研修', '2017:異動1回 メンタル2回 救命1回 接遇1回 対応困難 ケース研修 1回 2018:異動1回 メンタル2回 救命1回 交通安全研 修1回 2019:異動1回 メンタル1回 救命1回 クレーム対 応研修1回 交通安全研 修1回'],
+  [
+    '総務課',
+    '異動者研修',
+    '2017:異動1回 メンタル2回 救命1回 接遇1回 対応困難 ケース研修 1回 2018:異動1回 メンタル2回 救命1回 交通安全研 修1回 2019:異動1回 メンタル1回 救命1回 クレーム対 応研修1回 交通安全研 修1回',
+  ],
   ['総務課', '南口エントランスホールの活用日数', '2017:230 2018:295 2019:292'],
   ['健康福祉課', '東区全域での高齢者世帯への訪問調査の実施', '2017:対象全世帯への訪問 2018:対象全世帯への訪問 2019:対象全世帯への訪問'],
   ['健康福祉課', '住民主体の訪問型生活支援を実施した地域', '2019:2'],

@@ -41,7 +41,10 @@ describe('an indicator as written: name, unit, notes', () => {
     ['SNSによる情報発信件数(件)', { name: 'SNSによる情報発信件数', unit: '件' }],
     ['佐潟水鳥・湿地センター来館者数(人) ※前年比5%増', { name: '佐潟水鳥・湿地センター来館者数', unit: '人', notes: '※前年比5%増' }],
     ['窓口アンケートの平均点(点)【5点満点】', { name: '窓口アンケートの平均点', unit: '点', notes: '【5点満点】' }],
-    ['Twitter(枝豆)とInstagram(枝豆・いもジェンヌ)のフォロワー数(人)', { name: 'Twitter(枝豆)とInstagram(枝豆・いもジェンヌ)のフォロワー数', unit: '人' }],
+    [
+      'Twitter(枝豆)とInstagram(枝豆・いもジェンヌ)のフォロワー数(人)',
+      { name: 'Twitter(枝豆)とInstagram(枝豆・いもジェンヌ)のフォロワー数', unit: '人' },
+    ],
     ['来館者数（人）', { name: '来館者数', unit: '人' }],
     ['・各種業務研修を受講します(1人5回以上×正職員10名)', { name: '・各種業務研修を受講します(1人5回以上×正職員10名)' }],
     ['ワークショップ開催数 ※女性農業者向け', { name: 'ワークショップ開催数', notes: '※女性農業者向け' }],
@@ -66,7 +69,14 @@ describe('a published sheet with full-width numbers, list initiatives and an eva
 
   it('reads every cell into the draft', () => {
     const [sheet] = readPublishedText(text).sheets;
-    expect(sheet).toMatchObject({ fiscalYear: 2024, department: '北区', unit: '地域課', createdOn: '2024-04-01', evaluationDate: '2025-05-07', policyIndicators: [] });
+    expect(sheet).toMatchObject({
+      fiscalYear: 2024,
+      department: '北区',
+      unit: '地域課',
+      createdOn: '2024-04-01',
+      evaluationDate: '2025-05-07',
+      policyIndicators: [],
+    });
     expect(sheet!.goals).toEqual([
       expect.objectContaining({
         no: 1,
@@ -83,8 +93,12 @@ describe('a published sheet with full-width numbers, list initiatives and an eva
 
   it('refuses what does not belong to the layout, naming the line', () => {
     expect(() => readPublishedText(`前書き\n${text}`)).toThrow(/^line 1, cell 1: expected the title/);
-    expect(() => readPublishedText(text.replace('組織名(部)\t北区', '組織名(部)\t北区\t余計'))).toThrow(/^line 3, cell 3: "余計" is not the value/);
-    expect(() => readPublishedText(text.replace('年度\t令和6年度', '年度\t平成40年度'))).toThrow(/^line 2, cell 2: "平成40年度" is not a fiscal year/);
+    expect(() => readPublishedText(text.replace('組織名(部)\t北区', '組織名(部)\t北区\t余計'))).toThrow(
+      /^line 3, cell 3: "余計" is not the value/,
+    );
+    expect(() => readPublishedText(text.replace('年度\t令和6年度', '年度\t平成40年度'))).toThrow(
+      /^line 2, cell 2: "平成40年度" is not a fiscal year/,
+    );
     expect(() => readPublishedText('')).toThrow(/no 「組織目標管理シート」/);
   });
 });

@@ -43,7 +43,10 @@ describe('a workbook compared cell by cell with the sheet as exported and as it 
     const { changed, conflicts } = merge(base, mine, current, events, 2);
     expect([...changed]).toEqual(['sheet.purpose']);
     expect(conflicts).toEqual([]);
-    expect(narrowed({ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える', policyIndicators: [] } }, changed)).toEqual({ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える' } });
+    expect(narrowed({ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える', policyIndicators: [] } }, changed)).toEqual({
+      type: 'ReviseSheet',
+      changes: { purpose: '地域の魅力を伝える' },
+    });
     expect(narrowed({ type: 'ReviseGoal', goalId: 'g-1', changes: { text: '情報を発信します' } }, changed)).toBeUndefined();
   });
 
@@ -53,14 +56,28 @@ describe('a workbook compared cell by cell with the sheet as exported and as it 
       { type: 'ReviseGoal', goalId: 'g-1', changes: { text: '発信します' }, today },
       { type: 'ReviseSheet', changes: { purpose: '地域の魅力を磨く' }, today },
     ]);
-    const { conflicts } = merge(base, edited([{ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える' }, today }]), current, events, 2);
+    const { conflicts } = merge(
+      base,
+      edited([{ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える' }, today }]),
+      current,
+      events,
+      2,
+    );
     expect(conflicts).toEqual([
-      expect.objectContaining({ field: 'purpose', workbook: '地域の魅力を伝える', current: '地域の魅力を磨く', changedBy: { id: 'u-2', name: '職員 2' }, changedInVersion: 5 }),
+      expect.objectContaining({
+        field: 'purpose',
+        workbook: '地域の魅力を伝える',
+        current: '地域の魅力を磨く',
+        changedBy: { id: 'u-2', name: '職員 2' },
+        changedInVersion: 5,
+      }),
     ]);
   });
 
   it('sees no conflict where both sides wrote the same value', () => {
     const { current, events } = since([{ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える' }, today }]);
-    expect(merge(base, edited([{ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える' }, today }]), current, events, 2).conflicts).toEqual([]);
+    expect(
+      merge(base, edited([{ type: 'ReviseSheet', changes: { purpose: '地域の魅力を伝える' }, today }]), current, events, 2).conflicts,
+    ).toEqual([]);
   });
 });

@@ -63,7 +63,9 @@ describe('appendAll: several streams in one transaction', () => {
   it('never deadlocks two transactions that name the same streams in opposite orders', async () => {
     const [a, b] = [streamId(), streamId()];
     const any = (id: string): StreamAppend => ({ ...part(id, 0, 1), expectedVersion: 'any' });
-    const outcomes = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => ctx.store.appendAll(i % 2 ? [any(a), any(b)] : [any(b), any(a)])));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) => ctx.store.appendAll(i % 2 ? [any(a), any(b)] : [any(b), any(a)])),
+    );
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
     expect([(await versionsOf(a)).length, (await versionsOf(b)).length]).toEqual([16, 16]);
   });

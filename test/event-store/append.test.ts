@@ -104,9 +104,7 @@ describe('optimistic concurrency', () => {
   it('lets exactly one of 32 concurrent appenders with the same expected version win', async () => {
     const id = streamId();
     await ctx.store.append(id, 0, [progress(0)], tester);
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 32 }, (_, i) => ctx.store.append(id, 1, [progress(i)], tester)),
-    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 32 }, (_, i) => ctx.store.append(id, 1, [progress(i)], tester)));
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -138,9 +136,7 @@ describe('optimistic concurrency', () => {
 
   it('creates a new stream once when 32 appenders race to create it', async () => {
     const id = streamId();
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 32 }, (_, i) => ctx.store.append(id, 0, [progress(i)], tester)),
-    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 32 }, (_, i) => ctx.store.append(id, 0, [progress(i)], tester)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     expect(await versionsOf(id)).toEqual([1]);
   });
@@ -194,9 +190,10 @@ describe('inline projections', () => {
 
   const rowsOf = async (id: string) =>
     (
-      await sql<{ version: string; value: number }>`SELECT version, value FROM test_projection WHERE stream_id = ${id} ORDER BY version`.execute(
-        ctx.database.db,
-      )
+      await sql<{
+        version: string;
+        value: number;
+      }>`SELECT version, value FROM test_projection WHERE stream_id = ${id} ORDER BY version`.execute(ctx.database.db)
     ).rows.map((r) => [Number(r.version), r.value]);
 
   it("commits the caller's writes in the append's transaction", async () => {

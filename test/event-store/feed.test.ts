@@ -22,10 +22,13 @@ class Reader {
   private atEnd = false;
   constructor(private readonly prefix: string) {}
   async poll(limit = 1000): Promise<StoredEvent[]> {
-    const { page, horizon } = await ctx.database.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-      const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon`.execute(trx);
-      return { horizon: BigInt(rows[0]!.horizon), page: await ctx.store.readFeed(this.checkpoint, limit, trx) };
-    });
+    const { page, horizon } = await ctx.database.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon`.execute(trx);
+        return { horizon: BigInt(rows[0]!.horizon), page: await ctx.store.readFeed(this.checkpoint, limit, trx) };
+      });
     this.checkpoint = page.checkpoint;
     // Only a page that reached the end makes the horizon the limit of what arrived.
     this.atEnd = page.events.length < limit;

@@ -38,9 +38,7 @@ describe('hash chain verification', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE of events through plain SQL', async () => {
     const [id] = await threeStreams();
-    await expect(sql`UPDATE events SET data = '{}' WHERE stream_id = ${id!}`.execute(database.db)).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(sql`UPDATE events SET data = '{}' WHERE stream_id = ${id!}`.execute(database.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM events WHERE stream_id = ${id!}`.execute(database.db)).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE events`.execute(database.db)).rejects.toThrow(/append-only/);
   });

@@ -22,14 +22,82 @@ export interface JsonSchema {
 }
 
 const NASTY_TEXT = [
-  '\u0000', 'a\u0000b', '\uD800', '\uDFFF', 'x\uDBFFy', '\uD83D', '😀', '👩‍👩‍👧', '\u202Eevil\u202C', 'עברית', 'مرحبا',
-  'ＡＢＣ１２３', '５', '１', ' ', '', '\t\r\n', '\uFEFF', '\u0085', '\u200B', 'null', 'undefined', 'NaN', 'true', '[]', '{}',
-  "'; DROP TABLE events; --", '%00', '%FF', '../../etc/passwd', '<script>alert(1)</script>', '=HYPERLINK("x")', '西区', '西区役所',
-  '東区', '地域課', '総務課', '○', '×', 'x'.repeat(201), 'あ'.repeat(2_001), 'あ'.repeat(20_001),
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  '\uDFFF',
+  'x\uDBFFy',
+  '\uD83D',
+  '😀',
+  '👩‍👩‍👧',
+  '\u202Eevil\u202C',
+  'עברית',
+  'مرحبا',
+  'ＡＢＣ１２３',
+  '５',
+  '１',
+  ' ',
+  '',
+  '\t\r\n',
+  '\uFEFF',
+  '\u0085',
+  '\u200B',
+  'null',
+  'undefined',
+  'NaN',
+  'true',
+  '[]',
+  '{}',
+  "'; DROP TABLE events; --",
+  '%00',
+  '%FF',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  '=HYPERLINK("x")',
+  '西区',
+  '西区役所',
+  '東区',
+  '地域課',
+  '総務課',
+  '○',
+  '×',
+  'x'.repeat(201),
+  'あ'.repeat(2_001),
+  'あ'.repeat(20_001),
 ];
 
-const NUMBER_TEXT = ['1', '2', '3', '4', '2024', '2025', '1989', '2100', '50', '0', '-1', '01', '1e0', '+1', '1.0', ' 1', '1 ', '５',
-  '0x1', '0b1', '1_000', '1,000', 'NaN', 'Infinity', '-0', '9'.repeat(30), '2024.0', '２０２４', '1e400', ''];
+const NUMBER_TEXT = [
+  '1',
+  '2',
+  '3',
+  '4',
+  '2024',
+  '2025',
+  '1989',
+  '2100',
+  '50',
+  '0',
+  '-1',
+  '01',
+  '1e0',
+  '+1',
+  '1.0',
+  ' 1',
+  '1 ',
+  '５',
+  '0x1',
+  '0b1',
+  '1_000',
+  '1,000',
+  'NaN',
+  'Infinity',
+  '-0',
+  '9'.repeat(30),
+  '2024.0',
+  '２０２４',
+  '1e400',
+  '',
+];
 
 /** Any UTF-16 code units, lone surrogates and NUL included. */
 const codeUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)), maxLength: 12 });
@@ -74,12 +142,19 @@ export function fromSchema(schema: JsonSchema | undefined, known: readonly strin
   if (!spoil) return valid;
   return valid.chain((value) => {
     const paths = leafPaths(value);
-    return fc.tuple(fc.nat({ max: Math.max(paths.length - 1, 0) }), replacement).map(([at, bad]) => (paths.length === 0 ? bad : replaceAt(value, paths[at]!, bad)));
+    return fc
+      .tuple(fc.nat({ max: Math.max(paths.length - 1, 0) }), replacement)
+      .map(([at, bad]) => (paths.length === 0 ? bad : replaceAt(value, paths[at]!, bad)));
   });
 }
 
 /** A string in a path or query, by its parameter's schema: plain, or hostile. */
-export function parameterText(schema: JsonSchema | undefined, own: readonly string[], known: readonly string[], hostile: boolean): fc.Arbitrary<string> {
+export function parameterText(
+  schema: JsonSchema | undefined,
+  own: readonly string[],
+  known: readonly string[],
+  hostile: boolean,
+): fc.Arbitrary<string> {
   const candidates = own.length > 0 ? own : known;
   if (!hostile) {
     if (schema?.format === 'uuid') return fc.constantFrom(...candidates);
@@ -118,7 +193,10 @@ function validFor(schema: JsonSchema | undefined, known: readonly string[], dept
       return fc.array(validFor(schema.items, known, depth + 1), { minLength: schema.minItems ?? 0, maxLength: 2 });
     case 'integer':
     case 'number':
-      return fc.integer({ min: Math.ceil(schema.minimum ?? 0), max: Math.floor(Math.min(schema.maximum ?? 100, (schema.minimum ?? 0) + 100)) });
+      return fc.integer({
+        min: Math.ceil(schema.minimum ?? 0),
+        max: Math.floor(Math.min(schema.maximum ?? 100, (schema.minimum ?? 0) + 100)),
+      });
     case 'string':
       return plainText(schema, known);
     default:
@@ -139,14 +217,16 @@ type Path = Array<string | number>;
 
 function leafPaths(value: unknown, path: Path = []): Path[] {
   if (Array.isArray(value)) return [path, ...value.flatMap((item, i) => leafPaths(item, [...path, i]))];
-  if (value !== null && typeof value === 'object') return [path, ...Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...path, key]))];
+  if (value !== null && typeof value === 'object')
+    return [path, ...Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...path, key]))];
   return [path];
 }
 
 /** The value with the part at `path` replaced; at an object, a hostile key is added instead. */
 function replaceAt(value: unknown, path: Path, spoil: unknown): unknown {
   if (path.length === 0) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof spoil === 'string') return { ...value, [spoil]: '目標' };
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof spoil === 'string')
+      return { ...value, [spoil]: '目標' };
     return spoil;
   }
   const [head, ...rest] = path;
@@ -185,11 +265,16 @@ export const rawBodyText = fc.constantFrom(
  * surrogate as the bytes a careless encoder writes (CESU-8), and encodings that are not UTF-8.
  */
 export const segment = (text: fc.Arbitrary<string>): fc.Arbitrary<string> =>
-  fc.oneof({ weight: 15, arbitrary: text.map(encode) }, { weight: 1, arbitrary: fc.constantFrom('%FF', '%C3%28', '%00', '%', '%G1', '%ED%A0%80', '..', '.') });
+  fc.oneof(
+    { weight: 15, arbitrary: text.map(encode) },
+    { weight: 1, arbitrary: fc.constantFrom('%FF', '%C3%28', '%00', '%', '%G1', '%ED%A0%80', '..', '.') },
+  );
 
 export function encode(text: string): string {
   const parts = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g) ?? [];
-  return parts.map((part) => (part.length === 1 && part >= '\uD800' && part <= '\uDFFF' ? cesu8(part.charCodeAt(0)) : encodeURIComponent(part))).join('');
+  return parts
+    .map((part) => (part.length === 1 && part >= '\uD800' && part <= '\uDFFF' ? cesu8(part.charCodeAt(0)) : encodeURIComponent(part)))
+    .join('');
 }
 
 const cesu8 = (unit: number) =>
@@ -198,5 +283,10 @@ const cesu8 = (unit: number) =>
 /** Header values fetch can send (printable Latin-1: no controls, line breaks or NUL). */
 export const headerText = fc.oneof(
   fc.constantFrom('*', '"1"', '"2"', 'W/"3"', '1', '"abc"', '"1", "2"', 'latest', ' * ', '""', '"-1"', '"99999999999999999999"'),
-  fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((u) => String.fromCharCode(u)), maxLength: 40 }).map((s) => s.trim()),
+  fc
+    .string({
+      unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((u) => String.fromCharCode(u)),
+      maxLength: 40,
+    })
+    .map((s) => s.trim()),
 );

@@ -45,7 +45,12 @@ async function post(body: string | FormData, headers: Record<string, string> = {
     signal: AbortSignal.timeout(20_000),
   });
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: text ? JSON.parse(text) : undefined,
+    ms: performance.now() - started,
+  };
 }
 
 const form = (...parts: Array<[field: string, name: string, content: Buffer]>) => {
@@ -68,7 +73,11 @@ describe('workbook bombs are refused fast, naming the cap (#13 item 7)', () => {
   ])('%s: %i %s (%s)', async (key, status, code, setting) => {
     const before = await events();
     const reply = await upload(key);
-    expect(reply).toMatchObject({ status, type: expect.stringContaining('application/problem+json'), body: { code, setting, errors: [{ path: 'body.file' }] } });
+    expect(reply).toMatchObject({
+      status,
+      type: expect.stringContaining('application/problem+json'),
+      body: { code, setting, errors: [{ path: 'body.file' }] },
+    });
     expect(reply.body.detail).toContain(setting);
     expect(reply.ms).toBeLessThan(FAST_MS);
     expect(await events()).toBe(before);
@@ -103,7 +112,11 @@ describe('truncated, corrupt and malformed uploads are refused whole (#13 item 8
   ])('%s: 422 %s, nothing imported', async (key, code) => {
     const before = await events();
     const reply = await upload(key);
-    expect(reply).toMatchObject({ status: 422, type: expect.stringContaining('application/problem+json'), body: { code, errors: [{ path: 'body.file' }] } });
+    expect(reply).toMatchObject({
+      status: 422,
+      type: expect.stringContaining('application/problem+json'),
+      body: { code, errors: [{ path: 'body.file' }] },
+    });
     expect(await events()).toBe(before);
   });
 
@@ -111,7 +124,10 @@ describe('truncated, corrupt and malformed uploads are refused whole (#13 item 8
     const before = await events();
     const boundary = 'hostile-boundary';
     const cut = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${SEED_000}"\r\nContent-Type: text/plain\r\n\r\n${seedFile(SEED_000).toString('utf8').slice(0, 500)}`;
-    expect(await post(cut, { 'content-type': `multipart/form-data; boundary=${boundary}` })).toMatchObject({ status: 400, body: { code: 'MalformedMultipart' } });
+    expect(await post(cut, { 'content-type': `multipart/form-data; boundary=${boundary}` })).toMatchObject({
+      status: 400,
+      body: { code: 'MalformedMultipart' },
+    });
     expect(await post(cut, { 'content-type': 'multipart/form-data' })).toMatchObject({ status: 400, body: { code: 'MalformedMultipart' } });
     expect(await events()).toBe(before);
   });
@@ -119,7 +135,10 @@ describe('truncated, corrupt and malformed uploads are refused whole (#13 item 8
   it('two files in the field "file" are a 400, and neither is imported', async () => {
     const before = await events();
     const reply = await post(form(['file', SEED_000, seedFile(SEED_000)], ['file', SEED_000, seedFile(SEED_000)]));
-    expect(reply).toMatchObject({ status: 400, body: { code: 'InvalidRequest', errors: [{ path: 'body.file', message: 'only one file per import' }] } });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: { code: 'InvalidRequest', errors: [{ path: 'body.file', message: 'only one file per import' }] },
+    });
     expect(await events()).toBe(before);
   });
 

@@ -19,7 +19,10 @@ const refusal = (promise: Promise<unknown>) =>
 describe('the document reader worker', () => {
   it('reads a document within its caps', async () => {
     const read = await new DocumentReader().read(SEED_000, seedFile(SEED_000));
-    expect(read).toMatchObject({ format: 'published-text', draft: { sheets: expect.arrayContaining([expect.objectContaining({ unit: '地域課' })]) } });
+    expect(read).toMatchObject({
+      format: 'published-text',
+      draft: { sheets: expect.arrayContaining([expect.objectContaining({ unit: '地域課' })]) },
+    });
   });
 
   it('a worker that runs out of heap is ended and the file refused under IMPORT_READ_MEMORY_MB', async () => {
@@ -48,7 +51,9 @@ describe('the workbook reader', () => {
     ws.getCell(3000, 2000).style = { font: { bold: true } };
     const content = Buffer.from(await workbook.xlsx.writeBuffer());
     const started = performance.now();
-    await expect(readWorkbook(content, { ...DEFAULT_IMPORT_LIMITS, rows: 1_048_576, columns: 16_384 })).rejects.toThrow('the sheet has no 年度');
+    await expect(readWorkbook(content, { ...DEFAULT_IMPORT_LIMITS, rows: 1_048_576, columns: 16_384 })).rejects.toThrow(
+      'the sheet has no 年度',
+    );
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -33,7 +33,9 @@ let callers: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
   api = await startApi({ RATE_LIMIT_MAX: '1000000' });
-  const bearer = async (grant: (typeof WEST_CHIIKI_GRANTS)[keyof typeof WEST_CHIIKI_GRANTS]) => ({ authorization: `Bearer ${(await issueToken(api, [grant])).token}` });
+  const bearer = async (grant: (typeof WEST_CHIIKI_GRANTS)[keyof typeof WEST_CHIIKI_GRANTS]) => ({
+    authorization: `Bearer ${(await issueToken(api, [grant])).token}`,
+  });
   callers = {
     bootstrap: { authorization: `Bearer ${TEST_TOKEN}` },
     admin: await bearer(WEST_CHIIKI_GRANTS.admin),
@@ -46,7 +48,9 @@ beforeAll(async () => {
   idsByName = await someOfEverything();
   known = Object.values(idsByName).flat();
   const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Record<string, Operation>> };
-  openApiOperations = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  openApiOperations = Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
   routes = servedRoutes(api.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false })).map(({ method, url }) => ({
     method,
     url,
@@ -58,14 +62,22 @@ afterAll(() => api.close());
 /** Sheets, goals, indicators, ward plans, contacts and tokens in the callers' ward and in another. */
 async function someOfEverything(): Promise<Record<string, string[]>> {
   const west = await api.smallSheet('地域課', '西区の環境美化を推進します。', { name: '清掃参加団体数', target: '530団体以上' });
-  const east = await ok(api.call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '東区', unit: '総務課', createdOn: '2024-04-01' }));
+  const east = await ok(
+    api.call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '東区', unit: '総務課', createdOn: '2024-04-01' }),
+  );
   const eastGoal = await ok(api.call('POST', `/api/v1/sheets/${east.sheetId}/goals`, { text: '東区の目標' }));
-  const eastIndicator = await ok(api.call('POST', `/api/v1/sheets/${east.sheetId}/goals/${eastGoal.goalId}/indicators`, { name: '件数', target: '10件' }));
+  const eastIndicator = await ok(
+    api.call('POST', `/api/v1/sheets/${east.sheetId}/goals/${eastGoal.goalId}/indicators`, { name: '件数', target: '10件' }),
+  );
   const plans = await Promise.all(
-    ['西区', '東区'].map((department) => ok(api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: 2024, priorityGoals: [{ no: 1, text: '安心' }] }))),
+    ['西区', '東区'].map((department) =>
+      ok(api.call('POST', '/api/v1/ward-plans', { department, fiscalYear: 2024, priorityGoals: [{ no: 1, text: '安心' }] })),
+    ),
   );
   const contacts = await Promise.all(
-    ['西区', '東区'].map((department) => ok(api.call('POST', '/api/v1/contacts', { department, unit: '地域課', name: '担当 花子', role: '担当' }))),
+    ['西区', '東区'].map((department) =>
+      ok(api.call('POST', '/api/v1/contacts', { department, unit: '地域課', name: '担当 花子', role: '担当' })),
+    ),
   );
   // Tokens only to be revoked: the callers' own would end the run early.
   const spare = await issueToken(api, [{ role: 'viewer' }]);
@@ -109,7 +121,16 @@ interface HostileRequest {
 
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
-  { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'application/json; charset=utf-8',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/problem+json',
+    ),
+  },
 );
 /** A header now and then: mostly absent, as from most clients. */
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
@@ -119,7 +140,9 @@ const PLACES = ['path', 'query', 'body', 'headers', 'nowhere'] as const;
 
 function requests(route: Route): fc.Arbitrary<HostileRequest> {
   const takesBody = route.operation?.requestBody !== undefined;
-  const place = fc.oneof(...PLACES.map((arbitrary) => ({ weight: arbitrary === 'body' && takesBody ? 4 : 1, arbitrary: fc.constant(arbitrary) })));
+  const place = fc.oneof(
+    ...PLACES.map((arbitrary) => ({ weight: arbitrary === 'body' && takesBody ? 4 : 1, arbitrary: fc.constant(arbitrary) })),
+  );
   return place.chain((place) => {
     const parameter = (name: string) => route.operation?.parameters?.find((p) => p.name === name)?.schema;
     const segments = route.url.split('/').map((part) => {
@@ -142,32 +165,66 @@ function requests(route: Route): fc.Arbitrary<HostileRequest> {
 
 function queries(operation: Operation | undefined, spoil: boolean): fc.Arbitrary<string> {
   const declared = (operation?.parameters ?? []).filter((p) => p.in === 'query');
-  const declaredPair = declared.map((p) => hostile.parameterText(p.schema, idsByName[p.name] ?? [], known, spoil).map((value) => `${p.name}=${hostile.encode(value)}`));
+  const declaredPair = declared.map((p) =>
+    hostile.parameterText(p.schema, idsByName[p.name] ?? [], known, spoil).map((value) => `${p.name}=${hostile.encode(value)}`),
+  );
   const plain = declaredPair.length > 0 ? fc.array(fc.oneof(...declaredPair), { maxLength: 2 }) : fc.constant([]);
   const spoiled = fc.oneof(
     ...(declaredPair.length > 0 ? [{ weight: 4, arbitrary: fc.oneof(...declaredPair) }] : []),
     { weight: 1, arbitrary: hostile.hostileText.map((name) => `${hostile.encode(name)}=1`) },
-    { weight: 1, arbitrary: fc.constantFrom('x=%FF', 'limit=1&limit=2', 'a[b]=1', '=', '&&', 'department=%C3%28', `x=${'%E3%81%82'.repeat(3_000)}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('x=%FF', 'limit=1&limit=2', 'a[b]=1', '=', '&&', 'department=%C3%28', `x=${'%E3%81%82'.repeat(3_000)}`),
+    },
   );
-  return (spoil ? fc.array(spoiled, { minLength: 1, maxLength: 2 }) : plain).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`));
+  return (spoil ? fc.array(spoiled, { minLength: 1, maxLength: 2 }) : plain).map((pairs) =>
+    pairs.length === 0 ? '' : `?${pairs.join('&')}`,
+  );
 }
 
 function bodies(operation: Operation | undefined, spoil: boolean): fc.Arbitrary<Body> {
   const content = operation?.requestBody?.content ?? {};
   const json = content['application/json'];
   const multipart = content['multipart/form-data'];
-  const file = fc.record({ kind: fc.constant('multipart' as const), field: fc.constant('file'), filename: fc.constant('sheet.xlsx'), bytes: fc.uint8Array({ maxLength: 4_000 }) });
+  const file = fc.record({
+    kind: fc.constant('multipart' as const),
+    field: fc.constant('file'),
+    filename: fc.constant('sheet.xlsx'),
+    bytes: fc.uint8Array({ maxLength: 4_000 }),
+  });
   if (!spoil) {
-    if (json) return fc.record({ kind: fc.constant('json' as const), value: hostile.fromSchema(json.schema, known, false), contentType: fc.constant('application/json') });
+    if (json)
+      return fc.record({
+        kind: fc.constant('json' as const),
+        value: hostile.fromSchema(json.schema, known, false),
+        contentType: fc.constant('application/json'),
+      });
     return multipart ? file : fc.constant({ kind: 'none' as const });
   }
   return fc.oneof(
-    { weight: json ? 6 : 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: json ? hostile.fromSchema(json.schema, known, true) : hostile.anyJson, contentType }) },
+    {
+      weight: json ? 6 : 1,
+      arbitrary: fc.record({
+        kind: fc.constant('json' as const),
+        value: json ? hostile.fromSchema(json.schema, known, true) : hostile.anyJson,
+        contentType,
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: hostile.anyJson, contentType }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('raw' as const), text: hostile.rawBodyText, contentType }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: fc.constant(undefined), contentType }) },
     ...(multipart
-      ? [{ weight: 4, arbitrary: fc.record({ kind: fc.constant('multipart' as const), field: fc.constantFrom('file', 'files', ''), filename: hostile.hostileText, bytes: fc.uint8Array({ maxLength: 4_000 }) }) }]
+      ? [
+          {
+            weight: 4,
+            arbitrary: fc.record({
+              kind: fc.constant('multipart' as const),
+              field: fc.constantFrom('file', 'files', ''),
+              filename: hostile.hostileText,
+              bytes: fc.uint8Array({ maxLength: 4_000 }),
+            }),
+          },
+        ]
       : []),
   );
 }
@@ -185,7 +242,12 @@ function send(route: Route, request: HostileRequest): Promise<Response> {
     body = new FormData();
     body.append(given.field, new Blob([given.bytes]), given.filename.replace(/[\uD800-\uDFFF]/g, '?'));
   }
-  return fetch(`${api.url}${request.path}${request.query}`, { method: route.method, headers, ...(body !== undefined && { body }), redirect: 'manual' }).catch((error: Error) => {
+  return fetch(`${api.url}${request.path}${request.query}`, {
+    method: route.method,
+    headers,
+    ...(body !== undefined && { body }),
+    redirect: 'manual',
+  }).catch((error: Error) => {
     throw new Error(`${error.message}: ${String((error.cause as Error | undefined)?.message ?? error.cause)}`);
   });
 }
@@ -212,8 +274,10 @@ describe('every route, every caller, hostile input', () => {
             const answer = `${response.status} ${response.headers.get('content-type')} ${text.slice(0, 300)}`;
             if (response.status >= 500) throw new Error(`server error: ${answer}`);
             if (response.status >= 400) {
-              if (!response.headers.get('content-type')?.startsWith('application/problem+json')) throw new Error(`refusal that is not a problem: ${answer}`);
-              if ((JSON.parse(text) as { status: number }).status !== response.status) throw new Error(`problem with another status: ${answer}`);
+              if (!response.headers.get('content-type')?.startsWith('application/problem+json'))
+                throw new Error(`refusal that is not a problem: ${answer}`);
+              if ((JSON.parse(text) as { status: number }).status !== response.status)
+                throw new Error(`problem with another status: ${answer}`);
               if (after !== before) throw new Error(`refused, yet ${after - before} event(s) appended: ${answer}`);
             }
             if (!/RouteNotFound|InvalidUrl/.test(text)) reached.set(name, (reached.get(name) ?? 0) + 1);
@@ -221,7 +285,9 @@ describe('every route, every caller, hostile input', () => {
           { seed, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
         )
         .catch((error: Error) => {
-          throw new Error(`${name} (HOSTILE_SEED=${SEED}, this route's seed ${seed}): ${shortened(`${error.message}\nCause: ${(error.cause as Error | undefined)?.message}`)}`);
+          throw new Error(
+            `${name} (HOSTILE_SEED=${SEED}, this route's seed ${seed}): ${shortened(`${error.message}\nCause: ${(error.cause as Error | undefined)?.message}`)}`,
+          );
         });
     }
     // A route whose every request missed it (a path built wrong) was not tested at all.

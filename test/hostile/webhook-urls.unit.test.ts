@@ -29,7 +29,8 @@ const bytes = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 2
 /** One 32-bit address in the forms WHATWG URLs read as IPv4: dotted, one number, hex, octal, short forms, mixed. */
 const spelled = (n: number): fc.Arbitrary<string> => {
   const [a, b, c, d] = bytes(n) as [number, number, number, number];
-  const part = (value: number) => fc.constantFrom(String(value), `0x${value.toString(16)}`, `0X${value.toString(16).toUpperCase()}`, `0${value.toString(8)}`);
+  const part = (value: number) =>
+    fc.constantFrom(String(value), `0x${value.toString(16)}`, `0X${value.toString(16).toUpperCase()}`, `0${value.toString(8)}`);
   return fc.oneof(
     fc.tuple(part(a), part(b), part(c), part(d)).map((parts) => parts.join('.')),
     part(n),
@@ -42,7 +43,12 @@ const spelled = (n: number): fc.Arbitrary<string> => {
 
 const url = (host: fc.Arbitrary<string>) =>
   fc
-    .tuple(fc.constantFrom('http', 'https', 'HTTPS'), host, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.constantFrom('/', '/hook?x=1', '#f'))
+    .tuple(
+      fc.constantFrom('http', 'https', 'HTTPS'),
+      host,
+      fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+      fc.constantFrom('/', '/hook?x=1', '#f'),
+    )
     .map(([scheme, h, port, rest]) => `${scheme}://${h}${port === undefined ? '' : `:${port}`}${rest}`);
 
 describe('webhook URLs that point inside', () => {
@@ -59,7 +65,9 @@ describe('webhook URLs that point inside', () => {
     const group = fc.integer({ min: 0, max: 0xffff }).map((g) => g.toString(16));
     const inside = fc.oneof(
       fc.constantFrom('::1', '::', '0:0:0:0:0:0:0:1', '0000:0000:0000:0000:0000:0000:0000:0001'),
-      fc.tuple(fc.integer({ min: 0xfc00, max: 0xfdff }), fc.array(group, { minLength: 7, maxLength: 7 })).map(([first, rest]) => [first.toString(16), ...rest].join(':')),
+      fc
+        .tuple(fc.integer({ min: 0xfc00, max: 0xfdff }), fc.array(group, { minLength: 7, maxLength: 7 }))
+        .map(([first, rest]) => [first.toString(16), ...rest].join(':')),
       fc.tuple(fc.integer({ min: 0xfe80, max: 0xfebf }), group).map(([first, last]) => `${first.toString(16)}::${last}`),
       fc.tuple(fc.integer({ min: 0xff00, max: 0xffff }), group).map(([first, last]) => `${first.toString(16)}::${last}`),
     );
@@ -76,7 +84,9 @@ describe('webhook URLs that point inside', () => {
     const name = fc.oneof(
       fc.constantFrom('localhost', 'LOCALHOST', 'localhost.'),
       label,
-      fc.tuple(label, fc.constantFrom('localhost', 'local', 'internal', 'intranet', 'lan', 'home.arpa')).map(([l, suffix]) => `${l}.${suffix}`),
+      fc
+        .tuple(label, fc.constantFrom('localhost', 'local', 'internal', 'intranet', 'lan', 'home.arpa'))
+        .map(([l, suffix]) => `${l}.${suffix}`),
     );
     fc.assert(
       fc.property(url(name), (text) => {

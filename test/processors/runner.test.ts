@@ -54,9 +54,10 @@ async function appendMany(count: number): Promise<bigint[]> {
 
 const appliedRows = async () =>
   (
-    await sql<{ global_position: string; instance: string }>`SELECT global_position, instance FROM applied ORDER BY global_position`.execute(
-      database.db,
-    )
+    await sql<{
+      global_position: string;
+      instance: string;
+    }>`SELECT global_position, instance FROM applied ORDER BY global_position`.execute(database.db)
   ).rows;
 
 async function eventually(check: () => Promise<boolean>, what: string, ms = 20_000) {
@@ -105,10 +106,7 @@ describe('processor runner', () => {
     expect(await appliedRows()).toEqual([]);
 
     const survivor = runnerOn(database, recorder('survivor'));
-    await eventually(
-      async () => (await survivor.catchUp(recorder('survivor')), (await appliedRows()).length >= 25),
-      'all 25 events',
-    );
+    await eventually(async () => (await survivor.catchUp(recorder('survivor')), (await appliedRows()).length >= 25), 'all 25 events');
     const rows = await appliedRows();
     expect(rows.map((r) => r.global_position)).toEqual(asStrings(positions));
     expect(new Set(rows.map((r) => r.instance))).toEqual(new Set(['survivor']));
@@ -170,7 +168,8 @@ describe('processor runner', () => {
         async handle(streams, trx) {
           for (const events of streams) {
             handed.push(events.map((e) => e.streamId));
-            for (const e of events) await sql`INSERT INTO applied VALUES (${e.globalPosition.toString()}, ${e.streamId}, 'rebuild')`.execute(trx);
+            for (const e of events)
+              await sql`INSERT INTO applied VALUES (${e.globalPosition.toString()}, ${e.streamId}, 'rebuild')`.execute(trx);
           }
         },
         async finish() {
@@ -204,7 +203,11 @@ describe('processor runner', () => {
     const positions = await appendMany(3);
     const errors: unknown[] = [];
     // A serving pool, whose lock bound would fail a batch that queued behind the rebuild.
-    const serving = openDatabase({ url: database.url, poolSize: 2, timeouts: { statementMs: 5_000, lockMs: 200, idleInTransactionMs: 0, poolWaitMs: 2_000 } });
+    const serving = openDatabase({
+      url: database.url,
+      poolSize: 2,
+      timeouts: { statementMs: 5_000, lockMs: 200, idleInTransactionMs: 0, poolWaitMs: 2_000 },
+    });
     extraHandles.push(serving);
     const runner = runnerOn(serving, recorder('live'), () => errors.push('error'));
     await runner.processBatch(recorder('live'));
@@ -218,7 +221,10 @@ describe('processor runner', () => {
       await rebuilding.query('ROLLBACK');
       rebuilding.release();
     }
-    await eventually(async () => (await runner.catchUp(recorder('live')), (await appliedRows()).length === 4), 'the event appended meanwhile');
+    await eventually(
+      async () => (await runner.catchUp(recorder('live')), (await appliedRows()).length === 4),
+      'the event appended meanwhile',
+    );
     expect((await appliedRows()).slice(0, 3).map((r) => r.global_position)).toEqual(asStrings(positions));
     expect(errors).toEqual([]);
   });

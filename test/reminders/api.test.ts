@@ -10,7 +10,10 @@ const planner = () => reminderPlanner(planningRules(api.resources.config.reminde
 
 beforeAll(async () => {
   api = await startApi();
-  runner = new ProcessorRunner(api.database.db, api.resources.store, [planner(), summariesProcessor], { batchSize: 500, pollIntervalMs: 20 });
+  runner = new ProcessorRunner(api.database.db, api.resources.store, [planner(), summariesProcessor], {
+    batchSize: 500,
+    pollIntervalMs: 20,
+  });
 });
 afterAll(() => api.close());
 
@@ -32,19 +35,39 @@ const reminders = async (query: string) => {
 };
 const tally = (items: Array<{ kind: string; status: string; reason: string | null }>) => {
   const counts: Record<string, number> = {};
-  for (const r of items) counts[`${r.kind} ${r.status}${r.reason ? ` ${r.reason}` : ''}`] = (counts[`${r.kind} ${r.status}${r.reason ? ` ${r.reason}` : ''}`] ?? 0) + 1;
+  for (const r of items)
+    counts[`${r.kind} ${r.status}${r.reason ? ` ${r.reason}` : ''}`] =
+      (counts[`${r.kind} ${r.status}${r.reason ? ` ${r.reason}` : ''}`] ?? 0) + 1;
   return counts;
 };
 
 describe('contacts', () => {
   it('are created, listed, read, changed and removed; bad input is a problem naming the field', async () => {
-    const created = await api.call('POST', '/api/v1/contacts', { department: '北区', unit: '総務課', name: '北 一郎', role: '課長', email: 'ichiro@example.jp' });
+    const created = await api.call('POST', '/api/v1/contacts', {
+      department: '北区',
+      unit: '総務課',
+      name: '北 一郎',
+      role: '課長',
+      email: 'ichiro@example.jp',
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/v1/contacts/${created.body.contactId}`);
-    expect(created.body).toMatchObject({ department: '北区', unit: '総務課', name: '北 一郎', role: '課長', email: 'ichiro@example.jp', webhookUrl: null });
+    expect(created.body).toMatchObject({
+      department: '北区',
+      unit: '総務課',
+      name: '北 一郎',
+      role: '課長',
+      email: 'ichiro@example.jp',
+      webhookUrl: null,
+    });
     const id = created.body.contactId;
 
-    const coordinator = await api.call('POST', '/api/v1/contacts', { department: '北区', name: '北区 調整担当', role: 'coordinator', webhookUrl: 'https://hooks.example.jp/kita' });
+    const coordinator = await api.call('POST', '/api/v1/contacts', {
+      department: '北区',
+      name: '北区 調整担当',
+      role: 'coordinator',
+      webhookUrl: 'https://hooks.example.jp/kita',
+    });
     expect(coordinator.body).toMatchObject({ unit: null, email: null, webhookUrl: 'https://hooks.example.jp/kita' });
 
     expect((await api.call('GET', '/api/v1/contacts?department=北区')).body.items).toHaveLength(2);
@@ -53,7 +76,13 @@ describe('contacts', () => {
 
     const changed = await api.call('PATCH', `/api/v1/contacts/${id}`, { email: null, webhookUrl: 'https://hooks.example.jp/ichiro' });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ email: null, webhookUrl: 'https://hooks.example.jp/ichiro', name: '北 一郎', unit: '総務課', role: '課長' });
+    expect(changed.body).toMatchObject({
+      email: null,
+      webhookUrl: 'https://hooks.example.jp/ichiro',
+      name: '北 一郎',
+      unit: '総務課',
+      role: '課長',
+    });
 
     expect((await api.call('DELETE', `/api/v1/contacts/${id}`)).status).toBe(204);
     expect((await api.call('GET', `/api/v1/contacts/${id}`)).body).toMatchObject({ status: 404, code: 'ContactNotFound' });
@@ -95,10 +124,18 @@ describe('contacts', () => {
     const reply = await api.call('POST', '/api/v1/contacts', { department: '北区', name: 'x', role: '担当', webhookUrl });
     expect(reply.status).toBe(422);
     expect(reply.headers.get('content-type')).toContain('application/problem+json');
-    expect(reply.body).toMatchObject({ code: 'WebhookUrlRefused', errors: [{ path: 'body.webhookUrl', message: expect.stringContaining(reason) }] });
+    expect(reply.body).toMatchObject({
+      code: 'WebhookUrlRefused',
+      errors: [{ path: 'body.webhookUrl', message: expect.stringContaining(reason) }],
+    });
     expect((await api.call('GET', '/api/v1/contacts')).body.items).toHaveLength(before);
 
-    const { body: contact } = await api.call('POST', '/api/v1/contacts', { department: '北区', name: 'y', role: '担当', webhookUrl: 'https://hooks.example.jp/ok' });
+    const { body: contact } = await api.call('POST', '/api/v1/contacts', {
+      department: '北区',
+      name: 'y',
+      role: '担当',
+      webhookUrl: 'https://hooks.example.jp/ok',
+    });
     const changed = await api.call('PATCH', `/api/v1/contacts/${contact.contactId}`, { webhookUrl });
     expect(changed).toMatchObject({ status: 422, body: { errors: [{ path: 'body.webhookUrl' }] } });
     expect((await api.call('GET', `/api/v1/contacts/${contact.contactId}`)).body.webhookUrl).toBe('https://hooks.example.jp/ok');
@@ -109,9 +146,17 @@ describe('contacts', () => {
     const document = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Json> };
     expect(document.paths['/api/v1/contacts'].post.requestBody.content['application/json'].schema).toMatchObject({
       type: 'object',
-      properties: { department: expect.any(Object), unit: expect.any(Object), role: expect.any(Object), email: expect.any(Object), webhookUrl: expect.any(Object) },
+      properties: {
+        department: expect.any(Object),
+        unit: expect.any(Object),
+        role: expect.any(Object),
+        email: expect.any(Object),
+        webhookUrl: expect.any(Object),
+      },
     });
-    expect(document.paths['/api/v1/reminders'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['sheetId', 'status']));
+    expect(document.paths['/api/v1/reminders'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['sheetId', 'status']),
+    );
   });
 
   it('answers 400 for an id that is not a UUID and for an empty change, 401 without a token', async () => {
@@ -126,15 +171,29 @@ describe('contacts', () => {
 describe('reminders of a sheet, through its life', () => {
   it('are planned, re-planned when the 評価日 moves, sent (with ReminderSent in events and audit), and cancelled as work gets done', async () => {
     api.clock.set('2025-04-01T09:00:00+09:00');
-    await api.call('POST', '/api/v1/contacts', { department: '西区', unit: '広報課', name: '西 花子', role: '担当', email: 'hanako@example.jp' });
-    const { sheetId, goalId, indicatorId } = await api.smallSheet('広報課', 'SNSで西区の魅力を発信します。', { name: 'SNS発信件数', target: '190' });
+    await api.call('POST', '/api/v1/contacts', {
+      department: '西区',
+      unit: '広報課',
+      name: '西 花子',
+      role: '担当',
+      email: 'hanako@example.jp',
+    });
+    const { sheetId, goalId, indicatorId } = await api.smallSheet('広報課', 'SNSで西区の魅力を発信します。', {
+      name: 'SNS発信件数',
+      target: '190',
+    });
     await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' });
     await plan();
     const planned = await reminders(`sheetId=${sheetId}&status=planned`);
     // Nothing is planned late: Q4's progress reminder (3/24) was due before today. Overdue ones
     // escalate to 課長 and the coordinator, who have no contact here, so theirs go to the log.
     expect(tally(planned)).toEqual({ 'evaluation planned': 4, 'overdue planned': 2 * 1 + 2 * 2 + 6 * 3 });
-    expect(planned.filter((r) => r.kind === 'evaluation').map((r) => r.sendOn)).toEqual(['2025-04-14', '2025-04-23', '2025-04-30', '2025-05-02']);
+    expect(planned.filter((r) => r.kind === 'evaluation').map((r) => r.sendOn)).toEqual([
+      '2025-04-14',
+      '2025-04-23',
+      '2025-04-30',
+      '2025-05-02',
+    ]);
 
     await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-06-02' });
     await plan();
@@ -167,7 +226,13 @@ describe('reminders of a sheet, through its life', () => {
     const events = (await api.call('GET', `/api/v1/sheets/${sheetId}/events`)).body.items;
     expect(events.at(-1)).toMatchObject({
       type: 'ReminderSent',
-      data: { reminderId: first.reminderId, kind: 'evaluation', dueOn: '2025-06-02', channel: 'log', recipient: { name: '西 花子', role: '担当' } },
+      data: {
+        reminderId: first.reminderId,
+        kind: 'evaluation',
+        dueOn: '2025-06-02',
+        channel: 'log',
+        recipient: { name: '西 花子', role: '担当' },
+      },
       metadata: { actor: { id: 'system:reminders', name: 'リマインダー' }, source: 'reminders' },
     });
     const audit = (await api.call('GET', `/api/v1/sheets/${sheetId}/audit`)).body.items;
@@ -194,7 +259,14 @@ describe('reminders of a sheet, through its life', () => {
     expect((await api.call('POST', `/api/v1/sheets/${sheetId}/close`)).status).toBe(200);
     const sent = await api.app.get(SheetCommands).run(
       sheetId,
-      { type: 'RecordReminder', reminderId: first.reminderId, kind: 'overdue', dueOn: '2025-06-02', recipient: { name: null, role: '課長', address: null }, channel: 'log' },
+      {
+        type: 'RecordReminder',
+        reminderId: first.reminderId,
+        kind: 'overdue',
+        dueOn: '2025-06-02',
+        recipient: { name: null, role: '課長', address: null },
+        channel: 'log',
+      },
       { actor: { id: 'system:reminders', name: 'リマインダー' }, source: 'reminders' },
     );
     expect(sent.appended).toBe(1);
@@ -223,7 +295,10 @@ describe('reminders of a sheet, through its life', () => {
     await api.call('PUT', `/api/v1/sheets/${sheetId}/goals/${goalId}/evaluation`, { rating: '△' });
     await api.call('POST', `/api/v1/sheets/${sheetId}/close`);
     await plan();
-    expect(tally(await reminders(`sheetId=${sheetId}`))).toEqual({ 'progress cancelled progressRecorded': 1, 'progress cancelled sheetClosed': 3 });
+    expect(tally(await reminders(`sheetId=${sheetId}`))).toEqual({
+      'progress cancelled progressRecorded': 1,
+      'progress cancelled sheetClosed': 3,
+    });
   });
 
   it('a contact added later is planned for the open sheets it reaches; a failed reminder shows in /metrics', async () => {
@@ -234,7 +309,13 @@ describe('reminders of a sheet, through its life', () => {
     const toLog = await reminders(`sheetId=${sheetId}&status=planned`);
     expect(toLog.every((r) => r.channel === 'log')).toBe(true);
 
-    const { body: kacho } = await api.call('POST', '/api/v1/contacts', { department: '西区', unit: '税務課', name: '税 次郎', role: '担当', webhookUrl: 'https://hooks.example.jp/zei' });
+    const { body: kacho } = await api.call('POST', '/api/v1/contacts', {
+      department: '西区',
+      unit: '税務課',
+      name: '税 次郎',
+      role: '担当',
+      webhookUrl: 'https://hooks.example.jp/zei',
+    });
     const now = await reminders(`sheetId=${sheetId}&status=planned`);
     expect(now.length).toBe(toLog.length);
     expect(now.every((r) => r.channel === (r.recipient.role === '担当' ? 'webhook' : 'log'))).toBe(true);
@@ -245,7 +326,11 @@ describe('reminders of a sheet, through its life', () => {
     expect(await reminders(`sheetId=${sheetId}&status=planned`)).toHaveLength(toLog.length);
 
     const victim = (await reminders(`sheetId=${sheetId}&status=planned`))[0]!;
-    await api.database.db.updateTable('reminders').set({ status: 'failed', reason: 'webhook answered 500' }).where('reminder_id', '=', victim.reminderId).execute();
+    await api.database.db
+      .updateTable('reminders')
+      .set({ status: 'failed', reason: 'webhook answered 500' })
+      .where('reminder_id', '=', victim.reminderId)
+      .execute();
     expect((await reminders('status=failed')).map((r) => [r.reminderId, r.reason])).toEqual([[victim.reminderId, 'webhook answered 500']]);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toContain('shinchoku_reminders{status="failed"} 1');
@@ -257,11 +342,22 @@ describe('reminders of a sheet, through its life', () => {
     await api.call('PUT', `/api/v1/sheets/${sheetId}/evaluation-date`, { date: '2025-05-07' });
     await plan();
     const snapshot = async () =>
-      (await api.database.db.selectFrom('reminders').select(['sheet_id', 'plan_key', 'status', 'reason']).orderBy('sheet_id').orderBy('plan_key').orderBy('reminder_id').execute()).map(
-        (r) => [r.sheet_id, r.plan_key, r.status, r.reason].join('|'),
-      );
+      (
+        await api.database.db
+          .selectFrom('reminders')
+          .select(['sheet_id', 'plan_key', 'status', 'reason'])
+          .orderBy('sheet_id')
+          .orderBy('plan_key')
+          .orderBy('reminder_id')
+          .execute()
+      ).map((r) => [r.sheet_id, r.plan_key, r.status, r.reason].join('|'));
     const before = await snapshot();
-    const planned = await api.database.db.selectFrom('reminders').select(['reminder_id']).where('sheet_id', '=', sheetId).where('status', '=', 'planned').execute();
+    const planned = await api.database.db
+      .selectFrom('reminders')
+      .select(['reminder_id'])
+      .where('sheet_id', '=', sheetId)
+      .where('status', '=', 'planned')
+      .execute();
     expect(planned.length).toBeGreaterThan(0);
     // A planned row lost (as if the table had been damaged) is planned again by the rebuild.
     await api.database.db.deleteFrom('reminders').where('reminder_id', '=', planned[0]!.reminder_id).execute();

@@ -19,7 +19,6 @@ import {
   WEBHOOK_SECRET,
 } from './support';
 
-
 describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) => {
   let database: TestDatabase;
   let backend: Backend;
@@ -32,7 +31,11 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
     backend = await startBackend(kind, database);
     smtp = await startSmtp();
     webhook = await startWebhookReceiver(WEBHOOK_SECRET);
-    h = await startHarness(database, backend.connection, { smtpUrl: smtp.url, webhooks: webhook.rules, policy: { sheets: { [SHEET_ID]: ONE_REMINDER } } });
+    h = await startHarness(database, backend.connection, {
+      smtpUrl: smtp.url,
+      webhooks: webhook.rules,
+      policy: { sheets: { [SHEET_ID]: ONE_REMINDER } },
+    });
     await createSheet(h);
   });
 
@@ -126,7 +129,10 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
       expect(await job.getState()).toBe('delayed');
       await job.promote(); // as a timer firing early would
       await until(async () => (await queue.queue('reminders').getJob(row!.reminder_id))?.attemptsStarted === 1, 'the early run');
-      await until(async () => (await (await queue.queue('reminders').getJob(row!.reminder_id))?.getState()) === 'delayed', 'the job delayed again');
+      await until(
+        async () => (await (await queue.queue('reminders').getJob(row!.reminder_id))?.getState()) === 'delayed',
+        'the job delayed again',
+      );
       expect((await rows())[0]).toMatchObject({ status: 'planned', attempts: 0 });
     } finally {
       await queue.close();
@@ -143,7 +149,10 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
     h.clock.set(DUE);
     const [row] = await rows();
     // As if the sender had died after the SMTP server's answer and before recording it.
-    await database.db.updateTable('reminders').set({ delivered_at: new Date(DUE) }).execute();
+    await database.db
+      .updateTable('reminders')
+      .set({ delivered_at: new Date(DUE) })
+      .execute();
     const workers = await h.workers(false);
     expect(await workers.delivery.deliver(row!.reminder_id)).toBe('sent');
     expect(smtp.messages).toHaveLength(0);
@@ -184,7 +193,11 @@ describe.each(['redis', 'postgres'] as const)('reminder delivery on %s', (kind) 
 
     // The same hook now fails every time: three attempts, then `failed` with the reason.
     webhook.answer = { status: 500 };
-    await h.commands.run(SHEET_ID, { type: 'SetEvaluationDate', date: '2025-05-08' }, { actor: { id: 'tester', name: 'テスト' }, source: 'test' });
+    await h.commands.run(
+      SHEET_ID,
+      { type: 'SetEvaluationDate', date: '2025-05-08' },
+      { actor: { id: 'tester', name: 'テスト' }, source: 'test' },
+    );
     await h.plan();
     h.clock.set('2025-05-07T09:00:00+09:00');
     await workers.reconciler.run();

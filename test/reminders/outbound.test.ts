@@ -44,7 +44,12 @@ describe('outbound reminders', () => {
 
   /** The sheet, its reminders' policy, and the clock at the moment they fall due. */
   const setUp = async (settings: Partial<ReminderSettings>, deps: Partial<Pick<ReminderWorkerDeps, 'logger' | 'resolve'>> = {}) => {
-    h = await startHarness(database, backend.connection, { policy: { sheets: { [SHEET_ID]: ONE_REMINDER } }, attempts: 1, ...settings }, deps);
+    h = await startHarness(
+      database,
+      backend.connection,
+      { policy: { sheets: { [SHEET_ID]: ONE_REMINDER } }, attempts: 1, ...settings },
+      deps,
+    );
     await createSheet(h);
     h.clock.set(DUE);
   };
@@ -54,7 +59,17 @@ describe('outbound reminders', () => {
     const now = new Date();
     await database.db
       .insertInto('contacts')
-      .values({ contact_id: crypto.randomUUID(), department: '西区', unit: '地域課', name, role: '担当', email: null, webhook_url: webhookUrl, created_at: now, updated_at: now })
+      .values({
+        contact_id: crypto.randomUUID(),
+        department: '西区',
+        unit: '地域課',
+        name,
+        role: '担当',
+        email: null,
+        webhook_url: webhookUrl,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   };
   const deliverAll = async () => {
@@ -98,14 +113,37 @@ describe('outbound reminders', () => {
       };
       const resolve = async (name: string) => (asked.push(name), dns[name] ?? []);
       await setUp(
-        { webhookSecret: WEBHOOK_SECRET, webhooks: { allowHttp: true, allowedHosts: [{ host: 'allowed.example.jp', port: Number(port()) }] } },
+        {
+          webhookSecret: WEBHOOK_SECRET,
+          webhooks: { allowHttp: true, allowedHosts: [{ host: 'allowed.example.jp', port: Number(port()) }] },
+        },
         { resolve },
       );
-      await h.contacts.create({ department: '西区', unit: '地域課', name: '担当者1', role: '担当', webhookUrl: `http://hooks.example.jp:${port()}/hooks` });
-      await h.contacts.create({ department: '西区', unit: '地域課', name: '担当者2', role: '担当', webhookUrl: `http://mixed.example.jp:${port()}/hooks` });
-      await h.contacts.create({ department: '西区', unit: '地域課', name: '担当者3', role: '担当', webhookUrl: `http://allowed.example.jp:${port()}/hooks` });
+      await h.contacts.create({
+        department: '西区',
+        unit: '地域課',
+        name: '担当者1',
+        role: '担当',
+        webhookUrl: `http://hooks.example.jp:${port()}/hooks`,
+      });
+      await h.contacts.create({
+        department: '西区',
+        unit: '地域課',
+        name: '担当者2',
+        role: '担当',
+        webhookUrl: `http://mixed.example.jp:${port()}/hooks`,
+      });
+      await h.contacts.create({
+        department: '西区',
+        unit: '地域課',
+        name: '担当者3',
+        role: '担当',
+        webhookUrl: `http://allowed.example.jp:${port()}/hooks`,
+      });
       await deliverAll();
-      const byHost = Object.fromEntries((await rows()).map((r) => [new URL((r.recipient as { address: string }).address).hostname, [r.status, r.reason]]));
+      const byHost = Object.fromEntries(
+        (await rows()).map((r) => [new URL((r.recipient as { address: string }).address).hostname, [r.status, r.reason]]),
+      );
       expect(byHost).toEqual({
         'hooks.example.jp': ['failed', 'webhook URL refused: hooks.example.jp resolves to an address that is not public'],
         'mixed.example.jp': ['failed', 'webhook URL refused: mixed.example.jp resolves to an address that is not public'],
@@ -120,7 +158,10 @@ describe('outbound reminders', () => {
   it('follows no redirect, and shows only the status, never what the receiver said', async () => {
     const target = await startWebhookReceiver(WEBHOOK_SECRET);
     try {
-      await setUp({ webhookSecret: WEBHOOK_SECRET, webhooks: { allowHttp: true, allowedHosts: [...webhook.rules.allowedHosts, ...target.rules.allowedHosts] } });
+      await setUp({
+        webhookSecret: WEBHOOK_SECRET,
+        webhooks: { allowHttp: true, allowedHosts: [...webhook.rules.allowedHosts, ...target.rules.allowedHosts] },
+      });
       await h.contacts.create({ department: '西区', unit: '地域課', name: '担当者1', role: '担当', webhookUrl: webhook.url });
       await h.plan();
       const workers = await h.workers(false);
@@ -128,7 +169,10 @@ describe('outbound reminders', () => {
 
       webhook.answer = { status: 307, headers: { location: target.url } };
       expect(await workers.delivery.deliver(row!.reminder_id)).toBe('failed');
-      expect((await rows())[0]).toMatchObject({ status: 'failed', reason: 'webhook answered 307 Temporary Redirect; redirects are not followed' });
+      expect((await rows())[0]).toMatchObject({
+        status: 'failed',
+        reason: 'webhook answered 307 Temporary Redirect; redirects are not followed',
+      });
       expect(target.received).toEqual([]);
 
       await database.db.updateTable('reminders').set({ status: 'planned', reason: null, finished_at: null, attempts: 0 }).execute();
@@ -164,13 +208,18 @@ describe('outbound reminders', () => {
 
     it('in production without an SMTP server: e-mail reminders fail visibly, and no name or address reaches the log', async () => {
       await setUp({ mailToLog: false, attempts: 2, backoffMs: 100 }, { logger });
-      for (const i of [1, 2]) await h.contacts.create({ department: '西区', unit: '地域課', name: `担当者${i}`, role: '担当', email: `tanto${i}@example.jp` });
+      for (const i of [1, 2])
+        await h.contacts.create({ department: '西区', unit: '地域課', name: `担当者${i}`, role: '担当', email: `tanto${i}@example.jp` });
       await h.plan();
       const workers = await h.workers();
       await workers.reconciler.run();
       await until(async () => (await rows()).every((r) => r.status === 'failed'), 'both reminders to fail');
       expect((await rows()).map((r) => [r.channel, r.attempts, r.reason])).toEqual(
-        Array(2).fill(['email', 2, 'SMTP_URL is not set, so e-mail cannot be sent (with NODE_ENV=production reminders never go to the log)']),
+        Array(2).fill([
+          'email',
+          2,
+          'SMTP_URL is not set, so e-mail cannot be sent (with NODE_ENV=production reminders never go to the log)',
+        ]),
       );
       const log = captured.join('\n');
       expect(log).toContain('SMTP_URL is not set: e-mail reminders fail');

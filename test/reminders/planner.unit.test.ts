@@ -10,9 +10,33 @@ import { seed西区地域課, stateAfter, 西区地域課 } from '../sheets/shee
 const calendar = businessCalendar();
 const today = '2024-04-01';
 const contacts: Contact[] = [
-  { contactId: 'c-tanto', department: '西区', unit: '地域課', name: '新潟 花子', role: '担当', email: 'hanako@example.jp', webhookUrl: null },
-  { contactId: 'c-kacho', department: '西区', unit: '地域課', name: '佐潟 太郎', role: '課長', email: null, webhookUrl: 'https://hooks.example.jp/x' },
-  { contactId: 'c-coord', department: '西区', unit: null, name: '区 調整', role: 'coordinator', email: 'coord@example.jp', webhookUrl: null },
+  {
+    contactId: 'c-tanto',
+    department: '西区',
+    unit: '地域課',
+    name: '新潟 花子',
+    role: '担当',
+    email: 'hanako@example.jp',
+    webhookUrl: null,
+  },
+  {
+    contactId: 'c-kacho',
+    department: '西区',
+    unit: '地域課',
+    name: '佐潟 太郎',
+    role: '課長',
+    email: null,
+    webhookUrl: 'https://hooks.example.jp/x',
+  },
+  {
+    contactId: 'c-coord',
+    department: '西区',
+    unit: null,
+    name: '区 調整',
+    role: 'coordinator',
+    email: 'coord@example.jp',
+    webhookUrl: null,
+  },
   { contactId: 'c-other', department: '西区', unit: '区民生活課', name: '他課', role: '担当', email: 'other@example.jp', webhookUrl: null },
 ];
 
@@ -20,7 +44,10 @@ const sheetWith = (...more: Array<Undated<SheetCommand>>): Sheet =>
   stateAfter([...seed西区地域課(), ...more.map((c) => ({ today, ...c }))]);
 const due = (date: string) => ({ type: 'SetEvaluationDate', date }) as const;
 const kinds = (reminders: DesiredReminder[], kind: string) =>
-  reminders.filter((r) => r.kind === kind && r.recipient.role === '担当').map((r) => r.sendOn).sort();
+  reminders
+    .filter((r) => r.kind === kind && r.recipient.role === '担当')
+    .map((r) => r.sendOn)
+    .sort();
 const { sns, followers, proposals, sports, sakata, councilProjects, communityGroups } = 西区地域課;
 const INDICATORS = [sns, followers, proposals, sports, sakata, councilProjects, communityGroups];
 const allGoals = (rating: '○' | '△' = '○') => 西区地域課.goals.map((goalId) => ({ type: 'Evaluate', goalId, rating }) as const);
@@ -36,7 +63,12 @@ describe('the reminder plan of a sheet', () => {
 
   it('評価日 2025-01-06 (after 年末年始): the last reminder goes out on 12/27', () => {
     const sheet = { ...sheetWith(), evaluationDate: '2025-01-06' };
-    expect(kinds(plan(sheet, DEFAULT_POLICY, calendar, contacts), 'evaluation')).toEqual(['2024-12-10', '2024-12-19', '2024-12-25', '2024-12-27']);
+    expect(kinds(plan(sheet, DEFAULT_POLICY, calendar, contacts), 'evaluation')).toEqual([
+      '2024-12-10',
+      '2024-12-19',
+      '2024-12-25',
+      '2024-12-27',
+    ]);
   });
 
   it('five business days before each quarter closes, for indicators without progress', () => {
@@ -80,7 +112,12 @@ describe('the reminder plan of a sheet', () => {
       sheets: { [西区地域課.sheetId]: { progress: { businessDaysBefore: [] } } },
     });
     const policy = policyFor(overrides, { sheetId: 西区地域課.sheetId, department: '西区' });
-    expect(policy).toEqual({ ...DEFAULT_POLICY, evaluation: { ...DEFAULT_POLICY.evaluation, businessDaysBefore: [10] }, progress: { ...DEFAULT_POLICY.progress, businessDaysBefore: [] }, sendTime: '08:30' });
+    expect(policy).toEqual({
+      ...DEFAULT_POLICY,
+      evaluation: { ...DEFAULT_POLICY.evaluation, businessDaysBefore: [10] },
+      progress: { ...DEFAULT_POLICY.progress, businessDaysBefore: [] },
+      sendTime: '08:30',
+    });
     const reminders = plan(sheetWith(due('2025-05-07')), policy, calendar, contacts);
     expect(kinds(reminders, 'progress')).toEqual([]);
     expect(kinds(reminders, 'evaluation')).toEqual(['2025-04-18']);

@@ -1,6 +1,18 @@
 import { startApi } from '../support/api';
 import { createTestDatabase, TestDatabase, uniquePrefix } from '../support/test-database';
-import { createSheet, DUE, Harness, ONE_REMINDER, OwnRedis, SHEET_ID, SmtpCatcher, startHarness, startOwnRedis, startSmtp, until } from './support';
+import {
+  createSheet,
+  DUE,
+  Harness,
+  ONE_REMINDER,
+  OwnRedis,
+  SHEET_ID,
+  SmtpCatcher,
+  startHarness,
+  startOwnRedis,
+  startSmtp,
+  until,
+} from './support';
 
 /** Redis lost under a running worker: FLUSHALL, then a restart that comes back empty. No one calls the reconciler by hand. */
 describe('reminders when Redis is lost', () => {
@@ -35,7 +47,8 @@ describe('reminders when Redis is lost', () => {
     });
 
     const rows = () => database.db.selectFrom('reminders').selectAll().execute();
-    const contact = (i: number) => h.contacts.create({ department: '西区', unit: '地域課', name: `担当者${i}`, role: '担当', email: `tanto${i}@example.jp` });
+    const contact = (i: number) =>
+      h.contacts.create({ department: '西区', unit: '地域課', name: `担当者${i}`, role: '担当', email: `tanto${i}@example.jp` });
     const sent = async (n: number) => (await rows()).filter((r) => r.status === 'sent').length === n;
 
     it('re-establishes its schedule on its own after a FLUSHALL and after a restart that lost everything', async () => {
@@ -55,10 +68,13 @@ describe('reminders when Redis is lost', () => {
       await h.plan();
       await redis.start();
       await until(() => sent(2), 'the reminder sent after a restart', 20_000);
-      expect(smtp.messages.map((m) => m.to).flatMap((to) => (Array.isArray(to) ? to : [to])).map((to) => to!.value[0]!.address).sort()).toEqual([
-        'tanto1@example.jp',
-        'tanto2@example.jp',
-      ]);
+      expect(
+        smtp.messages
+          .map((m) => m.to)
+          .flatMap((to) => (Array.isArray(to) ? to : [to]))
+          .map((to) => to!.value[0]!.address)
+          .sort(),
+      ).toEqual(['tanto1@example.jp', 'tanto2@example.jp']);
     });
   });
 
@@ -72,7 +88,10 @@ describe('reminders when Redis is lost', () => {
       expect(await health()).toMatchObject({ status: 200, body: { status: 'ok' } });
       await redis.stop();
       const down = await health();
-      expect(down).toMatchObject({ status: 200, body: { status: 'degraded', checks: { database: { status: 'up' }, queue: { status: 'down', backend: 'redis' } } } });
+      expect(down).toMatchObject({
+        status: 200,
+        body: { status: 'degraded', checks: { database: { status: 'up' }, queue: { status: 'down', backend: 'redis' } } },
+      });
       await redis.start();
       await until(async () => (await health()).body.status === 'ok', '/health ok again');
     } finally {

@@ -52,7 +52,11 @@ describe('ChangeReminderPolicy', () => {
   });
 
   it('gives each department its one name (東区役所 = 東区), as REMINDER_POLICY does', () => {
-    const events = when({ type: 'ChangeReminderPolicy', policy: policy((p) => (p.departments = { 東区役所: { sendTime: '10:00' } })), reason: REASON });
+    const events = when({
+      type: 'ChangeReminderPolicy',
+      policy: policy((p) => (p.departments = { 東区役所: { sendTime: '10:00' } })),
+      reason: REASON,
+    });
     expect((events as ReminderSettingsEvent[])[0]!.data).toMatchObject({ policy: { departments: { 東区: { sendTime: '10:00' } } } });
   });
 
@@ -63,14 +67,28 @@ describe('ChangeReminderPolicy', () => {
     ['an unknown role', (p) => (p.evaluation.roles = ['部長' as never]), 'InvalidPolicy', 'policy.evaluation.roles[0]'],
     ['a send time of 25:00', (p) => (p.sendTime = '25:00'), 'InvalidPolicy', 'policy.sendTime'],
     ['an unknown key', (p) => Object.assign(p, { holidays: [] }), 'InvalidPolicy', 'policy'],
-    ['the same day twice', (p) => (p.evaluation.businessDaysBefore = [7, 3, 7]), 'DuplicateValue', 'policy.evaluation.businessDaysBefore[2]'],
+    [
+      'the same day twice',
+      (p) => (p.evaluation.businessDaysBefore = [7, 3, 7]),
+      'DuplicateValue',
+      'policy.evaluation.businessDaysBefore[2]',
+    ],
     ['the same role twice', (p) => (p.progress.roles = ['担当', '担当']), 'DuplicateValue', 'policy.progress.roles[1]'],
     ['reminders for no role', (p) => (p.evaluation.roles = []), 'NobodyToRemind', 'policy.evaluation.roles'],
     ['overdue reminders without escalation', (p) => (p.overdue.escalation = []), 'NobodyToRemind', 'policy.overdue.escalation'],
-    ['an escalation step after the last overdue day', (p) => (p.overdue.businessDays = 4), 'EscalationNeverReached', 'policy.overdue.escalation[2].fromBusinessDay'],
+    [
+      'an escalation step after the last overdue day',
+      (p) => (p.overdue.businessDays = 4),
+      'EscalationNeverReached',
+      'policy.overdue.escalation[2].fromBusinessDay',
+    ],
     [
       'a role escalated to twice',
-      (p) => (p.overdue.escalation = [{ fromBusinessDay: 1, role: '担当' }, { fromBusinessDay: 2, role: '担当' }]),
+      (p) =>
+        (p.overdue.escalation = [
+          { fromBusinessDay: 1, role: '担当' },
+          { fromBusinessDay: 2, role: '担当' },
+        ]),
       'DuplicateValue',
       'policy.overdue.escalation[1].role',
     ],
@@ -125,21 +143,31 @@ describe('SetClosedDays', () => {
 
   it(`refuses more than ${MAX_CLOSED_DAYS} days`, () => {
     const days = Array.from({ length: MAX_CLOSED_DAYS + 1 }, (_, i) => new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10));
-    expect(refusal(when({ type: 'SetClosedDays', closedDays: days, reason: REASON }))).toEqual({ code: 'TooManyClosedDays', path: 'closedDays' });
+    expect(refusal(when({ type: 'SetClosedDays', closedDays: days, reason: REASON }))).toEqual({
+      code: 'TooManyClosedDays',
+      path: 'closedDays',
+    });
   });
 });
 
 describe('ChangeClosedDays', () => {
-  const change = (addClosedDays: string[], removeClosedDays: string[] = []) => ({ type: 'ChangeClosedDays', addClosedDays, removeClosedDays, reason: REASON }) as const;
+  const change = (addClosedDays: string[], removeClosedDays: string[] = []) =>
+    ({ type: 'ChangeClosedDays', addClosedDays, removeClosedDays, reason: REASON }) as const;
 
   it('adds and removes days, and says which', () => {
     expect(when(change(['2025-08-13', '2025-08-14'], ['2025-04-30']))).toEqual([
-      { type: 'ClosedDaysChanged', data: { closedDays: ['2025-05-01', '2025-08-13', '2025-08-14'], added: ['2025-08-13', '2025-08-14'], removed: ['2025-04-30'] } },
+      {
+        type: 'ClosedDaysChanged',
+        data: { closedDays: ['2025-05-01', '2025-08-13', '2025-08-14'], added: ['2025-08-13', '2025-08-14'], removed: ['2025-04-30'] },
+      },
     ]);
   });
 
   it('works on the list as recorded, not as the environment had it', () => {
-    const state = given({ type: 'ClosedDaysChanged', data: { closedDays: ['2025-08-13'], added: ['2025-08-13'], removed: ['2025-04-30', '2025-05-01'] } });
+    const state = given({
+      type: 'ClosedDaysChanged',
+      data: { closedDays: ['2025-08-13'], added: ['2025-08-13'], removed: ['2025-04-30', '2025-05-01'] },
+    });
     expect(refusal(when(change([], ['2025-05-01']), state))).toEqual({ code: 'ClosedDayNotListed', path: 'removeClosedDays[0]' });
   });
 
@@ -154,7 +182,10 @@ describe('ChangeClosedDays', () => {
   });
 
   it('refuses growing the list past the limit, naming the days added', () => {
-    const state = { ...given(), closedDays: Array.from({ length: MAX_CLOSED_DAYS }, (_, i) => new Date(Date.UTC(2030, 0, 1 + i)).toISOString().slice(0, 10)) };
+    const state = {
+      ...given(),
+      closedDays: Array.from({ length: MAX_CLOSED_DAYS }, (_, i) => new Date(Date.UTC(2030, 0, 1 + i)).toISOString().slice(0, 10)),
+    };
     expect(refusal(when(change(['2025-08-13']), state))).toEqual({ code: 'TooManyClosedDays', path: 'addClosedDays' });
   });
 });

@@ -96,7 +96,10 @@ describe.each([
         policy: ENVIRONMENT_POLICY,
         closedDays: ['2025-08-13'],
         version: 0,
-        sources: { policy: { from: 'environment', variable: 'REMINDER_POLICY' }, closedDays: { from: 'environment', variable: 'REMINDER_CLOSED_DAYS' } },
+        sources: {
+          policy: { from: 'environment', variable: 'REMINDER_POLICY' },
+          closedDays: { from: 'environment', variable: 'REMINDER_CLOSED_DAYS' },
+        },
       });
       expect((await api.call('GET', `${SETTINGS}/history`)).body).toEqual({ items: [], version: 0 });
     });
@@ -132,7 +135,9 @@ describe.each([
       const after = await planned(first);
       expect(sendOns(after, 'evaluation')).toEqual(['2025-04-17', '2025-04-30']);
       const cancelled = (await rows(first)).filter((r) => r.status === 'cancelled');
-      expect(cancelled.map((r) => [r.send_on, r.reason])).toEqual(['2025-04-14', '2025-04-23', '2025-05-02'].map((day) => [day, 'recipientsOrPolicyChanged']));
+      expect(cancelled.map((r) => [r.send_on, r.reason])).toEqual(
+        ['2025-04-14', '2025-04-23', '2025-05-02'].map((day) => [day, 'recipientsOrPolicyChanged']),
+      );
       const kept = before.filter((r) => r.kind === 'overdue' || r.send_on === '2025-04-30').map((r) => r.reminder_id);
       const added = after.find((r) => r.send_on === '2025-04-17')!;
       expect(after.map((r) => r.reminder_id).sort()).toEqual([...kept, added.reminder_id].sort());
@@ -160,8 +165,21 @@ describe.each([
       const { body } = await api.call('GET', `${SETTINGS}/history`);
       expect(body.version).toBe(2);
       expect(body.items).toMatchObject([
-        { version: 1, type: 'ReminderPolicyChanged', schemaVersion: 1, actor: { id: 'admin' }, reason: REASON, data: { policy: { evaluation: { businessDaysBefore: [10, 2] } } } },
-        { version: 2, type: 'ClosedDaysChanged', schemaVersion: 1, reason: REASON, data: { closedDays: ['2025-05-01', '2025-08-13'], added: ['2025-05-01'], removed: [] } },
+        {
+          version: 1,
+          type: 'ReminderPolicyChanged',
+          schemaVersion: 1,
+          actor: { id: 'admin' },
+          reason: REASON,
+          data: { policy: { evaluation: { businessDaysBefore: [10, 2] } } },
+        },
+        {
+          version: 2,
+          type: 'ClosedDaysChanged',
+          schemaVersion: 1,
+          reason: REASON,
+          data: { closedDays: ['2025-05-01', '2025-08-13'], added: ['2025-05-01'], removed: [] },
+        },
       ]);
       expect(Date.parse(body.items[0].recordedAt)).not.toBeNaN();
     });
@@ -180,7 +198,10 @@ describe.each([
       expect(again.body).toEqual(once.body);
       expect(once.body.closedDays).toEqual(['2025-05-01']);
       expect(await eventCount(api)).toBe(events + 1);
-      expect((await api.call('PATCH', SETTINGS, { ...body, reason: '別の変更' }, headers)).body).toMatchObject({ status: 422, code: 'IdempotencyKeyReused' });
+      expect((await api.call('PATCH', SETTINGS, { ...body, reason: '別の変更' }, headers)).body).toMatchObject({
+        status: 422,
+        code: 'IdempotencyKeyReused',
+      });
     });
 
     describe('refuse, appending nothing and re-planning nothing', () => {
@@ -197,11 +218,18 @@ describe.each([
 
       it('a change without If-Match (428), or from a version no longer current (412, with the current ETag)', async () => {
         const body = { addClosedDays: ['2025-09-01'], reason: REASON };
-        expect((await api.call('PATCH', SETTINGS, body)).body).toMatchObject({ status: 428, code: 'PreconditionRequired', errors: [{ path: 'header.if-match' }] });
+        expect((await api.call('PATCH', SETTINGS, body)).body).toMatchObject({
+          status: 428,
+          code: 'PreconditionRequired',
+          errors: [{ path: 'header.if-match' }],
+        });
         const stale = await api.call('PATCH', SETTINGS, body, { 'if-match': '"1"' });
         expect(stale.body).toMatchObject({ status: 412, code: 'VersionMismatch', expectedVersion: 1, actualVersion: 3 });
         expect(stale.headers.get('etag')).toBe('"3"');
-        expect((await api.call('PATCH', SETTINGS, body, { 'if-match': 'soon' })).body).toMatchObject({ status: 400, errors: [{ path: 'header.if-match' }] });
+        expect((await api.call('PATCH', SETTINGS, body, { 'if-match': 'soon' })).body).toMatchObject({
+          status: 400,
+          errors: [{ path: 'header.if-match' }],
+        });
       });
 
       const hugeDays = Array.from({ length: 1_001 }, (_, i) => new Date(Date.UTC(2030, 0, 1 + i)).toISOString().slice(0, 10));
@@ -216,9 +244,21 @@ describe.each([
         ['a reason that is not text', { addClosedDays: ['2025-09-01'], reason: 42 }, 'body.reason'],
         ['nothing to change', { reason: REASON }, 'body'],
         ['an unknown key', { addClosedDays: ['2025-09-01'], holidays: ['2025-09-01'], reason: REASON }, 'body'],
-        ['negative days', { policy: policy({ evaluation: { businessDaysBefore: [-3], roles: ['担当'] } }), reason: REASON }, 'body.policy.evaluation.businessDaysBefore[0]'],
-        ['days as text', { policy: policy({ progress: { businessDaysBefore: ['5'], roles: ['担当'] } }), reason: REASON }, 'body.policy.progress.businessDaysBefore[0]'],
-        ['an unknown role', { policy: policy({ progress: { businessDaysBefore: [5], roles: ['部長'] } }), reason: REASON }, 'body.policy.progress.roles[0]'],
+        [
+          'negative days',
+          { policy: policy({ evaluation: { businessDaysBefore: [-3], roles: ['担当'] } }), reason: REASON },
+          'body.policy.evaluation.businessDaysBefore[0]',
+        ],
+        [
+          'days as text',
+          { policy: policy({ progress: { businessDaysBefore: ['5'], roles: ['担当'] } }), reason: REASON },
+          'body.policy.progress.businessDaysBefore[0]',
+        ],
+        [
+          'an unknown role',
+          { policy: policy({ progress: { businessDaysBefore: [5], roles: ['部長'] } }), reason: REASON },
+          'body.policy.progress.roles[0]',
+        ],
         ['a policy missing a section', { policy: { evaluation: DEFAULT_POLICY.evaluation }, reason: REASON }, 'body.policy.progress'],
         ['an unknown key in the policy', { policy: policy({ holidays: true }), reason: REASON }, 'body.policy'],
         ['a policy that is null', { policy: null, reason: REASON }, 'body.policy'],
@@ -230,16 +270,36 @@ describe.each([
       });
 
       it.each<[string, unknown, string, string]>([
-        ['a closed day already closed', { addClosedDays: ['2025-05-01'], reason: REASON }, 'ClosedDayAlreadyListed', 'body.addClosedDays[0]'],
-        ['removing a day not closed', { removeClosedDays: ['2025-05-02'], reason: REASON }, 'ClosedDayNotListed', 'body.removeClosedDays[0]'],
-        ['the same day twice', { addClosedDays: ['2025-09-01', '2025-09-01'], reason: REASON }, 'DuplicateClosedDay', 'body.addClosedDays[1]'],
+        [
+          'a closed day already closed',
+          { addClosedDays: ['2025-05-01'], reason: REASON },
+          'ClosedDayAlreadyListed',
+          'body.addClosedDays[0]',
+        ],
+        [
+          'removing a day not closed',
+          { removeClosedDays: ['2025-05-02'], reason: REASON },
+          'ClosedDayNotListed',
+          'body.removeClosedDays[0]',
+        ],
+        [
+          'the same day twice',
+          { addClosedDays: ['2025-09-01', '2025-09-01'], reason: REASON },
+          'DuplicateClosedDay',
+          'body.addClosedDays[1]',
+        ],
         [
           'escalation after the last overdue day',
           { policy: policy({ overdue: { businessDays: 2, escalation: [{ fromBusinessDay: 3, role: '課長' }] } }), reason: REASON },
           'EscalationNeverReached',
           'body.policy.overdue.escalation[0].fromBusinessDay',
         ],
-        ['reminders for nobody', { policy: policy({ evaluation: { businessDaysBefore: [3], roles: [] } }), reason: REASON }, 'NobodyToRemind', 'body.policy.evaluation.roles'],
+        [
+          'reminders for nobody',
+          { policy: policy({ evaluation: { businessDaysBefore: [3], roles: [] } }), reason: REASON },
+          'NobodyToRemind',
+          'body.policy.evaluation.roles',
+        ],
       ])('%s: 422 naming the field', async (_what, body, code, path) => {
         const reply = await api.call('PATCH', SETTINGS, body, { 'if-match': '"3"' });
         expect(reply.body).toMatchObject({ status: 422, code, errors: [{ path }] });
@@ -256,7 +316,10 @@ describe.each([
           expect((await who('GET', SETTINGS)).status).toBe(200);
           expect((await who('GET', `${SETTINGS}/history`)).status).toBe(200);
           expect((await who('PATCH', SETTINGS, body)).body).toMatchObject({ status: 403, permission: 'settings.write' });
-          expect((await who('PUT', SETTINGS, { policy: ENVIRONMENT_POLICY, closedDays: [], reason: REASON })).body).toMatchObject({ status: 403, permission: 'settings.write' });
+          expect((await who('PUT', SETTINGS, { policy: ENVIRONMENT_POLICY, closedDays: [], reason: REASON })).body).toMatchObject({
+            status: 403,
+            permission: 'settings.write',
+          });
         }
         expect((await viewer('GET', SETTINGS)).body).toMatchObject({ status: 403, permission: 'settings.read' });
       });
@@ -265,7 +328,9 @@ describe.each([
     it('take one of two changes made at once from the same version; the other is told to reload (412)', async () => {
       const tag = (await api.call('GET', SETTINGS)).headers.get('etag')!;
       const replies = await Promise.all(
-        ['2025-09-01', '2025-09-02'].map((day) => api.call('PATCH', SETTINGS, { addClosedDays: [day], reason: REASON }, { 'if-match': tag })),
+        ['2025-09-01', '2025-09-02'].map((day) =>
+          api.call('PATCH', SETTINGS, { addClosedDays: [day], reason: REASON }, { 'if-match': tag }),
+        ),
       );
       expect(replies.map((r) => r.status).sort()).toEqual([200, 412]);
       const { body } = await api.call('GET', SETTINGS);

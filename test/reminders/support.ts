@@ -122,7 +122,9 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     url,
     async start() {
       if (child && child.exitCode === null) return;
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
       await until(async () => (await client.ping().catch(() => '')) === 'PONG', 'own redis-server answering');
     },
     async stop() {
@@ -163,7 +165,12 @@ export interface Backend {
 export async function startBackend(kind: 'redis' | 'postgres', database: TestDatabase): Promise<Backend> {
   if (kind === 'redis') {
     const redis = await startOwnRedis();
-    return { kind, connection: { kind, url: redis.url, prefix: uniquePrefix() }, flush: () => redis.flushAll(), close: () => redis.close() };
+    return {
+      kind,
+      connection: { kind, url: redis.url, prefix: uniquePrefix() },
+      flush: () => redis.flushAll(),
+      close: () => redis.close(),
+    };
   }
   const schema = uniquePrefix();
   return {
@@ -183,7 +190,11 @@ export const SHEET_ID = '6b0b3c1e-1f7a-4c55-9d3e-6f1e2b3c4d5e';
 export async function createSheet(h: Pick<Harness, 'commands'>): Promise<void> {
   const actor = { actor: { id: 'tester', name: 'テスト' }, source: 'test' };
   await h.commands.run(SHEET_ID, { type: 'CreateSheet', sheetId: SHEET_ID, fiscalYear: 2024, department: '西区', unit: '地域課' }, actor);
-  await h.commands.run(SHEET_ID, { type: 'AddGoal', goalId: 'f0000000-0000-4000-8000-000000000001', text: '西区の魅力を発信します。' }, actor);
+  await h.commands.run(
+    SHEET_ID,
+    { type: 'AddGoal', goalId: 'f0000000-0000-4000-8000-000000000001', text: '西区の魅力を発信します。' },
+    actor,
+  );
   await h.commands.run(SHEET_ID, { type: 'SetEvaluationDate', date: '2025-05-07' }, actor);
 }
 

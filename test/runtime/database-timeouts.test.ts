@@ -8,13 +8,25 @@ const sleep = (seconds: number) => sql`SELECT pg_sleep(${seconds})`;
 
 describe('database bounds', () => {
   it('cancels a long statement as a timeout, except inside `unbounded`, and bounds the connection again after it', async () => {
-    const handle = openDatabase({ url: context.database.url, poolSize: 1, timeouts: { statementMs: 200, lockMs: 100, idleInTransactionMs: 0, poolWaitMs: 1_000 } });
+    const handle = openDatabase({
+      url: context.database.url,
+      poolSize: 1,
+      timeouts: { statementMs: 200, lockMs: 100, idleInTransactionMs: 0, poolWaitMs: 1_000 },
+    });
     try {
-      const cancelled = await sleep(0.5).execute(handle.db).catch((error: unknown) => error);
+      const cancelled = await sleep(0.5)
+        .execute(handle.db)
+        .catch((error: unknown) => error);
       expect(databaseUnavailable(cancelled)?.kind).toBe('timeout');
       await expect(unbounded(handle.db, (trx) => sleep(0.5).execute(trx))).resolves.toBeDefined();
       // The same (only) connection: the lifted bound ended with its transaction.
-      expect(databaseUnavailable(await sleep(0.5).execute(handle.db).catch((error: unknown) => error))?.kind).toBe('timeout');
+      expect(
+        databaseUnavailable(
+          await sleep(0.5)
+            .execute(handle.db)
+            .catch((error: unknown) => error),
+        )?.kind,
+      ).toBe('timeout');
     } finally {
       await handle.close();
     }
@@ -31,6 +43,7 @@ describe('database bounds', () => {
       [new Error('wrapped', { cause: new Error('Connection terminated unexpectedly') }), 'unreachable'],
     ];
     for (const [error, kind] of faults) expect(databaseUnavailable(error)?.kind).toBe(kind);
-    for (const error of [{ code: '23505' }, { code: 'SK409' }, new Error('boom'), undefined]) expect(databaseUnavailable(error)).toBeUndefined();
+    for (const error of [{ code: '23505' }, { code: 'SK409' }, new Error('boom'), undefined])
+      expect(databaseUnavailable(error)).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ const lock: { packages: Record<string, LockEntry> } = read('package-lock.json');
 
 /** npm's lookup: the package's own node_modules, then each enclosing one up to the root's. */
 function locked(from: string, name: string): boolean {
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     if (lock.packages[`${dir && `${dir}/`}node_modules/${name}`]) return true;
     if (!dir) return false;
     const nested = dir.lastIndexOf('/node_modules/');

@@ -28,7 +28,9 @@ describe('the command line', () => {
       const port = await freePort();
       const app = runShinchoku(['start', '--demo'], { ...env, PORT: String(port) });
       await answering(app);
-      const reply = await fetch(`http://127.0.0.1:${port}/api/v1/sheets?limit=100`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+      const reply = await fetch(`http://127.0.0.1:${port}/api/v1/sheets?limit=100`, {
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+      });
       expect(((await reply.json()) as { items: unknown[] }).items).toHaveLength(13);
       expect(await events()).toBe(expected);
       expect(await stop(app)).toBe(0);
@@ -62,15 +64,27 @@ describe('the command line', () => {
     const store = new EventStore(database.db);
     const { sheet } = (await new SheetQueries(database.db).sheets({ fiscalYear: 2024, unit: '区民生活課' }, 1)).items[0]!;
     const { indicatorId } = sheet.goals[0]!.indicators[0]!;
-    const colleague = new SheetCommands(database.db, store, new TestClock(new Date('2024-07-05T10:00:00+09:00')), DEFAULT_PROGRESS_THRESHOLDS);
-    await colleague.run(sheet.sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: '110団体' }, { actor: { id: 'u-colleague', name: '訂正 次郎' }, source: 'test' });
+    const colleague = new SheetCommands(
+      database.db,
+      store,
+      new TestClock(new Date('2024-07-05T10:00:00+09:00')),
+      DEFAULT_PROGRESS_THRESHOLDS,
+    );
+    await colleague.run(
+      sheet.sheetId,
+      { type: 'RecordProgress', indicatorId, quarter: 1, value: '110団体' },
+      { actor: { id: 'u-colleague', name: '訂正 次郎' }, source: 'test' },
+    );
     const workbook = await editable(readFileSync(output));
     setCell(workbook, '区民生活課', sheet.goals[0]!.indicators[0]!.name, '第1四半期', '105団体');
     writeFileSync(output, Buffer.from(await workbook.xlsx.writeBuffer()));
     const before = await events();
 
     const refused = await finished(runShinchoku(['import', output], env));
-    expect(refused).toMatchObject({ code: 65, output: expect.stringContaining('progress Q1: workbook 105団体, now 110団体 — changed by 訂正 次郎') });
+    expect(refused).toMatchObject({
+      code: 65,
+      output: expect.stringContaining('progress Q1: workbook 105団体, now 110団体 — changed by 訂正 次郎'),
+    });
     const dry = await finished(runShinchoku(['import', '--dry-run', output], env));
     expect(dry).toMatchObject({ code: 0, output: expect.stringContaining('dry run: nothing written') });
     expect(dry.output).toContain('workbook 105団体, now 110団体');

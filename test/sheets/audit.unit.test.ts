@@ -138,7 +138,9 @@ describe('plan commands', () => {
       events: ['IndicatorDefined', 'TargetSet'],
       changes: [{ path: SNS, before: null, after: '190' }],
     });
-    expect(trail[11]!.changes).toEqual([{ path: 'goals[5].indicators[区自治協議会提案事業の実施支援件数]', before: null, after: '5事業以上の支援' }]);
+    expect(trail[11]!.changes).toEqual([
+      { path: 'goals[5].indicators[区自治協議会提案事業の実施支援件数]', before: null, after: '5事業以上の支援' },
+    ]);
   });
 
   it('ReviseSheet: each field once, a list of strings as both whole lists, the rating profile as one line; 修正日 moves', () => {
@@ -174,7 +176,9 @@ describe('plan commands', () => {
   });
 
   it('AddGoal: one change, goals[6] from null to the goal’s text, not a line per field', () => {
-    const entry = seeded().run({ type: 'AddGoal', today: later, goalId: 'g6', text: '窓口サービスを改善します。', planRefs: ['行財1-1-①'] }).last();
+    const entry = seeded()
+      .run({ type: 'AddGoal', today: later, goalId: 'g6', text: '窓口サービスを改善します。', planRefs: ['行財1-1-①'] })
+      .last();
     expect(entry).toMatchObject({ command: 'AddGoal', events: ['GoalAdded'] });
     expect(entry.changes).toEqual([
       { path: 'amendedOn', before: null, after: later },
@@ -200,10 +204,7 @@ describe('plan commands', () => {
         changes: {
           no: 7,
           planRefs: ['行財3-2-③', '行財3-2-④'],
-          initiatives: [
-            { name: '地域と大学連携事業', description: '大学と地域の連携を支援します。' },
-            { name: '学生ボランティアの募集' },
-          ],
+          initiatives: [{ name: '地域と大学連携事業', description: '大学と地域の連携を支援します。' }, { name: '学生ボランティアの募集' }],
         },
       })
       .last();
@@ -222,7 +223,14 @@ describe('plan commands', () => {
   });
 
   it('DefineIndicator without a target: the addition shows the name; with one, IndicatorDefined+TargetSet is one entry', () => {
-    const stream = seeded().run({ type: 'DefineIndicator', today: later, goalId: g2, indicatorId: 'i-new', name: '連携大学数', unit: '校' });
+    const stream = seeded().run({
+      type: 'DefineIndicator',
+      today: later,
+      goalId: g2,
+      indicatorId: 'i-new',
+      name: '連携大学数',
+      unit: '校',
+    });
     expect(stream.last()).toMatchObject({
       command: 'DefineIndicator',
       events: ['IndicatorDefined'],
@@ -296,7 +304,15 @@ describe('tracking commands', () => {
     const stream = seeded()
       .run({ type: 'RecordProgress', today: '2024-10-03', indicatorId: S.sns, quarter: 2, value: 48, note: '7-9月分' })
       .run(
-        { type: 'RecordProgress', today: '2024-10-07', indicatorId: S.sns, quarter: 2, value: 52, note: '7-9月分', reason: 'Xの投稿4件が集計漏れ' },
+        {
+          type: 'RecordProgress',
+          today: '2024-10-07',
+          indicatorId: S.sns,
+          quarter: 2,
+          value: 52,
+          note: '7-9月分',
+          reason: 'Xの投稿4件が集計漏れ',
+        },
         { by: 佐藤, commandId: 'c-fix', source: 'import' },
       );
     expect(stream.last()).toStrictEqual({
@@ -355,9 +371,15 @@ describe('tracking commands', () => {
 
   it('Evaluate against the suggestion, with a reason: each evaluation field from null, the reason on the entry', () => {
     const reason = '利用者数は目標に届かなかったが、安全対策と利便性向上は計画どおり完了した';
-    const stream = seeded()
-      .run({ type: 'RecordResult', today: '2025-04-10', indicatorId: S.sports, value: '480,000' })
-      .run({ type: 'Evaluate', today: '2025-05-20', goalId: g3, rating: '△', status: '利用者数は96.6%', policy: '引き続き利便性を高めます', reason });
+    const stream = seeded().run({ type: 'RecordResult', today: '2025-04-10', indicatorId: S.sports, value: '480,000' }).run({
+      type: 'Evaluate',
+      today: '2025-05-20',
+      goalId: g3,
+      rating: '△',
+      status: '利用者数は96.6%',
+      policy: '引き続き利便性を高めます',
+      reason,
+    });
     const entry = stream.last();
     expect(entry).toMatchObject({ command: 'Evaluate', events: ['GoalEvaluated'], reason });
     expect(entry.changes).toEqual([
@@ -369,7 +391,14 @@ describe('tracking commands', () => {
       { path: 'goals[3].evaluation.evaluatedOn', before: null, after: '2025-05-20' },
     ]);
 
-    stream.run({ type: 'Evaluate', today: '2025-05-22', goalId: g3, rating: '×', status: '利用者数は96.6%', policy: '引き続き利便性を高めます' });
+    stream.run({
+      type: 'Evaluate',
+      today: '2025-05-22',
+      goalId: g3,
+      rating: '×',
+      status: '利用者数は96.6%',
+      policy: '引き続き利便性を高めます',
+    });
     expect(stream.last().changes).toEqual([
       { path: 'goals[3].evaluation.rating', before: '△', after: '×' },
       { path: 'goals[3].evaluation.reason', before: reason, after: null },
@@ -390,7 +419,11 @@ describe('tracking commands', () => {
       ],
     });
     stream.run({ type: 'CloseSheet', today: '2025-05-31' });
-    expect(stream.last()).toMatchObject({ command: 'CloseSheet', events: ['SheetClosed'], changes: [{ path: 'status', before: 'active', after: 'closed' }] });
+    expect(stream.last()).toMatchObject({
+      command: 'CloseSheet',
+      events: ['SheetClosed'],
+      changes: [{ path: 'status', before: 'active', after: 'closed' }],
+    });
     expect(stream.last().changes).toHaveLength(1);
     expect(stream.last()).not.toHaveProperty('reason');
 
@@ -536,7 +569,11 @@ describe('grouping', () => {
       ['SheetArchived', ['SheetArchived'], []],
       ['SheetActivated', ['SheetActivated'], [{ path: 'status', before: 'draft', after: 'active' }]],
     ]);
-    expect(trail.at(-1)).toMatchObject({ actor: { id: 'system', name: 'リマインダー' }, source: 'reminders', at: '2025-05-01T00:00:00.000Z' });
+    expect(trail.at(-1)).toMatchObject({
+      actor: { id: 'system', name: 'リマインダー' },
+      source: 'reminders',
+      at: '2025-05-01T00:00:00.000Z',
+    });
   });
 
   it('an empty stream has no entries', () => {

@@ -362,9 +362,7 @@ describe('the era table agrees with Intl (ICU) on this Node', () => {
    * month 'numeric').
    */
   const viaIntl = (date: IsoDate) => {
-    const parts = Object.fromEntries(
-      intl.formatToParts(new Date(`${date}T00:00:00Z`)).map((part) => [part.type, part.value]),
-    );
+    const parts = Object.fromEntries(intl.formatToParts(new Date(`${date}T00:00:00Z`)).map((part) => [part.type, part.value]));
     const year = parts.year === '1' ? '元' : parts.year;
     return `${parts.era}${year}年${parts.month}月${parts.day}日`;
   };

@@ -4,7 +4,13 @@ import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import type { SheetCommand } from '@shinchoku/sheets/domain/sheet.commands';
 import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
 import type { Sheet } from '@shinchoku/sheets/domain/sheet.types';
-import { decideWardPlan, evolveWardPlan, type WardPlan, type WardPlanCommand, type WardPlanEvent } from '@shinchoku/sheets/domain/ward-plan';
+import {
+  decideWardPlan,
+  evolveWardPlan,
+  type WardPlan,
+  type WardPlanCommand,
+  type WardPlanEvent,
+} from '@shinchoku/sheets/domain/ward-plan';
 import { DeciderSpecification } from '../support/decider-specification';
 
 /** The sheet's decider: no sheet before its first event. */

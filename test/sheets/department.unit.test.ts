@@ -63,7 +63,9 @@ describe('events recorded before departments had one name', () => {
 
 describe('settings name departments the same way', () => {
   it('REMINDER_POLICY applies a department override to its sheets however the key spells it', () => {
-    const { policy } = loadConfig({ REMINDER_POLICY: '{"departments":{"東区役所":{"sendTime":"08:30"},"ＩＣＴ推進部":{"sendTime":"10:00"}}}' }).reminders;
+    const { policy } = loadConfig({
+      REMINDER_POLICY: '{"departments":{"東区役所":{"sendTime":"08:30"},"ＩＣＴ推進部":{"sendTime":"10:00"}}}',
+    }).reminders;
     expect(policy.departments).toEqual({ 東区: { sendTime: '08:30' }, ICT推進部: { sendTime: '10:00' } });
     expect(policyFor(policy, { sheetId: 's-1', department: '東区' }).sendTime).toBe('08:30');
   });

@@ -32,7 +32,11 @@ beforeEach(async () => {
   const goalId = randomUUID();
   await api.run(sheetId, { type: 'CreateSheet', sheetId, fiscalYear: 2024, department: '西区', unit: `地域課${sheetId}` }, from);
   await api.run(sheetId, { type: 'AddGoal', goalId, text: '魅力を発信します。' }, from);
-  ({ version: read } = await api.run(sheetId, { type: 'DefineIndicator', goalId, indicatorId, name: 'SNS発信件数', unit: '件', target: '190件' }, from));
+  ({ version: read } = await api.run(
+    sheetId,
+    { type: 'DefineIndicator', goalId, indicatorId, name: 'SNS発信件数', unit: '件', target: '190件' },
+    from,
+  ));
 });
 
 const remind = (runner: SheetCommands) =>
@@ -49,8 +53,13 @@ const remind = (runner: SheetCommands) =>
     },
     { actor: { id: 'system:reminders', name: 'reminders' }, source: 'reminders' },
   );
-const progress = (value: number, ifMatch: number) => api.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value }, { ...from, ifMatch });
-const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const progress = (value: number, ifMatch: number) =>
+  api.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value }, { ...from, ifMatch });
+const refusalOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('If-Match across events that change nothing', () => {
   it('holds across reminders sent since the version the client read, by this process or another', async () => {

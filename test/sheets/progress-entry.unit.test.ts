@@ -19,7 +19,16 @@ const ON = '2024-04-01';
 const created: SheetEvent[] = [
   {
     type: 'SheetCreated',
-    data: { sheetId: 's', fiscalYear: 2024, department: '西区', unit: '地域課', policyIndicators: [], createdOn: ON, ratingProfile: { kind: 'allIndicatorsMet' }, on: ON },
+    data: {
+      sheetId: 's',
+      fiscalYear: 2024,
+      department: '西区',
+      unit: '地域課',
+      policyIndicators: [],
+      createdOn: ON,
+      ratingProfile: { kind: 'allIndicatorsMet' },
+      on: ON,
+    },
   },
   { type: 'GoalAdded', data: { goalId: 'g', no: 1, text: '西区の魅力を発信します。', planRefs: [], initiatives: [], on: ON } },
 ];
@@ -41,9 +50,22 @@ function then(state: Sheet, events: SheetEvent[] | DomainError): IndicatorView[]
 
 const defined = (indicatorId: string, extra: object = {}): SheetEvent => ({
   type: 'IndicatorDefined',
-  data: { goalId: 'g', indicatorId, name: 'SNSによる情報発信件数', unit: '件', measure: 'cumulative', progressEntry: 'toDate', baselines: [], on: ON, ...extra },
+  data: {
+    goalId: 'g',
+    indicatorId,
+    name: 'SNSによる情報発信件数',
+    unit: '件',
+    measure: 'cumulative',
+    progressEntry: 'toDate',
+    baselines: [],
+    on: ON,
+    ...extra,
+  },
 });
-const target = (indicatorId: string, text: string): SheetEvent => ({ type: 'TargetSet', data: { indicatorId, target: parseTarget(text), on: ON } });
+const target = (indicatorId: string, text: string): SheetEvent => ({
+  type: 'TargetSet',
+  data: { indicatorId, target: parseTarget(text), on: ON },
+});
 const progress = (indicatorId: string, quarter: 1 | 2 | 3 | 4, value: string, reason?: string): SheetEvent => ({
   type: 'ProgressRecorded',
   data: { indicatorId, quarter, value: parseMeasurement(value), ...(reason !== undefined && { reason }), on: ON },
@@ -55,22 +77,47 @@ describe('DefineIndicator: progressEntry', () => {
   const sheet = given([]);
 
   it('a count is entered to date (累計) unless it says otherwise', () => {
-    expect(when(sheet, { type: 'DefineIndicator', goalId: 'g', indicatorId: 'sns', name: 'SNSによる情報発信件数', unit: '件' })).toStrictEqual([defined('sns')]);
-    const quarterly = when(sheet, { type: 'DefineIndicator', goalId: 'g', indicatorId: 'sns', name: 'SNSによる情報発信件数', unit: '件', progressEntry: 'quarter' });
+    expect(
+      when(sheet, { type: 'DefineIndicator', goalId: 'g', indicatorId: 'sns', name: 'SNSによる情報発信件数', unit: '件' }),
+    ).toStrictEqual([defined('sns')]);
+    const quarterly = when(sheet, {
+      type: 'DefineIndicator',
+      goalId: 'g',
+      indicatorId: 'sns',
+      name: 'SNSによる情報発信件数',
+      unit: '件',
+      progressEntry: 'quarter',
+    });
     expect(quarterly).toStrictEqual([defined('sns', { progressEntry: 'quarter' })]);
     expect(then(sheet, quarterly)[0]!.progressEntry).toBe('quarter');
   });
 
   it('a level has none: absent from the event, null in the view', () => {
-    const events = when(sheet, { type: 'DefineIndicator', goalId: 'g', indicatorId: 'rate', name: '参加者アンケートでの満足度', unit: '%' });
+    const events = when(sheet, {
+      type: 'DefineIndicator',
+      goalId: 'g',
+      indicatorId: 'rate',
+      name: '参加者アンケートでの満足度',
+      unit: '%',
+    });
     expect(events).toStrictEqual([
-      { type: 'IndicatorDefined', data: { goalId: 'g', indicatorId: 'rate', name: '参加者アンケートでの満足度', unit: '%', measure: 'level', baselines: [], on: ON } },
+      {
+        type: 'IndicatorDefined',
+        data: { goalId: 'g', indicatorId: 'rate', name: '参加者アンケートでの満足度', unit: '%', measure: 'level', baselines: [], on: ON },
+      },
     ]);
     expect(then(sheet, events)[0]!.progressEntry).toBeNull();
   });
 
   it('a level given a progressEntry is refused, naming the field', () => {
-    const refused = when(sheet, { type: 'DefineIndicator', goalId: 'g', indicatorId: 'rate', name: '満足度', unit: '%', progressEntry: 'toDate' });
+    const refused = when(sheet, {
+      type: 'DefineIndicator',
+      goalId: 'g',
+      indicatorId: 'rate',
+      name: '満足度',
+      unit: '%',
+      progressEntry: 'toDate',
+    });
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'ProgressEntryOnLevel', path: 'progressEntry' });
   });
@@ -87,17 +134,26 @@ describe('ReviseIndicator: progressEntry', () => {
 
   it('a level is refused a progressEntry, and a count revised into a level or with one both at once', () => {
     const level = given([defined('rate', { measure: 'level', progressEntry: undefined })]);
-    expect(when(level, { type: 'ReviseIndicator', indicatorId: 'rate', changes: { progressEntry: 'toDate' } })).toMatchObject({ code: 'ProgressEntryOnLevel', path: 'progressEntry' });
+    expect(when(level, { type: 'ReviseIndicator', indicatorId: 'rate', changes: { progressEntry: 'toDate' } })).toMatchObject({
+      code: 'ProgressEntryOnLevel',
+      path: 'progressEntry',
+    });
     const count = given([defined('sns')]);
-    expect(when(count, { type: 'ReviseIndicator', indicatorId: 'sns', changes: { measure: 'level', progressEntry: 'quarter' } })).toMatchObject({
+    expect(
+      when(count, { type: 'ReviseIndicator', indicatorId: 'sns', changes: { measure: 'level', progressEntry: 'quarter' } }),
+    ).toMatchObject({
       code: 'ProgressEntryOnLevel',
     });
   });
 
   it('a level revised into a count is entered to date; a count revised into a level loses its entry', () => {
-    const level = given([{ type: 'IndicatorDefined', data: { goalId: 'g', indicatorId: 'x', name: '企画の実施', measure: 'level', baselines: [], on: ON } }]);
+    const level = given([
+      { type: 'IndicatorDefined', data: { goalId: 'g', indicatorId: 'x', name: '企画の実施', measure: 'level', baselines: [], on: ON } },
+    ]);
     const toCount = when(level, { type: 'ReviseIndicator', indicatorId: 'x', changes: { measure: 'cumulative' } });
-    expect(toCount).toStrictEqual([{ type: 'IndicatorRevised', data: { indicatorId: 'x', changes: { progressEntry: 'toDate', measure: 'cumulative' }, on: ON } }]);
+    expect(toCount).toStrictEqual([
+      { type: 'IndicatorRevised', data: { indicatorId: 'x', changes: { progressEntry: 'toDate', measure: 'cumulative' }, on: ON } },
+    ]);
     expect(then(level, toCount)[0]!.progressEntry).toBe('toDate');
     const count = given([defined('sns')]);
     const toLevel = when(count, { type: 'ReviseIndicator', indicatorId: 'sns', changes: { measure: 'level' } });
@@ -109,13 +165,17 @@ describe('ReviseIndicator: progressEntry', () => {
 
 describe('progressState.latest.actualToDate follows the entry', () => {
   it('40, 95, 150, 201 entered to date → 201, on pace with 190 (not 486)', () => {
-    const [view] = then(given([defined('sns'), target('sns', '190'), activated, ...series('sns', ['40', '95', '150'])]), [progress('sns', 4, '201')]);
+    const [view] = then(given([defined('sns'), target('sns', '190'), activated, ...series('sns', ['40', '95', '150'])]), [
+      progress('sns', 4, '201'),
+    ]);
     expect(view!.progressState.latest).toMatchObject({ quarter: 4, state: 'onTrack', actualToDate: 201, expectedToDate: 190 });
     expect(view!.progressState.quarters.map((q) => q.actualToDate)).toStrictEqual([40, 95, 150, 201]);
   });
 
   it('0, 1, 0, 1 entered by quarter → 2', () => {
-    const [view] = then(given([defined('x', { progressEntry: 'quarter' }), target('x', '2'), activated, ...series('x', ['0', '1', '0'])]), [progress('x', 4, '1')]);
+    const [view] = then(given([defined('x', { progressEntry: 'quarter' }), target('x', '2'), activated, ...series('x', ['0', '1', '0'])]), [
+      progress('x', 4, '1'),
+    ]);
     expect(view!.progressState.latest).toMatchObject({ quarter: 4, state: 'onTrack', actualToDate: 2, expectedToDate: 2 });
   });
 
@@ -129,7 +189,9 @@ describe('progressState.latest.actualToDate follows the entry', () => {
 describe('the summaries read the same figure to date', () => {
   it('60 by Q2 of 190, entered to date, is off track there too; the same quarters entered by quarter (100) are not', () => {
     const atRisk = (entry: 'toDate' | 'quarter') =>
-      wardSummary('西区', 2024, undefined, [given([defined('sns', { progressEntry: entry }), target('sns', '190'), activated, ...series('sns', ['40', '60'])])]).indicatorsAtRisk;
+      wardSummary('西区', 2024, undefined, [
+        given([defined('sns', { progressEntry: entry }), target('sns', '190'), activated, ...series('sns', ['40', '60'])]),
+      ]).indicatorsAtRisk;
     expect(atRisk('toDate')).toMatchObject([{ indicator: 'SNSによる情報発信件数', quarter: 2, state: 'offTrack' }]);
     expect(atRisk('quarter')).toStrictEqual([]);
   });
@@ -179,12 +241,21 @@ describe('warnings', () => {
     expect(explained).toStrictEqual([
       {
         type: 'ProgressCorrected',
-        data: { indicatorId: 'sns', quarter: 3, value: parseMeasurement('90'), previous: { value: parseMeasurement('90') }, reason: '重複計上を除外', on: ON },
+        data: {
+          indicatorId: 'sns',
+          quarter: 3,
+          value: parseMeasurement('90'),
+          previous: { value: parseMeasurement('90') },
+          reason: '重複計上を除外',
+          on: ON,
+        },
       },
     ]);
     const after = fold(explained as SheetEvent[], unexplained)!;
     expect(viewOf(after).goals[0]!.indicators[0]!.warnings).toStrictEqual([]);
-    expect(when(after, { type: 'RecordProgress', indicatorId: 'sns', quarter: 3, value: '90', reason: '重複計上を除外' })).toStrictEqual([]);
+    expect(when(after, { type: 'RecordProgress', indicatorId: 'sns', quarter: 3, value: '90', reason: '重複計上を除外' })).toStrictEqual(
+      [],
+    );
     expect(when(unexplained, { type: 'RecordProgress', indicatorId: 'sns', quarter: 2, value: '95', reason: '再入力' })).toStrictEqual([]);
     const quarterly = given([defined('x', { progressEntry: 'quarter' }), activated, ...series('x', ['10', '5'])]);
     expect(when(quarterly, { type: 'RecordProgress', indicatorId: 'x', quarter: 2, value: '5', reason: '理由' })).toStrictEqual([]);
@@ -201,7 +272,9 @@ describe('indicators recorded before progressEntry keep their meaning', () => {
   const view = viewOf(fold(legacyEvents)!);
 
   it('the old stream views exactly as it did, but for the two new fields', () => {
-    const withoutNew = JSON.parse(JSON.stringify(view, (key, value) => (key === 'progressEntry' || key === 'warnings' ? undefined : value)));
+    const withoutNew = JSON.parse(
+      JSON.stringify(view, (key, value) => (key === 'progressEntry' || key === 'warnings' ? undefined : value)),
+    );
     expect(withoutNew).toStrictEqual(before);
   });
 

@@ -106,8 +106,18 @@ describe('quarterProgress: cumulative counts against the year spread evenly (gte
 
 describe('quarterProgress: quarters without an entry in a cumulative sum', () => {
   run([
-    ['an earlier quarter with no entry counts as 0: 50 + _ + 100 against 300 → offTrack', indicator('400', ['50', undefined, '100']), 3, ['offTrack', 0.5, 300, 150]],
-    ['only the asked quarter entered: _ + _ + 300 against 300 → onTrack', indicator('400', [undefined, undefined, '300']), 3, ['onTrack', 1, 300, 300]],
+    [
+      'an earlier quarter with no entry counts as 0: 50 + _ + 100 against 300 → offTrack',
+      indicator('400', ['50', undefined, '100']),
+      3,
+      ['offTrack', 0.5, 300, 150],
+    ],
+    [
+      'only the asked quarter entered: _ + _ + 300 against 300 → onTrack',
+      indicator('400', [undefined, undefined, '300']),
+      3,
+      ['onTrack', 1, 300, 300],
+    ],
     ['the asked quarter itself has no entry → noData, though earlier ones do', indicator('190', ['48', '52']), 3, ['noData']],
     ['no entry at all → noData', indicator('190', []), 1, ['noData']],
   ]);
@@ -123,8 +133,18 @@ describe('quarterProgress: threshold boundaries (defaults 15 % / 35 %), both on 
     ['36 % behind → offTrack', indicator('400', ['64']), 1, ['offTrack', 0.64, 100, 64]],
     ['exactly on pace → onTrack', indicator('400', ['100']), 1, ['onTrack', 1, 100, 100]],
     // 15.3 / 18 and 11.7 / 18 are 0.85 and 0.65 on paper; in floating point 1 − rate lands a hair inside the other band.
-    ['1人あたり18時間以上, 15.3時間: 15 % behind on paper, 14.99… in floating point → atRisk', level('職員1人あたり18時間以上', ['15.3時間']), 1, ['atRisk', 0.85]],
-    ['1人あたり18時間以上, 11.7時間: 35 % behind on paper, 35.00…1 in floating point → atRisk', level('職員1人あたり18時間以上', ['11.7時間']), 1, ['atRisk', 0.65]],
+    [
+      '1人あたり18時間以上, 15.3時間: 15 % behind on paper, 14.99… in floating point → atRisk',
+      level('職員1人あたり18時間以上', ['15.3時間']),
+      1,
+      ['atRisk', 0.85],
+    ],
+    [
+      '1人あたり18時間以上, 11.7時間: 35 % behind on paper, 35.00…1 in floating point → atRisk',
+      level('職員1人あたり18時間以上', ['11.7時間']),
+      1,
+      ['atRisk', 0.65],
+    ],
     ['満足度80%以上, 69% (13.75 % behind) → onTrack', level('満足度80%以上', ['69%']), 1, ['onTrack', 69 / 80]],
     ['満足度80%以上, 68% (exactly 15 % behind) → atRisk', level('満足度80%以上', ['68%']), 1, ['atRisk', 0.85]],
     ['満足度80%以上, 52% (exactly 35 % behind) → atRisk', level('満足度80%以上', ['52%']), 1, ['atRisk', 0.65]],
@@ -139,7 +159,12 @@ describe('quarterProgress: caps on cumulative counts (lte): under the cap to dat
     ['事故件数10件以下, Q2: none at all → onTrack, no rate', indicator('事故件数10件以下', ['0', '0']), 2, ['onTrack', undefined, 5, 0]],
     ['事故件数10件以下, Q2: 7 against 5 (rate 0.71) → atRisk', indicator('事故件数10件以下', ['4', '3']), 2, ['atRisk', 5 / 7, 5, 7]],
     ['事故件数10件以下, Q2: 10 against 5 (rate 0.5) → offTrack', indicator('事故件数10件以下', ['5', '5']), 2, ['offTrack', 0.5, 5, 10]],
-    ['68件以下, Q4: 79 (rate 0.861, 16 % over the cap) → onTrack', indicator('68件以下', ['20', '20', '20', '19']), 4, ['onTrack', 68 / 79, 68, 79]],
+    [
+      '68件以下, Q4: 79 (rate 0.861, 16 % over the cap) → onTrack',
+      indicator('68件以下', ['20', '20', '20', '19']),
+      4,
+      ['onTrack', 68 / 79, 68, 79],
+    ],
     ['68件以下, Q4: 80 (rate exactly 0.85) → atRisk', indicator('68件以下', ['20', '20', '20', '20']), 4, ['atRisk', 0.85, 68, 80]],
     ['52件以下, Q4: 80 (rate exactly 0.65) → atRisk', indicator('52件以下', ['20', '20', '20', '20']), 4, ['atRisk', 0.65, 52, 80]],
     ['52件以下, Q4: 81 (rate 0.642) → offTrack', indicator('52件以下', ['20', '20', '20', '21']), 4, ['offTrack', 52 / 81, 52, 81]],
@@ -154,7 +179,12 @@ describe('quarterProgress: levels compare the quarter’s own value with the tar
     ['満足度90%以上, 92% → onTrack', level('満足度90%以上', ['92%']), 1, ['onTrack', 92 / 90]],
     ['満足度90%以上, 60% → rate 0.667, 33 % behind → atRisk', level('満足度90%以上', ['60%']), 1, ['atRisk', 60 / 90]],
     ['満足度90%以上, 55% → rate 0.611 → offTrack', level('満足度90%以上', ['55%']), 1, ['offTrack', 55 / 90]],
-    ['only the quarter’s own value: 30% then 85% → Q2 onTrack (not summed)', level('満足度90%以上', ['30%', '85%']), 2, ['onTrack', 85 / 90]],
+    [
+      'only the quarter’s own value: 30% then 85% → Q2 onTrack (not summed)',
+      level('満足度90%以上', ['30%', '85%']),
+      2,
+      ['onTrack', 85 / 90],
+    ],
     ['seed 運営支援15団体, 15 → onTrack', 運営支援, 3, ['onTrack', 1]],
     ['待ち時間10分以下, 8分 → rate 1.25 → onTrack', level('待ち時間10分以下', ['8分']), 1, ['onTrack', 1.25]],
     ['待ち時間10分以下, 12分 → rate 0.833 → atRisk', level('待ち時間10分以下', ['12分']), 1, ['atRisk', 10 / 12]],
@@ -171,7 +201,12 @@ describe('quarterProgress: exact amounts (eq) count a deviation either way', () 
     ['level eq 8, 10 (25 % over) → atRisk', level(exactly8, ['10']), 1, ['atRisk', 1.25]],
     ['level eq 8, 11 (37.5 % over) → offTrack', level(exactly8, ['11']), 1, ['offTrack', 11 / 8]],
     ['cumulative eq 8, Q2: 4 against 4 → onTrack', indicator(exactly8, ['2', '2']), 2, ['onTrack', 1, 4, 4]],
-    ['cumulative eq 8, Q2: 6 against 4 (50 % ahead of an exact amount) → offTrack', indicator(exactly8, ['4', '2']), 2, ['offTrack', 1.5, 4, 6]],
+    [
+      'cumulative eq 8, Q2: 6 against 4 (50 % ahead of an exact amount) → offTrack',
+      indicator(exactly8, ['4', '2']),
+      2,
+      ['offTrack', 1.5, 4, 6],
+    ],
     ['level eq 0, 0 → onTrack at rate 1 (as assess has it)', level(exactly0, ['0']), 1, ['onTrack', 1]],
     ['level eq 0, 2 → offTrack, no rate (nothing to divide by)', level(exactly0, ['2']), 1, ['offTrack']],
     ['cumulative gte 0, Q1: 3 against 0 → onTrack, no rate', indicator('0', ['3']), 1, ['onTrack', undefined, 0, 3]],
@@ -183,7 +218,12 @@ describe('quarterProgress: shares are levels whatever the measure', () => {
     ['4以上を80%, 82% → onTrack', level('4以上を80%', ['82%']), 1, ['onTrack', 82 / 80]],
     ['4以上を80%, 68% (exactly 15 % behind) → atRisk', level('4以上を80%', ['68%']), 1, ['atRisk', 0.85]],
     ['4以上を80%, 50% → offTrack', level('4以上を80%', ['50%']), 1, ['offTrack', 50 / 80]],
-    ['4以上を80% on a cumulative indicator, 70% then 82%: Q2 reads 82% alone → onTrack', indicator('4以上を80%', ['70%', '82%']), 2, ['onTrack', 82 / 80]],
+    [
+      '4以上を80% on a cumulative indicator, 70% then 82%: Q2 reads 82% alone → onTrack',
+      indicator('4以上を80%', ['70%', '82%']),
+      2,
+      ['onTrack', 82 / 80],
+    ],
     ['4以上を80%, a mean score 4.2 → noData', level('4以上を80%', ['4.2']), 1, ['noData']],
   ]);
 });
@@ -196,16 +236,41 @@ describe('quarterProgress: directions (増加 / 減少) against the latest basel
   ] as const;
   run([
     ['level 増加 from 6,635人, 7,010人 → onTrack', level('増加', ['7,010人'], { baselines }), 1, ['onTrack', 7010 / 6635]],
-    ['level 増加, 6,600人: above 2018 but below the latest (2019) → offTrack', level('増加', ['6,600人'], { baselines }), 1, ['offTrack', 6600 / 6635]],
+    [
+      'level 増加, 6,600人: above 2018 but below the latest (2019) → offTrack',
+      level('増加', ['6,600人'], { baselines }),
+      1,
+      ['offTrack', 6600 / 6635],
+    ],
     ['level 増加, unchanged 6,635人 → offTrack', level('増加', ['6,635人'], { baselines }), 1, ['offTrack', 1]],
     ['level 減少 from 100, 90 → onTrack', level('減少', [undefined, '90'], { baselines: [[2019, '100']] }), 2, ['onTrack', 100 / 90]],
     ['level 増加 with only a text baseline → noData', level('増加', ['7,010'], { baselines: [[2019, '-']] }), 1, ['noData']],
     ['level 増加 without a baseline → noData', level('増加', ['7,010']), 1, ['noData']],
     ['level 増加, a value in another unit (7,010件 against 人) → noData', level('増加', ['7,010件'], { baselines }), 1, ['noData']],
-    ['cumulative 増加 from 91回, Q1: 25 against last year’s pace 22.75 → onTrack', indicator('増加', ['25回', '20回'], { baselines: [[2019, '91回']] }), 1, ['onTrack', 25 / 22.75, 22.75, 25]],
-    ['cumulative 増加 from 91回, Q2: 45 against 45.5 → offTrack', indicator('増加', ['25回', '20回'], { baselines: [[2019, '91回']] }), 2, ['offTrack', 45 / 45.5, 45.5, 45]],
-    ['cumulative 増加, values in another unit (人 against 回) → noData', indicator('増加', ['25人'], { baselines: [[2019, '91回']] }), 1, ['noData']],
-    ['cumulative 増加, an earlier value without a number → noData', indicator('増加', ['集計中', '20回'], { baselines: [[2019, '91回']] }), 2, ['noData']],
+    [
+      'cumulative 増加 from 91回, Q1: 25 against last year’s pace 22.75 → onTrack',
+      indicator('増加', ['25回', '20回'], { baselines: [[2019, '91回']] }),
+      1,
+      ['onTrack', 25 / 22.75, 22.75, 25],
+    ],
+    [
+      'cumulative 増加 from 91回, Q2: 45 against 45.5 → offTrack',
+      indicator('増加', ['25回', '20回'], { baselines: [[2019, '91回']] }),
+      2,
+      ['offTrack', 45 / 45.5, 45.5, 45],
+    ],
+    [
+      'cumulative 増加, values in another unit (人 against 回) → noData',
+      indicator('増加', ['25人'], { baselines: [[2019, '91回']] }),
+      1,
+      ['noData'],
+    ],
+    [
+      'cumulative 増加, an earlier value without a number → noData',
+      indicator('増加', ['集計中', '20回'], { baselines: [[2019, '91回']] }),
+      2,
+      ['noData'],
+    ],
   ]);
 });
 
@@ -218,7 +283,12 @@ describe('quarterProgress: milestones, coverage and free text, as assess judges 
     ['対象者の全て, Q4 100% → onTrack', indicator('対象者の全て', [undefined, undefined, undefined, '100%']), 4, ['onTrack', 1]],
     ['対象者の全て, Q2 60% → noData (may be on schedule)', indicator('対象者の全て', [undefined, '60%']), 2, ['noData']],
     ['対象者の全て, Q4 95% → offTrack', indicator('対象者の全て', [undefined, undefined, undefined, '95%']), 4, ['offTrack', 0.95]],
-    ['対象全世帯への訪問, Q4 1,234世帯 → noData (a count needs the group’s size)', indicator('対象全世帯への訪問', [undefined, undefined, undefined, '1,234世帯']), 4, ['noData']],
+    [
+      '対象全世帯への訪問, Q4 1,234世帯 → noData (a count needs the group’s size)',
+      indicator('対象全世帯への訪問', [undefined, undefined, undefined, '1,234世帯']),
+      4,
+      ['noData'],
+    ],
     ['freeText, Q4 実施済 → noData', indicator('地域との連携を深める', [undefined, undefined, undefined, '実施済']), 4, ['noData']],
   ]);
 });

@@ -46,7 +46,11 @@ beforeEach(async () => {
 });
 
 const typesOf = async () => (await ctx.store.readStream(`sheet-${sheetId}`)).map((event) => event.type);
-const refusalOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const refusalOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('a remembered state that another process made stale', () => {
   it('is refused by the append, and the command is decided again on the stored stream', async () => {
@@ -61,7 +65,10 @@ describe('a remembered state that another process made stale', () => {
     await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, from);
     await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 41 }, from);
     // Remembered: 40 is already there. Stored: 41 is, so 40 is a correction.
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, from)).toEqual({ version: 8, appended: 1 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, from)).toEqual({
+      version: 8,
+      appended: 1,
+    });
     expect((await typesOf()).slice(-2)).toEqual(['ProgressCorrected', 'ProgressCorrected']);
   });
 
@@ -73,17 +80,29 @@ describe('a remembered state that another process made stale', () => {
 
   it('does not reject what the stored stream allows', async () => {
     const added = randomUUID();
-    await there.run(sheetId, { type: 'DefineIndicator', goalId, indicatorId: added, name: '協働数', unit: '団体', target: '530団体以上' }, from);
+    await there.run(
+      sheetId,
+      { type: 'DefineIndicator', goalId, indicatorId: added, name: '協働数', unit: '団体', target: '530団体以上' },
+      from,
+    );
     // Remembered, the indicator does not exist: IndicatorNotFound.
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId: added, quarter: 1, value: 120 }, from)).toEqual({ version: 8, appended: 2 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId: added, quarter: 1, value: 120 }, from)).toEqual({
+      version: 8,
+      appended: 2,
+    });
   });
 
   it('accepts an If-Match of the stored version, and answers a stale one with 412, not 409', async () => {
     await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, from);
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: 80 }, { ...from, ifMatch: 6 })).toEqual({ version: 7, appended: 1 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: 80 }, { ...from, ifMatch: 6 })).toEqual({
+      version: 7,
+      appended: 1,
+    });
 
     await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 3, value: 120 }, from);
-    const stale = await refusalOf(here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 4, value: 160 }, { ...from, ifMatch: 7 }));
+    const stale = await refusalOf(
+      here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 4, value: 160 }, { ...from, ifMatch: 7 }),
+    );
     expect(stale).toBeInstanceOf(VersionMismatch);
     expect(stale).toMatchObject({ expectedVersion: 7, actualVersion: 8 });
   });
@@ -94,7 +113,10 @@ describe('a command with an idempotency key', () => {
 
   it('is not looked up before a first run: the append checks the key', async () => {
     const before = store.lookups;
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(`q1-${sheetId}`))).toEqual({ version: 6, appended: 2 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(`q1-${sheetId}`))).toEqual({
+      version: 6,
+      appended: 2,
+    });
     expect(store.lookups).toBe(before);
   });
 
@@ -103,12 +125,21 @@ describe('a command with an idempotency key', () => {
     const first = await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key));
     expect(first).toEqual({ version: 6, appended: 2 });
     // A no-op now: 40 is there.
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key))).toEqual({ version: 6, appended: 0 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key))).toEqual({
+      version: 6,
+      appended: 0,
+    });
     // New events now (41 is there), which the append refuses to take twice.
     await there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 41 }, from);
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key))).toEqual({ version: 6, appended: 0 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, keyed(key))).toEqual({
+      version: 6,
+      appended: 0,
+    });
     // A refusal now (version 6 is stale): the first answer all the same.
-    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, { ...keyed(key), ifMatch: 4 })).toEqual({ version: 6, appended: 0 });
+    expect(await here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 40 }, { ...keyed(key), ifMatch: 4 })).toEqual({
+      version: 6,
+      appended: 0,
+    });
     expect(await typesOf()).toHaveLength(7);
   });
 

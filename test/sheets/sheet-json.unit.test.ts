@@ -41,7 +41,10 @@ describe('sheetJson', () => {
   it('does not keep a text for a part written anew with other content', () => {
     const { state } = run(seed西区地域課());
     const before = sheetJson(state);
-    const revised = run([{ type: 'ReviseIndicator', indicatorId: 西区地域課.sports, changes: { name: 'スポーツ施設の利用者数' }, today }], state).state;
+    const revised = run(
+      [{ type: 'ReviseIndicator', indicatorId: 西区地域課.sports, changes: { name: 'スポーツ施設の利用者数' }, today }],
+      state,
+    ).state;
     expect(sheetJson(revised)).not.toBe(before);
     expect(sheetJson(revised)).toContain('スポーツ施設の利用者数');
     expect(sheetJson(state)).toBe(before);

@@ -39,8 +39,17 @@ describe('sheetProblem', () => {
   });
 
   it('answers a conflict it gave up retrying 409, a reused key 422 and a foreign cursor 400', () => {
-    expect(answer(new WrongExpectedVersionError('sheet-x', 3, 4))).toMatchObject({ status: 409, code: 'ConcurrentChange', expectedVersion: 3, actualVersion: 4 });
-    expect(answer(new CommandIdReusedError('u:k'))).toMatchObject({ status: 422, code: 'IdempotencyKeyReused', errors: [{ path: 'header.idempotency-key' }] });
+    expect(answer(new WrongExpectedVersionError('sheet-x', 3, 4))).toMatchObject({
+      status: 409,
+      code: 'ConcurrentChange',
+      expectedVersion: 3,
+      actualVersion: 4,
+    });
+    expect(answer(new CommandIdReusedError('u:k'))).toMatchObject({
+      status: 422,
+      code: 'IdempotencyKeyReused',
+      errors: [{ path: 'header.idempotency-key' }],
+    });
     expect(answer(new InvalidCursorError())).toMatchObject({ status: 400, code: 'InvalidRequest', errors: [{ path: 'query.cursor' }] });
   });
 

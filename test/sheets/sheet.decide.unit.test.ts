@@ -196,9 +196,7 @@ describe('the seed plans fold into the printed sheets', () => {
     expect(events.map((e) => e.type)).toEqual([
       'SheetCreated',
       ...Array<string>(5).fill('GoalAdded'),
-      ...Array<string[]>(7)
-        .fill(['IndicatorDefined', 'TargetSet'])
-        .flat(),
+      ...Array<string[]>(7).fill(['IndicatorDefined', 'TargetSet']).flat(),
     ]);
   });
 
@@ -218,7 +216,12 @@ describe('the seed plans fold into the printed sheets', () => {
       ['スポーツ施設利用者数', '人', 'cumulative', numeric('497,000', 497000)],
       ['佐潟水鳥・湿地センター来館者数', '人', 'cumulative', numeric('38,120', 38120)],
       ['区自治協議会提案事業の実施支援件数', '件', 'cumulative', numeric('5事業以上の支援', 5, { unit: '事業' })],
-      ['地域コミュニティ協議会の運営支援団体数', undefined, 'cumulative', numeric('運営支援15団体', 15, { unit: '団体', label: '運営支援' })],
+      [
+        '地域コミュニティ協議会の運営支援団体数',
+        undefined,
+        'cumulative',
+        numeric('運営支援15団体', 15, { unit: '団体', label: '運営支援' }),
+      ],
     ]);
     expect(indicatorOf(planned, sakata)).toStrictEqual({
       indicatorId: sakata,
@@ -335,7 +338,16 @@ const happyCases: HappyCase[] = [
     events: [
       {
         type: 'IndicatorDefined',
-        data: { goalId: g2, indicatorId: 'students', name: '連携事業に参加した学生数', unit: '人', measure: 'cumulative', progressEntry: 'toDate', baselines: [], on: CREATED },
+        data: {
+          goalId: g2,
+          indicatorId: 'students',
+          name: '連携事業に参加した学生数',
+          unit: '人',
+          measure: 'cumulative',
+          progressEntry: 'toDate',
+          baselines: [],
+          on: CREATED,
+        },
       },
     ],
     read: (s) => goalOf(s, g2).indicators,
@@ -350,7 +362,15 @@ const happyCases: HappyCase[] = [
         target: numeric('2', 2),
         progress: {},
       },
-      { indicatorId: 'students', name: '連携事業に参加した学生数', unit: '人', measure: 'cumulative', progressEntry: 'toDate', baselines: [], progress: {} },
+      {
+        indicatorId: 'students',
+        name: '連携事業に参加した学生数',
+        unit: '人',
+        measure: 'cumulative',
+        progressEntry: 'toDate',
+        baselines: [],
+        progress: {},
+      },
     ],
   },
   {
@@ -516,7 +536,10 @@ const happyCases: HappyCase[] = [
 
 describe('each command type on 西区 地域課: exact events, and the state they fold into', () => {
   it.each(happyCases)('$name', ({ given = [], command, events, read, expected }) => {
-    const after = sheet.given(historyOf(...planCommands, ...given)).when(command).then(events);
+    const after = sheet
+      .given(historyOf(...planCommands, ...given))
+      .when(command)
+      .then(events);
     if (!after) throw new Error('no state');
     expect(read(after)).toStrictEqual(expected);
   });
@@ -545,9 +568,25 @@ describe('each command type on 西区 地域課: exact events, and the state the
 });
 
 describe('DefineIndicator with the seeds’ targets → IndicatorDefined, then TargetSet with the parsed target', () => {
-  type TargetCase = [sheet: string, name: string, text: string, unit: string | undefined, baselines: Baseline[], measure: Measure, target: Target];
+  type TargetCase = [
+    sheet: string,
+    name: string,
+    text: string,
+    unit: string | undefined,
+    baselines: Baseline[],
+    measure: Measure,
+    target: Target,
+  ];
   it.each<TargetCase>([
-    ['区民生活課', 'ボランティア清掃等の参加団体数(のべ数)', '530団体以上', undefined, [], 'cumulative', numeric('530団体以上', 530, { unit: '団体' })],
+    [
+      '区民生活課',
+      'ボランティア清掃等の参加団体数(のべ数)',
+      '530団体以上',
+      undefined,
+      [],
+      'cumulative',
+      numeric('530団体以上', 530, { unit: '団体' }),
+    ],
     [
       '区民生活課',
       '窓口アンケートの平均点',
@@ -614,7 +653,16 @@ describe('DefineIndicator with the seeds’ targets → IndicatorDefined, then T
     expect(events).toStrictEqual([
       {
         type: 'IndicatorDefined',
-        data: { goalId: 'g', indicatorId: 'i', name, ...(unit !== undefined && { unit }), measure, ...(measure === 'cumulative' && { progressEntry: 'toDate' }), baselines, on: CREATED },
+        data: {
+          goalId: 'g',
+          indicatorId: 'i',
+          name,
+          ...(unit !== undefined && { unit }),
+          measure,
+          ...(measure === 'cumulative' && { progressEntry: 'toDate' }),
+          baselines,
+          on: CREATED,
+        },
       },
       { type: 'TargetSet', data: { indicatorId: 'i', target, on: CREATED } },
     ]);
@@ -666,7 +714,10 @@ describe('SheetClosed: every command but ReopenSheet on a closed sheet', () => {
 
   it.each(changingCommands.map(byType))('%s is refused while closed, and accepted once reopened', (_type, command) => {
     expect(closed.status).toBe('closed');
-    sheet.given(historyOf(...closeCommands)).when(command).thenThrows(DomainError, refused('SheetClosed'));
+    sheet
+      .given(historyOf(...closeCommands))
+      .when(command)
+      .thenThrows(DomainError, refused('SheetClosed'));
     const events = accepted(decide(command, fold(reopened)));
     expect(events.length).toBeGreaterThan(0);
   });
@@ -678,7 +729,10 @@ describe('SheetClosed: every command but ReopenSheet on a closed sheet', () => {
   it('CreateSheet on a closed sheet is SheetAlreadyExists (existence is checked before closure)', () => {
     const [create] = planCommands;
     if (!create) throw new Error('no CreateSheet');
-    sheet.given(historyOf(...closeCommands)).when(create).thenThrows(DomainError, refused('SheetAlreadyExists'));
+    sheet
+      .given(historyOf(...closeCommands))
+      .when(create)
+      .thenThrows(DomainError, refused('SheetAlreadyExists'));
   });
 });
 
@@ -701,7 +755,11 @@ const ruleCases: RuleCase[] = [
     command: { type: 'ReopenSheet', today: LATER, reason: '再評価のため' },
     code: 'SheetNotClosed',
   },
-  { name: 'ReviseGoal of an unknown goal', command: { type: 'ReviseGoal', today: LATER, goalId: 'nope', changes: { text: 'x' } }, code: 'GoalNotFound' },
+  {
+    name: 'ReviseGoal of an unknown goal',
+    command: { type: 'ReviseGoal', today: LATER, goalId: 'nope', changes: { text: 'x' } },
+    code: 'GoalNotFound',
+  },
   { name: 'RemoveGoal of an unknown goal', command: { type: 'RemoveGoal', today: LATER, goalId: 'nope' }, code: 'GoalNotFound' },
   {
     name: 'DefineIndicator on an unknown goal',
@@ -720,27 +778,44 @@ const ruleCases: RuleCase[] = [
     command: { type: 'ReviseIndicator', today: LATER, indicatorId: 'nope', changes: { unit: '件' } },
     code: 'IndicatorNotFound',
   },
-  { name: 'SetTarget of an unknown indicator', command: { type: 'SetTarget', today: LATER, indicatorId: 'nope', text: '190' }, code: 'IndicatorNotFound' },
+  {
+    name: 'SetTarget of an unknown indicator',
+    command: { type: 'SetTarget', today: LATER, indicatorId: 'nope', text: '190' },
+    code: 'IndicatorNotFound',
+  },
   {
     name: 'RecordProgress of an unknown indicator',
     command: { type: 'RecordProgress', today: LATER, indicatorId: 'nope', quarter: 1, value: 1 },
     code: 'IndicatorNotFound',
   },
-  { name: 'RecordResult of an unknown indicator', command: { type: 'RecordResult', today: LATER, indicatorId: 'nope', value: 1 }, code: 'IndicatorNotFound' },
+  {
+    name: 'RecordResult of an unknown indicator',
+    command: { type: 'RecordResult', today: LATER, indicatorId: 'nope', value: 1 },
+    code: 'IndicatorNotFound',
+  },
   {
     name: 'RecordResult of an indicator whose goal was removed',
     given: [{ type: 'RemoveGoal', today: LATER, goalId: g2 }],
     command: { type: 'RecordResult', today: LATER, indicatorId: proposals, value: 1 },
     code: 'IndicatorNotFound',
   },
-  { name: 'AddGoal with a number in use', command: { type: 'AddGoal', today: LATER, goalId: 'g6', no: 3, text: G6_TEXT }, code: 'GoalNumberTaken', path: 'no' },
+  {
+    name: 'AddGoal with a number in use',
+    command: { type: 'AddGoal', today: LATER, goalId: 'g6', no: 3, text: G6_TEXT },
+    code: 'GoalNumberTaken',
+    path: 'no',
+  },
   {
     name: 'ReviseGoal to a number in use',
     command: { type: 'ReviseGoal', today: LATER, goalId: g2, changes: { no: 1 } },
     code: 'GoalNumberTaken',
     path: 'changes.no',
   },
-  { name: 'AddGoal with an id in use', command: { type: 'AddGoal', today: LATER, goalId: g1, no: 6, text: G6_TEXT }, code: 'GoalAlreadyExists' },
+  {
+    name: 'AddGoal with an id in use',
+    command: { type: 'AddGoal', today: LATER, goalId: g1, no: 6, text: G6_TEXT },
+    code: 'GoalAlreadyExists',
+  },
   {
     name: 'DefineIndicator with an id in use on the same goal',
     command: { type: 'DefineIndicator', today: LATER, goalId: g1, indicatorId: sns, name: 'SNSによる情報発信件数' },
@@ -751,14 +826,12 @@ const ruleCases: RuleCase[] = [
     command: { type: 'DefineIndicator', today: LATER, goalId: g3, indicatorId: sns, name: 'SNSによる情報発信件数' },
     code: 'IndicatorAlreadyDefined',
   },
-  ...[0, 5, 1.5, -1, Number.NaN].map(
-    (quarter): RuleCase => ({
-      name: `RecordProgress for quarter ${quarter}`,
-      command: { type: 'RecordProgress', today: LATER, indicatorId: sns, quarter, value: 52 },
-      code: 'QuarterOutOfRange',
-      path: 'quarter',
-    }),
-  ),
+  ...[0, 5, 1.5, -1, Number.NaN].map((quarter): RuleCase => ({
+    name: `RecordProgress for quarter ${quarter}`,
+    command: { type: 'RecordProgress', today: LATER, indicatorId: sns, quarter, value: 52 },
+    code: 'QuarterOutOfRange',
+    path: 'quarter',
+  })),
   {
     name: 'SetEvaluationDate the day before 令和6年度 starts (2024-03-31)',
     command: { type: 'SetEvaluationDate', today: LATER, date: '2024-03-31' },
@@ -778,8 +851,18 @@ const ruleCases: RuleCase[] = [
     code: 'EvaluationDateOutsideWindow',
     path: 'evaluationDate',
   },
-  { name: 'SetEvaluationDate 2024-02-30', command: { type: 'SetEvaluationDate', today: LATER, date: '2024-02-30' }, code: 'InvalidDate', path: 'date' },
-  { name: 'SetEvaluationDate 2025-02-29 (not a leap year)', command: { type: 'SetEvaluationDate', today: LATER, date: '2025-02-29' }, code: 'InvalidDate', path: 'date' },
+  {
+    name: 'SetEvaluationDate 2024-02-30',
+    command: { type: 'SetEvaluationDate', today: LATER, date: '2024-02-30' },
+    code: 'InvalidDate',
+    path: 'date',
+  },
+  {
+    name: 'SetEvaluationDate 2025-02-29 (not a leap year)',
+    command: { type: 'SetEvaluationDate', today: LATER, date: '2025-02-29' },
+    code: 'InvalidDate',
+    path: 'date',
+  },
   {
     name: 'CreateSheet with createdOn 2024-02-30',
     fresh: true,
@@ -963,7 +1046,13 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
       .then([
         {
           type: 'ProgressCorrected',
-          data: { indicatorId: sns, quarter: 2, value: { text: '110', value: 110 }, previous: { value: { text: '101', value: 101 } }, on: '2024-10-11' },
+          data: {
+            indicatorId: sns,
+            quarter: 2,
+            value: { text: '110', value: 110 },
+            previous: { value: { text: '101', value: 101 } },
+            on: '2024-10-11',
+          },
         },
       ]);
   });
@@ -1045,7 +1134,9 @@ describe('RecordProgress / RecordResult: first value, corrections, repeats', () 
   ])('the value %s is normalised: the text kept, the number read', (_name, value, expected) => {
     const progress = accepted(decide({ type: 'RecordProgress', today: '2024-07-05', indicatorId: sports, quarter: 1, value }, active));
     const result = accepted(decide({ type: 'RecordResult', today: '2025-04-15', indicatorId: sports, value }, active));
-    expect(progress).toStrictEqual([{ type: 'ProgressRecorded', data: { indicatorId: sports, quarter: 1, value: expected, on: '2024-07-05' } }]);
+    expect(progress).toStrictEqual([
+      { type: 'ProgressRecorded', data: { indicatorId: sports, quarter: 1, value: expected, on: '2024-07-05' } },
+    ]);
     expect(result).toStrictEqual([{ type: 'ResultRecorded', data: { indicatorId: sports, value: expected, on: '2025-04-15' } }]);
   });
 });
@@ -1098,22 +1189,38 @@ describe('revisions that change nothing → no events', () => {
         changes: { policyIndicators: ['地域団体、民間事業者、学校など多様な主体との協働数'], ratingProfile: { kind: 'allIndicatorsMet' } },
       },
     ],
-    ['ReviseGoal with the same number and text', { type: 'ReviseGoal', today: LATER, goalId: g1, changes: { no: 1, text: 西区地域課Texts.goal1 } }],
-    ['ReviseGoal with the same 総合計画 codes', { type: 'ReviseGoal', today: LATER, goalId: g5, changes: { planRefs: ['行財3-2-①', '行財3-2-②'] } }],
+    [
+      'ReviseGoal with the same number and text',
+      { type: 'ReviseGoal', today: LATER, goalId: g1, changes: { no: 1, text: 西区地域課Texts.goal1 } },
+    ],
+    [
+      'ReviseGoal with the same 総合計画 codes',
+      { type: 'ReviseGoal', today: LATER, goalId: g5, changes: { planRefs: ['行財3-2-①', '行財3-2-②'] } },
+    ],
     [
       'ReviseGoal with the same initiatives',
       {
         type: 'ReviseGoal',
         today: LATER,
         goalId: g2,
-        changes: { initiatives: [{ description: '大学から事業提案を募集し、地域課題の解決や地域を活性化を図ります。', name: '地域と大学連携事業' }] },
+        changes: {
+          initiatives: [{ description: '大学から事業提案を募集し、地域課題の解決や地域を活性化を図ります。', name: '地域と大学連携事業' }],
+        },
       },
     ],
     [
       'ReviseIndicator with the same name, unit, measure',
-      { type: 'ReviseIndicator', today: LATER, indicatorId: sns, changes: { name: 'SNSによる情報発信件数', unit: '件', measure: 'cumulative' } },
+      {
+        type: 'ReviseIndicator',
+        today: LATER,
+        indicatorId: sns,
+        changes: { name: 'SNSによる情報発信件数', unit: '件', measure: 'cumulative' },
+      },
     ],
-    ['ReviseIndicator with the same (empty) baselines', { type: 'ReviseIndicator', today: LATER, indicatorId: sns, changes: { baselines: [] } }],
+    [
+      'ReviseIndicator with the same (empty) baselines',
+      { type: 'ReviseIndicator', today: LATER, indicatorId: sns, changes: { baselines: [] } },
+    ],
     ['SetTarget with the same text', { type: 'SetTarget', today: LATER, indicatorId: sports, text: '497,000' }],
   ])('%s → []', (_name, command) => {
     expect(decide(command, planned)).toEqual([]);
@@ -1127,7 +1234,10 @@ describe('revisions that change nothing → no events', () => {
 
   it('SetTarget with a differently written but equal number is a new target ("497000" ≠ "497,000" as written)', () => {
     expect(decide({ type: 'SetTarget', today: LATER, indicatorId: sports, text: '497000' }, planned)).toStrictEqual([
-      { type: 'TargetSet', data: { indicatorId: sports, target: numeric('497000', 497000), previous: numeric('497,000', 497000), on: LATER } },
+      {
+        type: 'TargetSet',
+        data: { indicatorId: sports, target: numeric('497000', 497000), previous: numeric('497,000', 497000), on: LATER },
+      },
     ]);
   });
 });
@@ -1189,15 +1299,55 @@ describe('修正日 (amendedOn)', () => {
 describe('Evaluate: the suggested rating at that moment', () => {
   type SuggestionCase = [name: string, results: [string, number | string][], goalId: string, suggested: Rating | null];
   const cases: SuggestionCase[] = [
-    ['goal 1: 203 of 190 and 2企画実施 of 2企画実施 → ○', [[sns, 203], [followers, '2企画実施']], g1, '○'],
-    ['goal 1: 203 of 190 but 1企画実施 of 2 → △', [[sns, 203], [followers, '1企画実施']], g1, '△'],
-    ['goal 1: 150 of 190 and 0企画 → ×', [[sns, 150], [followers, '0企画']], g1, '×'],
+    [
+      'goal 1: 203 of 190 and 2企画実施 of 2企画実施 → ○',
+      [
+        [sns, 203],
+        [followers, '2企画実施'],
+      ],
+      g1,
+      '○',
+    ],
+    [
+      'goal 1: 203 of 190 but 1企画実施 of 2 → △',
+      [
+        [sns, 203],
+        [followers, '1企画実施'],
+      ],
+      g1,
+      '△',
+    ],
+    [
+      'goal 1: 150 of 190 and 0企画 → ×',
+      [
+        [sns, 150],
+        [followers, '0企画'],
+      ],
+      g1,
+      '×',
+    ],
     ['goal 1: only one of its two indicators has a result → null', [[sns, 203]], g1, null],
     ['goal 2: 1 of 2 → ×', [[proposals, 1]], g2, '×'],
     ['goal 3: 502,381 of 497,000 → ○', [[sports, '502,381']], g3, '○'],
     ['goal 4: 36,904 of 38,120 → ×', [[sakata, '36,904']], g4, '×'],
-    ['goal 5: 6事業 of 5事業以上 but 14団体 of 15団体 → △', [[councilProjects, '6事業'], [communityGroups, '14団体']], g5, '△'],
-    ['goal 5: a result in another unit (6件 against 事業) cannot be judged → null', [[councilProjects, '6件'], [communityGroups, '15団体']], g5, null],
+    [
+      'goal 5: 6事業 of 5事業以上 but 14団体 of 15団体 → △',
+      [
+        [councilProjects, '6事業'],
+        [communityGroups, '14団体'],
+      ],
+      g5,
+      '△',
+    ],
+    [
+      'goal 5: a result in another unit (6件 against 事業) cannot be judged → null',
+      [
+        [councilProjects, '6件'],
+        [communityGroups, '15団体'],
+      ],
+      g5,
+      null,
+    ],
     ['goal 3: no result → null', [], g3, null],
   ];
 
@@ -1215,7 +1365,9 @@ describe('Evaluate: the suggested rating at that moment', () => {
     // … and when there is none, any rating needs no reason either.
     if (suggested === null) {
       for (const other of ['○', '△', '×'] as const) {
-        expect(accepted(decide({ type: 'Evaluate', today: '2025-05-07', goalId, rating: other }, state)).map((e) => e.type)).toContain('GoalEvaluated');
+        expect(accepted(decide({ type: 'Evaluate', today: '2025-05-07', goalId, rating: other }, state)).map((e) => e.type)).toContain(
+          'GoalEvaluated',
+        );
       }
     }
   });
@@ -1276,7 +1428,9 @@ describe('Evaluate: the suggested rating at that moment', () => {
     expect(goalOf(first, g2).evaluation).toStrictEqual({ rating: '×', suggestedRating: '×', evaluatedOn: '2025-05-07' });
     expect(viewOf(first).goals.find((g) => g.goalId === g2)?.suggestedRating).toBe('○');
     const given = sheet.given(historyOf(...before));
-    given.when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '×' }).thenThrows(DomainError, refused('ReasonRequired', 'reason'));
+    given
+      .when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '×' })
+      .thenThrows(DomainError, refused('ReasonRequired', 'reason'));
     given
       .when({ type: 'Evaluate', today: '2025-05-10', goalId: g2, rating: '○' })
       .then([{ type: 'GoalEvaluated', data: { goalId: g2, rating: '○', suggestedRating: '○', on: '2025-05-10' } }]);
@@ -1291,7 +1445,9 @@ describe('Evaluate: the suggested rating at that moment', () => {
       status: '来館者数は36,904人で目標に届かなかった。',
       policy: '冬季の企画展を拡充します。',
     };
-    const given = sheet.given(historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: sakata, value: '36,904' }, command));
+    const given = sheet.given(
+      historyOf(...planCommands, { type: 'RecordResult', today: '2025-04-15', indicatorId: sakata, value: '36,904' }, command),
+    );
     given.when(command).thenNothingHappened();
     given.when({ ...command, today: '2025-05-20' }).thenNothingHappened();
     given.when({ ...command, today: '2025-05-20', status: '来館者数は36,904人(前年比3%増)で目標に届かなかった。' }).then([
@@ -1343,7 +1499,12 @@ describe('RemoveGoal removes its indicators', () => {
       });
     }
     expect(
-      accepted(decide({ type: 'DefineIndicator', today: LATER, goalId: g1, indicatorId: councilProjects, name: '区自治協議会提案事業の実施支援件数' }, state)),
+      accepted(
+        decide(
+          { type: 'DefineIndicator', today: LATER, goalId: g1, indicatorId: councilProjects, name: '区自治協議会提案事業の実施支援件数' },
+          state,
+        ),
+      ),
     ).toHaveLength(1);
   });
 });
@@ -1428,7 +1589,14 @@ describe('a year of 西区 地域課, 令和6年度', () => {
   const g3Reason = '利用者数は目標を上回ったが、使用料の適正化は検討段階にとどまったため';
   const evaluations: SheetCommand[] = [
     { type: 'Evaluate', today: '2025-05-07', goalId: g1, rating: '○', status: '203件を発信し、フォロワー獲得企画を2件実施した。' },
-    { type: 'Evaluate', today: '2025-05-07', goalId: g2, rating: '×', status: '大学からの提案は1件にとどまった。', policy: '募集時期を早めます。' },
+    {
+      type: 'Evaluate',
+      today: '2025-05-07',
+      goalId: g2,
+      rating: '×',
+      status: '大学からの提案は1件にとどまった。',
+      policy: '募集時期を早めます。',
+    },
     { type: 'Evaluate', today: '2025-05-07', goalId: g3, rating: '△', reason: g3Reason },
     { type: 'Evaluate', today: '2025-05-07', goalId: g4, rating: '×', status: '来館者数は36,904人で目標に届かなかった。' },
     { type: 'Evaluate', today: '2025-05-07', goalId: g5, rating: '△' },

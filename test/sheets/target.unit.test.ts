@@ -11,16 +11,10 @@ const seedTargets: [string, Target][] = [
   ['497,000', { kind: 'numeric', text: '497,000', comparator: 'gte', value: 497000 }],
   ['38,120', { kind: 'numeric', text: '38,120', comparator: 'gte', value: 38120 }],
   ['5事業以上の支援', { kind: 'numeric', text: '5事業以上の支援', comparator: 'gte', value: 5, unit: '事業' }],
-  [
-    '運営支援15団体',
-    { kind: 'numeric', text: '運営支援15団体', comparator: 'gte', value: 15, unit: '団体', label: '運営支援' },
-  ],
+  ['運営支援15団体', { kind: 'numeric', text: '運営支援15団体', comparator: 'gte', value: 15, unit: '団体', label: '運営支援' }],
   // 西区 区民生活課
   ['530団体以上', { kind: 'numeric', text: '530団体以上', comparator: 'gte', value: 530, unit: '団体' }],
-  [
-    '満足度90%以上',
-    { kind: 'numeric', text: '満足度90%以上', comparator: 'gte', value: 90, unit: '%', label: '満足度' },
-  ],
+  ['満足度90%以上', { kind: 'numeric', text: '満足度90%以上', comparator: 'gte', value: 90, unit: '%', label: '満足度' }],
   ['5回以上', { kind: 'numeric', text: '5回以上', comparator: 'gte', value: 5, unit: '回' }],
   ['4以上を80%', { kind: 'share', text: '4以上を80%', threshold: { comparator: 'gte', value: 4 }, share: 80 }],
   // 西区 健康福祉課
@@ -40,10 +34,7 @@ const seedTargets: [string, Target][] = [
   ['30人', { kind: 'numeric', text: '30人', comparator: 'gte', value: 30, unit: '人' }],
   ['124人', { kind: 'numeric', text: '124人', comparator: 'gte', value: 124, unit: '人' }],
   ['88.47%', { kind: 'numeric', text: '88.47%', comparator: 'gte', value: 88.47, unit: '%' }],
-  [
-    '職員1人あたり1回以上',
-    { kind: 'perCapita', text: '職員1人あたり1回以上', per: '職員', comparator: 'gte', value: 1, unit: '回' },
-  ],
+  ['職員1人あたり1回以上', { kind: 'perCapita', text: '職員1人あたり1回以上', per: '職員', comparator: 'gte', value: 1, unit: '回' }],
   // 西区 農政商工課 (満足度 targets on continuation rows)
   ['32,000', { kind: 'numeric', text: '32,000', comparator: 'gte', value: 32000 }],
   ['280', { kind: 'numeric', text: '280', comparator: 'gte', value: 280 }],
@@ -94,17 +85,11 @@ const seedTargets: [string, Target][] = [
   ['15', { kind: 'numeric', text: '15', comparator: 'gte', value: 15 }],
   // 東区 地域課
   ['3', { kind: 'numeric', text: '3', comparator: 'gte', value: 3 }],
-  [
-    '有識者会議の立ち上げ、検討',
-    { kind: 'milestone', text: '有識者会議の立ち上げ、検討', milestone: '有識者会議の立ち上げ、検討' },
-  ],
+  ['有識者会議の立ち上げ、検討', { kind: 'milestone', text: '有識者会議の立ち上げ、検討', milestone: '有識者会議の立ち上げ、検討' }],
   ['6', { kind: 'numeric', text: '6', comparator: 'gte', value: 6 }],
   ['実施方法の検討', { kind: 'milestone', text: '実施方法の検討', milestone: '実施方法の検討' }],
   ['12', { kind: 'numeric', text: '12', comparator: 'gte', value: 12 }],
-  [
-    '利用促進方法の検討・実施',
-    { kind: 'milestone', text: '利用促進方法の検討・実施', milestone: '利用促進方法の検討・実施' },
-  ],
+  ['利用促進方法の検討・実施', { kind: 'milestone', text: '利用促進方法の検討・実施', milestone: '利用促進方法の検討・実施' }],
   ['250', { kind: 'numeric', text: '250', comparator: 'gte', value: 250 }],
 ];
 
@@ -123,10 +108,7 @@ function targetsInSeed(file: string, header: string, column: number): string[] {
 
 describe('parseTarget', () => {
   it('the table below lists every target of both seed sheets, in order', () => {
-    const inSeeds = [
-      ...targetsInSeed('000_49b4172ac8662452.txt', 'R6目標', 4),
-      ...targetsInSeed('004_228aefcc8638a33f.txt', 'R2目標', 8),
-    ];
+    const inSeeds = [...targetsInSeed('000_49b4172ac8662452.txt', 'R6目標', 4), ...targetsInSeed('004_228aefcc8638a33f.txt', 'R2目標', 8)];
     expect(seedTargets.map(([text]) => text)).toEqual(inSeeds);
   });
 
@@ -150,10 +132,7 @@ describe('parseTarget', () => {
     ],
     ['4点以下を10%', { kind: 'share', text: '4点以下を10%', threshold: { comparator: 'lte', value: 4, unit: '点' }, share: 10 }],
     // The example with the ※ remark in the target cell itself.
-    [
-      '38,120 ※前年比5%増',
-      { kind: 'numeric', text: '38,120 ※前年比5%増', comparator: 'gte', value: 38120, note: '前年比5%増' },
-    ],
+    ['38,120 ※前年比5%増', { kind: 'numeric', text: '38,120 ※前年比5%増', comparator: 'gte', value: 38120, note: '前年比5%増' }],
     ['1人あたり2回以上', { kind: 'perCapita', text: '1人あたり2回以上', per: '人', comparator: 'gte', value: 2, unit: '回' }],
     ['減少', { kind: 'direction', text: '減少', direction: 'decrease' }],
     ['対象者全員', { kind: 'coverage', text: '対象者全員', population: '対象者' }],

@@ -75,10 +75,16 @@ describe('CreateWardPlan', () => {
 
   it('a plan with only the required fields', () => {
     const events = accepted(
-      decideWardPlan({ type: 'CreateWardPlan', today: '2024-04-01', wardPlanId: 'nishi-2024', department: '西区', fiscalYear: 2024, priorityGoals: [] }, undefined),
+      decideWardPlan(
+        { type: 'CreateWardPlan', today: '2024-04-01', wardPlanId: 'nishi-2024', department: '西区', fiscalYear: 2024, priorityGoals: [] },
+        undefined,
+      ),
     );
     expect(events).toStrictEqual([
-      { type: 'WardPlanCreated', data: { wardPlanId: 'nishi-2024', department: '西区', fiscalYear: 2024, priorityGoals: [], on: '2024-04-01' } },
+      {
+        type: 'WardPlanCreated',
+        data: { wardPlanId: 'nishi-2024', department: '西区', fiscalYear: 2024, priorityGoals: [], on: '2024-04-01' },
+      },
     ]);
   });
 });
@@ -86,13 +92,19 @@ describe('CreateWardPlan', () => {
 describe('RevisePriorityGoals', () => {
   it('a changed text → PriorityGoalsRevised with the whole ordered list', () => {
     const revised: PriorityGoal = { no: 1, text: '地域と連携しながら区民のさらなる防災意識の向上と避難所運営体制の強化を図ります。' };
-    const events = accepted(decideWardPlan({ type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg2, pg3, pg4, pg5, revised] }, 東区));
-    expect(events).toStrictEqual([{ type: 'PriorityGoalsRevised', data: { priorityGoals: [revised, pg2, pg3, pg4, pg5], on: '2020-06-01' } }]);
+    const events = accepted(
+      decideWardPlan({ type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg2, pg3, pg4, pg5, revised] }, 東区),
+    );
+    expect(events).toStrictEqual([
+      { type: 'PriorityGoalsRevised', data: { priorityGoals: [revised, pg2, pg3, pg4, pg5], on: '2020-06-01' } },
+    ]);
     expect(foldPlan(events, 東区)?.priorityGoals).toStrictEqual([revised, pg2, pg3, pg4, pg5]);
   });
 
   it('a goal dropped → PriorityGoalsRevised with four goals', () => {
-    const events = accepted(decideWardPlan({ type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg1, pg2, pg3, pg4] }, 東区));
+    const events = accepted(
+      decideWardPlan({ type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg1, pg2, pg3, pg4] }, 東区),
+    );
     expect(foldPlan(events, 東区)?.priorityGoals.map((g) => g.no)).toEqual([1, 2, 3, 4]);
   });
 
@@ -166,7 +178,13 @@ describe('named rules → DomainError code and path', () => {
       [],
       { type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg1] },
     ],
-    ['EvaluateWardPlan before the plan exists', 'WardPlanNotFound', undefined, [], { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 0 }],
+    [
+      'EvaluateWardPlan before the plan exists',
+      'WardPlanNotFound',
+      undefined,
+      [],
+      { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 0 },
+    ],
     [
       'CreateWardPlan with 重点目標 3 twice (the 6th entry)',
       'PriorityGoalNumberTaken',
@@ -181,7 +199,13 @@ describe('named rules → DomainError code and path', () => {
       created,
       { type: 'RevisePriorityGoals', today: '2020-06-01', priorityGoals: [pg3, duplicate, pg1] },
     ],
-    ['EvaluateWardPlan with 達成数 6 of 5', 'AchievedCountTooHigh', 'achievedCount', created, { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 6 }],
+    [
+      'EvaluateWardPlan with 達成数 6 of 5',
+      'AchievedCountTooHigh',
+      'achievedCount',
+      created,
+      { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 6 },
+    ],
     [
       'EvaluateWardPlan with 達成数 1 on a plan without 重点目標',
       'AchievedCountTooHigh',
@@ -199,7 +223,12 @@ describe('repeats and optional fields', () => {
   // the ward plan's EvaluateWardPlan (also PUT …/evaluation) appends a new WardPlanEvaluated every time, moving
   // evaluatedOn. I expect [] for an identical evaluation, as for RevisePriorityGoals and the sheet's Evaluate.
   it('re-evaluating the ward plan with identical content → []', () => {
-    const command: WardPlanCommand = { type: 'EvaluateWardPlan', today: '2021-05-14', achievedCount: 4, status: '4つの重点目標を達成した。' };
+    const command: WardPlanCommand = {
+      type: 'EvaluateWardPlan',
+      today: '2021-05-14',
+      achievedCount: 4,
+      status: '4つの重点目標を達成した。',
+    };
     const evaluated = planAfter([command], 東区);
     expect(decideWardPlan({ ...command, today: '2021-05-20' }, evaluated)).toEqual([]);
   });
@@ -208,9 +237,7 @@ describe('repeats and optional fields', () => {
   // decideWardPlan copies the command as it is, so an optional field passed as undefined (say, by an importer
   // writing `headName: row.head` for an empty cell) lands in WardPlanCreated.data as `headName: undefined`.
   it('CreateWardPlan with optional fields passed as undefined → event data without undefined (survives a JSON round trip)', () => {
-    const events = accepted(
-      decideWardPlan({ ...create, headName: undefined, purpose: undefined, introduction: undefined }, undefined),
-    );
+    const events = accepted(decideWardPlan({ ...create, headName: undefined, purpose: undefined, introduction: undefined }, undefined));
     expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
   });
 });

@@ -4,7 +4,11 @@ import type { Json, Reply, TestApi } from './api';
 
 /** A token issued by the bootstrap admin through the API, as a 課 would be given it. */
 export async function issueToken(api: Pick<TestApi, 'call'>, grants: Grant[], extra: { name?: string; expiresAt?: string } = {}) {
-  const reply = await api.call('POST', '/api/v1/tokens', { name: extra.name ?? 'テスト 花子', grants, ...(extra.expiresAt && { expiresAt: extra.expiresAt }) });
+  const reply = await api.call('POST', '/api/v1/tokens', {
+    name: extra.name ?? 'テスト 花子',
+    grants,
+    ...(extra.expiresAt && { expiresAt: extra.expiresAt }),
+  });
   if (reply.status !== 201) throw new Error(`token refused (${reply.status}): ${JSON.stringify(reply.body)}`);
   return reply.body as { tokenId: string; token: string };
 }

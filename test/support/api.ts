@@ -59,7 +59,11 @@ export async function startApi(env: Record<string, string> = {}, reach: (databas
   const config = loadConfig({ ...env, DATABASE_URL: reach(database.url), QUEUE_PREFIX: uniquePrefix(), ADMIN_TOKEN: TEST_TOKEN });
   const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
   const clock = new TestClock();
-  const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock), false, config.http);
+  const app = await createHttpApplication(
+    AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, clock),
+    false,
+    config.http,
+  );
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const call: TestApi['call'] = async (method, path, body, headers = {}) => {
@@ -88,9 +92,13 @@ export async function startApi(env: Record<string, string> = {}, reach: (databas
         if (answer.status >= 300) throw new Error(`setup refused (${answer.status}): ${JSON.stringify(answer.body)}`);
         return answer.body as Created;
       };
-      const { sheetId } = await ok<{ sheetId: string }>(call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' }));
+      const { sheetId } = await ok<{ sheetId: string }>(
+        call('POST', '/api/v1/sheets', { fiscalYear: 2024, department: '西区', unit, createdOn: '2024-04-01' }),
+      );
       const { goalId } = await ok<{ goalId: string }>(call('POST', `/api/v1/sheets/${sheetId}/goals`, { text: goal }));
-      const { indicatorId } = await ok<{ indicatorId: string }>(call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator));
+      const { indicatorId } = await ok<{ indicatorId: string }>(
+        call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator),
+      );
       return { sheetId, goalId, indicatorId };
     },
     async close() {
@@ -106,7 +114,12 @@ export async function startApi(env: Record<string, string> = {}, reach: (databas
  * scaled out; `env` adds settings (give it the first one's).
  */
 export async function startSecondApi(first: TestApi, env: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
-  const config = loadConfig({ ...env, DATABASE_URL: first.database.url, QUEUE_PREFIX: first.resources.config.queuePrefix, ADMIN_TOKEN: TEST_TOKEN });
+  const config = loadConfig({
+    ...env,
+    DATABASE_URL: first.database.url,
+    QUEUE_PREFIX: first.resources.config.queuePrefix,
+    ADMIN_TOKEN: TEST_TOKEN,
+  });
   const resources = await openResources(config, { logger: { log() {}, error() {}, warn() {} } });
   const app = await createHttpApplication(AppModule.for(resources, { api: { adminToken: TEST_TOKEN }, worker: false }, first.clock), false);
   await app.listen(0, '127.0.0.1');

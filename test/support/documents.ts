@@ -70,10 +70,12 @@ export function cellOf(workbook: ExcelJS.Workbook, unit: string, indicator: stri
   const ws = workbook.getWorksheet(unit)!;
   let column = 0;
   let row = 0;
-  ws.eachRow((r, n) => r.eachCell((cell, c) => {
-    if (cell.value === heading) column = c;
-    if (cell.value === indicator) row = n;
-  }));
+  ws.eachRow((r, n) =>
+    r.eachCell((cell, c) => {
+      if (cell.value === heading) column = c;
+      if (cell.value === indicator) row = n;
+    }),
+  );
   return ws.getCell(row, column);
 }
 
@@ -88,7 +90,11 @@ export async function upload(
   const bytes = content instanceof ExcelJS.Workbook ? Buffer.from(await content.xlsx.writeBuffer()) : content;
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
-  const response = await fetch(`${api.url}/api/v1/imports${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const response = await fetch(`${api.url}/api/v1/imports${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   return { status: response.status, body: await response.json() };
 }
 

@@ -6,7 +6,8 @@ import { Socket } from 'node:net';
  */
 let attempted: string | undefined;
 
-const refusal = (target: string) => new Error(`a unit test opened a connection (${target}); name the file *.test.ts to move it to the int tier`);
+const refusal = (target: string) =>
+  new Error(`a unit test opened a connection (${target}); name the file *.test.ts to move it to the int tier`);
 
 Socket.prototype.connect = function refuse(...args: unknown[]): never {
   attempted ??= JSON.stringify(args[0]);

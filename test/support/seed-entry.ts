@@ -10,7 +10,11 @@ export interface EnteredSheet {
  * Enters a seed sheet's plan the way a 課 would, one request per command, failing loudly on any
  * refusal. `afterEach` sees every reply (for tests that record the state after each command).
  */
-export async function enterSheet(api: TestApi, seed: SeedSheet, afterEach: (reply: Reply) => Promise<void> = async () => {}): Promise<EnteredSheet> {
+export async function enterSheet(
+  api: TestApi,
+  seed: SeedSheet,
+  afterEach: (reply: Reply) => Promise<void> = async () => {},
+): Promise<EnteredSheet> {
   const expectOk = async <Created>(reply: Reply): Promise<Created> => {
     if (reply.status >= 300) throw new Error(`refused (${reply.status}): ${JSON.stringify(reply.body)}`);
     await afterEach(reply);
@@ -23,7 +27,10 @@ export async function enterSheet(api: TestApi, seed: SeedSheet, afterEach: (repl
     const { goalId } = await expectOk<{ goalId: string }>(await api.call('POST', `/api/v1/sheets/${sheetId}/goals`, goal));
     const indicatorIds: string[] = [];
     for (const { progress: _p, result: _r, ...indicator } of indicators) {
-      indicatorIds.push((await expectOk<{ indicatorId: string }>(await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator))).indicatorId);
+      indicatorIds.push(
+        (await expectOk<{ indicatorId: string }>(await api.call('POST', `/api/v1/sheets/${sheetId}/goals/${goalId}/indicators`, indicator)))
+          .indicatorId,
+      );
     }
     entered.goals.push({ goalId, indicatorIds });
   }

@@ -66,7 +66,10 @@ class Link {
     private readonly frozen: () => boolean,
     links: Set<Link>,
   ) {
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       from.on('data', (chunk: Buffer) => (this.frozen() ? this.held.push([to, chunk]) : to.write(chunk)));
       from.on('error', () => undefined);
       // Either end going away takes the other with it, and drops what was held for them.

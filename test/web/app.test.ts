@@ -18,7 +18,8 @@ let entered: EnteredSheet;
 const SNS = 'SNSによる情報発信件数';
 
 beforeAll(async () => {
-  if (!existsSync(join(__dirname, '../../dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web (npm test builds it)');
+  if (!existsSync(join(__dirname, '../../dist/web/index.html')))
+    throw new Error('dist/web is missing: npm run build:web (npm test builds it)');
   [api, browser] = await Promise.all([startApi(), launchBrowser()]);
   api.clock.set('2024-10-05T10:00:00+09:00');
   entered = await enterSheet(api, 西区地域課);

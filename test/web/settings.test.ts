@@ -15,7 +15,8 @@ let page: Page;
 const SETTINGS = '/api/v1/settings/reminders';
 
 beforeAll(async () => {
-  if (!existsSync(join(__dirname, '../../dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web (npm test builds it)');
+  if (!existsSync(join(__dirname, '../../dist/web/index.html')))
+    throw new Error('dist/web is missing: npm run build:web (npm test builds it)');
   [api, browser] = await Promise.all([startApi(), launchBrowser()]);
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -35,7 +36,9 @@ describe('the settings page', () => {
     await signIn(page, api.url, TEST_TOKEN);
     await page.getByRole('link', { name: '設定' }).click();
     await page.getByRole('heading', { name: '通知の方針' }).waitFor();
-    await expect(page.getByRole('region', { name: '通知の方針' }).textContent()).resolves.toMatch(/評価日の前.*14開庁日前.*環境変数 REMINDER_POLICY/);
+    await expect(page.getByRole('region', { name: '通知の方針' }).textContent()).resolves.toMatch(
+      /評価日の前.*14開庁日前.*環境変数 REMINDER_POLICY/,
+    );
     await expect(page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toContain('環境変数 REMINDER_CLOSED_DAYS');
     await expect(page.getByRole('region', { name: '変更の履歴' }).textContent()).resolves.toContain('まだ変更はありません');
     await expectAccessible();
@@ -52,8 +55,12 @@ describe('the settings page', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: '設定を変更しました' }).waitFor();
     await page.getByRole('list', { name: '閉庁日の一覧' }).locator('time[datetime="2026-12-28"]').waitFor();
-    await expect(page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toMatch(/Administrator.*による変更.*理由：年末の庁舎点検/);
-    await expect(page.getByRole('row', { name: /年末の庁舎点検/ }).textContent()).resolves.toMatch(/Administrator.*閉庁日を追加 2026-12-28/);
+    await expect(page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toMatch(
+      /Administrator.*による変更.*理由：年末の庁舎点検/,
+    );
+    await expect(page.getByRole('row', { name: /年末の庁舎点検/ }).textContent()).resolves.toMatch(
+      /Administrator.*閉庁日を追加 2026-12-28/,
+    );
     expect((await api.call('GET', SETTINGS)).body).toMatchObject({ closedDays: ['2026-12-28'], version: 1 });
     await expectAccessible();
   });

@@ -17,7 +17,16 @@ export class ApiModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AccessModule.forRoot(adminToken), MetricsModule.forRoot(PROCESSOR_NAMES), HealthModule, SheetsModule, AuditModule, SummariesModule, DocumentsModule, RemindersModule],
+      imports: [
+        AccessModule.forRoot(adminToken),
+        MetricsModule.forRoot(PROCESSOR_NAMES),
+        HealthModule,
+        SheetsModule,
+        AuditModule,
+        SummariesModule,
+        DocumentsModule,
+        RemindersModule,
+      ],
       providers: [
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useValue: new ProblemFilter([sheetProblem]) },

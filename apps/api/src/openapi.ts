@@ -4,7 +4,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { responseComponents } from '@shinchoku/http';
 
 const TAGS: Record<string, string> = {
-  sheets: '組織目標管理シート: a unit’s goals (目標), indicators (指標), targets, quarterly progress, results and evaluations; every write a command on an audited event stream.',
+  sheets:
+    '組織目標管理シート: a unit’s goals (目標), indicators (指標), targets, quarterly progress, results and evaluations; every write a command on an audited event stream.',
   'ward plans': '区 組織目標: a ward’s 区長, purpose and numbered 重点目標 (priority goals), and its year-end evaluation.',
   summaries: 'Per ward and per fiscal year, kept by a background processor: as fresh as its `updatedThrough`.',
   documents: 'Workbooks and published documents in and out: imports (all or nothing) and exports as .xlsx or CSV.',
@@ -32,7 +33,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       type: 'http',
       scheme: 'bearer',
       // Two kinds of bearer credential: neither "JWT" nor anything else describes both.
-      description: 'An API token (`shk_…`, opaque) issued by POST /api/v1/tokens or the CLI, or, where OIDC is configured, a JWT from the municipality’s identity provider.',
+      description:
+        'An API token (`shk_…`, opaque) issued by POST /api/v1/tokens or the CLI, or, where OIDC is configured, a JWT from the municipality’s identity provider.',
     })
     .addSecurityRequirements('bearer');
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);

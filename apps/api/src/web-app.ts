@@ -4,7 +4,17 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** The app's own paths: each answers index.html and the app routes in the browser. Nothing under /api, /docs, /health, /metrics. */
-export const WEB_APP_ROUTES = ['/', '/login', '/sheets', '/sheets/:sheetId', '/sheets/:sheetId/history', '/ward', '/import', '/reminders', '/settings'];
+export const WEB_APP_ROUTES = [
+  '/',
+  '/login',
+  '/sheets',
+  '/sheets/:sheetId',
+  '/sheets/:sheetId/history',
+  '/ward',
+  '/import',
+  '/reminders',
+  '/settings',
+];
 
 /**
  * The page may load only its own scripts and styles and talk only to its own origin; nothing

@@ -39,7 +39,11 @@ const conflictLines = (conflicts: readonly Conflict[]) =>
   );
 
 /** `shinchoku import [--force] [--dry-run] <file>…`: each file whole or not at all; the first that fails stops the run. */
-export async function importFiles(resources: Resources<ShinchokuConfig>, files: readonly string[], options: ImportOptions = {}): Promise<number> {
+export async function importFiles(
+  resources: Resources<ShinchokuConfig>,
+  files: readonly string[],
+  options: ImportOptions = {},
+): Promise<number> {
   const { importer } = openDocuments(resources);
   const actor = commandLine();
   for (const file of files) {
@@ -81,11 +85,16 @@ export async function exportDocument(resources: Resources<ShinchokuConfig>, requ
     if (ward.sheets.length > 0 || ward.wardPlan) found = { ...ward, name: `${fiscalYearLabel(request.year!)}_${ward.name}` };
   }
   if (!found) {
-    console.error(request.sheet ? `there is no sheet ${request.sheet}` : `there are no sheets of ${request.ward} for fiscal ${request.year}`);
+    console.error(
+      request.sheet ? `there is no sheet ${request.sheet}` : `there are no sheets of ${request.ward} for fiscal ${request.year}`,
+    );
     return EX_NOINPUT;
   }
   const output = request.output ?? `${found.name}.${request.format}`;
-  const content = request.format === 'csv' ? indicatorsCsv(found.sheets, resources.config.progressThresholds) : await writeWorkbook(found.sheets, found.wardPlan, found.versions);
+  const content =
+    request.format === 'csv'
+      ? indicatorsCsv(found.sheets, resources.config.progressThresholds)
+      : await writeWorkbook(found.sheets, found.wardPlan, found.versions);
   writeFileSync(output, content);
   console.log(`wrote ${output} (${found.sheets.length} sheets)`);
   return 0;

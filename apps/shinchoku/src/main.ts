@@ -128,7 +128,9 @@ async function main(argv: string[]): Promise<number | undefined> {
       const year = values.year === undefined ? undefined : Number(values.year);
       const valid = (format === 'xlsx' || format === 'csv') && (values.sheet ? !values.ward : !!values.ward && Number.isInteger(year));
       if (!valid) {
-        console.error(`export needs --sheet <id>, or --ward <department> with --year <fiscal year such as 2024>; --format xlsx or csv\n${USAGE}`);
+        console.error(
+          `export needs --sheet <id>, or --ward <department> with --year <fiscal year such as 2024>; --format xlsx or csv\n${USAGE}`,
+        );
         return 64;
       }
       const resources = await openResources(config, { logger, job: true });

@@ -57,12 +57,20 @@ export async function rebuild(resources: Resources<ShinchokuConfig>, names: read
  * however many the machine has. Resolves when every lane is done; rejects naming what failed
  * (the other lanes are rebuilt all the same).
  */
-export async function rebuildInLanes(resources: Resources<ShinchokuConfig>, lanes: readonly string[][], logger: LoggerService): Promise<void> {
+export async function rebuildInLanes(
+  resources: Resources<ShinchokuConfig>,
+  lanes: readonly string[][],
+  logger: LoggerService,
+): Promise<void> {
   const [here = [], ...elsewhere] = lanes;
-  const outcomes = await Promise.allSettled([rebuild(resources, here, logger), ...elsewhere.map((lane) => rebuildInProcess(lane, resources.databaseUrl))]);
+  const outcomes = await Promise.allSettled([
+    rebuild(resources, here, logger),
+    ...elsewhere.map((lane) => rebuildInProcess(lane, resources.databaseUrl)),
+  ]);
   const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
   if (failed.length === 1) throw failed[0];
-  if (failed.length > 1) throw new Error(`rebuild failed: ${failed.map((reason) => (reason as Error).message ?? String(reason)).join('; ')}`);
+  if (failed.length > 1)
+    throw new Error(`rebuild failed: ${failed.map((reason) => (reason as Error).message ?? String(reason)).join('; ')}`);
 }
 
 /** The same CLI with the same settings, on the database this process opened (the embedded one included). */
@@ -73,6 +81,8 @@ function rebuildInProcess(lane: readonly string[], databaseUrl: string): Promise
       stdio: 'inherit',
     });
     child.once('error', reject);
-    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`rebuild of ${lane.join(', ')} failed: exit ${signal ?? code}`))));
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`rebuild of ${lane.join(', ')} failed: exit ${signal ?? code}`)),
+    );
   });
 }

@@ -58,9 +58,7 @@ export async function start(config: ShinchokuConfig, roles: Roles, logger: Logge
       const http = await createHttpApplication(module, logger, config.http);
       app = http;
       await http.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EADDRINUSE'
-          ? new StartupError(`port ${config.port} is already in use; set PORT to a free port`)
-          : error;
+        throw error.code === 'EADDRINUSE' ? new StartupError(`port ${config.port} is already in use; set PORT to a free port`) : error;
       });
       logger.log(`API listening on http://${config.host}:${config.port}`);
     } else {

@@ -27,7 +27,8 @@ export function tokenCommand(args: string[], options: TokenOptions): Run | strin
       const bad = grants.find((g): g is string => typeof g === 'string');
       if (bad) return `--grant: ${bad}`;
       const expiresAt = options.expires === undefined ? undefined : new Date(options.expires);
-      if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= new Date())) return '--expires must be a future ISO date or timestamp';
+      if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= new Date()))
+        return '--expires must be a future ISO date or timestamp';
       return async (tokens) => {
         const request = { name: options.name!.trim(), grants: grants as Grant[], ...(expiresAt && { expiresAt }) };
         const { tokenId, token, expiresAt: expires } = await tokens.issue(request, actor, 'cli');

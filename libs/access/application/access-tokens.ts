@@ -94,8 +94,12 @@ export class AccessTokens {
     const announced = this.known?.heard(tokenId, ANNOUNCED_WITHIN_MS);
     try {
       // Version 1 is the issue: of two revocations at once, one is recorded and the other finds it.
-      await this.store.append(streamOf(tokenId), 1, [{ type: 'TokenRevoked', data: { tokenId, revokedAt } }], { actor, source }, (trx, events) =>
-        this.project(trx, events),
+      await this.store.append(
+        streamOf(tokenId),
+        1,
+        [{ type: 'TokenRevoked', data: { tokenId, revokedAt } }],
+        { actor, source },
+        (trx, events) => this.project(trx, events),
       );
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return this.revoke(tokenId, actor, source);
@@ -121,7 +125,9 @@ export class AccessTokens {
       .orderBy('issued_at')
       .execute();
     const holders = rows
-      .filter((row) => (row.grants as Grant[]).some((grant) => grant.department !== undefined && sameDepartment(grant.department, department)))
+      .filter((row) =>
+        (row.grants as Grant[]).some((grant) => grant.department !== undefined && sameDepartment(grant.department, department)),
+      )
       .map((row) => row.token_id);
     for (const tokenId of holders) await this.revoke(tokenId, actor, source);
     return holders;
@@ -159,12 +165,19 @@ export class AccessTokens {
   /** Prepared: it runs for every token a process does not know yet, and for every one in the CLI. */
   private async lookUp(hash: Buffer, key: string): Promise<KnownToken> {
     const since = this.known?.since;
-    const { rows } = await sql<Pick<Database['access_tokens'], 'token_id' | 'name' | 'grants' | 'expires_at' | 'revoked_at'>>`${sql.raw(PREPARED)}
+    const { rows } = await sql<
+      Pick<Database['access_tokens'], 'token_id' | 'name' | 'grants' | 'expires_at' | 'revoked_at'>
+    >`${sql.raw(PREPARED)}
       SELECT token_id, name, grants, expires_at, revoked_at FROM access_tokens WHERE token_hash = ${hash}`.execute(this.db);
     const row = rows[0];
     if (!row) throw new NotAuthenticated('the token is not valid');
     if (row.revoked_at) throw new NotAuthenticated('the token has been revoked');
-    const found: KnownToken = { tokenId: row.token_id, name: row.name, grants: row.grants as Grant[], expiresAt: row.expires_at?.getTime() ?? null };
+    const found: KnownToken = {
+      tokenId: row.token_id,
+      name: row.name,
+      grants: row.grants as Grant[],
+      expiresAt: row.expires_at?.getTime() ?? null,
+    };
     if (since !== undefined) this.known!.keep(key, found, since);
     return found;
   }
@@ -207,7 +220,11 @@ export class AccessTokens {
           .execute();
       } else if (event.type === 'TokenRevoked') {
         const { tokenId, revokedAt } = event.data as { tokenId: string; revokedAt: string };
-        await trx.updateTable('access_tokens').set({ revoked_at: new Date(revokedAt) }).where('token_id', '=', tokenId).execute();
+        await trx
+          .updateTable('access_tokens')
+          .set({ revoked_at: new Date(revokedAt) })
+          .where('token_id', '=', tokenId)
+          .execute();
         // Delivered at commit to every API process listening (PrincipalChanges); revocations are
         // rare, so the server-wide lock a notifying commit takes is no cost to the commands.
         await sql`SELECT pg_notify(${PRINCIPAL_CHANNEL}, ${tokenId})`.execute(trx);

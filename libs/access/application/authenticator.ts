@@ -30,7 +30,9 @@ export class Authenticator {
     if (token && timingSafeEqual(digest(token), this.adminDigest)) return BOOTSTRAP_ADMIN;
     beforeLookup();
     if (!token) {
-      throw new NotAuthenticated(authorization ? 'the Authorization header must be "Bearer <token>"' : 'send Authorization: Bearer <token>');
+      throw new NotAuthenticated(
+        authorization ? 'the Authorization header must be "Bearer <token>"' : 'send Authorization: Bearer <token>',
+      );
     }
     if (this.oidc && JWT.test(token)) return this.oidc.authenticate(token);
     return this.tokens.authenticate(token);

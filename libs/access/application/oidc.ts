@@ -59,7 +59,10 @@ export class OidcVerifier {
     } catch (error) {
       // jose's messages say what failed (signature, "aud" claim, "exp" claim) and never echo the token.
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-      throw new NotAuthenticated(`the identity token was refused: ${(error as Error).message}`, expired ? 'TokenExpired' : 'Unauthenticated');
+      throw new NotAuthenticated(
+        `the identity token was refused: ${(error as Error).message}`,
+        expired ? 'TokenExpired' : 'Unauthenticated',
+      );
     }
     const name = claims[this.config.nameClaim];
     const principal: Principal = {

@@ -79,7 +79,10 @@ export class PrincipalChanges {
   private async poll(client: Client): Promise<void> {
     const ids = this.known.tokenIds();
     const { rows } = await answered(
-      client.query<{ token_id: string }>('SELECT token_id::text FROM access_tokens WHERE token_id = ANY($1::uuid[]) AND revoked_at IS NOT NULL', [ids]),
+      client.query<{ token_id: string }>(
+        'SELECT token_id::text FROM access_tokens WHERE token_id = ANY($1::uuid[]) AND revoked_at IS NOT NULL',
+        [ids],
+      ),
     );
     for (const { token_id } of rows) this.known.changed(token_id);
   }

@@ -36,7 +36,11 @@ export class RedisRateCounter extends RateCounter {
   async hit(key: string, now: number, windowMs: number, hits: number): Promise<WindowCount> {
     const windowEndsAt = windowEnd(now, windowMs);
     const name = `${this.prefix}:rate:${key}:${windowEndsAt}`;
-    const replies = await this.redis.multi().incrby(name, hits).pexpire(name, windowMs + 1_000).exec();
+    const replies = await this.redis
+      .multi()
+      .incrby(name, hits)
+      .pexpire(name, windowMs + 1_000)
+      .exec();
     const [error, total] = replies?.[0] ?? [new Error('the rate count transaction was discarded')];
     if (error) throw error;
     return { hits: Number(total), windowEndsAt };

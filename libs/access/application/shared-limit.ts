@@ -60,7 +60,9 @@ export class SharedLimit {
     } catch (error) {
       if (now - this.warnedAt >= WARN_EVERY_MS) {
         this.warnedAt = now;
-        this.logger.warn(`the shared count for ${this.name} cannot be reached, so it is not enforced meanwhile: ${(error as Error).message}`);
+        this.logger.warn(
+          `the shared count for ${this.name} cannot be reached, so it is not enforced meanwhile: ${(error as Error).message}`,
+        );
       }
       return undefined;
     }

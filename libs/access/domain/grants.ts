@@ -54,7 +54,8 @@ export function parseGrant(text: string): Grant | string {
 }
 
 /** The grant with its department's one name, as it is issued and shown. */
-export const canonicalGrant = (grant: Grant): Grant => (grant.department === undefined ? grant : { ...grant, department: departmentName(grant.department) });
+export const canonicalGrant = (grant: Grant): Grant =>
+  grant.department === undefined ? grant : { ...grant, department: departmentName(grant.department) };
 
 export const formatGrant = (grant: Grant) =>
   grant.role + (grant.department ? `:${grant.department}${grant.unit ? `/${grant.unit}` : ''}` : '');

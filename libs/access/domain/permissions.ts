@@ -35,7 +35,17 @@ export type Permission = (typeof PERMISSIONS)[number];
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   auditor: new Set(['read', 'audit.verify', 'settings.read']),
-  coordinator: new Set(['read', 'sheet.create', 'sheet.edit', 'sheet.record', 'sheet.schedule', 'wardPlan.write', 'wardPlan.evaluate', 'contacts.manage', 'settings.read']),
+  coordinator: new Set([
+    'read',
+    'sheet.create',
+    'sheet.edit',
+    'sheet.record',
+    'sheet.schedule',
+    'wardPlan.write',
+    'wardPlan.evaluate',
+    'contacts.manage',
+    'settings.read',
+  ]),
   editor: new Set(['read', 'sheet.edit', 'sheet.record']),
   evaluator: new Set(['read', 'sheet.evaluate', 'sheet.close']),
   viewer: new Set(['read']),

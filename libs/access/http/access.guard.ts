@@ -74,7 +74,10 @@ export class AccessGuard implements CanActivate {
     return target ? can(grants, permission, target) : 'allowed';
   }
 
-  private async scopeOf(source: Exclude<ScopeSource, { from: 'organization' | 'list' }>, request: AccessRequest): Promise<Scope | undefined> {
+  private async scopeOf(
+    source: Exclude<ScopeSource, { from: 'organization' | 'list' }>,
+    request: AccessRequest,
+  ): Promise<Scope | undefined> {
     if (source.from === 'body') {
       const { department, unit } = (request.body ?? {}) as { department?: unknown; unit?: unknown };
       // Without a department the body is refused by validation (400). Any unit that is not a name
@@ -84,7 +87,8 @@ export class AccessGuard implements CanActivate {
       return { department, ...(typeof unit === 'string' && { unit }) };
     }
     const value = (request.params as Record<string, string | undefined>)[source.param];
-    if (value === undefined) throw new Error(`@Requires names the path parameter '${source.param}', which ${request.routeOptions.url} lacks`);
+    if (value === undefined)
+      throw new Error(`@Requires names the path parameter '${source.param}', which ${request.routeOptions.url} lacks`);
     if (source.from === 'department') return { department: value };
     return source.from === 'sheet' ? this.lookup.sheet(value) : this.lookup.wardPlan(value);
   }

@@ -28,7 +28,12 @@ export function isAddressOrRange(entry: string): boolean {
  */
 export function senderOf(peer: string, forwardedFor: string | string[] | undefined, trusted: BlockList | undefined): string {
   if (!trusted) return peer;
-  const hops = [forwardedFor ?? []].flat().join(',').split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = [forwardedFor ?? []]
+    .flat()
+    .join(',')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   let sender = peer;
   while (hops.length > 0 && isIP(sender) !== 0 && trusted.check(sender, isIP(sender) === 6 ? 'ipv6' : 'ipv4')) sender = hops.pop()!;
   return sender;

@@ -14,7 +14,8 @@ const HEADERS = {
 const CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** The headers for a response to `url`; also set on the router's own refusals, which no hook sees. */
-export const securityHeaders = (url: string): Record<string, string> => (url.startsWith('/docs') ? HEADERS : { ...HEADERS, 'content-security-policy': CSP });
+export const securityHeaders = (url: string): Record<string, string> =>
+  url.startsWith('/docs') ? HEADERS : { ...HEADERS, 'content-security-policy': CSP };
 
 /**
  * Security headers on every response (one hook, so 404s and errors carry them too), and CORS

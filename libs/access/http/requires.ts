@@ -6,10 +6,7 @@ import type { Principal } from '../application/principal';
 
 /** Where the guard finds the scope a route acts on. */
 export type ScopeSource =
-  | { from: 'organization' }
-  | { from: 'list' }
-  | { from: 'sheet' | 'wardPlan' | 'department'; param: string }
-  | { from: 'body' };
+  { from: 'organization' } | { from: 'list' } | { from: 'sheet' | 'wardPlan' | 'department'; param: string } | { from: 'body' };
 
 export const scope = {
   /** The whole organization (tokens, hash-chain verification): only organization-wide grants. */

@@ -10,7 +10,13 @@ const grant = z.object({ role: z.enum(ROLES), department: z.string().optional(),
 export const tokenIssued = named(
   'TokenIssued',
   'A new token: `token` (shk_…) is in this response and nowhere else; store it now.',
-  z.object({ tokenId: z.uuid(), token: z.string().regex(/^shk_/), name: z.string(), grants: z.array(grant), expiresAt: instant.nullable() }),
+  z.object({
+    tokenId: z.uuid(),
+    token: z.string().regex(/^shk_/),
+    name: z.string(),
+    grants: z.array(grant),
+    expiresAt: instant.nullable(),
+  }),
 );
 
 export const tokenList = named(
@@ -32,4 +38,8 @@ export const tokenList = named(
   }),
 );
 
-export const tokenRevoked = named('TokenRevoked', 'The token and when it was revoked (the first time, when revoked again).', z.object({ tokenId: z.uuid(), revokedAt: instant }));
+export const tokenRevoked = named(
+  'TokenRevoked',
+  'The token and when it was revoked (the first time, when revoked again).',
+  z.object({ tokenId: z.uuid(), revokedAt: instant }),
+);

@@ -21,9 +21,20 @@ const grant = z
   .meta({
     // `not: {}` on a property: it must be absent. The three scopes exclude each other.
     anyOf: [
-      { description: 'Over the whole organization', properties: { role: { enum: ['admin', 'auditor', 'viewer'] }, department: { not: {} }, unit: { not: {} } } },
-      { description: 'Over a department', properties: { role: { enum: ['coordinator', 'viewer'] }, department: {}, unit: { not: {} } }, required: ['department'] },
-      { description: 'Over an org unit', properties: { role: { enum: ['editor', 'evaluator', 'viewer'] }, department: {}, unit: {} }, required: ['department', 'unit'] },
+      {
+        description: 'Over the whole organization',
+        properties: { role: { enum: ['admin', 'auditor', 'viewer'] }, department: { not: {} }, unit: { not: {} } },
+      },
+      {
+        description: 'Over a department',
+        properties: { role: { enum: ['coordinator', 'viewer'] }, department: {}, unit: { not: {} } },
+        required: ['department'],
+      },
+      {
+        description: 'Over an org unit',
+        properties: { role: { enum: ['editor', 'evaluator', 'viewer'] }, department: {}, unit: {} },
+        required: ['department', 'unit'],
+      },
     ],
   });
 const tokenBody = z
@@ -47,19 +58,29 @@ export class TokensController {
 
   @Operation({
     summary: 'Issue a token',
-    description: 'A per-person API token (shk_…) with its grants: a role over the organization, a department (区, 局/部) or an org unit (課). admin and auditor take no department; coordinator a department and no unit; editor and evaluator a department and a unit; viewer any of these.',
+    description:
+      'A per-person API token (shk_…) with its grants: a role over the organization, a department (区, 局/部) or an org unit (課). admin and auditor take no department; coordinator a department and no unit; editor and evaluator a department and a unit; viewer any of these.',
     responses: [{ status: 201, description: 'Issued: the token is in this response only.', json: r.tokenIssued }],
     problems: [422],
     jsonBody: true,
   })
   @Post()
   @HttpCode(201)
-  async issue(@Body({ schema: tokenBody }) body: z.infer<typeof tokenBody>, @CommandRequest() request: RequestContext): Promise<Out<typeof r.tokenIssued>> {
+  async issue(
+    @Body({ schema: tokenBody }) body: z.infer<typeof tokenBody>,
+    @CommandRequest() request: RequestContext,
+  ): Promise<Out<typeof r.tokenIssued>> {
     const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
     if (expiresAt && expiresAt <= this.clock.now()) {
-      throw new Problem(422, 'ExpiryInPast', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'is not in the future' }]);
+      throw new Problem(422, 'ExpiryInPast', 'expiresAt must be in the future', [
+        { path: 'body.expiresAt', message: 'is not in the future' },
+      ]);
     }
-    const { tokenId, token, expiresAt: expires } = await this.tokens.issue({ name: body.name, grants: body.grants, ...(expiresAt && { expiresAt }) }, request.actor, 'api');
+    const {
+      tokenId,
+      token,
+      expiresAt: expires,
+    } = await this.tokens.issue({ name: body.name, grants: body.grants, ...(expiresAt && { expiresAt }) }, request.actor, 'api');
     return { tokenId, token, name: body.name, grants: body.grants, expiresAt: expires };
   }
 
@@ -80,7 +101,10 @@ export class TokensController {
     problems: [404],
   })
   @Delete(':tokenId')
-  async revoke(@Param('tokenId', { schema: uuid }) id: string, @CommandRequest() request: RequestContext): Promise<Out<typeof r.tokenRevoked>> {
+  async revoke(
+    @Param('tokenId', { schema: uuid }) id: string,
+    @CommandRequest() request: RequestContext,
+  ): Promise<Out<typeof r.tokenRevoked>> {
     const revoked = await this.tokens.revoke(id, request.actor, 'api');
     if (!revoked) throw new Problem(404, 'TokenNotFound', `there is no token ${id}`);
     return { tokenId: id, ...revoked };

@@ -27,7 +27,7 @@ export class DocumentExporter {
   async ward(department: string, fiscalYear: number): Promise<Exported & { name: string }> {
     const sheets: Sheet[] = [];
     const versions = new Map<string, number>();
-    for (let cursor: string | undefined; ; ) {
+    for (let cursor: string | undefined; ;) {
       const page = await this.queries.sheets({ fiscalYear, department }, PAGE, cursor);
       for (const { sheet, version } of page.items) {
         sheets.push(sheet);

@@ -115,14 +115,21 @@ export class DocumentImporter {
       if (options.dryRun) return report({ commands, events: 0, conflicts });
 
       const steps = <S, C>(plan: Plan<S, C>) =>
-        plan.steps.map((step) => ({ command: step.command, from: { ...from, today: step.today, ...(step.forced && { forced: step.forced }) } }));
+        plan.steps.map((step) => ({
+          command: step.command,
+          from: { ...from, today: step.today, ...(step.forced && { forced: step.forced }) },
+        }));
       const prepared = [
         ...wardPlanPlans.map((plan) => this.wardPlans.prepare(plan.id, plan.version, plan.state, steps(plan))),
         ...sheetPlans.map(({ plan }) => this.sheets.prepare(plan.id, plan.version, plan.state, steps(plan))),
       ].filter((p) => p !== undefined);
       try {
         const results = prepared.length > 0 ? await this.sheets.appendTogether(prepared) : [];
-        return report({ commands, events: results.reduce((sum, r) => sum + (r.duplicate ? 0 : r.toVersion - r.fromVersion + 1), 0), conflicts });
+        return report({
+          commands,
+          events: results.reduce((sum, r) => sum + (r.duplicate ? 0 : r.toVersion - r.fromVersion + 1), 0),
+          conflicts,
+        });
       } catch (error) {
         // Another writer got in between reading and appending: plan again on what it left.
         if ((error instanceof WrongExpectedVersionError || uniqueViolation(error)) && attempt < CONCURRENT_RETRIES) continue;
@@ -139,10 +146,17 @@ export class DocumentImporter {
     const loaded = await this.sheets.load(sheetId);
     const { state } = loaded;
     if (state && (departmentName(state.department) !== departmentName(draft.department) || state.unit !== draft.unit)) {
-      throw new ForeignIdError(draft.at, `the sheetId ${sheetId} names the sheet of ${state.department} ${state.unit}, not of ${draft.department} ${draft.unit} as the document says`);
+      throw new ForeignIdError(
+        draft.at,
+        `the sheetId ${sheetId} names the sheet of ${state.department} ${state.unit}, not of ${draft.department} ${draft.unit} as the document says`,
+      );
     }
     if (state && state.fiscalYear !== draft.fiscalYear) {
-      throw new DocumentError(draft.at, `the sheetId ${sheetId} names the sheet for ${fiscalYearLabel(state.fiscalYear)}, not ${fiscalYearLabel(draft.fiscalYear)}`, 'IdMismatch');
+      throw new DocumentError(
+        draft.at,
+        `the sheetId ${sheetId} names the sheet for ${fiscalYearLabel(state.fiscalYear)}, not ${fiscalYearLabel(draft.fiscalYear)}`,
+        'IdMismatch',
+      );
     }
     const other = taken.items[0]?.sheet.sheetId;
     if (other && other !== sheetId) {
@@ -164,9 +178,12 @@ export class DocumentImporter {
     const strangers = new Map<string, { sheetId: string; at: Location; what: string }>();
     for (const { draft, sheetId, state, events } of sheets) {
       const base = draft.version !== undefined ? foldSheet(events.slice(0, draft.version)) : undefined;
-      const known = new Set([state, base].flatMap((s) => s?.goals.flatMap((g) => [g.goalId, ...g.indicators.map((i) => i.indicatorId)]) ?? []));
+      const known = new Set(
+        [state, base].flatMap((s) => s?.goals.flatMap((g) => [g.goalId, ...g.indicators.map((i) => i.indicatorId)]) ?? []),
+      );
       for (const goal of draft.goals) {
-        if (goal.goalId && !known.has(goal.goalId.toLowerCase())) strangers.set(goal.goalId.toLowerCase(), { sheetId, at: goal.at, what: `goal ${goal.no}` });
+        if (goal.goalId && !known.has(goal.goalId.toLowerCase()))
+          strangers.set(goal.goalId.toLowerCase(), { sheetId, at: goal.at, what: `goal ${goal.no}` });
         for (const indicator of goal.indicators) {
           const id = indicator.indicatorId?.toLowerCase();
           if (id && !known.has(id)) strangers.set(id, { sheetId, at: indicator.at, what: `indicator ${indicator.name}` });
@@ -193,16 +210,22 @@ export class DocumentImporter {
     const loaded = await this.wardPlans.load(wardPlanId);
     const { state } = loaded;
     if (state && (departmentName(state.department) !== departmentName(draft.department) || state.fiscalYear !== draft.fiscalYear)) {
-      throw new ForeignIdError(draft.at, `the wardPlanId ${wardPlanId} names the ward plan of ${state.department} for ${fiscalYearLabel(state.fiscalYear)}, not the one the document describes`);
+      throw new ForeignIdError(
+        draft.at,
+        `the wardPlanId ${wardPlanId} names the ward plan of ${state.department} for ${fiscalYearLabel(state.fiscalYear)}, not the one the document describes`,
+      );
     }
     const other = taken[0]?.plan.wardPlanId;
     if (other && other !== wardPlanId) {
-      throw new DocumentError(draft.at, `${draft.department} already has a ward plan for ${fiscalYearLabel(draft.fiscalYear)} (${other}) that this document did not create`, 'WardPlanAlreadyExists');
+      throw new DocumentError(
+        draft.at,
+        `${draft.department} already has a ward plan for ${fiscalYearLabel(draft.fiscalYear)} (${other}) that this document did not create`,
+        'WardPlanAlreadyExists',
+      );
     }
     return { draft, wardPlanId, ...loaded };
   }
 }
-
 
 /**
  * The id of what the document names, derived from its department's one name; `taken` is what
@@ -218,7 +241,12 @@ function checkUnique(sheets: SheetDraft[]): SheetDraft[] {
   const seen = new Set<string>();
   for (const sheet of sheets) {
     const key = `${sheet.fiscalYear}\n${departmentName(sheet.department)}\n${sheet.unit}`;
-    if (seen.has(key)) throw new DocumentError(sheet.at, `${sheet.department} ${sheet.unit} appears twice for ${fiscalYearLabel(sheet.fiscalYear)}`, 'SheetAlreadyExists');
+    if (seen.has(key))
+      throw new DocumentError(
+        sheet.at,
+        `${sheet.department} ${sheet.unit} appears twice for ${fiscalYearLabel(sheet.fiscalYear)}`,
+        'SheetAlreadyExists',
+      );
     const id = sheet.sheetId?.toLowerCase();
     if (id && seen.has(id)) throw new DocumentError(sheet.at, `the sheetId ${id} appears on two worksheets`, 'SheetAlreadyExists');
     seen.add(key);
@@ -243,4 +271,3 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-

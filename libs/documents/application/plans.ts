@@ -2,7 +2,19 @@ import type { StoredEvent } from '@shinchoku/event-store';
 import { uuidFrom } from '@shinchoku/http';
 import type { Undated } from '@shinchoku/sheets';
 import type { IsoDate } from '@shinchoku/municipality';
-import { parseMeasurement, decide, evolve, decideWardPlan, evolveWardPlan, type WardPlan, type WardPlanCommand, type SheetCommand, type SheetEvent, type Recorded, type Sheet } from '@shinchoku/sheets/domain';
+import {
+  parseMeasurement,
+  decide,
+  evolve,
+  decideWardPlan,
+  evolveWardPlan,
+  type WardPlan,
+  type WardPlanCommand,
+  type SheetCommand,
+  type SheetEvent,
+  type Recorded,
+  type Sheet,
+} from '@shinchoku/sheets/domain';
 import { DocumentError, type Location, type SheetDraft, type WardPlanDraft } from '../drafts';
 import { dryRun, type Step } from './dry-run';
 import { merge, narrowed, touches, type Conflict } from './stale';
@@ -34,7 +46,8 @@ export interface LocatedWardPlan extends Loaded<WardPlan> {
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const foldSheet = (events: readonly StoredEvent[], from?: Sheet) => events.reduce<Sheet | undefined>((state, event) => evolve(state, event as unknown as SheetEvent), from);
+export const foldSheet = (events: readonly StoredEvent[], from?: Sheet) =>
+  events.reduce<Sheet | undefined>((state, event) => evolve(state, event as unknown as SheetEvent), from);
 const reopened = (sheet: Sheet): Sheet => ({ ...sheet, status: 'active' });
 
 /**
@@ -42,7 +55,12 @@ const reopened = (sheet: Sheet): Sheet => ({ ...sheet, status: 'active' });
  * the cells it changed since that version (the others keep their newer values); a cell changed on
  * both sides is a conflict, written only with `force`, and then marked as forced on its events.
  */
-export function planSheet(located: LocatedSheet, today: IsoDate, file: string, force: boolean): { plan: Plan<Sheet, SheetCommand>; conflicts: Conflict[] } {
+export function planSheet(
+  located: LocatedSheet,
+  today: IsoDate,
+  file: string,
+  force: boolean,
+): { plan: Plan<Sheet, SheetCommand>; conflicts: Conflict[] } {
   const { draft, sheetId, state, version, events } = located;
   const plan = (steps: Array<Step<SheetCommand>>) => ({ id: sheetId, version, state, steps });
   const exported = draft.version;
@@ -103,10 +121,21 @@ function sheetSteps(draft: SheetDraft, sheetId: string, state: Sheet | undefined
       };
       const defined = state?.goals.flatMap((g) => g.indicators).find((i) => i.indicatorId === indicatorId);
       if (!defined) {
-        add({ type: 'DefineIndicator', goalId, indicatorId, ...indicatorDetails, ...(indicator.target !== undefined && { target: indicator.target }) }, indicator.at, planned);
+        add(
+          {
+            type: 'DefineIndicator',
+            goalId,
+            indicatorId,
+            ...indicatorDetails,
+            ...(indicator.target !== undefined && { target: indicator.target }),
+          },
+          indicator.at,
+          planned,
+        );
       } else {
         add({ type: 'ReviseIndicator', indicatorId, changes: indicatorDetails }, indicator.at, planned);
-        if (indicator.target !== undefined) add({ type: 'SetTarget', indicatorId, text: indicator.target }, indicator.cells.target ?? indicator.at, planned);
+        if (indicator.target !== undefined)
+          add({ type: 'SetTarget', indicatorId, text: indicator.target }, indicator.cells.target ?? indicator.at, planned);
       }
       // A layout without notes leaves the recorded ones alone; one with notes states them all.
       const noteOf = (key: 1 | 2 | 3 | 4 | 'result', recorded?: Recorded) => {
@@ -115,10 +144,16 @@ function sheetSteps(draft: SheetDraft, sheetId: string, state: Sheet | undefined
       };
       for (const [key, value] of Object.entries(indicator.progress)) {
         const quarter = Number(key) as 1 | 2 | 3 | 4;
-        add({ type: 'RecordProgress', indicatorId, quarter, value, ...noteOf(quarter, defined?.progress[quarter]) }, indicator.cells.progress[quarter] ?? indicator.at);
+        add(
+          { type: 'RecordProgress', indicatorId, quarter, value, ...noteOf(quarter, defined?.progress[quarter]) },
+          indicator.cells.progress[quarter] ?? indicator.at,
+        );
       }
       if (indicator.result !== undefined) {
-        add({ type: 'RecordResult', indicatorId, value: indicator.result, ...noteOf('result', defined?.result) }, indicator.cells.result ?? indicator.at);
+        add(
+          { type: 'RecordResult', indicatorId, value: indicator.result, ...noteOf('result', defined?.result) },
+          indicator.cells.result ?? indicator.at,
+        );
       }
     }
   }
@@ -133,7 +168,11 @@ function sheetSteps(draft: SheetDraft, sheetId: string, state: Sheet | undefined
   return steps;
 }
 
-export function planWardPlan({ draft, wardPlanId, state, version }: LocatedWardPlan, today: IsoDate, file: string): Plan<WardPlan, WardPlanCommand> {
+export function planWardPlan(
+  { draft, wardPlanId, state, version }: LocatedWardPlan,
+  today: IsoDate,
+  file: string,
+): Plan<WardPlan, WardPlanCommand> {
   const { at, evaluation, wardPlanId: _id, ...plan } = draft;
   const steps: Array<Step<WardPlanCommand>> = [
     state
@@ -153,4 +192,3 @@ export function idOf(given: string | undefined, at: Location, ...parts: string[]
   if (!UUID.test(given)) throw new DocumentError(at, `"${given}" is not an id shinchoku gave out (a UUID)`);
   return given.toLowerCase();
 }
-

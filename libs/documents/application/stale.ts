@@ -34,7 +34,16 @@ interface Cell {
   place: CellPlace;
 }
 
-const SHEET_FIELDS = ['purpose', 'policyIndicators', 'contact', 'approach', 'resultSummary', 'ratingProfile', 'evaluationDate', 'status'] as const;
+const SHEET_FIELDS = [
+  'purpose',
+  'policyIndicators',
+  'contact',
+  'approach',
+  'resultSummary',
+  'ratingProfile',
+  'evaluationDate',
+  'status',
+] as const;
 const GOAL_FIELDS = ['no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives'] as const;
 const INDICATOR_FIELDS = ['name', 'unit', 'measure', 'progressEntry', 'baselines', 'notes'] as const;
 
@@ -57,16 +66,30 @@ export function cellsOf(sheet: Sheet | undefined): Map<string, Cell> {
     const at = { goalNo: goal.no, goalId: goal.goalId };
     put(`goal.${goal.goalId}`, true, { ...at, field: 'goal' }, goal.text);
     for (const field of GOAL_FIELDS) put(`goal.${goal.goalId}.${field}`, goal[field], { ...at, field });
-    const evaluation = goal.evaluation && { rating: goal.evaluation.rating, status: goal.evaluation.status, policy: goal.evaluation.policy, reason: goal.evaluation.reason };
+    const evaluation = goal.evaluation && {
+      rating: goal.evaluation.rating,
+      status: goal.evaluation.status,
+      policy: goal.evaluation.policy,
+      reason: goal.evaluation.reason,
+    };
     put(`goal.${goal.goalId}.evaluation`, evaluation, { ...at, field: 'evaluation' }, goal.evaluation?.rating ?? null);
     for (const indicator of goal.indicators) {
       const key = `indicator.${indicator.indicatorId}`;
       const where = { ...at, indicatorId: indicator.indicatorId, indicator: indicator.name };
       put(key, goal.goalId, { ...where, field: 'indicator' }, indicator.name);
-      for (const field of INDICATOR_FIELDS) put(`${key}.${field}`, field === 'baselines' ? indicator.baselines.map((b) => [b.fiscalYear, b.actual.text]) : indicator[field], { ...where, field });
+      for (const field of INDICATOR_FIELDS)
+        put(`${key}.${field}`, field === 'baselines' ? indicator.baselines.map((b) => [b.fiscalYear, b.actual.text]) : indicator[field], {
+          ...where,
+          field,
+        });
       put(`${key}.target`, indicator.target?.text, { ...where, field: 'target' });
       for (const quarter of [1, 2, 3, 4] as const) {
-        put(`${key}.progress.${quarter}`, recorded(indicator.progress[quarter]), { ...where, field: 'progress', quarter }, recordedShown(indicator.progress[quarter]));
+        put(
+          `${key}.progress.${quarter}`,
+          recorded(indicator.progress[quarter]),
+          { ...where, field: 'progress', quarter },
+          recordedShown(indicator.progress[quarter]),
+        );
       }
       put(`${key}.result`, recorded(indicator.result), { ...where, field: 'result' }, recordedShown(indicator.result));
     }
@@ -97,7 +120,13 @@ export interface Merge {
  * left as it was keeps the current value; a cell changed on both sides to different values is a
  * conflict, blamed on the last event that changed it.
  */
-export function merge(base: Sheet, edited: Sheet | undefined, current: Sheet, since: readonly StoredEvent[], exportedVersion: number): Merge {
+export function merge(
+  base: Sheet,
+  edited: Sheet | undefined,
+  current: Sheet,
+  since: readonly StoredEvent[],
+  exportedVersion: number,
+): Merge {
   const [before, mine, now] = [cellsOf(base), cellsOf(edited), cellsOf(current)];
   const changed = differing(before, mine);
   const theirs = differing(before, now);
@@ -145,7 +174,8 @@ export function narrowed(command: Undated<SheetCommand>, keep: ReadonlySet<strin
 }
 
 /** Whether a command writes one of `keys`. */
-export const touches = (command: Undated<SheetCommand>, keys: ReadonlySet<string>): boolean => written(command)?.some((key) => keys.has(key)) ?? false;
+export const touches = (command: Undated<SheetCommand>, keys: ReadonlySet<string>): boolean =>
+  written(command)?.some((key) => keys.has(key)) ?? false;
 
 /** The cells a command writes (one per field of a Revise…, in the order of its changes); undefined for a new sheet. */
 function written(command: Undated<SheetCommand>): string[] | undefined {

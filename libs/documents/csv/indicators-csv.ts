@@ -7,7 +7,9 @@ const ENTRY: Record<string, string> = { toDate: '累計', quarter: '四半期ご
 
 /** The notes recorded with the quarters' values and the result, one line each, named by where they belong. */
 function recordedNotes(indicator: Pick<Indicator, 'progress' | 'result'>): string {
-  const lines = ([1, 2, 3, 4] as const).flatMap((q) => (indicator.progress[q]?.note ? [`第${q}四半期: ${indicator.progress[q].note}`] : []));
+  const lines = ([1, 2, 3, 4] as const).flatMap((q) =>
+    indicator.progress[q]?.note ? [`第${q}四半期: ${indicator.progress[q].note}`] : [],
+  );
   if (indicator.result?.note) lines.push(`結果: ${indicator.result.note}`);
   return lines.join('\n');
 }
@@ -41,7 +43,27 @@ export function indicatorsCsv(sheets: readonly Sheet[], thresholds: ProgressThre
     );
   });
   return toCsv(
-    ['年度', '組織名(部)', '組織名(課)', 'No.', '組織目標', '取組指標', '単位', '目標', '記入方法', '第1四半期', '第2四半期', '第3四半期', '第4四半期', '結果', '達成状況', '進捗状態', '評価', '評価の目安', '記録の備考'],
+    [
+      '年度',
+      '組織名(部)',
+      '組織名(課)',
+      'No.',
+      '組織目標',
+      '取組指標',
+      '単位',
+      '目標',
+      '記入方法',
+      '第1四半期',
+      '第2四半期',
+      '第3四半期',
+      '第4四半期',
+      '結果',
+      '達成状況',
+      '進捗状態',
+      '評価',
+      '評価の目安',
+      '記録の備考',
+    ],
     rows,
   );
 }

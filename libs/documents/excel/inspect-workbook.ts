@@ -26,7 +26,8 @@ export async function inspectWorkbook(content: Buffer, limits: ImportLimits): Pr
     throw new DocumentError({ line: 1 }, 'the file is a zip but not an .xlsx workbook (it has no xl/workbook.xml)', 'NotAWorkbook');
   }
   const worksheets = parts.filter((part) => WORKSHEET.test(part.name)).length;
-  if (worksheets > limits.sheets) throw new DocumentLimitError({ line: 1 }, `the workbook has ${worksheets} worksheets`, 'sheets', limits.sheets);
+  if (worksheets > limits.sheets)
+    throw new DocumentLimitError({ line: 1 }, `the workbook has ${worksheets} worksheets`, 'sheets', limits.sheets);
   const budget = new InflateBudget(limits.unzippedBytes);
   const counts = new Counts(limits);
   for (const part of parts) {
@@ -122,7 +123,8 @@ class ElementScanner {
         return;
       case 'definedName': {
         const value = text.slice(after, text.indexOf('<', after) < 0 ? undefined : text.indexOf('<', after));
-        for (const [, from, to] of value.matchAll(/!(\$?[A-Za-z]+\$?\d+)(?::(\$?[A-Za-z]+\$?\d+))?/g)) this.checkRanges(to ? `${from}:${to}` : from, 'definedName');
+        for (const [, from, to] of value.matchAll(/!(\$?[A-Za-z]+\$?\d+)(?::(\$?[A-Za-z]+\$?\d+))?/g))
+          this.checkRanges(to ? `${from}:${to}` : from, 'definedName');
         return;
       }
     }

@@ -10,7 +10,11 @@ import { SHEET_TITLE, STATUS_LABELS } from '../layout/read-document';
  * exact values ride along in hidden rows and columns, so the same workbook imports back to the
  * same sheet (see readWorkbook).
  */
-export async function writeWorkbook(sheets: readonly Sheet[], wardPlan?: WardPlan, versions?: ReadonlyMap<string, number>): Promise<Buffer> {
+export async function writeWorkbook(
+  sheets: readonly Sheet[],
+  wardPlan?: WardPlan,
+  versions?: ReadonlyMap<string, number>,
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'shinchoku';
   const names = new Set<string>();
@@ -43,7 +47,13 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet, version?: number): void
   ws.addRow(['組織の目的', sheet.purpose ?? '']);
   ws.addRow(['(参考) 関連する総合計画における政策指標', sheet.policyIndicators.map((p) => `・${p}`).join('\n')]);
   ws.addRow(['問合せ先(電話番号)', sheet.contact ?? '', '状態', STATUS_LABELS[sheet.status]]);
-  ws.addRow(['sheetId', sheet.sheetId, 'ratingProfile', JSON.stringify(sheet.ratingProfile), ...(version === undefined ? [] : ['version', version])]).hidden = true;
+  ws.addRow([
+    'sheetId',
+    sheet.sheetId,
+    'ratingProfile',
+    JSON.stringify(sheet.ratingProfile),
+    ...(version === undefined ? [] : ['version', version]),
+  ]).hidden = true;
   for (const r of [2, 3, 4, 5, 6]) for (const c of [1, 3, 5]) ws.getCell(r, c).font = BOLD;
   ws.addRow(['○:達成', '△:一部未達成', '×:未達成']);
   ws.addRow([]);
@@ -116,13 +126,25 @@ function writeSheet(ws: ExcelJS.Worksheet, sheet: Sheet, version?: number): void
       for (const [column, note] of notes) row.getCell(column).note = note;
     }
     if (height > 1) {
-      for (const heading of ['No.', '部区組織目標', '組織目標', '総合計画(実施計画)上の位置づけ', '評価', '目標達成状況', '今後の方針', '評価の理由']) {
+      for (const heading of [
+        'No.',
+        '部区組織目標',
+        '組織目標',
+        '総合計画(実施計画)上の位置づけ',
+        '評価',
+        '目標達成状況',
+        '今後の方針',
+        '評価の理由',
+      ]) {
         ws.mergeCells(first, col(heading), first + height - 1, col(heading));
       }
     }
   }
   ws.addRow([]);
-  ws.addRow(['取り組みについて(今年度重点的に取り組む内容や目標設定の考え方など)', '取り組みの結果について(評価内容と評価結果を踏まえた今後の方針など)']).font = BOLD;
+  ws.addRow([
+    '取り組みについて(今年度重点的に取り組む内容や目標設定の考え方など)',
+    '取り組みの結果について(評価内容と評価結果を踏まえた今後の方針など)',
+  ]).font = BOLD;
   ws.addRow([sheet.approach ?? '', sheet.resultSummary ?? '']).alignment = WRAP;
 }
 
@@ -169,7 +191,14 @@ function writeWardPage(ws: ExcelJS.Worksheet, plan: WardPlan): void {
   ws.addRow([]);
   ws.addRow(['評価']).font = BOLD;
   const evaluation = plan.evaluation;
-  ws.addRow(['重点目標の達成状況', evaluation?.status ?? '', '目標数', plan.priorityGoals.length, '達成数', evaluation?.achievedCount ?? '']);
+  ws.addRow([
+    '重点目標の達成状況',
+    evaluation?.status ?? '',
+    '目標数',
+    plan.priorityGoals.length,
+    '達成数',
+    evaluation?.achievedCount ?? '',
+  ]);
   ws.addRow(['今後の方向性', evaluation?.direction ?? '']);
   ws.addRow(['evaluatedOn', evaluation?.evaluatedOn ?? '']).hidden = true;
   ws.eachRow((row) => (row.alignment = WRAP));

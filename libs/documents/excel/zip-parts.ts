@@ -36,7 +36,12 @@ export function zipParts(content: Buffer, maxSheets: number): ZipPart[] {
   if (count === 0xffff || start === 0xffffffff) throw corrupt('ZIP64 archives are not read');
   if (start + size > end) throw corrupt('its directory lies outside the file (cut short?)');
   if (count > PARTS_PER_SHEET * maxSheets + PARTS_OF_WORKBOOK) {
-    throw new DocumentLimitError({ line: 1 }, `the zip holds ${count} parts, more than a workbook of that many sheets has`, 'sheets', maxSheets);
+    throw new DocumentLimitError(
+      { line: 1 },
+      `the zip holds ${count} parts, more than a workbook of that many sheets has`,
+      'sheets',
+      maxSheets,
+    );
   }
   const parts: ZipPart[] = [];
   let at = start;
@@ -73,7 +78,12 @@ export class InflateBudget {
   count(bytes: number, part: string): void {
     this.used += bytes;
     if (this.used > this.max) {
-      throw new DocumentLimitError({ line: 1 }, `the workbook unpacks to more than ${this.max} bytes (stopped inflating in ${part})`, 'unzippedBytes', this.max);
+      throw new DocumentLimitError(
+        { line: 1 },
+        `the workbook unpacks to more than ${this.max} bytes (stopped inflating in ${part})`,
+        'unzippedBytes',
+        this.max,
+      );
     }
   }
 }

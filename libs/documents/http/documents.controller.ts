@@ -36,7 +36,8 @@ export class ImportsController {
 
   @Operation({
     summary: 'Import a document',
-    description: 'Reads existing sheets and ward plans from a published document’s text or a workbook in the 組織目標管理シート layout (multipart/form-data, field `file`) and records them as commands: all of the file or nothing. `dryRun=true` reports what would change (200); `force=true` overwrites cells others changed since the workbook was exported.',
+    description:
+      'Reads existing sheets and ward plans from a published document’s text or a workbook in the 組織目標管理シート layout (multipart/form-data, field `file`) and records them as commands: all of the file or nothing. `dryRun=true` reports what would change (200); `force=true` overwrites cells others changed since the workbook was exported.',
     responses: [
       { status: 201, description: 'Imported.', json: importReport },
       { status: 200, description: 'A dry run: nothing was written.', json: importReport },
@@ -47,7 +48,11 @@ export class ImportsController {
   @HttpCode(201)
   @Requires('sheet.create', scope.list)
   @ApiConsumes('multipart/form-data')
-  @ApiQuery({ name: 'force', required: false, description: 'true: overwrite cells changed since the workbook was exported (recorded on the events)' })
+  @ApiQuery({
+    name: 'force',
+    required: false,
+    description: 'true: overwrite cells changed since the workbook was exported (recorded on the events)',
+  })
   @ApiQuery({ name: 'dryRun', required: false, description: 'true: report what would be imported, conflicts included, and write nothing' })
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   async import(
@@ -58,13 +63,23 @@ export class ImportsController {
     if (!request.isMultipart()) throw new Problem(415, 'UnsupportedMediaType', 'send the file as multipart/form-data, in the field "file"');
     const file = await this.receive(request);
     try {
-      const report = await this.importer.import(file.name, file.content, request.principal!.actor, (scopes) => permitted(request, scopes), query);
+      const report = await this.importer.import(
+        file.name,
+        file.content,
+        request.principal!.actor,
+        (scopes) => permitted(request, scopes),
+        query,
+      );
       // A dry run creates nothing.
       if (report.dryRun) void reply.status(200);
       return report;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
-        throw new Problem(409, 'ConcurrentChange', `${file.name}: a sheet of this file kept changing while it was imported; nothing of it was imported, try again`);
+        throw new Problem(
+          409,
+          'ConcurrentChange',
+          `${file.name}: a sheet of this file kept changing while it was imported; nothing of it was imported, try again`,
+        );
       }
       if (!(error instanceof DocumentError)) throw error;
       throw documentProblem(file.name, error);
@@ -99,9 +114,12 @@ export class ImportsController {
     } catch (error) {
       if (error instanceof Problem) throw error;
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-      throw new Problem(400, 'MalformedMultipart', `the multipart body cannot be read: ${(error as Error).message}`, [{ path: 'body', message: 'malformed multipart/form-data' }]);
+      throw new Problem(400, 'MalformedMultipart', `the multipart body cannot be read: ${(error as Error).message}`, [
+        { path: 'body', message: 'malformed multipart/form-data' },
+      ]);
     }
-    if (!file) throw new Problem(400, 'InvalidRequest', 'the form needs the file in the field "file"', [{ path: 'body.file', message: 'required' }]);
+    if (!file)
+      throw new Problem(400, 'InvalidRequest', 'the form needs the file in the field "file"', [{ path: 'body.file', message: 'required' }]);
     return file;
   }
 }
@@ -109,10 +127,20 @@ export class ImportsController {
 /** Refused files: over a cap on bytes 413, on structure 422, naming the cap's setting; not a document 415; unreadable 422. */
 function documentProblem(name: string, error: DocumentError): Problem {
   if (error instanceof StaleWorkbookError) {
-    return new Problem(409, error.code, `${name}: ${error.reason}`, [{ path: 'body.file', message: error.reason }], { conflicts: error.conflicts });
+    return new Problem(409, error.code, `${name}: ${error.reason}`, [{ path: 'body.file', message: error.reason }], {
+      conflicts: error.conflicts,
+    });
   }
   const status =
-    error instanceof DocumentLimitError ? (error.bytes ? 413 : 422) : error instanceof ForeignIdError ? 403 : error.code === 'UnsupportedDocument' ? 415 : 422;
+    error instanceof DocumentLimitError
+      ? error.bytes
+        ? 413
+        : 422
+      : error instanceof ForeignIdError
+        ? 403
+        : error.code === 'UnsupportedDocument'
+          ? 415
+          : 422;
   return new Problem(status, error.code, `${name}: ${error.message}`, [{ path: 'body.file', message: error.message }], {
     line: error.at.line,
     ...(error.at.cell && { cell: error.at.cell }),
@@ -125,9 +153,15 @@ function permitted({ principal }: AccessRequest, scopes: ImportScope[]): void {
   for (const { kind, department, unit } of scopes) {
     const permission = kind === 'sheet' ? 'sheet.create' : 'wardPlan.write';
     if (can(principal!.grants, permission, { department, ...(unit !== undefined && { unit }) }) === 'allowed') continue;
-    throw new Problem(403, 'PermissionMissing', `this file writes to ${department}${unit ? ` ${unit}` : ''}, which needs the permission '${permission}' there`, undefined, {
-      permission,
-    });
+    throw new Problem(
+      403,
+      'PermissionMissing',
+      `this file writes to ${department}${unit ? ` ${unit}` : ''}, which needs the permission '${permission}' there`,
+      undefined,
+      {
+        permission,
+      },
+    );
   }
 }
 
@@ -143,8 +177,11 @@ export class SheetExportsController {
 
   @Operation({
     summary: 'Export a sheet as a workbook',
-    description: 'The sheet in the 組織目標管理シート layout, with the versions it was exported at so that an import can tell whose changes are newer.',
-    responses: [{ status: 200, description: 'The workbook, as an attachment.', other: { [XLSX]: 'binary' }, headers: ['Content-Disposition'] }],
+    description:
+      'The sheet in the 組織目標管理シート layout, with the versions it was exported at so that an import can tell whose changes are newer.',
+    responses: [
+      { status: 200, description: 'The workbook, as an attachment.', other: { [XLSX]: 'binary' }, headers: ['Content-Disposition'] },
+    ],
     problems: [404],
   })
   @Get(':sheetId/export.xlsx')
@@ -159,7 +196,9 @@ export class SheetExportsController {
   @Operation({
     summary: 'Export a sheet’s indicators as CSV',
     description: 'Every indicator of the sheet with its target, progress and result, as CSV that Excel opens correctly (UTF-8 with BOM).',
-    responses: [{ status: 200, description: 'The CSV, as an attachment.', other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] }],
+    responses: [
+      { status: 200, description: 'The CSV, as an attachment.', other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] },
+    ],
     problems: [404],
   })
   @Get(':sheetId/export.csv')
@@ -190,7 +229,9 @@ export class WardExportsController {
   @Operation({
     summary: 'Export a ward’s year as a workbook',
     description: 'One worksheet per org unit plus the ward page (区 組織目標), in the 組織目標管理シート layout.',
-    responses: [{ status: 200, description: 'The workbook, as an attachment.', other: { [XLSX]: 'binary' }, headers: ['Content-Disposition'] }],
+    responses: [
+      { status: 200, description: 'The workbook, as an attachment.', other: { [XLSX]: 'binary' }, headers: ['Content-Disposition'] },
+    ],
     problems: [404],
   })
   @Get(':department/:fiscalYear/export.xlsx')
@@ -208,7 +249,9 @@ export class WardExportsController {
   @Operation({
     summary: 'Export a ward’s indicators as CSV',
     description: 'Every indicator of the ward’s sheets for the year, as CSV that Excel opens correctly (UTF-8 with BOM).',
-    responses: [{ status: 200, description: 'The CSV, as an attachment.', other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] }],
+    responses: [
+      { status: 200, description: 'The CSV, as an attachment.', other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] },
+    ],
     problems: [404],
   })
   @Get(':department/:fiscalYear/export.csv')
@@ -225,7 +268,8 @@ export class WardExportsController {
 
   private async found(name: string, year: number) {
     const found = await this.exporter.ward(name, year);
-    if (found.sheets.length === 0 && !found.wardPlan) throw new Problem(404, 'NothingToExport', `there are no sheets of ${name} for ${fiscalYearLabel(year)}`);
+    if (found.sheets.length === 0 && !found.wardPlan)
+      throw new Problem(404, 'NothingToExport', `there are no sheets of ${name} for ${fiscalYearLabel(year)}`);
     return found;
   }
 }
@@ -234,5 +278,8 @@ export class WardExportsController {
 function attachment(reply: FastifyReply, type: string, filename: string): void {
   void reply
     .header('content-type', type)
-    .header('content-disposition', `attachment; filename="export${filename.slice(filename.lastIndexOf('.'))}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+    .header(
+      'content-disposition',
+      `attachment; filename="export${filename.slice(filename.lastIndexOf('.'))}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    );
 }

@@ -15,7 +15,10 @@ export const importReport = named(
     indicators: z.number().int(),
     wardPlans: z.number().int(),
     priorityGoals: z.number().int(),
-    commands: z.number().int().meta({ description: 'Commands that changed something (or would, in a dry run); 0 when the same file is imported again.' }),
+    commands: z
+      .number()
+      .int()
+      .meta({ description: 'Commands that changed something (or would, in a dry run); 0 when the same file is imported again.' }),
     events: z.number().int(),
     conflicts: z.array(
       z.object({
@@ -26,7 +29,9 @@ export const importReport = named(
         goalId: z.uuid().optional(),
         indicatorId: z.uuid().optional(),
         indicator: z.string().optional(),
-        field: z.string().meta({ description: "'progress', 'result', 'target', 'evaluation', or the name of a sheet, goal or indicator field" }),
+        field: z
+          .string()
+          .meta({ description: "'progress', 'result', 'target', 'evaluation', or the name of a sheet, goal or indicator field" }),
         quarter: z.number().int().min(1).max(4).optional(),
         exportedVersion: z.number().int(),
         workbook: z.string().nullable(),

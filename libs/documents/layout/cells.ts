@@ -28,7 +28,13 @@ export const fail = (row: Row, index: number, reason: string, heading?: string, 
 /** A row of a table (or a narrative block) that keeps its width must be as wide as its heading. */
 export function checkWidth(row: Row, heading: Row): void {
   if (!row.exactWidth || row.cells.length >= heading.cells.length) return;
-  fail(row, row.cells.length - 1, `the row has ${row.cells.length} of the ${heading.cells.length} cells of its heading (line ${heading.line}): the document looks cut short`, undefined, 'TruncatedDocument');
+  fail(
+    row,
+    row.cells.length - 1,
+    `the row has ${row.cells.length} of the ${heading.cells.length} cells of its heading (line ${heading.line}): the document looks cut short`,
+    undefined,
+    'TruncatedDocument',
+  );
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
@@ -67,6 +73,6 @@ export function wholeNumber(text: string): number | undefined {
   return /^\d{1,6}$/.test(normalized) ? Number(normalized) : undefined;
 }
 
-const RATINGS: Record<string, '○' | '△' | '×'> = { '○': '○', '〇': '○', '◯': '○', '△': '△', '▲': '△', '×': '×', '✕': '×', x: '×', X: '×' };
+const RATINGS: Record<string, '○' | '△' | '×'> = { '○': '○', 〇: '○', '◯': '○', '△': '△', '▲': '△', '×': '×', '✕': '×', x: '×', X: '×' };
 
 export const ratingOf = (text: string) => RATINGS[text.trim()];

@@ -89,10 +89,12 @@ export function readColumns(first: Row, second: Row | undefined, fiscalYear: num
     found.initiatives = undefined;
     found.initiativeDescription = found.initiativeName + 1;
     [found.rating, found.status, found.policy] = [2, 3, 4].map((offset) => found.initiativeName! + offset);
-    for (const [offset, heading] of ['取組の内容', '評価', '目標達成状況', '今後の方針'].entries()) headings[found.initiativeName + 1 + offset] = heading;
+    for (const [offset, heading] of ['取組の内容', '評価', '目標達成状況', '今後の方針'].entries())
+      headings[found.initiativeName + 1 + offset] = heading;
   }
   for (const required of ['no', 'goal', 'indicator'] as const) {
-    if (found[required] === undefined) fail(first, 0, `the goal table has no ${required === 'no' ? 'No.' : required === 'goal' ? '組織目標' : '取組指標'} column`);
+    if (found[required] === undefined)
+      fail(first, 0, `the goal table has no ${required === 'no' ? 'No.' : required === 'goal' ? '組織目標' : '取組指標'} column`);
   }
   return { ...(found as Columns), headings };
 }
@@ -136,17 +138,26 @@ function readGoalCells(goal: GoalDraft, cell: Cell, columns: Columns, problem: P
   const link = cell(columns.priorityGoalNo);
   if (link) {
     const no = wholeNumber(link) ?? problem(columns.priorityGoalNo!, `部区組織目標 must be the number of a 重点目標, not "${link}"`);
-    if (goal.priorityGoalNo !== undefined && goal.priorityGoalNo !== no) problem(columns.priorityGoalNo!, `goal ${goal.no} is linked to two 重点目標`);
+    if (goal.priorityGoalNo !== undefined && goal.priorityGoalNo !== no)
+      problem(columns.priorityGoalNo!, `goal ${goal.no} is linked to two 重点目標`);
     goal.priorityGoalNo = no;
   }
   const id = cell(columns.goalId);
   if (id) goal.goalId = id;
-  const [ratingText, status, policy, reason, evaluatedOnText] = [columns.rating, columns.status, columns.policy, columns.reason, columns.evaluatedOn].map(cell);
+  const [ratingText, status, policy, reason, evaluatedOnText] = [
+    columns.rating,
+    columns.status,
+    columns.policy,
+    columns.reason,
+    columns.evaluatedOn,
+  ].map(cell);
   if (!ratingText && !status && !policy && !reason) return;
   if (goal.evaluation) problem(columns.rating ?? columns.goal, `goal ${goal.no} is evaluated twice`);
   if (!ratingText) problem(columns.rating ?? columns.goal, `目標達成状況 or 今後の方針 is given without a 評価 (○, △ or ×)`);
   const rating = ratingOf(ratingText) ?? problem(columns.rating!, `評価 must be ○, △ or ×, not "${ratingText}"`);
-  const evaluatedOn = evaluatedOnText ? (parseJapaneseDate(evaluatedOnText) ?? problem(columns.evaluatedOn!, `"${evaluatedOnText}" is not a date`)) : undefined;
+  const evaluatedOn = evaluatedOnText
+    ? (parseJapaneseDate(evaluatedOnText) ?? problem(columns.evaluatedOn!, `"${evaluatedOnText}" is not a date`))
+    : undefined;
   goal.evaluation = {
     at: at(row, columns.rating!, columns.headings[columns.rating!]),
     rating,
@@ -184,18 +195,24 @@ function readIndicator(cell: Cell, columns: Columns, problem: Problem, row: Row)
     .filter((b) => b.actual && b.actual !== '-');
   if (!written && !target && !result && Object.keys(progress).length === 0 && baselines.length === 0) return undefined;
   if (!written) problem(columns.indicator, 'an indicator needs its name (取組指標)');
-  const named = columns.unit === undefined ? splitIndicatorName(written) : { name: written, ...(cell(columns.unit) && { unit: cell(columns.unit) }) };
+  const named =
+    columns.unit === undefined ? splitIndicatorName(written) : { name: written, ...(cell(columns.unit) && { unit: cell(columns.unit) }) };
   const notes = [named.notes, cell(columns.notes)].filter(Boolean).join(' ');
   const measure = cell(columns.measure);
   if (measure && !MEASURES.includes(measure as Measure)) problem(columns.measure!, `measure must be cumulative or level, not "${measure}"`);
   const progressEntry = cell(columns.progressEntry);
-  if (progressEntry && !ENTRIES.includes(progressEntry as ProgressEntry)) problem(columns.progressEntry!, `progressEntry must be toDate or quarter, not "${progressEntry}"`);
+  if (progressEntry && !ENTRIES.includes(progressEntry as ProgressEntry))
+    problem(columns.progressEntry!, `progressEntry must be toDate or quarter, not "${progressEntry}"`);
   return {
     at: at(row, columns.indicator, columns.headings[columns.indicator]),
     cells: {
       ...(target && { target: at(row, columns.target!, columns.headings[columns.target!]) }),
       ...(result && { result: at(row, columns.result!, columns.headings[columns.result!]) }),
-      progress: Object.fromEntries(columns.progress.filter(({ quarter }) => progress[quarter]).map(({ index, quarter }) => [quarter, at(row, index, columns.headings[index])])),
+      progress: Object.fromEntries(
+        columns.progress
+          .filter(({ quarter }) => progress[quarter])
+          .map(({ index, quarter }) => [quarter, at(row, index, columns.headings[index])]),
+      ),
     },
     ...(cell(columns.indicatorId) && { indicatorId: cell(columns.indicatorId) }),
     name: named.name,
@@ -227,7 +244,12 @@ function recordedNotes(noteOf: NonNullable<Row['noteOf']>, columns: Columns): No
  * bracketed word at the end of the name; what follows it (※…, 【…】, [参考] …) is a note. A
  * reference figure "[参考] R5末 6,635人" is also the baseline of that year.
  */
-export function splitIndicatorName(text: string): { name: string; unit?: string; notes?: string; baseline?: { fiscalYear: number; actual: string } } {
+export function splitIndicatorName(text: string): {
+  name: string;
+  unit?: string;
+  notes?: string;
+  baseline?: { fiscalYear: number; actual: string };
+} {
   const m = /^(.+?)\s*[(（]([^()（）\d０-９]{1,8})[)）]\s*([※【[［].*)?$/s.exec(text);
   const [name, unit, notes] = m ? [m[1]!, m[2]!, m[3]] : splitNote(text);
   const reference = notes && /[[［]参考[\]］]\s*(\S+?)末\s*(.+)$/.exec(notes);

@@ -104,7 +104,11 @@ function readLabels(row: Row, labels: Record<string, string>, fields: Map<string
 }
 
 const isBlank = (row: Row) => row.cells.every((cell) => !cleanCell(cell));
-const isLegend = (row: Row) => row.cells.map(cleanCell).filter(Boolean).every((cell) => /^[○△×]\s*[:：]/.test(cell) || /^-+$/.test(cell));
+const isLegend = (row: Row) =>
+  row.cells
+    .map(cleanCell)
+    .filter(Boolean)
+    .every((cell) => /^[○△×]\s*[:：]/.test(cell) || /^-+$/.test(cell));
 
 function readSheet(title: Row, rows: Row[]): SheetDraft {
   const fields = new Map<string, Field>();
@@ -112,7 +116,8 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
   for (; i < rows.length && cleanCell(rows[i]!.cells[0]) !== 'No.'; i++) {
     const row = rows[i]!;
     if (isBlank(row) || isLegend(row)) continue;
-    if (!readLabels(row, SHEET_LABELS, fields)) fail(row, 0, `"${cleanCell(row.cells.find((c) => cleanCell(c)))}" is not a heading of a 組織目標管理シート`);
+    if (!readLabels(row, SHEET_LABELS, fields))
+      fail(row, 0, `"${cleanCell(row.cells.find((c) => cleanCell(c)))}" is not a heading of a 組織目標管理シート`);
   }
   const required = (name: string, heading: string): Field => {
     const field = fields.get(name);
@@ -120,16 +125,20 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
     return field;
   };
   const yearField = required('fiscalYear', '年度');
-  const fiscalYear = parseFiscalYear(yearField.value) ?? fail(yearField.row, yearField.index, `"${yearField.value}" is not a fiscal year (令和6年度)`);
+  const fiscalYear =
+    parseFiscalYear(yearField.value) ?? fail(yearField.row, yearField.index, `"${yearField.value}" is not a fiscal year (令和6年度)`);
   const date = (name: string, heading: string) => {
     const field = fields.get(name);
     if (!field?.value) return undefined;
-    return parseJapaneseDate(field.value) ?? fail(field.row, field.index, `${heading} "${field.value}" is not a date (R6.4.1, 令和6年4月1日)`);
+    return (
+      parseJapaneseDate(field.value) ?? fail(field.row, field.index, `${heading} "${field.value}" is not a date (R6.4.1, 令和6年4月1日)`)
+    );
   };
   const text = (name: string) => fields.get(name)?.value || undefined;
   const status = text('status');
   const statusValue = status && (Object.entries(STATUS_LABELS).find(([, label]) => label === status)?.[0] as SheetStatus | undefined);
-  if (status && !statusValue) fail(fields.get('status')!.row, fields.get('status')!.index, `状態 must be one of ${Object.values(STATUS_LABELS).join(', ')}`);
+  if (status && !statusValue)
+    fail(fields.get('status')!.row, fields.get('status')!.index, `状態 must be one of ${Object.values(STATUS_LABELS).join(', ')}`);
 
   const header = rows[i];
   if (!header) fail(title, 0, 'the sheet has no goal table (a row starting with No.)');
@@ -149,7 +158,8 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
     const row = rows[i]!;
     if (isBlank(row)) continue;
     if (NARRATIVE.test(cleanCell(row.cells[0]))) {
-      const narrative = rows[++i] ?? fail(row, 0, 'the narrative heading is the last line: the document looks cut short', undefined, 'TruncatedDocument');
+      const narrative =
+        rows[++i] ?? fail(row, 0, 'the narrative heading is the last line: the document looks cut short', undefined, 'TruncatedDocument');
       checkWidth(narrative, row);
       approach = cleanCell(narrative.cells[0]) || undefined;
       resultSummary = cleanCell(narrative.cells[1]) || undefined;
@@ -186,7 +196,9 @@ function readSheet(title: Row, rows: Row[]): SheetDraft {
 /** The stream version a workbook was exported at (a hidden cell next to the sheetId). */
 function versionOf(field: Field): number {
   const version = wholeNumber(field.value);
-  return version !== undefined && version >= 1 ? version : fail(field.row, field.index, `version "${field.value}" is not one shinchoku wrote`);
+  return version !== undefined && version >= 1
+    ? version
+    : fail(field.row, field.index, `version "${field.value}" is not one shinchoku wrote`);
 }
 
 function ratingProfileOf(field: Field): RatingProfile {
@@ -221,7 +233,8 @@ function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
   }
   const text = (name: string) => fields.get(name)?.value || undefined;
   const named = text('department');
-  if (named && departmentName(named) !== departmentName(department!)) fail(fields.get('department')!.row, fields.get('department')!.index, `組織名 ${named} differs from the title's ${department}`);
+  if (named && departmentName(named) !== departmentName(department!))
+    fail(fields.get('department')!.row, fields.get('department')!.index, `組織名 ${named} differs from the title's ${department}`);
   const count = (name: string, heading: string) => {
     const field = fields.get(name);
     if (!field?.value) return undefined;
@@ -229,7 +242,11 @@ function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
   };
   const goalCount = count('goalCount', '目標数');
   if (goalCount !== undefined && goalCount !== priorityGoals.length) {
-    fail(fields.get('goalCount')!.row, fields.get('goalCount')!.index, `目標数 is ${goalCount} but the page lists ${priorityGoals.length} 重点目標`);
+    fail(
+      fields.get('goalCount')!.row,
+      fields.get('goalCount')!.index,
+      `目標数 is ${goalCount} but the page lists ${priorityGoals.length} 重点目標`,
+    );
   }
   const achievedCount = count('achievedCount', '達成数');
   return {
@@ -247,7 +264,11 @@ function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
         achievedCount,
         ...(text('status') && { status: text('status') }),
         ...(text('direction') && { direction: text('direction') }),
-        ...(text('evaluatedOn') && { evaluatedOn: parseJapaneseDate(text('evaluatedOn')!) ?? fail(fields.get('evaluatedOn')!.row, fields.get('evaluatedOn')!.index, 'evaluatedOn is not a date') }),
+        ...(text('evaluatedOn') && {
+          evaluatedOn:
+            parseJapaneseDate(text('evaluatedOn')!) ??
+            fail(fields.get('evaluatedOn')!.row, fields.get('evaluatedOn')!.index, 'evaluatedOn is not a date'),
+        }),
       },
     }),
   };

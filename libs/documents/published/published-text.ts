@@ -32,7 +32,13 @@ export function readPublishedText(text: string, limits: ImportLimits = DEFAULT_I
   for (const row of rows) {
     for (const [index, cell] of row.cells.entries()) {
       if (endsInsideHtml(cell)) {
-        fail(row, index, 'the cell ends inside its HTML (a tag or a <p> never closed): the document looks cut short or damaged', undefined, 'TruncatedDocument');
+        fail(
+          row,
+          index,
+          'the cell ends inside its HTML (a tag or a <p> never closed): the document looks cut short or damaged',
+          undefined,
+          'TruncatedDocument',
+        );
       }
     }
   }

@@ -59,10 +59,17 @@ export class DocumentReader {
         void worker.terminate();
       };
       const timer = setTimeout(
-        () => settle(() => reject(new DocumentLimitError({ line: 1 }, `reading the file took longer than ${readTimeoutMs} ms`, 'readTimeoutMs', readTimeoutMs))),
+        () =>
+          settle(() =>
+            reject(
+              new DocumentLimitError({ line: 1 }, `reading the file took longer than ${readTimeoutMs} ms`, 'readTimeoutMs', readTimeoutMs),
+            ),
+          ),
         readTimeoutMs,
       );
-      worker.once('message', (reply: ReaderReply) => settle(() => ('document' in reply ? resolve(reply.document) : reject(rebuilt(reply)))));
+      worker.once('message', (reply: ReaderReply) =>
+        settle(() => ('document' in reply ? resolve(reply.document) : reject(rebuilt(reply)))),
+      );
       worker.once('error', (error: Error & { code?: string }) =>
         settle(() =>
           reject(
@@ -72,7 +79,9 @@ export class DocumentReader {
           ),
         ),
       );
-      worker.once('exit', (code) => settle(() => reject(new DocumentError({ line: 1 }, `the file could not be read (the reader stopped with code ${code})`))));
+      worker.once('exit', (code) =>
+        settle(() => reject(new DocumentError({ line: 1 }, `the file could not be read (the reader stopped with code ${code})`))),
+      );
     });
   }
 }

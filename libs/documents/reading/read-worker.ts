@@ -12,7 +12,8 @@ const reply = (message: ReaderReply) => parentPort!.postMessage(message);
 readDocumentFile(name, Buffer.from(content.buffer, content.byteOffset, content.byteLength), limits).then(
   (document) => reply({ document }),
   (error: unknown) => {
-    if (error instanceof DocumentLimitError) reply({ refused: { at: error.at, reason: error.finding, code: error.code, limit: error.limit, value: error.value } });
+    if (error instanceof DocumentLimitError)
+      reply({ refused: { at: error.at, reason: error.finding, code: error.code, limit: error.limit, value: error.value } });
     else if (error instanceof DocumentError) reply({ refused: { at: error.at, reason: error.reason, code: error.code } });
     else reply({ failed: (error as Error).message ?? String(error) });
   },

@@ -102,7 +102,11 @@ type ChannelSettings = Pick<ReminderSettings, 'smtpUrl' | 'smtpFrom' | 'webhookS
  * The channel each planned way of delivery goes through. Without an SMTP server, email goes to
  * the log for trying shinchoku out, or fails in production (mailToLog false).
  */
-export function channelsFor(settings: ChannelSettings, logger: Pick<LoggerService, 'log'>, resolve?: Resolver): Record<ChannelName, Channel> {
+export function channelsFor(
+  settings: ChannelSettings,
+  logger: Pick<LoggerService, 'log'>,
+  resolve?: Resolver,
+): Record<ChannelName, Channel> {
   const log = logChannel(logger);
   return {
     email: settings.smtpUrl ? emailChannel(settings.smtpUrl, settings.smtpFrom) : settings.mailToLog ? log : noMailChannel(),

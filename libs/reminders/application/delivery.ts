@@ -58,9 +58,8 @@ export class ReminderDelivery {
   async deliver(reminderId: string): Promise<DeliveryOutcome> {
     const claimed = await this.claim(reminderId);
     if (!claimed) return 'skipped';
-    const sheet = (await this.db.selectFrom('sheets').select('state').where('sheet_id', '=', claimed.sheet_id).executeTakeFirst())?.state as
-      | Sheet
-      | undefined;
+    const sheet = (await this.db.selectFrom('sheets').select('state').where('sheet_id', '=', claimed.sheet_id).executeTakeFirst())
+      ?.state as Sheet | undefined;
     const kind = claimed.kind as ReminderKind;
     const quarter = claimed.quarter as Quarter | null;
     const recipient = claimed.recipient as Recipient;
@@ -77,7 +76,12 @@ export class ReminderDelivery {
       } catch (error) {
         return this.failed(claimed, error);
       }
-      await this.db.updateTable('reminders').set({ delivered_at: this.clock.now() }).where('reminder_id', '=', reminderId).where('lease_token', '=', claimed.lease_token).execute();
+      await this.db
+        .updateTable('reminders')
+        .set({ delivered_at: this.clock.now() })
+        .where('reminder_id', '=', reminderId)
+        .where('lease_token', '=', claimed.lease_token)
+        .execute();
     }
     return this.record(claimed, sheet!, kind, recipient, channel.name);
   }
@@ -107,7 +111,12 @@ export class ReminderDelivery {
 
   /** How long a planned reminder still has to wait, by the clock; undefined when it is not planned or already due. */
   async waitFor(reminderId: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('reminders').select('send_at').where('reminder_id', '=', reminderId).where('status', '=', 'planned').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('reminders')
+      .select('send_at')
+      .where('reminder_id', '=', reminderId)
+      .where('status', '=', 'planned')
+      .executeTakeFirst();
     const wait = row && row.send_at.getTime() - this.clock.now().getTime();
     return wait !== undefined && wait > 0 ? wait : undefined;
   }
@@ -126,7 +135,13 @@ export class ReminderDelivery {
   }
 
   /** ReminderSent on the sheet's stream and the row marked sent, in one transaction, only while the claim holds. */
-  private async record(claimed: Claimed, sheet: Sheet, kind: ReminderKind, recipient: Recipient, channel: ChannelName): Promise<DeliveryOutcome> {
+  private async record(
+    claimed: Claimed,
+    sheet: Sheet,
+    kind: ReminderKind,
+    recipient: Recipient,
+    channel: ChannelName,
+  ): Promise<DeliveryOutcome> {
     const dueOn: IsoDate = claimed.due_on;
     const to = `${recipient.role} ${recipient.name ?? '(連絡先未登録)'}${recipient.address ? ` <${recipient.address}>` : ''}`;
     try {

@@ -22,7 +22,13 @@ const TIMEOUT_MS = 30_000;
  * Redirects are not followed, and what the receiver answers is reduced to its status code: the
  * reason shown in GET /reminders never carries text chosen by the remote side.
  */
-export async function postWebhook(target: string, headers: Record<string, string>, body: string, rules: WebhookRules, resolve: Resolver = systemResolver): Promise<void> {
+export async function postWebhook(
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+  rules: WebhookRules,
+  resolve: Resolver = systemResolver,
+): Promise<void> {
   const refusal = webhookUrlRefusal(target, rules);
   if (refusal) throw new Undeliverable(`webhook URL refused: ${refusal}`);
   const url = new URL(target);
@@ -62,10 +68,16 @@ function checkedLookup(resolve: Resolver, check: boolean): LookupFunction {
   };
 }
 
-async function addressesOf(resolve: Resolver, hostname: string, family: number | string | undefined, check: boolean): Promise<LookupAddress[]> {
+async function addressesOf(
+  resolve: Resolver,
+  hostname: string,
+  family: number | string | undefined,
+  check: boolean,
+): Promise<LookupAddress[]> {
   const found = await resolve(hostname);
   // The address itself stays out of the reason: it would tell the contact's author how internal names resolve.
-  if (check && found.some((a) => addressRefusal(a.address))) throw new Undeliverable(`webhook URL refused: ${hostname} resolves to an address that is not public`);
+  if (check && found.some((a) => addressRefusal(a.address)))
+    throw new Undeliverable(`webhook URL refused: ${hostname} resolves to an address that is not public`);
   const wanted = family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;
   const addresses = found.filter((a) => !wanted || a.family === wanted);
   if (addresses.length === 0) throw Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
@@ -73,6 +85,7 @@ async function addressesOf(resolve: Resolver, hostname: string, family: number |
 }
 
 function unreachable(error: NodeJS.ErrnoException): Error {
-  if (error.name === 'AbortError' || error.name === 'TimeoutError') return new Error(`webhook did not answer within ${TIMEOUT_MS / 1000} s`);
+  if (error.name === 'AbortError' || error.name === 'TimeoutError')
+    return new Error(`webhook did not answer within ${TIMEOUT_MS / 1000} s`);
   return new Error(`webhook could not be reached (${error.code ?? 'connection failed'})`);
 }

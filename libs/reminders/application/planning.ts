@@ -99,11 +99,21 @@ async function cancel(trx: Transaction<Database>, cancels: ReadonlyArray<{ remin
 /** Plans every open sheet again: after the policy or the closed days changed. */
 export async function replanOpenSheets(trx: Transaction<Database>, rules: PlanningRules, today: string, now: Date) {
   const open = await trx.selectFrom('sheets').select('sheet_id').where('status', '<>', 'closed').orderBy('sheet_id').execute();
-  return replan(trx, open.map((row) => row.sheet_id), rules, today, now);
+  return replan(
+    trx,
+    open.map((row) => row.sheet_id),
+    rules,
+    today,
+    now,
+  );
 }
 
 /** The open sheets a contact of this department (and unit, when it has one) may be reminded for. */
-export async function sheetsReachedBy(db: Kysely<Database> | Transaction<Database>, department: string, unit: string | null): Promise<string[]> {
+export async function sheetsReachedBy(
+  db: Kysely<Database> | Transaction<Database>,
+  department: string,
+  unit: string | null,
+): Promise<string[]> {
   let query = db.selectFrom('sheets').select('sheet_id').where('department', '=', department).where('status', '<>', 'closed');
   if (unit !== null) query = query.where('unit', '=', unit);
   return (await query.execute()).map((row) => row.sheet_id);

@@ -58,12 +58,20 @@ export class ReminderReconciler {
       if (rows.length === 0) return total;
       const now = this.clock.now().getTime();
       await this.queue.addBulk(
-        rows.map((row) => ({ name: 'deliver', data: { reminderId: row.reminder_id }, opts: this.options(row.reminder_id, row.send_at.getTime() - now) })),
+        rows.map((row) => ({
+          name: 'deliver',
+          data: { reminderId: row.reminder_id },
+          opts: this.options(row.reminder_id, row.send_at.getTime() - now),
+        })),
       );
       await this.db
         .updateTable('reminders')
         .set({ enqueued: true })
-        .where('reminder_id', 'in', rows.map((row) => row.reminder_id))
+        .where(
+          'reminder_id',
+          'in',
+          rows.map((row) => row.reminder_id),
+        )
         .execute();
       total += rows.length;
     }

@@ -58,7 +58,9 @@ export class ReminderSettingsService {
   /** One or more commands of one request, decided in order and appended together: all or none. */
   async change(commands: readonly ReminderSettingsCommand[], request: SettingsChange): Promise<RecordedSettings> {
     const commandId = request.idempotencyKey && `${request.actor.id}:${request.idempotencyKey}`;
-    const fingerprint = createHash('sha256').update(canonicalJson({ stream: SETTINGS_STREAM, commands })).digest('base64url');
+    const fingerprint = createHash('sha256')
+      .update(canonicalJson({ stream: SETTINGS_STREAM, commands }))
+      .digest('base64url');
     if (commandId && (await this.store.processedCommand(commandId, fingerprint).catch(keyReused))) return this.current();
 
     const recorded = await this.current();

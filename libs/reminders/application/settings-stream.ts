@@ -1,7 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import { upcast, type Actor, type EventMetadata, type Upcasters } from '@shinchoku/event-store';
-import { evolveSettings, initialSettings, type ReminderSettingsEvent, type ReminderSettingsState, type SettingsDefaults } from '../domain/reminder-settings';
+import {
+  evolveSettings,
+  initialSettings,
+  type ReminderSettingsEvent,
+  type ReminderSettingsState,
+  type SettingsDefaults,
+} from '../domain/reminder-settings';
 
 /** One stream for the whole municipality: its reminder policy and closed days. */
 export const SETTINGS_STREAM = 'settings-reminders';
@@ -33,7 +39,10 @@ export interface RecordedSettings {
  * its lock, so a plan always uses the settings committed before it, in whichever process it runs.
  * A handful of events a year: folding the stream costs one small query.
  */
-export async function readSettings(executor: Kysely<Database> | Transaction<Database>, defaults: SettingsDefaults): Promise<RecordedSettings> {
+export async function readSettings(
+  executor: Kysely<Database> | Transaction<Database>,
+  defaults: SettingsDefaults,
+): Promise<RecordedSettings> {
   const rows = await executor
     .selectFrom('events')
     .select(['stream_version', 'event_type', 'schema_version', 'data', 'metadata', 'recorded_at'])
@@ -54,7 +63,10 @@ export async function readSettings(executor: Kysely<Database> | Transaction<Data
     };
   });
   return {
-    state: changes.reduce((state, change) => evolveSettings(state, { type: change.type, data: change.data } as ReminderSettingsEvent), initialSettings(defaults)),
+    state: changes.reduce(
+      (state, change) => evolveSettings(state, { type: change.type, data: change.data } as ReminderSettingsEvent),
+      initialSettings(defaults),
+    ),
     version: changes.at(-1)?.version ?? 0,
     changes,
   };

@@ -42,7 +42,7 @@ export function onOrBeforeBusinessDay(calendar: BusinessCalendar, date: IsoDate)
 /** The n-th business day before `date` (not counting `date`): 1 business day before Wed 2025-05-07 is Fri 2025-05-02. */
 export function businessDaysBefore(calendar: BusinessCalendar, date: IsoDate, n: number): IsoDate {
   let day = date;
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     day = addDays(day, -1);
     if (isBusinessDay(calendar, day)) counted += 1;
   }

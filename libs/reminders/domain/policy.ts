@@ -40,8 +40,14 @@ const sendTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 /** One override: any section, any field of it; unnamed fields keep the value beneath. */
 const policyOverride = z
   .object({
-    evaluation: z.object({ businessDaysBefore: days, roles: z.array(role) }).partial().strict(),
-    progress: z.object({ businessDaysBefore: days, roles: z.array(role) }).partial().strict(),
+    evaluation: z
+      .object({ businessDaysBefore: days, roles: z.array(role) })
+      .partial()
+      .strict(),
+    progress: z
+      .object({ businessDaysBefore: days, roles: z.array(role) })
+      .partial()
+      .strict(),
     overdue: z
       .object({
         businessDays: z.number().int().min(0).max(60),
@@ -59,7 +65,8 @@ const departmentOverrides = z.record(z.string(), policyOverride).transform((give
   const byName: Record<string, PolicyOverride> = {};
   for (const [spelling, override] of Object.entries(given)) {
     const name = departmentName(spelling);
-    if (name in byName) context.addIssue({ code: 'custom', path: [spelling], message: `names the same department as another key (${name})` });
+    if (name in byName)
+      context.addIssue({ code: 'custom', path: [spelling], message: `names the same department as another key (${name})` });
     byName[name] = override;
   }
   return byName;
@@ -123,6 +130,10 @@ export const overridden = (policy: ReminderPolicy, override: PolicyOverride | un
     : policy;
 
 /** The organization's policy (the built-in default unless given), then the department's override, then the sheet's. */
-export function policyFor(overrides: PolicyOverrides, sheet: { sheetId: string; department: string }, base: ReminderPolicy = DEFAULT_POLICY): ReminderPolicy {
+export function policyFor(
+  overrides: PolicyOverrides,
+  sheet: { sheetId: string; department: string },
+  base: ReminderPolicy = DEFAULT_POLICY,
+): ReminderPolicy {
   return overridden(overridden(base, overrides.departments?.[sheet.department]), overrides.sheets?.[sheet.sheetId]);
 }

@@ -86,7 +86,9 @@ export function decideSettings(command: ReminderSettingsCommand, state: Reminder
       }
       const refused = senseless(parsed.data);
       if (refused) return refused;
-      return canonicalJson(parsed.data) === canonicalJson(state.policy) ? [] : [{ type: 'ReminderPolicyChanged', data: { policy: parsed.data } }];
+      return canonicalJson(parsed.data) === canonicalJson(state.policy)
+        ? []
+        : [{ type: 'ReminderPolicyChanged', data: { policy: parsed.data } }];
     }
     case 'SetClosedDays': {
       const refused = badDays(command.closedDays, 'closedDays');
@@ -96,9 +98,21 @@ export function decideSettings(command: ReminderSettingsCommand, state: Reminder
       const refused =
         badDays(command.addClosedDays, 'addClosedDays') ??
         badDays(command.removeClosedDays, 'removeClosedDays') ??
-        listed(command.addClosedDays, 'addClosedDays', (day) => state.closedDays.includes(day), 'ClosedDayAlreadyListed', 'is already a closed day') ??
+        listed(
+          command.addClosedDays,
+          'addClosedDays',
+          (day) => state.closedDays.includes(day),
+          'ClosedDayAlreadyListed',
+          'is already a closed day',
+        ) ??
         // A day both added and removed fails one of these: it is either closed already or not.
-        listed(command.removeClosedDays, 'removeClosedDays', (day) => !state.closedDays.includes(day), 'ClosedDayNotListed', 'is not a closed day');
+        listed(
+          command.removeClosedDays,
+          'removeClosedDays',
+          (day) => !state.closedDays.includes(day),
+          'ClosedDayNotListed',
+          'is not a closed day',
+        );
       if (refused) return refused;
       const removed = new Set(command.removeClosedDays);
       return closedDaysNow(state, [...state.closedDays.filter((day) => !removed.has(day)), ...command.addClosedDays], 'addClosedDays');
@@ -143,11 +157,22 @@ function listed(days: readonly IsoDate[], field: string, wrong: (day: IsoDate) =
  * checked for the organization's policy and for each department's and sheet's as overridden.
  */
 function senseless(setting: PolicySetting): SettingsRefused | undefined {
-  const base: ReminderPolicy = { evaluation: setting.evaluation, progress: setting.progress, overdue: setting.overdue, sendTime: setting.sendTime };
+  const base: ReminderPolicy = {
+    evaluation: setting.evaluation,
+    progress: setting.progress,
+    overdue: setting.overdue,
+    sendTime: setting.sendTime,
+  };
   const checked: Array<[string, ReminderPolicy]> = [
     ['policy', base],
-    ...Object.entries(setting.departments).map(([name, override]): [string, ReminderPolicy] => [`policy.departments.${name}`, overridden(base, override)]),
-    ...Object.entries(setting.sheets).map(([id, override]): [string, ReminderPolicy] => [`policy.sheets.${id}`, overridden(base, override)]),
+    ...Object.entries(setting.departments).map(([name, override]): [string, ReminderPolicy] => [
+      `policy.departments.${name}`,
+      overridden(base, override),
+    ]),
+    ...Object.entries(setting.sheets).map(([id, override]): [string, ReminderPolicy] => [
+      `policy.sheets.${id}`,
+      overridden(base, override),
+    ]),
   ];
   for (const [path, policy] of checked) {
     const refused = senselessPolicy(policy, path);
@@ -167,7 +192,11 @@ function senselessPolicy(policy: ReminderPolicy, path: string): SettingsRefused 
   }
   const { businessDays, escalation } = policy.overdue;
   if (businessDays > 0 && escalation.length === 0) {
-    return new SettingsRefused('NobodyToRemind', 'overdue reminders are planned, but no escalation step names a role', `${path}.overdue.escalation`);
+    return new SettingsRefused(
+      'NobodyToRemind',
+      'overdue reminders are planned, but no escalation step names a role',
+      `${path}.overdue.escalation`,
+    );
   }
   const late = escalation.findIndex((step) => step.fromBusinessDay > businessDays);
   if (late >= 0) {
@@ -186,7 +215,9 @@ function senselessPolicy(policy: ReminderPolicy, path: string): SettingsRefused 
 
 function twice<T>(values: readonly T[], path: string, at = (index: number) => `[${index}]`): SettingsRefused | undefined {
   const index = values.findIndex((value, i) => values.indexOf(value) !== i);
-  return index < 0 ? undefined : new SettingsRefused('DuplicateValue', `${JSON.stringify(values[index])} is named twice`, `${path}${at(index)}`);
+  return index < 0
+    ? undefined
+    : new SettingsRefused('DuplicateValue', `${JSON.stringify(values[index])} is named twice`, `${path}${at(index)}`);
 }
 
 function fieldPath(root: string, path: readonly PropertyKey[]): string {

@@ -73,7 +73,9 @@ export function webhookUrlRefusal(text: string, rules: WebhookRules): string | u
     return 'is not a URL';
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && rules.allowHttp)) {
-    return rules.allowHttp ? 'must be an http:// or https:// URL' : 'must be an https:// URL (http:// is allowed only with WEBHOOK_ALLOW_HTTP=true)';
+    return rules.allowHttp
+      ? 'must be an http:// or https:// URL'
+      : 'must be an https:// URL (http:// is allowed only with WEBHOOK_ALLOW_HTTP=true)';
   }
   if (url.username || url.password) return 'must not carry a user name or password';
   if (isAllowedHost(url, rules)) return undefined;

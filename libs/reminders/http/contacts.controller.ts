@@ -17,7 +17,8 @@ export class ContactsController {
 
   @Operation({
     summary: 'Add a contact',
-    description: 'Someone to remind for an org unit (担当, 課長) or, without a unit, for the department (coordinator): by email, webhook, or both.',
+    description:
+      'Someone to remind for an org unit (担当, 課長) or, without a unit, for the department (coordinator): by email, webhook, or both.',
     responses: [{ status: 201, description: 'Added.', json: r.contact, headers: ['Location'] }],
     problems: [422],
     jsonBody: true,
@@ -25,7 +26,10 @@ export class ContactsController {
   @Post()
   @HttpCode(201)
   @Requires('contacts.manage', scope.body)
-  async create(@Body({ schema: s.createContactBody }) body: z.infer<typeof s.createContactBody>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Out<typeof r.contact>> {
+  async create(
+    @Body({ schema: s.createContactBody }) body: z.infer<typeof s.createContactBody>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Out<typeof r.contact>> {
     const contact = await this.contacts.create(body).catch(refused);
     void reply.header('location', `/api/v1/contacts/${contact.contactId}`);
     return contact;
@@ -38,7 +42,10 @@ export class ContactsController {
   })
   @Get()
   @Requires('contacts.manage', scope.list)
-  async list(@Query({ schema: s.listContactsQuery }) query: z.infer<typeof s.listContactsQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.contactList>> {
+  async list(
+    @Query({ schema: s.listContactsQuery }) query: z.infer<typeof s.listContactsQuery>,
+    @Visible() visible: Visibility,
+  ): Promise<Out<typeof r.contactList>> {
     return { items: await this.contacts.list(query, visible) };
   }
 
@@ -56,7 +63,8 @@ export class ContactsController {
 
   @Operation({
     summary: 'Change a contact',
-    description: 'Changes any of a contact’s fields; moving it to another unit or department needs the permission there too. Name at least one field.',
+    description:
+      'Changes any of a contact’s fields; moving it to another unit or department needs the permission there too. Name at least one field.',
     responses: [{ status: 200, description: 'Changed.', json: r.contact }],
     problems: [404, 422],
     jsonBody: true,
@@ -74,9 +82,15 @@ export class ContactsController {
     const department = body.department ?? current.department;
     const unit = body.unit === undefined ? current.unit : body.unit;
     if (can(request.principal!.grants, 'contacts.manage', { department, ...(unit && { unit }) }) !== 'allowed') {
-      throw new Problem(403, 'PermissionMissing', `moving the contact to ${department}${unit ? ` ${unit}` : ''} needs the permission 'contacts.manage' there`, undefined, {
-        permission: 'contacts.manage',
-      });
+      throw new Problem(
+        403,
+        'PermissionMissing',
+        `moving the contact to ${department}${unit ? ` ${unit}` : ''} needs the permission 'contacts.manage' there`,
+        undefined,
+        {
+          permission: 'contacts.manage',
+        },
+      );
     }
     return (await this.contacts.update(contactId, body, visible).catch(refused)) ?? notFound(contactId);
   }

@@ -23,15 +23,16 @@ export class RemindersController {
   })
   @Get()
   @Requires('read', scope.list)
-  async list(@Query({ schema: s.listRemindersQuery }) query: z.infer<typeof s.listRemindersQuery>, @Visible() visible: Visibility): Promise<Out<typeof reminderList>> {
-    let select = this.db
-      .selectFrom('reminders')
-      .selectAll('reminders')
-      .orderBy('send_at')
-      .orderBy('reminder_id')
-      .limit(query.limit);
+  async list(
+    @Query({ schema: s.listRemindersQuery }) query: z.infer<typeof s.listRemindersQuery>,
+    @Visible() visible: Visibility,
+  ): Promise<Out<typeof reminderList>> {
+    let select = this.db.selectFrom('reminders').selectAll('reminders').orderBy('send_at').orderBy('reminder_id').limit(query.limit);
     // A reminder is seen where its sheet is.
-    if (visible !== 'all') select = select.innerJoin('sheets', 'sheets.sheet_id', 'reminders.sheet_id').where(inScope(visible, 'sheets.department', 'sheets.unit'));
+    if (visible !== 'all')
+      select = select
+        .innerJoin('sheets', 'sheets.sheet_id', 'reminders.sheet_id')
+        .where(inScope(visible, 'sheets.department', 'sheets.unit'));
     if (query.sheetId) select = select.where('reminders.sheet_id', '=', query.sheetId);
     if (query.status) select = select.where('reminders.status', '=', query.status);
     const rows = await select.execute();

@@ -36,7 +36,9 @@ export const reminderList = named(
         quarter: z.number().int().nullable(),
         sendOn: isoDate,
         sendAt: instant,
-        recipient: z.object({ contactId: z.uuid().nullable(), name: z.string().nullable(), role: z.enum(ROLES), address: z.string().nullable() }).meta({ description: 'Who it is for, as planned.' }),
+        recipient: z
+          .object({ contactId: z.uuid().nullable(), name: z.string().nullable(), role: z.enum(ROLES), address: z.string().nullable() })
+          .meta({ description: 'Who it is for, as planned.' }),
         channel: z.string(),
         status: z.enum(['planned', 'sent', 'cancelled', 'failed']),
         reason: z.string().nullable(),

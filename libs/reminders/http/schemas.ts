@@ -8,9 +8,7 @@ const NAME = 200;
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const role = z.enum(ROLES, { error: "must be '担当', '課長' or 'coordinator'" });
 const email = z.email({ error: 'must be an email address' }).max(320);
-const webhookUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-  .max(2_000);
+const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2_000);
 
 const contactFields = {
   department: text(NAME),

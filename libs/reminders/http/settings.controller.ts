@@ -14,7 +14,9 @@ const CHANGE_RULES =
 
 /** What PUT and PATCH answer alike. */
 const CHANGE = {
-  responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.reminderSettings, headers: ['ETag'] }],
+  responses: [
+    { status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.reminderSettings, headers: ['ETag'] },
+  ],
   problems: [422, 428],
   accepts: ['If-Match', 'Idempotency-Key'],
   jsonBody: true,
@@ -63,7 +65,10 @@ export class ReminderSettingsController {
   })
   @Put()
   @Requires('settings.write')
-  replace(@Body({ schema: s.replaceSettingsBody }) body: z.infer<typeof s.replaceSettingsBody>, @CommandRequest() request: RequestContext): Promise<Out<typeof r.reminderSettings>> {
+  replace(
+    @Body({ schema: s.replaceSettingsBody }) body: z.infer<typeof s.replaceSettingsBody>,
+    @CommandRequest() request: RequestContext,
+  ): Promise<Out<typeof r.reminderSettings>> {
     return this.change(
       [
         { type: 'ChangeReminderPolicy', policy: body.policy, reason: body.reason },
@@ -80,13 +85,23 @@ export class ReminderSettingsController {
   })
   @Patch()
   @Requires('settings.write')
-  amend(@Body({ schema: s.changeSettingsBody }) body: z.infer<typeof s.changeSettingsBody>, @CommandRequest() request: RequestContext): Promise<Out<typeof r.reminderSettings>> {
+  amend(
+    @Body({ schema: s.changeSettingsBody }) body: z.infer<typeof s.changeSettingsBody>,
+    @CommandRequest() request: RequestContext,
+  ): Promise<Out<typeof r.reminderSettings>> {
     const { reason } = body;
     return this.change(
       [
         ...(body.policy ? [{ type: 'ChangeReminderPolicy' as const, policy: body.policy, reason }] : []),
         ...(body.addClosedDays || body.removeClosedDays
-          ? [{ type: 'ChangeClosedDays' as const, addClosedDays: body.addClosedDays ?? [], removeClosedDays: body.removeClosedDays ?? [], reason }]
+          ? [
+              {
+                type: 'ChangeClosedDays' as const,
+                addClosedDays: body.addClosedDays ?? [],
+                removeClosedDays: body.removeClosedDays ?? [],
+                reason,
+              },
+            ]
           : []),
       ],
       request,
@@ -96,12 +111,19 @@ export class ReminderSettingsController {
   private async change(commands: ReminderSettingsCommand[], request: RequestContext): Promise<Out<typeof r.reminderSettings>> {
     // One setting for the whole city: a change made without the version it was made from could undo another administrator's.
     if (request.ifMatch === undefined) {
-      throw new Problem(428, 'PreconditionRequired', 'a change of the settings needs If-Match: the ETag of GET /api/v1/settings/reminders', [
-        { path: 'header.if-match', message: 'send the ETag the settings were read with, such as "3"' },
-      ]);
+      throw new Problem(
+        428,
+        'PreconditionRequired',
+        'a change of the settings needs If-Match: the ETag of GET /api/v1/settings/reminders',
+        [{ path: 'header.if-match', message: 'send the ETag the settings were read with, such as "3"' }],
+      );
     }
     const changed = await this.settings
-      .change(commands, { actor: request.actor, ifMatch: request.ifMatch, ...(request.idempotencyKey && { idempotencyKey: request.idempotencyKey }) })
+      .change(commands, {
+        actor: request.actor,
+        ifMatch: request.ifMatch,
+        ...(request.idempotencyKey && { idempotencyKey: request.idempotencyKey }),
+      })
       .catch(refusal);
     return view(changed);
   }
@@ -114,22 +136,32 @@ function view({ state, version, changes }: RecordedSettings): Out<typeof r.remin
     policy: state.policy,
     closedDays: state.closedDays,
     version,
-    sources: { policy: source(last('ReminderPolicyChanged'), 'REMINDER_POLICY'), closedDays: source(last('ClosedDaysChanged'), 'REMINDER_CLOSED_DAYS') },
+    sources: {
+      policy: source(last('ReminderPolicyChanged'), 'REMINDER_POLICY'),
+      closedDays: source(last('ClosedDaysChanged'), 'REMINDER_CLOSED_DAYS'),
+    },
   };
 }
 
 function source(change: RecordedChange | undefined, variable: string): Out<typeof r.reminderSettings>['sources']['policy'] {
   if (!change) return { from: 'environment', variable };
-  return { from: 'recorded', version: change.version, recordedAt: change.recordedAt.toISOString(), actor: change.actor, reason: change.reason };
+  return {
+    from: 'recorded',
+    version: change.version,
+    recordedAt: change.recordedAt.toISOString(),
+    actor: change.actor,
+    reason: change.reason,
+  };
 }
 
 function refusal(error: unknown): never {
-  if (error instanceof SettingsRefused) throw new Problem(422, error.code, error.message, [{ path: `body.${error.path}`, message: error.message }]);
+  if (error instanceof SettingsRefused)
+    throw new Problem(422, error.code, error.message, [{ path: `body.${error.path}`, message: error.message }]);
   if (error instanceof SettingsVersionMismatch) {
-    throw new Problem(412, 'VersionMismatch', error.message, undefined, { expectedVersion: error.expectedVersion, actualVersion: error.currentVersion }).withHeader(
-      'etag',
-      etag(error.currentVersion),
-    );
+    throw new Problem(412, 'VersionMismatch', error.message, undefined, {
+      expectedVersion: error.expectedVersion,
+      actualVersion: error.currentVersion,
+    }).withHeader('etag', etag(error.currentVersion));
   }
   if (error instanceof SettingsKeyReused) {
     throw new Problem(422, 'IdempotencyKeyReused', 'this Idempotency-Key was already used for a different request', [

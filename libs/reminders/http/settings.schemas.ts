@@ -5,7 +5,11 @@ import { MAX_CLOSED_DAYS } from '../domain/reminder-settings';
 /** The request shapes of /settings/reminders: one source for validation (400 naming the field) and for OpenAPI. */
 
 const REASON = 1_000;
-const reason = z.string({ error: 'must say why the settings change' }).trim().min(1, 'must say why the settings change').max(REASON, `must be at most ${REASON} characters`);
+const reason = z
+  .string({ error: 'must say why the settings change' })
+  .trim()
+  .min(1, 'must say why the settings change')
+  .max(REASON, `must be at most ${REASON} characters`);
 const closedDays = z
   .array(z.iso.date({ error: 'must be a real date as YYYY-MM-DD' }))
   .max(MAX_CLOSED_DAYS, `must be at most ${MAX_CLOSED_DAYS} dates`);

@@ -71,11 +71,13 @@ const rowInputs = (sheet: Sheet, goal: Goal, position: number): unknown[] => [
 
 function indicatorInputs(sheet: Sheet): Map<string, unknown[]> {
   const inputs = new Map<string, unknown[]>();
-  for (const goal of sheet.goals) goal.indicators.forEach((indicator, position) => inputs.set(indicator.indicatorId, rowInputs(sheet, goal, position)));
+  for (const goal of sheet.goals)
+    goal.indicators.forEach((indicator, position) => inputs.set(indicator.indicatorId, rowInputs(sheet, goal, position)));
   return inputs;
 }
 
-const sameInputs = (before: unknown[] | undefined, after: unknown[]) => before !== undefined && before.every((input, i) => input === after[i]);
+const sameInputs = (before: unknown[] | undefined, after: unknown[]) =>
+  before !== undefined && before.every((input, i) => input === after[i]);
 
 const wardPlanProjection = (plan: WardPlan, version: number): InlineStatement => {
   const { ward_plan_id, department, fiscal_year, state } = wardPlanRow(plan, version);
@@ -94,9 +96,6 @@ export const wardPlanAggregate: Aggregate<WardPlan, WardPlanCommand, WardPlanEve
   snapshot: (db, wardPlanId) => readSnapshot(db, 'ward_plans', 'ward_plan_id', wardPlanId, wardPlanStream(wardPlanId)),
   uniqueViolation: (constraint, plan) =>
     constraint === 'ward_plans_department_year_key'
-      ? new DomainError(
-          'WardPlanAlreadyExists',
-          `${plan.department} already has a ward plan for ${fiscalYearLabel(plan.fiscalYear)}`,
-        )
+      ? new DomainError('WardPlanAlreadyExists', `${plan.department} already has a ward plan for ${fiscalYearLabel(plan.fiscalYear)}`)
       : undefined,
 };

@@ -123,7 +123,9 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     let outcome: Outcome = 'failed';
     let events: readonly Event[] = [];
     try {
-      const answer = await this.turns.inTurn(id, () => retryOnConflict(from.ifMatch !== undefined, () => this.attempt(id, dated, from, key)));
+      const answer = await this.turns.inTurn(id, () =>
+        retryOnConflict(from.ifMatch !== undefined, () => this.attempt(id, dated, from, key)),
+      );
       ({ events } = answer);
       outcome = events.length > 0 ? 'applied' : 'unchanged';
       return answer.outcome;
@@ -139,7 +141,8 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   private async attempt(id: string, command: Command, from: CommandSource, key?: IdempotencyKey): Promise<Attempted<Event> | typeof AGAIN> {
     const stream = this.aggregate.stream(id);
     const { state, version, projected, remembered } = await this.states.current(id);
-    const mismatch = from.ifMatch === undefined ? undefined : await checkIfMatch(this.store, stream, this.aggregate.unchanging, from.ifMatch, version);
+    const mismatch =
+      from.ifMatch === undefined ? undefined : await checkIfMatch(this.store, stream, this.aggregate.unchanging, from.ifMatch, version);
     const decision = mismatch ?? this.aggregate.decide(command, state);
     if (!Array.isArray(decision) || decision.length === 0) {
       // An answer without an append has none of its checks: it is given on the stored stream only,
@@ -190,7 +193,12 @@ export class CommandRunner<State, Command extends { type: string; today: string 
    * one part of an append across streams: nothing is written here. Undefined when no command
    * changes anything; a command the domain refuses throws its DomainError.
    */
-  prepare(id: string, version: number, state: State | undefined, steps: ReadonlyArray<{ command: Undated<Command>; from: CommandSource }>): PreparedAppend | undefined {
+  prepare(
+    id: string,
+    version: number,
+    state: State | undefined,
+    steps: ReadonlyArray<{ command: Undated<Command>; from: CommandSource }>,
+  ): PreparedAppend | undefined {
     let next = state;
     let count = 0;
     const commands: Array<{ events: Event[]; context: AppendContext }> = [];
@@ -210,13 +218,20 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     const started = performance.now();
     return {
       // Without the state the projection holds, it rewrites every row of the stream's current state.
-      append: { streamId: this.aggregate.stream(id), expectedVersion: version, commands, inline: this.aggregate.projection(final, version + count) },
+      append: {
+        streamId: this.aggregate.stream(id),
+        expectedVersion: version,
+        commands,
+        inline: this.aggregate.projection(final, version + count),
+      },
       settle: (result) => {
         if (result && !result.duplicate) this.states.remember(id, final, result.toVersion);
         else this.states.forget(id);
         const seconds = (performance.now() - started) / 1000;
         commands.forEach(({ events }, i) =>
-          this.settled?.publish(new CommandSettled(this.aggregate.name, id, types[i]!, result ? 'applied' : 'failed', seconds, result ? events : [])),
+          this.settled?.publish(
+            new CommandSettled(this.aggregate.name, id, types[i]!, result ? 'applied' : 'failed', seconds, result ? events : []),
+          ),
         );
       },
     };

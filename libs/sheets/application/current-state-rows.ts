@@ -36,25 +36,31 @@ export function sheetRows(
       view: sheetJson({ ...view, version }),
     },
     indicators: view.goals.flatMap((goal) =>
-      goal.indicators.flatMap((indicator, position) => (only && !only.has(indicator.indicatorId) ? [] : [{
-        indicator_id: indicator.indicatorId,
-        sheet_id: sheet.sheetId,
-        fiscal_year: sheet.fiscalYear,
-        department: sheet.department,
-        unit: sheet.unit,
-        sheet_status: sheet.status,
-        goal_id: goal.goalId,
-        goal_no: goal.no,
-        goal_rating: goal.evaluation?.rating ?? null,
-        position,
-        name: indicator.name,
-        progress_state: indicator.progressState.latest?.state ?? 'noData',
-        latest_quarter: indicator.progressState.latest?.quarter ?? null,
-        achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
-        // The view's own text of the indicator, with its goal's number and text added: the same
-        // document as JSON.stringify({ ...indicator, goalNo, goalText }), without writing it again.
-        indicator: `${indicatorJson(indicator).slice(0, -1)},"goalNo":${JSON.stringify(goal.no)},"goalText":${JSON.stringify(goal.text)}}`,
-      }])),
+      goal.indicators.flatMap((indicator, position) =>
+        only && !only.has(indicator.indicatorId)
+          ? []
+          : [
+              {
+                indicator_id: indicator.indicatorId,
+                sheet_id: sheet.sheetId,
+                fiscal_year: sheet.fiscalYear,
+                department: sheet.department,
+                unit: sheet.unit,
+                sheet_status: sheet.status,
+                goal_id: goal.goalId,
+                goal_no: goal.no,
+                goal_rating: goal.evaluation?.rating ?? null,
+                position,
+                name: indicator.name,
+                progress_state: indicator.progressState.latest?.state ?? 'noData',
+                latest_quarter: indicator.progressState.latest?.quarter ?? null,
+                achievement_rate: indicator.progressState.latest?.achievementRate ?? null,
+                // The view's own text of the indicator, with its goal's number and text added: the same
+                // document as JSON.stringify({ ...indicator, goalNo, goalText }), without writing it again.
+                indicator: `${indicatorJson(indicator).slice(0, -1)},"goalNo":${JSON.stringify(goal.no)},"goalText":${JSON.stringify(goal.text)}}`,
+              },
+            ],
+      ),
     ),
   };
 }
@@ -120,6 +126,9 @@ export function rowsAsJson<Row extends object>(columns: Columns<Row>, rows: read
   const names = Object.keys(columns) as Array<keyof Row & string>;
   const documents = new Set(names.filter((name) => columns[name] === 'json' || columns[name] === 'jsonb'));
   return `[${rows
-    .map((row) => `{${names.map((name) => `"${name}":${documents.has(name) ? (row[name] as string) : JSON.stringify(row[name] ?? null)}`).join(',')}}`)
+    .map(
+      (row) =>
+        `{${names.map((name) => `"${name}":${documents.has(name) ? (row[name] as string) : JSON.stringify(row[name] ?? null)}`).join(',')}}`,
+    )
     .join(',')}]`;
 }

@@ -15,12 +15,20 @@ export interface IdempotencyKey {
   fingerprint: string;
 }
 
-export function idempotencyKeyOf<C extends { today: string }>(actorId: string, key: string | undefined, id: string, command: C): IdempotencyKey | undefined {
+export function idempotencyKeyOf<C extends { today: string }>(
+  actorId: string,
+  key: string | undefined,
+  id: string,
+  command: C,
+): IdempotencyKey | undefined {
   return key ? { commandId: `${actorId}:${key}`, fingerprint: fingerprintOf(id, command) } : undefined;
 }
 
 /** The first run's answer to a command run before with this key, if there was one that appended. */
-export async function firstAnswer(store: EventStore, key: IdempotencyKey | undefined): Promise<{ version: number; appended: 0 } | undefined> {
+export async function firstAnswer(
+  store: EventStore,
+  key: IdempotencyKey | undefined,
+): Promise<{ version: number; appended: 0 } | undefined> {
   const prior = key && (await store.processedCommand(key.commandId, key.fingerprint));
   return prior ? { version: prior.toVersion, appended: 0 } : undefined;
 }
@@ -28,5 +36,7 @@ export async function firstAnswer(store: EventStore, key: IdempotencyKey | undef
 /** What a retry must repeat exactly; the date is left out so a retry after midnight is still the same command. */
 function fingerprintOf(id: string, command: { today: string }): string {
   const { today: _today, ...rest } = command;
-  return createHash('sha256').update(canonicalJson({ id, command: rest })).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson({ id, command: rest }))
+    .digest('base64url');
 }

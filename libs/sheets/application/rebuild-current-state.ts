@@ -25,7 +25,11 @@ const BATCH = 250;
 /** The current-state tables, in the order they are dropped and renamed. */
 const TABLES = ['sheets', 'sheet_indicators', 'ward_plans'] as const;
 type Tables = { sheets: string; indicators: string; plans: string };
-const SHADOW: Tables = { sheets: ShadowTables.shadowOf('sheets'), indicators: ShadowTables.shadowOf('sheet_indicators'), plans: ShadowTables.shadowOf('ward_plans') };
+const SHADOW: Tables = {
+  sheets: ShadowTables.shadowOf('sheets'),
+  indicators: ShadowTables.shadowOf('sheet_indicators'),
+  plans: ShadowTables.shadowOf('ward_plans'),
+};
 
 /** Catching up before the swap stops when at most this many streams moved on meanwhile: the rest is caught up under the lock. */
 const SWAP_WITHIN_STREAMS = 50;
@@ -53,7 +57,9 @@ const SWAP_ATTEMPTS = 20;
  */
 export async function rebuildCurrentState(db: Kysely<Database>, store: EventStore, thresholds: ProgressThresholds): Promise<number> {
   return db.connection().execute(async (session) => {
-    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext('shinchoku:rebuild'), hashtext('current-state')) AS locked`.execute(session);
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`SELECT pg_try_advisory_lock(hashtext('shinchoku:rebuild'), hashtext('current-state')) AS locked`.execute(session);
     if (!rows[0]!.locked) throw new Error('the current state is being rebuilt already (by another process)');
     try {
       const shadow = await ShadowTables.create(db, TABLES);
@@ -144,7 +150,10 @@ class Folds {
       const sheet = stream.reduce<Sheet | undefined>((state, event) => evolve(state, event as unknown as SheetEvent), undefined)!;
       return writer.sheet(sheetRows(sheet, version, this.thresholds));
     }
-    const plan = stream.reduce<WardPlan | undefined>((state, event) => evolveWardPlan(state, event as unknown as WardPlanEvent), undefined)!;
+    const plan = stream.reduce<WardPlan | undefined>(
+      (state, event) => evolveWardPlan(state, event as unknown as WardPlanEvent),
+      undefined,
+    )!;
     return writer.wardPlan(wardPlanRow(plan, version));
   }
 }
@@ -203,7 +212,8 @@ class Writer {
       const rows = await upsert(executor, tables.sheets, 'sheet_id', SHEET_COLUMNS, sheets);
       // A sheet is already there only when caught up on: its indicator rows are replaced.
       const updated = rows.filter((row) => row.updated).map((row) => row.key);
-      if (updated.length > 0) await sql`DELETE FROM ${sql.table(tables.indicators)} WHERE sheet_id = ANY(${updated}::uuid[])`.execute(executor);
+      if (updated.length > 0)
+        await sql`DELETE FROM ${sql.table(tables.indicators)} WHERE sheet_id = ANY(${updated}::uuid[])`.execute(executor);
       const written = new Set(rows.map((row) => row.key));
       const replaced = indicators.filter((row) => written.has(row.sheet_id));
       if (replaced.length > 0) await insert(executor, tables.indicators, INDICATOR_COLUMNS, replaced);
@@ -236,7 +246,12 @@ function* valueLists<Row extends object>(columns: Columns<Row>, rows: readonly R
 /** A value as the inline projection's JSON rows carry it: a number JSON cannot hold is null there too. */
 const asInJson = (value: unknown) => (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? null : value);
 
-async function insert<Row extends object>(trx: Kysely<Database> | Transaction<Database>, table: string, columns: Columns<Row>, rows: readonly Row[]) {
+async function insert<Row extends object>(
+  trx: Kysely<Database> | Transaction<Database>,
+  table: string,
+  columns: Columns<Row>,
+  rows: readonly Row[],
+) {
   for (const { names, values, parameters } of valueLists(columns, rows)) {
     await trx.executeQuery(CompiledQuery.raw(`INSERT INTO ${table} (${names}) VALUES ${values}`, parameters));
   }

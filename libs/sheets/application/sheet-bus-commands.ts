@@ -27,8 +27,22 @@ export class RevisePriorityGoals extends wardPlanCommand('RevisePriorityGoals') 
 export class EvaluateWardPlan extends wardPlanCommand('EvaluateWardPlan') {}
 
 export const SHEET_COMMAND_HANDLERS = [
-  ...[CreateSheet, ReviseSheet, AddGoal, ReviseGoal, RemoveGoal, DefineIndicator, ReviseIndicator, SetTarget, RecordProgress, RecordResult, SetEvaluationDate, Evaluate, CloseSheet, ReopenSheet, RecordReminder].map(
-    (command) => handlerOf<SheetCommand>(command, SheetCommands),
-  ),
+  ...[
+    CreateSheet,
+    ReviseSheet,
+    AddGoal,
+    ReviseGoal,
+    RemoveGoal,
+    DefineIndicator,
+    ReviseIndicator,
+    SetTarget,
+    RecordProgress,
+    RecordResult,
+    SetEvaluationDate,
+    Evaluate,
+    CloseSheet,
+    ReopenSheet,
+    RecordReminder,
+  ].map((command) => handlerOf<SheetCommand>(command, SheetCommands)),
   ...[CreateWardPlan, RevisePriorityGoals, EvaluateWardPlan].map((command) => handlerOf<WardPlanCommand>(command, WardPlanCommands)),
 ];

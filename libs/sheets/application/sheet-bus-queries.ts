@@ -110,4 +110,11 @@ export class ListWardPlansHandler implements IQueryHandler<ListWardPlans> {
   }
 }
 
-export const SHEET_QUERY_HANDLERS = [CurrentSheetHandler, SheetHistoryHandler, ListSheetsHandler, ListIndicatorsHandler, WardPlanByIdHandler, ListWardPlansHandler];
+export const SHEET_QUERY_HANDLERS = [
+  CurrentSheetHandler,
+  SheetHistoryHandler,
+  ListSheetsHandler,
+  ListIndicatorsHandler,
+  WardPlanByIdHandler,
+  ListWardPlansHandler,
+];

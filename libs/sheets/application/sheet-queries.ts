@@ -77,8 +77,14 @@ export class SheetQueries {
     return row && { body: Buffer.from(row.view), version: Number(row.version) };
   }
 
-  async sheets(filter: ListFilter, limit: number, cursor?: string): Promise<Page<{ sheet: Sheet; version: number; progressState: ProgressState }>> {
-    let query = this.db.selectFrom('sheets').select(['state', 'version', 'progress_state', 'fiscal_year', 'department', 'unit', 'sheet_id']);
+  async sheets(
+    filter: ListFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<{ sheet: Sheet; version: number; progressState: ProgressState }>> {
+    let query = this.db
+      .selectFrom('sheets')
+      .select(['state', 'version', 'progress_state', 'fiscal_year', 'department', 'unit', 'sheet_id']);
     if (filter.visible) query = query.where(inScope(filter.visible, 'department', 'unit'));
     if (filter.fiscalYear !== undefined) query = query.where('fiscal_year', '=', filter.fiscalYear);
     if (filter.department !== undefined) query = query.where('department', '=', departmentName(filter.department));
@@ -93,13 +99,25 @@ export class SheetQueries {
     if (cursor) {
       const after = decode(cursor, 4);
       if (!after) throw new InvalidCursorError();
-      query = query.where(sql<boolean>`(fiscal_year, department, unit, sheet_id) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]}::uuid)`);
+      query = query.where(
+        sql<boolean>`(fiscal_year, department, unit, sheet_id) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]}::uuid)`,
+      );
     }
-    const rows = await query.orderBy('fiscal_year').orderBy('department').orderBy('unit').orderBy('sheet_id').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('fiscal_year')
+      .orderBy('department')
+      .orderBy('unit')
+      .orderBy('sheet_id')
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
-      items: items.map((row) => ({ sheet: row.state as Sheet, version: Number(row.version), progressState: row.progress_state as ProgressState })),
+      items: items.map((row) => ({
+        sheet: row.state as Sheet,
+        version: Number(row.version),
+        progressState: row.progress_state as ProgressState,
+      })),
       nextCursor: rows.length > limit && last ? encode([last.fiscal_year, last.department, last.unit, last.sheet_id]) : null,
     };
   }
@@ -177,12 +195,20 @@ export class SheetQueries {
    * The sheets holding any of these goals or indicators (as far as the indicator rows tell: a goal
    * without indicators is not found). An import uses it to refuse ids that belong to another sheet.
    */
-  async owners(goalIds: readonly string[], indicatorIds: readonly string[]): Promise<Array<{ sheetId: string; goalId: string; indicatorId: string }>> {
+  async owners(
+    goalIds: readonly string[],
+    indicatorIds: readonly string[],
+  ): Promise<Array<{ sheetId: string; goalId: string; indicatorId: string }>> {
     if (goalIds.length === 0 && indicatorIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('sheet_indicators')
       .select(['sheet_id', 'goal_id', 'indicator_id'])
-      .where((eb) => eb.or([eb('indicator_id', '=', sql<string>`ANY(${[...indicatorIds]}::uuid[])`), eb('goal_id', '=', sql<string>`ANY(${[...goalIds]}::uuid[])`)]))
+      .where((eb) =>
+        eb.or([
+          eb('indicator_id', '=', sql<string>`ANY(${[...indicatorIds]}::uuid[])`),
+          eb('goal_id', '=', sql<string>`ANY(${[...goalIds]}::uuid[])`),
+        ]),
+      )
       .execute();
     return rows.map((row) => ({ sheetId: row.sheet_id, goalId: row.goal_id, indicatorId: row.indicator_id }));
   }

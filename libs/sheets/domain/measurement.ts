@@ -24,15 +24,12 @@ export function readNumber(digits: string): number {
  * Actions written after a count ("2企画実施", "35自治会等で実施", "5事業以上の支援"): they say what is done,
  * so they are not part of the unit. Shared with target.ts, where a target that is only an action is a milestone.
  */
-export const ACTION_SOURCE =
-  '実施|検討|立ち上げ|立上げ|策定|開催|完了|導入|作成|整備|構築|開始|設置|見直し|改定|発行|周知|配布|訪問|支援';
+export const ACTION_SOURCE = '実施|検討|立ち上げ|立上げ|策定|開催|完了|導入|作成|整備|構築|開始|設置|見直し|改定|発行|周知|配布|訪問|支援';
 
 /** The particles that join a unit to a trailing action (の支援, で実施, を開催). */
 export const PARTICLE_SOURCE = '[のでをにへ]';
 
-const MEASUREMENT = new RegExp(
-  `^(-?(?:${NUMBER_SOURCE}))\\s*([^\\d\\s]*?)(?:${PARTICLE_SOURCE}?(?:${ACTION_SOURCE}))?$`,
-);
+const MEASUREMENT = new RegExp(`^(-?(?:${NUMBER_SOURCE}))\\s*([^\\d\\s]*?)(?:${PARTICLE_SOURCE}?(?:${ACTION_SOURCE}))?$`);
 
 /** "1,234" → 1234; "８校" → 8 校; "52%" → 52 %; "実施済" → text only; 1234 → {text:"1234", value:1234}. */
 export function parseMeasurement(input: number | string): Measurement {

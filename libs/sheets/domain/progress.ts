@@ -165,7 +165,8 @@ export function toDateAt(indicator: Indicator, quarter: Quarter, unit: string | 
 function paced(quarter: Quarter, comparator: Comparator, assessment: Assessment, thresholds: ProgressThresholds): QuarterProgress {
   if (assessment.status === 'undetermined') return { quarter, state: 'noData' };
   const rate = assessment.achievementRate;
-  const behind = rate === undefined ? (assessment.status === 'met' ? 0 : 1) : comparator === 'eq' ? Math.abs(1 - rate) : Math.max(0, 1 - rate);
+  const behind =
+    rate === undefined ? (assessment.status === 'met' ? 0 : 1) : comparator === 'eq' ? Math.abs(1 - rate) : Math.max(0, 1 - rate);
   const state = classify(behind, thresholds);
   return rate === undefined ? { quarter, state } : { quarter, state, achievementRate: rate };
 }
@@ -207,7 +208,8 @@ function withAchievementRate(progress: QuarterProgress, { achievementRate }: Ass
 
 /** The most recent prior actual that holds a number, for targets such as 増加 (as the sheet view reads it). */
 function latestBaseline(indicator: Indicator): Measurement | undefined {
-  return [...indicator.baselines].sort((a, b) => b.fiscalYear - a.fiscalYear).find((baseline) => baseline.actual.value !== undefined)?.actual;
+  return [...indicator.baselines].sort((a, b) => b.fiscalYear - a.fiscalYear).find((baseline) => baseline.actual.value !== undefined)
+    ?.actual;
 }
 
 /** A zero denominator has no meaningful rate (as in assess). */

@@ -53,7 +53,10 @@ export function decide(command: SheetCommand, state: Sheet | undefined): Decisio
         const measure = command.changes.measure ?? indicator.measure;
         if (measure === 'level' && command.changes.progressEntry !== undefined) return progressEntryOnLevel();
         // A level becoming a count is entered as new counts are, unless the revision says otherwise.
-        const proposed = measure === 'cumulative' && indicator.measure === 'level' ? { progressEntry: DEFAULT_ENTRY, ...command.changes } : command.changes;
+        const proposed =
+          measure === 'cumulative' && indicator.measure === 'level'
+            ? { progressEntry: DEFAULT_ENTRY, ...command.changes }
+            : command.changes;
         const changes = changed(indicator, proposed);
         return changes ? [{ type: 'IndicatorRevised', data: { indicatorId: indicator.indicatorId, changes, on } }] : [];
       });
@@ -77,7 +80,8 @@ export function decide(command: SheetCommand, state: Sheet | undefined): Decisio
     case 'Evaluate':
       return evaluate(command, state);
     case 'CloseSheet': {
-      if (state.goals.length === 0) return new DomainError('SheetHasNoGoals', 'a sheet without goals has nothing to close; add and evaluate its goals first');
+      if (state.goals.length === 0)
+        return new DomainError('SheetHasNoGoals', 'a sheet without goals has nothing to close; add and evaluate its goals first');
       const open = state.goals.filter((goal) => !goal.evaluation).map((goal) => goal.no);
       if (open.length > 0) {
         return new DomainError('GoalsNotEvaluated', `goals ${open.join(', ')} are not evaluated yet; evaluate every goal before closing`);
@@ -169,7 +173,11 @@ function defineIndicator(command: CommandOf<'DefineIndicator'>, state: Sheet): D
 const DEFAULT_ENTRY: ProgressEntry = 'toDate';
 
 const progressEntryOnLevel = () =>
-  new DomainError('ProgressEntryOnLevel', 'a level (a rate, a score) is always the quarter\'s own value; progressEntry applies to counts only', 'progressEntry');
+  new DomainError(
+    'ProgressEntryOnLevel',
+    "a level (a rate, a score) is always the quarter's own value; progressEntry applies to counts only",
+    'progressEntry',
+  );
 
 function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Decision {
   if (!isQuarter(command.quarter)) {
@@ -228,7 +236,8 @@ function recording(
 ): SheetEvent[] {
   const value = parseMeasurement(command.value);
   const entry: Recorded = command.note === undefined ? { value } : { value, note: command.note };
-  if (!existing) return [toEvent({ ...entry, ...(firstReason && command.reason !== undefined && { reason: command.reason }), on: command.today })];
+  if (!existing)
+    return [toEvent({ ...entry, ...(firstReason && command.reason !== undefined && { reason: command.reason }), on: command.today })];
   const newReason = reasonAlone && !!command.reason?.trim() && command.reason !== existing.reason;
   if (sameValue(existing.value, value) && existing.note === entry.note && !newReason) return [];
   return [
@@ -297,9 +306,7 @@ function evaluate(command: CommandOf<'Evaluate'>, state: Sheet): Decision {
     };
     const current = goal.evaluation;
     if (current && sameEvaluation(current, evaluation)) return [];
-    return activating(state, command.today, [
-      { type: 'GoalEvaluated', data: { goalId: goal.goalId, ...evaluation, on: command.today } },
-    ]);
+    return activating(state, command.today, [{ type: 'GoalEvaluated', data: { goalId: goal.goalId, ...evaluation, on: command.today } }]);
   });
 }
 

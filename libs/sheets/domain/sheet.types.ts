@@ -57,7 +57,6 @@ export interface Evaluation {
   evaluatedOn: IsoDate;
 }
 
-
 export interface Goal {
   goalId: string;
   no: number;

@@ -68,7 +68,9 @@ export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PR
 
 function goalView(given: Goal, profile: RatingProfile, thresholds: ProgressThresholds): GoalView {
   return kept(thresholds, given, profile, () => {
-    const indicators = given.indicators.map((indicator) => kept(thresholds, indicator, undefined, () => indicatorView(indicator, thresholds)));
+    const indicators = given.indicators.map((indicator) =>
+      kept(thresholds, indicator, undefined, () => indicatorView(indicator, thresholds)),
+    );
     const goal = sortedKeys({ ...given, indicators: [] });
     return {
       ...ordered(goal, ['goalId', 'no', 'text', 'priorityGoalNo', 'planRefs', 'initiatives']),
@@ -148,9 +150,8 @@ function achievementOf(indicator: Indicator): Assessment | null {
 
 /** The most recent prior actual that holds a number, for targets such as 増加. */
 function latestBaseline(indicator: Indicator) {
-  return [...indicator.baselines]
-    .sort((a, b) => b.fiscalYear - a.fiscalYear)
-    .find((baseline) => baseline.actual.value !== undefined)?.actual;
+  return [...indicator.baselines].sort((a, b) => b.fiscalYear - a.fiscalYear).find((baseline) => baseline.actual.value !== undefined)
+    ?.actual;
 }
 
 /** The same object with the given keys first, in that order; every other key follows, none is lost. */

@@ -33,8 +33,7 @@ const COVERAGE = [
 export function parseTarget(text: string): Target {
   const s = normalizeWidth(text).trim();
   if (!s) return { kind: 'freeText', text };
-  const parsed =
-    share(s, text) ?? perCapita(s, text) ?? numeric(s, text) ?? direction(s, text) ?? coverage(s, text) ?? milestone(s, text);
+  const parsed = share(s, text) ?? perCapita(s, text) ?? numeric(s, text) ?? direction(s, text) ?? coverage(s, text) ?? milestone(s, text);
   return parsed ?? { kind: 'freeText', text };
 }
 

@@ -68,7 +68,14 @@ export function decideWardPlan(command: WardPlanCommand, state: WardPlan | undef
     // Optional fields left undefined by a caller must not reach the event as `undefined`.
     const plan = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as typeof given;
     const problem = duplicateNumber(plan.priorityGoals);
-    return problem ?? [{ type: 'WardPlanCreated', data: { ...plan, department: departmentName(plan.department), priorityGoals: ordered(plan.priorityGoals), on } }];
+    return (
+      problem ?? [
+        {
+          type: 'WardPlanCreated',
+          data: { ...plan, department: departmentName(plan.department), priorityGoals: ordered(plan.priorityGoals), on },
+        },
+      ]
+    );
   }
   if (!state) return new DomainError('WardPlanNotFound', 'the ward plan does not exist');
   switch (command.type) {

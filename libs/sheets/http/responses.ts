@@ -18,7 +18,9 @@ const ratingProfile = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('achievementBands'), bands: z.array(z.object({ minRate: z.number(), rating })) }),
 ]);
 const target = z.object({
-  kind: z.enum(['numeric', 'share', 'milestone', 'direction', 'coverage', 'perCapita', 'freeText']).meta({ description: 'How the target was read; the other fields depend on it.' }),
+  kind: z
+    .enum(['numeric', 'share', 'milestone', 'direction', 'coverage', 'perCapita', 'freeText'])
+    .meta({ description: 'How the target was read; the other fields depend on it.' }),
   text: z.string().meta({ description: 'The target exactly as written.' }),
   comparator: comparator.optional(),
   value: z.number().optional(),
@@ -119,14 +121,32 @@ const sheetFields = {
 export const sheetView = named(
   'Sheet',
   '組織目標管理シート: one org unit’s goals for a fiscal year, as people read it; with `asOf` when a past version was asked for.',
-  z.object({ ...sheetFields, asOf: instant.optional().meta({ description: 'Only on a past sheet: the instant asked for, or when the asked version was recorded.' }) }),
+  z.object({
+    ...sheetFields,
+    asOf: instant.optional().meta({ description: 'Only on a past sheet: the instant asked for, or when the asked version was recorded.' }),
+  }),
 );
 
-export const sheetVersion = named('SheetVersion', 'The sheet a command changed and the version it is at now (also the ETag).', z.object({ sheetId: z.uuid(), version: z.number().int().min(1) }));
-export const goalAdded = named('GoalAdded', 'The new goal’s id and the sheet’s version.', z.object({ goalId: z.uuid(), version: z.number().int().min(1) }));
-export const indicatorDefined = named('IndicatorDefined', 'The new indicator’s id and the sheet’s version.', z.object({ indicatorId: z.uuid(), version: z.number().int().min(1) }));
+export const sheetVersion = named(
+  'SheetVersion',
+  'The sheet a command changed and the version it is at now (also the ETag).',
+  z.object({ sheetId: z.uuid(), version: z.number().int().min(1) }),
+);
+export const goalAdded = named(
+  'GoalAdded',
+  'The new goal’s id and the sheet’s version.',
+  z.object({ goalId: z.uuid(), version: z.number().int().min(1) }),
+);
+export const indicatorDefined = named(
+  'IndicatorDefined',
+  'The new indicator’s id and the sheet’s version.',
+  z.object({ indicatorId: z.uuid(), version: z.number().int().min(1) }),
+);
 
-const nextCursor = z.string().nullable().meta({ description: 'Opaque: pass it back unchanged as `cursor` for the next page; null on the last page.' });
+const nextCursor = z
+  .string()
+  .nullable()
+  .meta({ description: 'Opaque: pass it back unchanged as `cursor` for the next page; null on the last page.' });
 
 export const sheetList = named(
   'SheetList',
@@ -163,7 +183,10 @@ export const indicatorList = named(
         department: z.string(),
         orgUnit: z.string().meta({ description: 'The org unit (課) whose sheet holds the indicator.' }),
         unit: z.string().meta({ description: 'Deprecated: the same as `orgUnit` (kept for clients written before it).', deprecated: true }),
-        measurementUnit: z.string().nullable().meta({ description: 'What the indicator is counted in (件, 人, %); null when it has none.' }),
+        measurementUnit: z
+          .string()
+          .nullable()
+          .meta({ description: 'What the indicator is counted in (件, 人, %); null when it has none.' }),
         sheetStatus,
         goalId: z.uuid(),
         goalNo: z.number().int(),
@@ -189,7 +212,11 @@ const auditEntry = z.object({
   changes: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })),
 });
 
-export const auditTrail = named('AuditTrail', 'Who changed what on the sheet, when, why and through what: one entry per command.', z.object({ sheetId: z.uuid(), items: z.array(auditEntry) }));
+export const auditTrail = named(
+  'AuditTrail',
+  'Who changed what on the sheet, when, why and through what: one entry per command.',
+  z.object({ sheetId: z.uuid(), items: z.array(auditEntry) }),
+);
 
 export const eventList = named(
   'EventList',
@@ -228,11 +255,25 @@ const wardPlanFields = {
   introduction: z.string().optional(),
   priorityGoals: z.array(z.object({ no: z.number().int(), text: z.string() })),
   evaluation: z
-    .object({ goalCount: z.number().int(), achievedCount: z.number().int(), status: z.string().optional(), direction: z.string().optional(), evaluatedOn: isoDate })
+    .object({
+      goalCount: z.number().int(),
+      achievedCount: z.number().int(),
+      status: z.string().optional(),
+      direction: z.string().optional(),
+      evaluatedOn: isoDate,
+    })
     .optional(),
   version: z.number().int().min(1),
 };
 
-export const wardPlan = named('WardPlan', '区 組織目標: a ward’s 区長, purpose and numbered 重点目標, and its evaluation.', z.object(wardPlanFields));
+export const wardPlan = named(
+  'WardPlan',
+  '区 組織目標: a ward’s 区長, purpose and numbered 重点目標, and its evaluation.',
+  z.object(wardPlanFields),
+);
 export const wardPlanList = named('WardPlanList', 'Ward plans.', z.object({ items: z.array(wardPlan) }));
-export const wardPlanVersion = named('WardPlanVersion', 'The ward plan a command changed and the version it is at now.', z.object({ wardPlanId: z.uuid(), version: z.number().int().min(1) }));
+export const wardPlanVersion = named(
+  'WardPlanVersion',
+  'The ward plan a command changed and the version it is at now.',
+  z.object({ wardPlanId: z.uuid(), version: z.number().int().min(1) }),
+);

@@ -117,9 +117,7 @@ export const defineIndicatorBody = z
 
 export const reviseIndicatorBody = atLeastOne(indicatorDetails);
 export const setTargetBody = z.object({ text: text(LINE) }).strict();
-export const recordBody = z
-  .object({ value, note: optionalText(LINE).optional(), reason: optionalText(LINE).optional() })
-  .strict();
+export const recordBody = z.object({ value, note: optionalText(LINE).optional(), reason: optionalText(LINE).optional() }).strict();
 export const setEvaluationDateBody = z.object({ date: isoDate }).strict();
 export const evaluateBody = z
   .object({
@@ -145,7 +143,11 @@ export const listQuery = z
       .enum(['onTrack', 'atRisk', 'offTrack', 'noData'], { error: "must be 'onTrack', 'atRisk', 'offTrack' or 'noData'" })
       .optional(),
     limit: wholeNumberText(1, 200, 'must be 1 to 200').default(50),
-    cursor: z.string().max(1000).optional().meta({ description: 'Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400.' }),
+    cursor: z
+      .string()
+      .max(1000)
+      .optional()
+      .meta({ description: 'Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400.' }),
   })
   .strict();
 
@@ -170,9 +172,7 @@ export const evaluateWardPlanBody = z
     direction: optionalText(NARRATIVE).optional(),
   })
   .strict();
-export const listWardPlansQuery = z
-  .object({ department: text(NAME).optional(), fiscalYear: fiscalYearText.optional() })
-  .strict();
+export const listWardPlansQuery = z.object({ department: text(NAME).optional(), fiscalYear: fiscalYearText.optional() }).strict();
 
 export const asOfQuery = z
   .object({

@@ -14,14 +14,23 @@ export function sheetProblem(error: unknown): Problem | undefined {
   }
   if (error instanceof VersionMismatch) {
     const { expectedVersion, actualVersion } = error;
-    return new Problem(412, 'VersionMismatch', error.message, undefined, { expectedVersion, actualVersion }).withHeader('etag', etag(actualVersion));
+    return new Problem(412, 'VersionMismatch', error.message, undefined, { expectedVersion, actualVersion }).withHeader(
+      'etag',
+      etag(actualVersion),
+    );
   }
   if (error instanceof WrongExpectedVersionError) {
     const { expectedVersion, actualVersion } = error;
-    return new Problem(409, 'ConcurrentChange', `the sheet changed while this request was applied (now version ${actualVersion}); reload and retry`, undefined, {
-      expectedVersion,
-      actualVersion,
-    });
+    return new Problem(
+      409,
+      'ConcurrentChange',
+      `the sheet changed while this request was applied (now version ${actualVersion}); reload and retry`,
+      undefined,
+      {
+        expectedVersion,
+        actualVersion,
+      },
+    );
   }
   if (error instanceof CommandIdReusedError) {
     return new Problem(422, 'IdempotencyKeyReused', 'this Idempotency-Key was already used for a different request', [
@@ -29,7 +38,9 @@ export function sheetProblem(error: unknown): Problem | undefined {
     ]);
   }
   if (error instanceof InvalidCursorError) {
-    return new Problem(400, 'InvalidRequest', 'the cursor is not one this API gave out', [{ path: 'query.cursor', message: 'pass back nextCursor unchanged' }]);
+    return new Problem(400, 'InvalidRequest', 'the cursor is not one this API gave out', [
+      { path: 'query.cursor', message: 'pass back nextCursor unchanged' },
+    ]);
   }
   return undefined;
 }

@@ -50,7 +50,8 @@ export class SheetsController {
 
   @Operation({
     summary: 'Create a sheet',
-    description: 'Starts an org unit’s 組織目標管理シート for a fiscal year. One sheet per unit and year (422 SheetAlreadyExists). `createdOn` is a real calendar date (YYYY-MM-DD).',
+    description:
+      'Starts an org unit’s 組織目標管理シート for a fiscal year. One sheet per unit and year (422 SheetAlreadyExists). `createdOn` is a real calendar date (YYYY-MM-DD).',
     responses: [{ status: 201, description: 'Created.', json: r.sheetVersion, headers: ['Location', 'ETag'] }],
     accepts: ['Idempotency-Key'],
     jsonBody: true,
@@ -71,12 +72,16 @@ export class SheetsController {
 
   @Operation({
     summary: 'List sheets',
-    description: 'Sheets the token may read, filtered by fiscal year, department, org unit (課), status, goal rating and progress state; a page at a time. `cursor` is opaque: pass back `nextCursor` unchanged (anything else is 400).',
+    description:
+      'Sheets the token may read, filtered by fiscal year, department, org unit (課), status, goal rating and progress state; a page at a time. `cursor` is opaque: pass back `nextCursor` unchanged (anything else is 400).',
     responses: [{ status: 200, description: 'A page of sheets.', json: r.sheetList }],
   })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.sheetList>> {
+  async list(
+    @Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>,
+    @Visible() visible: Visibility,
+  ): Promise<Out<typeof r.sheetList>> {
     const { limit, cursor, ...filter } = query;
     const page = await this.queryBus.execute(new ListSheets({ ...filter, visible }, limit, cursor));
     return {
@@ -104,7 +109,8 @@ export class SheetsController {
    */
   @Operation({
     summary: 'Read a sheet',
-    description: 'The current sheet (ETag = its version; If-None-Match answers 304 while it is current), or with `asOf` or `version` — one of them, not both — the sheet exactly as it was then. `Cache-Control: no-cache` reads the database instead of this process’s memory.',
+    description:
+      'The current sheet (ETag = its version; If-None-Match answers 304 while it is current), or with `asOf` or `version` — one of them, not both — the sheet exactly as it was then. `Cache-Control: no-cache` reads the database instead of this process’s memory.',
     responses: [{ status: 200, description: 'The sheet (a past one has `asOf`).', json: r.sheetView, headers: ['ETag'] }],
     problems: [404],
     accepts: ['If-None-Match', 'Cache-Control'],
@@ -134,13 +140,20 @@ export class SheetsController {
     if (query.version !== undefined && past.version < query.version) {
       throw new Problem(404, 'VersionNotFound', `sheet ${sheetId} has no version ${query.version}; its latest is ${past.version}`);
     }
-    return { ...viewOf(past.state, this.config.progressThresholds), version: past.version, asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString() };
+    return {
+      ...viewOf(past.state, this.config.progressThresholds),
+      version: past.version,
+      asOf: asOf?.toISOString() ?? past.events.at(-1)!.recordedAt.toISOString(),
+    };
   }
 
   @Operation({
     summary: 'Revise a sheet',
-    description: 'Changes the sheet’s narrative fields (目的, 施策指標, 担当, 取組方針, 成果総括) or its rating profile. Name at least one field.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    description:
+      'Changes the sheet’s narrative fields (目的, 施策指標, 担当, 取組方針, 成果総括) or its rating profile. Name at least one field.',
+    responses: [
+      { status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] },
+    ],
     problems: [404, 422],
     accepts: ['If-Match', 'Idempotency-Key'],
     jsonBody: true,
@@ -176,7 +189,16 @@ export class SheetsController {
     return { goalId, version };
   }
 
-  @Operation(change({ summary: 'Revise a goal', description: 'Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      {
+        summary: 'Revise a goal',
+        description: 'Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.',
+      },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/goals/:goalId')
   reviseGoal(
@@ -191,7 +213,9 @@ export class SheetsController {
   @Operation({
     summary: 'Remove a goal',
     description: 'Removes a goal and its indicators from the sheet (the events keep them).',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    responses: [
+      { status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] },
+    ],
     problems: [404],
     accepts: ['If-Match', 'Idempotency-Key'],
   })
@@ -207,7 +231,8 @@ export class SheetsController {
 
   @Operation({
     summary: 'Define an indicator',
-    description: 'Adds a 指標 to a goal: its name, measurement unit (単位), measure (cumulative or level), prior years’ actuals and target.',
+    description:
+      'Adds a 指標 to a goal: its name, measurement unit (単位), measure (cumulative or level), prior years’ actuals and target.',
     responses: [{ status: 201, description: 'Defined.', json: r.indicatorDefined, headers: ['ETag'] }],
     problems: [404],
     accepts: ['If-Match', 'Idempotency-Key'],
@@ -229,7 +254,16 @@ export class SheetsController {
     return { indicatorId, version };
   }
 
-  @Operation(change({ summary: 'Revise an indicator', description: 'Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      {
+        summary: 'Revise an indicator',
+        description: 'Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.',
+      },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.edit', scope.sheet())
   @Patch(':sheetId/indicators/:indicatorId')
   reviseIndicator(
@@ -243,7 +277,16 @@ export class SheetsController {
     return this.run(new ReviseIndicator(sheetId, { indicatorId, changes }, this.source(request)));
   }
 
-  @Operation(change({ summary: 'Set a target', description: 'Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      {
+        summary: 'Set a target',
+        description: 'Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.',
+      },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.edit', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/target')
   setTarget(
@@ -255,7 +298,17 @@ export class SheetsController {
     return this.run(new SetTarget(sheetId, { indicatorId, text: body.text }, this.source(request)));
   }
 
-  @Operation(change({ summary: 'Record progress', description: 'Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      {
+        summary: 'Record progress',
+        description:
+          'Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).',
+      },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/progress/:quarter')
   recordProgress(
@@ -268,7 +321,13 @@ export class SheetsController {
     return this.run(new RecordProgress(sheetId, { indicatorId, quarter, ...body }, this.source(request)));
   }
 
-  @Operation(change({ summary: 'Record a result', description: 'Records the year’s result (実績) as written.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      { summary: 'Record a result', description: 'Records the year’s result (実績) as written.' },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.record', scope.sheet())
   @Put(':sheetId/indicators/:indicatorId/result')
   recordResult(
@@ -280,7 +339,16 @@ export class SheetsController {
     return this.run(new RecordResult(sheetId, { indicatorId, ...body }, this.source(request)));
   }
 
-  @Operation(change({ summary: 'Set the evaluation date', description: 'Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      {
+        summary: 'Set the evaluation date',
+        description: 'Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.',
+      },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.schedule', scope.sheet())
   @Put(':sheetId/evaluation-date')
   setEvaluationDate(
@@ -291,7 +359,17 @@ export class SheetsController {
     return this.run(new SetEvaluationDate(sheetId, { date: body.date }, this.source(request)));
   }
 
-  @Operation(change({ summary: 'Evaluate a goal', description: 'Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      {
+        summary: 'Evaluate a goal',
+        description:
+          'Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.',
+      },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.evaluate', scope.sheet())
   @Put(':sheetId/goals/:goalId/evaluation')
   evaluate(
@@ -306,21 +384,26 @@ export class SheetsController {
   @Operation({
     summary: 'Close a sheet',
     description: 'Closes the year’s sheet once every goal is evaluated; a closed sheet refuses changes.',
-    responses: [{ status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] }],
+    responses: [
+      { status: 200, description: 'Changed (or already so: a no-op keeps the version).', json: r.sheetVersion, headers: ['ETag'] },
+    ],
     problems: [404],
     accepts: ['If-Match', 'Idempotency-Key'],
   })
   @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/close')
   @HttpCode(200)
-  close(
-    @Param('sheetId', { schema: s.idParam }) sheetId: string,
-    @CommandRequest() request: RequestContext,
-  ) {
+  close(@Param('sheetId', { schema: s.idParam }) sheetId: string, @CommandRequest() request: RequestContext) {
     return this.run(new CloseSheet(sheetId, {}, this.source(request)));
   }
 
-  @Operation(change({ summary: 'Reopen a sheet', description: 'Reopens a closed sheet, with the reason.' }, r.sheetVersion, 'Changed (or already so: a no-op keeps the version).'))
+  @Operation(
+    change(
+      { summary: 'Reopen a sheet', description: 'Reopens a closed sheet, with the reason.' },
+      r.sheetVersion,
+      'Changed (or already so: a no-op keeps the version).',
+    ),
+  )
   @Requires('sheet.close', scope.sheet())
   @Post(':sheetId/reopen')
   @HttpCode(200)
@@ -338,8 +421,17 @@ export class SheetsController {
    */
   @Operation({
     summary: 'Read a sheet’s audit trail',
-    description: 'One entry per command — who, when, why, through what, and each field that changed from what to what — filtered by actor and time. `format=csv` answers a spreadsheet (UTF-8 with BOM) as an attachment.',
-    responses: [{ status: 200, description: 'The trail, as JSON or CSV.', json: r.auditTrail, other: { 'text/csv': 'text' }, headers: ['Content-Disposition'] }],
+    description:
+      'One entry per command — who, when, why, through what, and each field that changed from what to what — filtered by actor and time. `format=csv` answers a spreadsheet (UTF-8 with BOM) as an attachment.',
+    responses: [
+      {
+        status: 200,
+        description: 'The trail, as JSON or CSV.',
+        json: r.auditTrail,
+        other: { 'text/csv': 'text' },
+        headers: ['Content-Disposition'],
+      },
+    ],
     problems: [404],
   })
   @Requires('read', scope.sheet())
@@ -360,7 +452,9 @@ export class SheetsController {
         (!to || Date.parse(entry.at) <= to),
     );
     if (query.format === 'json') return { sheetId, items: entries };
-    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="audit-${sheetId}.csv"`);
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="audit-${sheetId}.csv"`);
     return toCsv(
       ['version', 'at', 'actor_id', 'actor', 'command', 'reason', 'source', 'path', 'before', 'after'],
       entries.flatMap((e) => {
@@ -421,12 +515,16 @@ export class IndicatorsController {
 
   @Operation({
     summary: 'List indicators',
-    description: 'Indicators across the sheets the token may read, to find what is behind: filter by fiscal year, department, org unit (課), sheet status, goal rating and progress state. Each item names its org unit `orgUnit` and its measurement unit `measurementUnit`. `cursor` is opaque: pass back `nextCursor` unchanged.',
+    description:
+      'Indicators across the sheets the token may read, to find what is behind: filter by fiscal year, department, org unit (課), sheet status, goal rating and progress state. Each item names its org unit `orgUnit` and its measurement unit `measurementUnit`. `cursor` is opaque: pass back `nextCursor` unchanged.',
     responses: [{ status: 200, description: 'A page of indicators.', json: r.indicatorList }],
   })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.indicatorList>> {
+  async list(
+    @Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>,
+    @Visible() visible: Visibility,
+  ): Promise<Out<typeof r.indicatorList>> {
     const { limit, cursor, ...filter } = query;
     return this.queryBus.execute(new ListIndicators({ ...filter, visible }, limit, cursor));
   }

@@ -25,7 +25,8 @@ export class WardPlansController {
 
   @Operation({
     summary: 'Create a ward plan',
-    description: 'Starts a ward’s 区 組織目標 for a fiscal year: its 区長, purpose and numbered 重点目標. One per ward and year (422 WardPlanAlreadyExists).',
+    description:
+      'Starts a ward’s 区 組織目標 for a fiscal year: its 区長, purpose and numbered 重点目標. One per ward and year (422 WardPlanAlreadyExists).',
     responses: [{ status: 201, description: 'Created.', json: r.wardPlanVersion, headers: ['Location', 'ETag'] }],
     accepts: ['Idempotency-Key'],
     jsonBody: true,
@@ -51,7 +52,10 @@ export class WardPlansController {
   })
   @Requires('read', scope.list)
   @Get()
-  async list(@Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>, @Visible() visible: Visibility): Promise<Out<typeof r.wardPlanList>> {
+  async list(
+    @Query({ schema: s.listWardPlansQuery }) query: z.infer<typeof s.listWardPlansQuery>,
+    @Visible() visible: Visibility,
+  ): Promise<Out<typeof r.wardPlanList>> {
     const rows = await this.queryBus.execute(new ListWardPlans({ ...query, visible }));
     return { items: rows.map(({ plan, version }) => view(plan, version)) };
   }
@@ -71,7 +75,9 @@ export class WardPlansController {
     return view(found.plan, found.version);
   }
 
-  @Operation(change({ summary: 'Revise the priority goals', description: 'Replaces the ward plan’s numbered 重点目標.' }, r.wardPlanVersion))
+  @Operation(
+    change({ summary: 'Revise the priority goals', description: 'Replaces the ward plan’s numbered 重点目標.' }, r.wardPlanVersion),
+  )
   @Requires('wardPlan.write', scope.wardPlan())
   @Put(':wardPlanId/priority-goals')
   revisePriorityGoals(
@@ -82,7 +88,12 @@ export class WardPlansController {
     return this.run(new RevisePriorityGoals(wardPlanId, { priorityGoals: body.priorityGoals }, { ...request, source: 'api' }));
   }
 
-  @Operation(change({ summary: 'Evaluate a ward plan', description: 'Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.' }, r.wardPlanVersion))
+  @Operation(
+    change(
+      { summary: 'Evaluate a ward plan', description: 'Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.' },
+      r.wardPlanVersion,
+    ),
+  )
   @Requires('wardPlan.evaluate', scope.wardPlan())
   @Put(':wardPlanId/evaluation')
   evaluate(

@@ -11,7 +11,12 @@ const actor = { id: 'u-1', name: 'テスト' };
 /** A stream of the given event types, in order; its id. */
 async function streamOf(...types: string[]): Promise<string> {
   const stream = `sheet-${randomUUID()}`;
-  await ctx.store.append(stream, 0, types.map((type) => ({ type, data: {} })), { actor, source: 'test' });
+  await ctx.store.append(
+    stream,
+    0,
+    types.map((type) => ({ type, data: {} })),
+    { actor, source: 'test' },
+  );
   return stream;
 }
 

@@ -13,7 +13,9 @@ let runner: SheetCommands;
 
 beforeEach(() => {
   settled = [];
-  runner = new SheetCommands(ctx.database.db, new EventStore(ctx.database.db), clock, DEFAULT_PROGRESS_THRESHOLDS, { publish: (event) => settled.push(event) });
+  runner = new SheetCommands(ctx.database.db, new EventStore(ctx.database.db), clock, DEFAULT_PROGRESS_THRESHOLDS, {
+    publish: (event) => settled.push(event),
+  });
 });
 
 const last = () => settled.at(-1)!;
@@ -36,14 +38,22 @@ describe('CommandSettled', () => {
   it('is published for a refusal, a conflict and a failure, before the caller hears of it', async () => {
     const { sheetId, indicatorId, version } = await sheetWithIndicator(runner);
     const count = settled.length;
-    await expect(runner.run(sheetId, { type: 'RecordProgress', indicatorId: randomUUID(), quarter: 1, value: 1 }, from)).rejects.toMatchObject({ code: 'IndicatorNotFound' });
+    await expect(
+      runner.run(sheetId, { type: 'RecordProgress', indicatorId: randomUUID(), quarter: 1, value: 1 }, from),
+    ).rejects.toMatchObject({ code: 'IndicatorNotFound' });
     expect(last()).toMatchObject({ outcome: 'rejected', events: [] });
-    await expect(runner.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 1 }, { ...from, ifMatch: version - 1 })).rejects.toMatchObject({
+    await expect(
+      runner.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 1 }, { ...from, ifMatch: version - 1 }),
+    ).rejects.toMatchObject({
       name: 'VersionMismatch',
     });
     expect(last()).toMatchObject({ outcome: 'conflict' });
     await expect(
-      runner.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 1 }, { ...from, alongside: () => Promise.reject(new Error('cut')) }),
+      runner.run(
+        sheetId,
+        { type: 'RecordProgress', indicatorId, quarter: 1, value: 1 },
+        { ...from, alongside: () => Promise.reject(new Error('cut')) },
+      ),
     ).rejects.toThrow('cut');
     expect(last()).toMatchObject({ outcome: 'failed', events: [] });
     expect(settled).toHaveLength(count + 3);

@@ -54,8 +54,13 @@ describe('a version conflict with another process', () => {
 
   it('gives up with the conflict when the other process gets in first every time', async () => {
     const { sheetId, indicatorId } = await sheetWithIndicator(there);
-    store.interrupt = Array.from({ length: 8 }, (_, i) => () => there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 100 + i }, from));
-    await expect(here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: 1 }, from)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    store.interrupt = Array.from(
+      { length: 8 },
+      (_, i) => () => there.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 1, value: 100 + i }, from),
+    );
+    await expect(here.run(sheetId, { type: 'RecordProgress', indicatorId, quarter: 2, value: 1 }, from)).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
     expect(store.appends).toBe(8);
   });
 });

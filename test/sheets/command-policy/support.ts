@@ -12,6 +12,10 @@ export async function sheetWithIndicator(runner: SheetCommands): Promise<{ sheet
   const indicatorId = randomUUID();
   await runner.run(sheetId, { type: 'CreateSheet', sheetId, fiscalYear: 2024, department: '西区', unit: `地域課${sheetId}` }, from);
   await runner.run(sheetId, { type: 'AddGoal', goalId, text: '魅力を発信します。' }, from);
-  const { version } = await runner.run(sheetId, { type: 'DefineIndicator', goalId, indicatorId, name: 'SNS発信件数', unit: '件', target: '190件' }, from);
+  const { version } = await runner.run(
+    sheetId,
+    { type: 'DefineIndicator', goalId, indicatorId, name: 'SNS発信件数', unit: '件', target: '190件' },
+    from,
+  );
   return { sheetId, indicatorId, version };
 }

@@ -27,9 +27,7 @@ async function allSheets({ fiscalYear, ...filter }: SheetFilter): Promise<SheetL
   const items: SheetListItem[] = [];
   let cursor: string | undefined;
   do {
-    const page = await body<SheetList>(
-      api.GET('/api/v1/sheets', { params: { query: { ...query, ...(cursor && { cursor }) } } }),
-    );
+    const page = await body<SheetList>(api.GET('/api/v1/sheets', { params: { query: { ...query, ...(cursor && { cursor }) } } }));
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -75,7 +73,9 @@ export const useWardSummary = (department: string, fiscalYear: string) =>
     queryKey: ['ward', department, fiscalYear],
     enabled: department !== '' && fiscalYear !== '',
     queryFn: () =>
-      body<WardSummary>(api.GET('/api/v1/summaries/wards/{department}/{fiscalYear}', { params: { path: { department, fiscalYear: Number(fiscalYear) } } })),
+      body<WardSummary>(
+        api.GET('/api/v1/summaries/wards/{department}/{fiscalYear}', { params: { path: { department, fiscalYear: Number(fiscalYear) } } }),
+      ),
   });
 
 /** Each unit's quarters for the years asked: which are missing, and which of those are due. */
@@ -83,10 +83,7 @@ export const useCompletion = (fiscalYears: number[]) =>
   useQueries({
     queries: fiscalYears.map((fiscalYear) => ({
       queryKey: ['completion', fiscalYear],
-      queryFn: () =>
-        body<FiscalYearSummary>(
-          api.GET('/api/v1/summaries/fiscal-years/{fiscalYear}', { params: { path: { fiscalYear } } }),
-        ),
+      queryFn: () => body<FiscalYearSummary>(api.GET('/api/v1/summaries/fiscal-years/{fiscalYear}', { params: { path: { fiscalYear } } })),
     })),
   });
 

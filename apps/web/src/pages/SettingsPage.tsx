@@ -74,7 +74,9 @@ function Source({ source }: { source: SettingSource }) {
   if (source.from === 'environment') return <p className="hint">出典：環境変数 {source.variable}（記録された変更はありません）</p>;
   return (
     <p className="hint">
-      出典：{source.actor.name}による変更（<DateText iso={source.recordedAt} />、理由：{source.reason ?? '—'}）
+      出典：{source.actor.name}による変更（
+      <DateText iso={source.recordedAt} />
+      、理由：{source.reason ?? '—'}）
     </p>
   );
 }
@@ -245,6 +247,9 @@ function describe({ data }: SettingsChange): string {
   if ('policy' in data) {
     return `通知の方針：評価日の${days(data.policy.evaluation.businessDaysBefore)}、四半期末の${days(data.policy.progress.businessDaysBefore)}、督促${data.policy.overdue.businessDays}開庁日`;
   }
-  const parts = [...(data.added.length > 0 ? [`閉庁日を追加 ${data.added.join('、')}`] : []), ...(data.removed.length > 0 ? [`閉庁日を削除 ${data.removed.join('、')}`] : [])];
+  const parts = [
+    ...(data.added.length > 0 ? [`閉庁日を追加 ${data.added.join('、')}`] : []),
+    ...(data.removed.length > 0 ? [`閉庁日を削除 ${data.removed.join('、')}`] : []),
+  ];
   return parts.join('／') || '閉庁日を設定';
 }
