@@ -37,10 +37,9 @@ export function unsafeTextProblems(value: unknown, root: string): FieldProblem[]
       for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], `${path}[${i}]`]);
     } else if (current !== null && typeof current === 'object') {
       for (const [key, child] of Object.entries(current).reverse()) {
-        const keyPath = `${path}.${printableKey(key)}`;
         const reason = unsafeTextReason(key);
-        if (reason) problems.push({ path: shortened(keyPath), message: `the name of this field ${reason}` });
-        else pending.push([child, keyPath]);
+        if (reason) problems.push({ path: shortened(`${path}.${printableKey(key)}`), message: `the name of this field ${reason}` });
+        else pending.push([child, `${path}.${key}`]);
       }
     }
   }
@@ -50,7 +49,10 @@ export function unsafeTextProblems(value: unknown, root: string): FieldProblem[]
 /** A path 100,000 arrays deep is named by its two ends, not echoed whole. */
 const shortened = (path: string) => (path.length > 200 ? `${path.slice(0, 100)}…${path.slice(-99)}` : path);
 
+/** Every unsafe unit; replace() starts a global expression from 0 each time, so one serves every call. */
+const UNSAFE_UNITS = new RegExp(UNSAFE.source, 'g');
+
 /** A key is shown in the path with its unsafe characters escaped, so the answer itself stays valid text. */
 function printableKey(key: string): string {
-  return key.replace(new RegExp(UNSAFE.source, 'g'), (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return key.replace(UNSAFE_UNITS, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

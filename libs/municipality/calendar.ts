@@ -197,8 +197,20 @@ function label(era: Era, fiscalYear: number): string {
  * Throws a RangeError before 1927 or after 9998.
  */
 export function fiscalYearLabel(fiscalYear: number): string {
-  return label(mainEra(fiscalYear), fiscalYear);
+  let text = fiscalYearLabels.get(fiscalYear);
+  if (text === undefined) {
+    text = label(mainEra(fiscalYear), fiscalYear);
+    if (Number.isInteger(fiscalYear)) fiscalYearLabels.set(fiscalYear, text);
+  }
+  return text;
 }
+
+/**
+ * Labels made so far: every sheet view carries one, so every command would otherwise work out the
+ * era over the fiscal year's days again. Whole years only, and a year without a label throws before
+ * it is kept: at most the few thousand labelled years, whatever callers send.
+ */
+const fiscalYearLabels = new Map<number, string>();
 
 /** Other names a fiscal year was published under: 2019 → ["平成31年度"]; others → []. */
 export function alternativeFiscalYearLabels(fiscalYear: number): string[] {
