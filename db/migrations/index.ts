@@ -10,6 +10,7 @@ import * as departmentNames from './0010_department_names';
 import * as progressEntry from './0013_progress_entry';
 import * as indicatorFillfactor from './0014_indicator_fillfactor';
 import * as reminderSettings from './0016_reminder_settings';
+import * as lz4Projection from './0017_lz4_projection';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0013_progress_entry': progressEntry,
   '0014_indicator_fillfactor': indicatorFillfactor,
   '0016_reminder_settings': reminderSettings,
+  '0017_lz4_projection': lz4Projection,
 };
