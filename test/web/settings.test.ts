@@ -1,47 +1,27 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { startApi, TEST_TOKEN, type TestApi } from '../support/api';
-import { launchBrowser, seriousViolations, signIn, type Browser } from './support/browser';
+import { TEST_TOKEN } from '../support/api';
+import { signIn } from './support/browser';
+import { useWebApp } from './support/web-app';
 
 /**
  * The settings page in a real Chromium against the real server: an administrator changes the
  * closed days with a reason and sees the change and its history; a stale page gets the conflict;
  * a coordinator, who may read but not change them, gets the refusal explained.
  */
-let api: TestApi;
-let browser: Browser;
-let page: Page;
+const web = useWebApp();
 const SETTINGS = '/api/v1/settings/reminders';
+const changeForm = () => web.page.getByRole('form', { name: '設定の変更' });
 
-beforeAll(async () => {
-  if (!existsSync(join(__dirname, '../../dist/web/index.html')))
-    throw new Error('dist/web is missing: npm run build:web (npm test builds it)');
-  [api, browser] = await Promise.all([startApi(), launchBrowser()]);
-  page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-}, 120_000);
-const pageErrors: string[] = [];
-afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-});
-
-const expectAccessible = async () => expect(await seriousViolations(page)).toEqual([]);
-const changeForm = () => page.getByRole('form', { name: '設定の変更' });
-
-describe('the settings page', () => {
+describe('the settings web.page', () => {
   it('shows the policy and closed days with where they come from: the environment before any change', async () => {
-    await signIn(page, api.url, TEST_TOKEN);
-    await page.getByRole('link', { name: '設定' }).click();
-    await page.getByRole('heading', { name: '通知の方針' }).waitFor();
-    await expect(page.getByRole('region', { name: '通知の方針' }).textContent()).resolves.toMatch(
+    await signIn(web.page, web.api.url, TEST_TOKEN);
+    await web.page.getByRole('link', { name: '設定' }).click();
+    await web.page.getByRole('heading', { name: '通知の方針' }).waitFor();
+    await expect(web.page.getByRole('region', { name: '通知の方針' }).textContent()).resolves.toMatch(
       /評価日の前.*14開庁日前.*環境変数 REMINDER_POLICY/,
     );
-    await expect(page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toContain('環境変数 REMINDER_CLOSED_DAYS');
-    await expect(page.getByRole('region', { name: '変更の履歴' }).textContent()).resolves.toContain('まだ変更はありません');
-    await expectAccessible();
+    await expect(web.page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toContain('環境変数 REMINDER_CLOSED_DAYS');
+    await expect(web.page.getByRole('region', { name: '変更の履歴' }).textContent()).resolves.toContain('まだ変更はありません');
+    await web.expectAccessible();
   });
 
   it('adds a closed day with a required reason, sent with If-Match, then lists it and its history', async () => {
@@ -52,48 +32,48 @@ describe('the settings page', () => {
     // Keyboard only: from the reason, Tab reaches the button and Enter saves.
     await reason.fill('年末の庁舎点検');
     await reason.press('Tab');
-    await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: '設定を変更しました' }).waitFor();
-    await page.getByRole('list', { name: '閉庁日の一覧' }).locator('time[datetime="2026-12-28"]').waitFor();
-    await expect(page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toMatch(
+    await web.page.keyboard.press('Enter');
+    await web.page.getByRole('status').filter({ hasText: '設定を変更しました' }).waitFor();
+    await web.page.getByRole('list', { name: '閉庁日の一覧' }).locator('time[datetime="2026-12-28"]').waitFor();
+    await expect(web.page.getByRole('region', { name: '閉庁日' }).textContent()).resolves.toMatch(
       /Administrator.*による変更.*理由：年末の庁舎点検/,
     );
-    await expect(page.getByRole('row', { name: /年末の庁舎点検/ }).textContent()).resolves.toMatch(
+    await expect(web.page.getByRole('row', { name: /年末の庁舎点検/ }).textContent()).resolves.toMatch(
       /Administrator.*閉庁日を追加 2026-12-28/,
     );
-    expect((await api.call('GET', SETTINGS)).body).toMatchObject({ closedDays: ['2026-12-28'], version: 1 });
-    await expectAccessible();
+    expect((await web.api.call('GET', SETTINGS)).body).toMatchObject({ closedDays: ['2026-12-28'], version: 1 });
+    await web.expectAccessible();
   });
 
   it('says so when another administrator changed the settings meanwhile, and changes nothing', async () => {
-    const theirs = await api.call('PATCH', SETTINGS, { addClosedDays: ['2026-12-29'], reason: '別の管理者' }, { 'if-match': '"1"' });
+    const theirs = await web.api.call('PATCH', SETTINGS, { addClosedDays: ['2026-12-29'], reason: '別の管理者' }, { 'if-match': '"1"' });
     expect(theirs.status).toBe(200);
     const form = changeForm();
     await form.getByLabel('評価日を過ぎてから督促する開庁日数').fill('12');
     await form.getByLabel('理由（必須）').fill('督促を延ばす');
     await form.getByRole('button', { name: '変更を保存' }).click();
-    const alert = page.getByRole('alert');
+    const alert = web.page.getByRole('alert');
     await expect(alert.textContent()).resolves.toContain('他の管理者が設定を変更しました');
-    expect((await api.call('GET', SETTINGS)).body.policy.overdue.businessDays).toBe(10);
-    await expectAccessible();
+    expect((await web.api.call('GET', SETTINGS)).body.policy.overdue.businessDays).toBe(10);
+    await web.expectAccessible();
     await alert.getByRole('button', { name: '最新の設定を読み込む' }).click();
-    await page.getByRole('list', { name: '閉庁日の一覧' }).locator('time[datetime="2026-12-29"]').waitFor();
-    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await web.page.getByRole('list', { name: '閉庁日の一覧' }).locator('time[datetime="2026-12-29"]').waitFor();
+    await expect(web.page.getByRole('alert').count()).resolves.toBe(0);
   });
 
   it('explains the API’s 403 to a coordinator, who may read the settings but not change them', async () => {
-    const issued = await api.call('POST', '/api/v1/tokens', { name: '区 調整', grants: [{ role: 'coordinator', department: '西区' }] });
+    const issued = await web.api.call('POST', '/api/v1/tokens', { name: '区 調整', grants: [{ role: 'coordinator', department: '西区' }] });
     expect(issued.status).toBe(201);
-    const coordinator = await browser.context.newPage();
+    const coordinator = await web.newPage();
     try {
-      await signIn(coordinator, api.url, issued.body.token);
-      await coordinator.goto(`${api.url}/settings`);
+      await signIn(coordinator, web.api.url, issued.body.token);
+      await coordinator.goto(`${web.api.url}/settings`);
       const form = coordinator.getByRole('form', { name: '設定の変更' });
       await form.getByLabel('追加する閉庁日').fill('2026-12-30');
       await form.getByLabel('理由（必須）').fill('権限のない変更');
       await form.getByRole('button', { name: '変更を保存' }).click();
       await expect(coordinator.getByRole('alert').textContent()).resolves.toContain('権限がありません');
-      expect((await api.call('GET', SETTINGS)).body.closedDays).toEqual(['2026-12-28', '2026-12-29']);
+      expect((await web.api.call('GET', SETTINGS)).body.closedDays).toEqual(['2026-12-28', '2026-12-29']);
     } finally {
       await coordinator.close();
     }
