@@ -4,7317 +4,7223 @@
  */
 
 export interface paths {
-  '/api/v1/tokens': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tokens
+         * @description Every token issued, with its grants, expiry, revocation and last use; never the token itself.
+         */
+        get: operations["tokens_list"];
+        put?: never;
+        /**
+         * Issue a token
+         * @description A per-person API token (shk_…) with its grants: a role over the organization, a department (区, 局/部) or an org unit (課). admin and auditor take no department; coordinator a department and no unit; editor and evaluator a department and a unit; viewer any of these.
+         */
+        post: operations["tokens_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List tokens
-     * @description Every token issued, with its grants, expiry, revocation and last use; never the token itself.
-     */
-    get: operations['tokens_list'];
-    put?: never;
-    /**
-     * Issue a token
-     * @description A per-person API token (shk_…) with its grants: a role over the organization, a department (区, 局/部) or an org unit (課). admin and auditor take no department; coordinator a department and no unit; editor and evaluator a department and a unit; viewer any of these.
-     */
-    post: operations['tokens_issue'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tokens/{tokenId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a token
+         * @description Stops a token from working, on every API process within moments. Revoking it again answers when it was revoked.
+         */
+        delete: operations["tokens_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Revoke a token
-     * @description Stops a token from working, on every API process within moments. Revoking it again answers when it was revoked.
-     */
-    delete: operations['tokens_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scrape metrics
+         * @description Prometheus metrics: requests, event store, processors’ lag, queues. Public: serve it only where your network lets the scraper in.
+         */
+        get: operations["metrics_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Scrape metrics
-     * @description Prometheus metrics: requests, event store, processors’ lag, queues. Public: serve it only where your network lets the scraper in.
-     */
-    get: operations['metrics_scrape'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check health
+         * @description Whether the database and the queue answer. 503 only when the database is down; a queue that does not answer delays reminders, not requests, so it stays 200 with `degraded`. Public.
+         */
+        get: operations["health_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Check health
-     * @description Whether the database and the queue answer. 503 only when the database is down; a queue that does not answer delays reminders, not requests, so it stays 200 with `degraded`. Public.
-     */
-    get: operations['health_health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sheets
+         * @description Sheets the token may read, filtered by fiscal year, department, org unit (課), status, goal rating and progress state; a page at a time. `cursor` is opaque: pass back `nextCursor` unchanged (anything else is 400).
+         */
+        get: operations["sheets_list"];
+        put?: never;
+        /**
+         * Create a sheet
+         * @description Starts an org unit’s 組織目標管理シート for a fiscal year. One sheet per unit and year (422 SheetAlreadyExists). `createdOn` is a real calendar date (YYYY-MM-DD).
+         */
+        post: operations["sheets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List sheets
-     * @description Sheets the token may read, filtered by fiscal year, department, org unit (課), status, goal rating and progress state; a page at a time. `cursor` is opaque: pass back `nextCursor` unchanged (anything else is 400).
-     */
-    get: operations['sheets_list'];
-    put?: never;
-    /**
-     * Create a sheet
-     * @description Starts an org unit’s 組織目標管理シート for a fiscal year. One sheet per unit and year (422 SheetAlreadyExists). `createdOn` is a real calendar date (YYYY-MM-DD).
-     */
-    post: operations['sheets_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a sheet
+         * @description The current sheet (ETag = its version; If-None-Match answers 304 while it is current), or with `asOf` or `version` — one of them, not both — the sheet exactly as it was then. `Cache-Control: no-cache` reads the database instead of this process’s memory.
+         */
+        get: operations["sheets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Revise a sheet
+         * @description Changes the sheet’s narrative fields (目的, 施策指標, 担当, 取組方針, 成果総括) or its rating profile. Name at least one field.
+         */
+        patch: operations["sheets_revise"];
+        trace?: never;
     };
-    /**
-     * Read a sheet
-     * @description The current sheet (ETag = its version; If-None-Match answers 304 while it is current), or with `asOf` or `version` — one of them, not both — the sheet exactly as it was then. `Cache-Control: no-cache` reads the database instead of this process’s memory.
-     */
-    get: operations['sheets_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Revise a sheet
-     * @description Changes the sheet’s narrative fields (目的, 施策指標, 担当, 取組方針, 成果総括) or its rating profile. Name at least one field.
-     */
-    patch: operations['sheets_revise'];
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/goals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a goal
+         * @description Adds a 目標 to the sheet, numbered next unless `no` is given.
+         */
+        post: operations["sheets_addGoal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Add a goal
-     * @description Adds a 目標 to the sheet, numbered next unless `no` is given.
-     */
-    post: operations['sheets_addGoal'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/goals/{goalId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/goals/{goalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a goal
+         * @description Removes a goal and its indicators from the sheet (the events keep them).
+         */
+        delete: operations["sheets_removeGoal"];
+        options?: never;
+        head?: never;
+        /**
+         * Revise a goal
+         * @description Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.
+         */
+        patch: operations["sheets_reviseGoal"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Remove a goal
-     * @description Removes a goal and its indicators from the sheet (the events keep them).
-     */
-    delete: operations['sheets_removeGoal'];
-    options?: never;
-    head?: never;
-    /**
-     * Revise a goal
-     * @description Changes a goal’s number, text, 部区組織目標 link, plan references or initiatives (取組). Name at least one field.
-     */
-    patch: operations['sheets_reviseGoal'];
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/goals/{goalId}/indicators': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/goals/{goalId}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Define an indicator
+         * @description Adds a 指標 to a goal: its name, measurement unit (単位), measure (cumulative or level), prior years’ actuals and target.
+         */
+        post: operations["sheets_defineIndicator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Define an indicator
-     * @description Adds a 指標 to a goal: its name, measurement unit (単位), measure (cumulative or level), prior years’ actuals and target.
-     */
-    post: operations['sheets_defineIndicator'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/indicators/{indicatorId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/indicators/{indicatorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Revise an indicator
+         * @description Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.
+         */
+        patch: operations["sheets_reviseIndicator"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Revise an indicator
-     * @description Changes an indicator’s name, measurement unit, measure, progress entry, baselines or notes. Name at least one field.
-     */
-    patch: operations['sheets_reviseIndicator'];
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/indicators/{indicatorId}/target': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/indicators/{indicatorId}/target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a target
+         * @description Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.
+         */
+        put: operations["sheets_setTarget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Set a target
-     * @description Sets the year’s target (R6目標) as written; what can be read from it (a number, a share, a milestone…) is derived.
-     */
-    put: operations['sheets_setTarget'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/indicators/{indicatorId}/progress/{quarter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record progress
+         * @description Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).
+         */
+        put: operations["sheets_recordProgress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Record progress
-     * @description Records a quarter’s figure (進捗) as written: a number or text such as 38,120件. Send If-Match with the ETag you read so that a figure someone else changed meanwhile is not overwritten (412).
-     */
-    put: operations['sheets_recordProgress'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/indicators/{indicatorId}/result': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/indicators/{indicatorId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record a result
+         * @description Records the year’s result (実績) as written.
+         */
+        put: operations["sheets_recordResult"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Record a result
-     * @description Records the year’s result (実績) as written.
-     */
-    put: operations['sheets_recordResult'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/evaluation-date': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/evaluation-date": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the evaluation date
+         * @description Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.
+         */
+        put: operations["sheets_setEvaluationDate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Set the evaluation date
-     * @description Sets the date of the year-end evaluation (評価日): a real calendar date inside the fiscal year’s evaluation window.
-     */
-    put: operations['sheets_setEvaluationDate'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/goals/{goalId}/evaluation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/goals/{goalId}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Evaluate a goal
+         * @description Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.
+         */
+        put: operations["sheets_evaluate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Evaluate a goal
-     * @description Rates a goal ○, △ or × (評価), with the status, policy and the reason when the rating differs from the suggested one.
-     */
-    put: operations['sheets_evaluate'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a sheet
+         * @description Closes the year’s sheet once every goal is evaluated; a closed sheet refuses changes.
+         */
+        post: operations["sheets_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Close a sheet
-     * @description Closes the year’s sheet once every goal is evaluated; a closed sheet refuses changes.
-     */
-    post: operations['sheets_close'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/reopen': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a sheet
+         * @description Reopens a closed sheet, with the reason.
+         */
+        post: operations["sheets_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Reopen a sheet
-     * @description Reopens a closed sheet, with the reason.
-     */
-    post: operations['sheets_reopen'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a sheet’s audit trail
+         * @description One entry per command — who, when, why, through what, and each field that changed from what to what — filtered by actor and time. `format=csv` answers a spreadsheet (UTF-8 with BOM) as an attachment.
+         */
+        get: operations["sheets_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Read a sheet’s audit trail
-     * @description One entry per command — who, when, why, through what, and each field that changed from what to what — filtered by actor and time. `format=csv` answers a spreadsheet (UTF-8 with BOM) as an attachment.
-     */
-    get: operations['sheets_audit'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a sheet’s events
+         * @description The sheet’s stream as stored: every event, oldest first, with its metadata. Events are facts: never edited.
+         */
+        get: operations["sheets_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Read a sheet’s events
-     * @description The sheet’s stream as stored: every event, oldest first, with its metadata. Events are facts: never edited.
-     */
-    get: operations['sheets_events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/indicators': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List indicators
+         * @description Indicators across the sheets the token may read, to find what is behind: filter by fiscal year, department, org unit (課), sheet status, goal rating and progress state. Each item names its org unit `orgUnit` and its measurement unit `measurementUnit`. `cursor` is opaque: pass back `nextCursor` unchanged.
+         */
+        get: operations["indicators_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List indicators
-     * @description Indicators across the sheets the token may read, to find what is behind: filter by fiscal year, department, org unit (課), sheet status, goal rating and progress state. Each item names its org unit `orgUnit` and its measurement unit `measurementUnit`. `cursor` is opaque: pass back `nextCursor` unchanged.
-     */
-    get: operations['indicators_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/ward-plans': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ward-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List ward plans
+         * @description Ward plans the token may read, by department and fiscal year.
+         */
+        get: operations["wardPlans_list"];
+        put?: never;
+        /**
+         * Create a ward plan
+         * @description Starts a ward’s 区 組織目標 for a fiscal year: its 区長, purpose and numbered 重点目標. One per ward and year (422 WardPlanAlreadyExists).
+         */
+        post: operations["wardPlans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List ward plans
-     * @description Ward plans the token may read, by department and fiscal year.
-     */
-    get: operations['wardPlans_list'];
-    put?: never;
-    /**
-     * Create a ward plan
-     * @description Starts a ward’s 区 組織目標 for a fiscal year: its 区長, purpose and numbered 重点目標. One per ward and year (422 WardPlanAlreadyExists).
-     */
-    post: operations['wardPlans_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/ward-plans/{wardPlanId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ward-plans/{wardPlanId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a ward plan
+         * @description A ward plan with its version (also the ETag; If-None-Match answers 304 while it is current).
+         */
+        get: operations["wardPlans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Read a ward plan
-     * @description A ward plan with its version (also the ETag; If-None-Match answers 304 while it is current).
-     */
-    get: operations['wardPlans_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/ward-plans/{wardPlanId}/priority-goals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ward-plans/{wardPlanId}/priority-goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Revise the priority goals
+         * @description Replaces the ward plan’s numbered 重点目標.
+         */
+        put: operations["wardPlans_revisePriorityGoals"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Revise the priority goals
-     * @description Replaces the ward plan’s numbered 重点目標.
-     */
-    put: operations['wardPlans_revisePriorityGoals'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/ward-plans/{wardPlanId}/evaluation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ward-plans/{wardPlanId}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Evaluate a ward plan
+         * @description Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.
+         */
+        put: operations["wardPlans_evaluate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Evaluate a ward plan
-     * @description Records the ward’s year-end evaluation: 達成数, 取組結果 and 今後の方向性.
-     */
-    put: operations['wardPlans_evaluate'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/audit/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the event store
+         * @description Walks every stream’s hash chain: proof that no event was edited, removed or inserted behind the store’s back.
+         */
+        get: operations["audit_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Verify the event store
-     * @description Walks every stream’s hash chain: proof that no event was edited, removed or inserted behind the store’s back.
-     */
-    get: operations['audit_verify'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/summaries/wards/{department}/{fiscalYear}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/summaries/wards/{department}/{fiscalYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summarize a ward’s year
+         * @description One ward’s year: 重点目標 with 目標数 / 達成数, goal ratings and indicators at risk, as of `updatedThrough`. A ward and year with sheets or a plan always answer, empty or partial until the summaries processor catches up; 404 only when there are neither.
+         */
+        get: operations["summaries_ward"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Summarize a ward’s year
-     * @description One ward’s year: 重点目標 with 目標数 / 達成数, goal ratings and indicators at risk, as of `updatedThrough`. A ward and year with sheets or a plan always answer, empty or partial until the summaries processor catches up; 404 only when there are neither.
-     */
-    get: operations['summaries_ward'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/summaries/fiscal-years/{fiscalYear}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/summaries/fiscal-years/{fiscalYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summarize a fiscal year
+         * @description Every unit’s quarterly progress for the year the token may read: which quarters are missing where, and which of them are already due.
+         */
+        get: operations["summaries_fiscalYear"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Summarize a fiscal year
-     * @description Every unit’s quarterly progress for the year the token may read: which quarters are missing where, and which of them are already due.
-     */
-    get: operations['summaries_fiscalYear'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/imports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a document
+         * @description Reads existing sheets and ward plans from a published document’s text or a workbook in the 組織目標管理シート layout (multipart/form-data, field `file`) and records them as commands: all of the file or nothing. `dryRun=true` reports what would change (200); `force=true` overwrites cells others changed since the workbook was exported.
+         */
+        post: operations["imports_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Import a document
-     * @description Reads existing sheets and ward plans from a published document’s text or a workbook in the 組織目標管理シート layout (multipart/form-data, field `file`) and records them as commands: all of the file or nothing. `dryRun=true` reports what would change (200); `force=true` overwrites cells others changed since the workbook was exported.
-     */
-    post: operations['imports_import'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/export.xlsx': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a sheet as a workbook
+         * @description The sheet in the 組織目標管理シート layout, with the versions it was exported at so that an import can tell whose changes are newer.
+         */
+        get: operations["sheetExports_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export a sheet as a workbook
-     * @description The sheet in the 組織目標管理シート layout, with the versions it was exported at so that an import can tell whose changes are newer.
-     */
-    get: operations['sheetExports_xlsx'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sheets/{sheetId}/export.csv': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/sheets/{sheetId}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a sheet’s indicators as CSV
+         * @description Every indicator of the sheet with its target, progress and result, as CSV that Excel opens correctly (UTF-8 with BOM).
+         */
+        get: operations["sheetExports_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export a sheet’s indicators as CSV
-     * @description Every indicator of the sheet with its target, progress and result, as CSV that Excel opens correctly (UTF-8 with BOM).
-     */
-    get: operations['sheetExports_csv'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/summaries/wards/{department}/{fiscalYear}/export.xlsx': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/summaries/wards/{department}/{fiscalYear}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a ward’s year as a workbook
+         * @description One worksheet per org unit plus the ward page (区 組織目標), in the 組織目標管理シート layout.
+         */
+        get: operations["wardExports_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export a ward’s year as a workbook
-     * @description One worksheet per org unit plus the ward page (区 組織目標), in the 組織目標管理シート layout.
-     */
-    get: operations['wardExports_xlsx'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/summaries/wards/{department}/{fiscalYear}/export.csv': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/summaries/wards/{department}/{fiscalYear}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a ward’s indicators as CSV
+         * @description Every indicator of the ward’s sheets for the year, as CSV that Excel opens correctly (UTF-8 with BOM).
+         */
+        get: operations["wardExports_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export a ward’s indicators as CSV
-     * @description Every indicator of the ward’s sheets for the year, as CSV that Excel opens correctly (UTF-8 with BOM).
-     */
-    get: operations['wardExports_csv'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/contacts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contacts
+         * @description Contacts the token may manage, by department and org unit.
+         */
+        get: operations["contacts_list"];
+        put?: never;
+        /**
+         * Add a contact
+         * @description Someone to remind for an org unit (担当, 課長) or, without a unit, for the department (coordinator): by email, webhook, or both.
+         */
+        post: operations["contacts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List contacts
-     * @description Contacts the token may manage, by department and org unit.
-     */
-    get: operations['contacts_list'];
-    put?: never;
-    /**
-     * Add a contact
-     * @description Someone to remind for an org unit (担当, 課長) or, without a unit, for the department (coordinator): by email, webhook, or both.
-     */
-    post: operations['contacts_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/contacts/{contactId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a contact
+         * @description One contact the token may manage.
+         */
+        get: operations["contacts_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a contact
+         * @description Removes the contact: reminders planned for it are replanned.
+         */
+        delete: operations["contacts_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a contact
+         * @description Changes any of a contact’s fields; moving it to another unit or department needs the permission there too. Name at least one field.
+         */
+        patch: operations["contacts_update"];
+        trace?: never;
     };
-    /**
-     * Read a contact
-     * @description One contact the token may manage.
-     */
-    get: operations['contacts_get'];
-    put?: never;
-    post?: never;
-    /**
-     * Remove a contact
-     * @description Removes the contact: reminders planned for it are replanned.
-     */
-    delete: operations['contacts_remove'];
-    options?: never;
-    head?: never;
-    /**
-     * Change a contact
-     * @description Changes any of a contact’s fields; moving it to another unit or department needs the permission there too. Name at least one field.
-     */
-    patch: operations['contacts_update'];
-    trace?: never;
-  };
-  '/api/v1/reminders': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List reminders
+         * @description Reminders planned for the sheets the token may read, and what became of each, in the order they are sent.
+         */
+        get: operations["reminders_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List reminders
-     * @description Reminders planned for the sheets the token may read, and what became of each, in the order they are sent.
-     */
-    get: operations['reminders_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/settings/reminders': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/settings/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the reminder settings
+         * @description The reminder policy (business days before 評価日 and before each quarter closes, escalation after a missed 評価日) and the closed days (閉庁日) in effect, each with where it comes from: the environment (REMINDER_POLICY, REMINDER_CLOSED_DAYS) or the recorded change that last set it. The ETag is the version to send as If-Match when changing them.
+         */
+        get: operations["reminderSettings_get"];
+        /**
+         * Replace the reminder settings
+         * @description The whole policy and the whole list of closed days (閉庁日), as GET shows them, and why. Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.
+         */
+        put: operations["reminderSettings_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the reminder settings
+         * @description A new policy (whole), closed days (閉庁日) to add or to remove, or both, and why; name at least one change. Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.
+         */
+        patch: operations["reminderSettings_amend"];
+        trace?: never;
     };
-    /**
-     * Read the reminder settings
-     * @description The reminder policy (business days before 評価日 and before each quarter closes, escalation after a missed 評価日) and the closed days (閉庁日) in effect, each with where it comes from: the environment (REMINDER_POLICY, REMINDER_CLOSED_DAYS) or the recorded change that last set it. The ETag is the version to send as If-Match when changing them.
-     */
-    get: operations['reminderSettings_get'];
-    /**
-     * Replace the reminder settings
-     * @description The whole policy and the whole list of closed days (閉庁日), as GET shows them, and why. Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.
-     */
-    put: operations['reminderSettings_replace'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Change the reminder settings
-     * @description A new policy (whole), closed days (閉庁日) to add or to remove, or both, and why; name at least one change. Every reminder planned from now on follows the new settings at once. If-Match is required (428 PreconditionRequired without it): the ETag of GET /api/v1/settings/reminders, so that one administrator cannot silently undo another’s change (412 VersionMismatch with the current ETag). `reason` is required and recorded with who made the change.
-     */
-    patch: operations['reminderSettings_amend'];
-    trace?: never;
-  };
-  '/api/v1/settings/reminders/history': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/settings/reminders/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the changes of the reminder settings
+         * @description Every recorded change of the policy and the closed days (閉庁日), oldest first: what it set, who made it, when and why.
+         */
+        get: operations["reminderSettings_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List the changes of the reminder settings
-     * @description Every recorded change of the policy and the closed days (閉庁日), oldest first: what it set, who made it, when and why.
-     */
-    get: operations['reminderSettings_history'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    Problem: {
-      /** @description `urn:shinchoku:problem:<code>` */
-      type: string;
-      title: string;
-      status: number;
-      /**
-       * @description - `InvalidRequest`: a path parameter, query parameter or body field is wrong; `errors` names each one
-       *     - `InvalidJson`: the body is not valid JSON, or is empty while declared as JSON
-       *     - `InvalidHeader`: a request header (If-Match, Idempotency-Key) is malformed
-       *     - `InvalidContentLength`: the Content-Length does not match the body
-       *     - `InvalidUrl`: the path is not valid percent-encoded UTF-8
-       *     - `MalformedRequest`: the request is not valid HTTP
-       *     - `MalformedMultipart`: the multipart/form-data body cannot be read
-       *     - `Unauthenticated`: no bearer token, or one that is unknown or revoked
-       *     - `TokenExpired`: the bearer token has expired: ask for a new one
-       *     - `PermissionMissing`: the token lacks the permission this needs here; `permission` names it
-       *     - `RouteNotFound`: no such route
-       *     - `SheetNotFound`: no sheet with this id
-       *     - `SheetNotYetCreated`: the sheet did not exist yet at the asked `asOf`
-       *     - `VersionNotFound`: the sheet has no such version yet
-       *     - `GoalNotFound`: no goal with this id on the sheet
-       *     - `IndicatorNotFound`: no indicator with this id on the sheet
-       *     - `WardPlanNotFound`: no ward plan (区 組織目標) with this id
-       *     - `TokenNotFound`: no token with this id
-       *     - `ContactNotFound`: no contact with this id that the token may see
-       *     - `SummaryNotFound`: neither sheets nor a ward plan exist for this ward and fiscal year
-       *     - `NothingToExport`: no sheets or ward plan of this ward for this fiscal year
-       *     - `RequestTimeout`: the request did not arrive in time (408), or took longer to answer than the server allows (503)
-       *     - `ConcurrentChange`: the data changed while the request was applied; reload and retry
-       *     - `StaleWorkbook`: cells of the uploaded workbook were changed by someone else since it was exported; `conflicts` lists them
-       *     - `PreconditionRequired`: this change needs If-Match: the ETag the resource was read with (428)
-       *     - `VersionMismatch`: If-Match named another version than the current one; the ETag header carries the current one
-       *     - `BodyTooLarge`: the JSON body is larger than the server accepts
-       *     - `FileTooLarge`: the uploaded file is larger than IMPORT_MAX_BYTES
-       *     - `UnzippedTooLarge`: the workbook unpacks to more than IMPORT_MAX_UNZIPPED_BYTES
-       *     - `ReadMemoryExceeded`: reading the file needed more memory than IMPORT_READ_MEMORY_MB
-       *     - `UrlTooLong`: a part of the path is longer than the server accepts
-       *     - `UnsupportedMediaType`: the body is not of the media type this route reads
-       *     - `UnsupportedDocument`: the uploaded file is not a document this service can import
-       *     - `HeadersTooLarge`: the request line and headers are larger than the server accepts
-       *     - `IdempotencyKeyReused`: this Idempotency-Key was already used for a different request
-       *     - `ExpiryInPast`: the token would already have expired
-       *     - `WebhookUrlRefused`: the webhook URL points somewhere reminders may not be sent
-       *     - `SheetAlreadyExists`: the org unit already has a sheet for this fiscal year
-       *     - `SheetClosed`: the sheet is closed: reopen it to change it
-       *     - `SheetNotClosed`: only a closed sheet can be reopened
-       *     - `GoalAlreadyExists`: a goal with this id already exists
-       *     - `GoalNumberTaken`: another goal of the sheet has this number
-       *     - `IndicatorAlreadyDefined`: an indicator with this id already exists
-       *     - `QuarterOutOfRange`: the quarter is not 1 to 4
-       *     - `EvaluationDateOutsideWindow`: the evaluation date is outside the fiscal year’s evaluation window
-       *     - `ReasonRequired`: this change needs a reason
-       *     - `GoalsNotEvaluated`: every goal must be evaluated before the sheet is closed
-       *     - `SheetHasNoGoals`: a sheet without goals cannot be closed
-       *     - `WardPlanAlreadyExists`: the ward already has a plan for this fiscal year
-       *     - `PriorityGoalNumberTaken`: two 重点目標 have the same number
-       *     - `AchievedCountTooHigh`: the achieved count exceeds the number of 重点目標
-       *     - `InvalidDate`: the date is not a real calendar date
-       *     - `ProgressEntryOnLevel`: a level indicator has no progress entry mode
-       *     - `UnreadableDocument`: the uploaded document cannot be read completely; `line` and `cell` say where
-       *     - `CorruptWorkbook`: the workbook is damaged
-       *     - `EmptyFile`: the uploaded file is empty
-       *     - `NotAWorkbook`: the file is not an .xlsx workbook
-       *     - `TruncatedDocument`: the document ends before it is complete
-       *     - `IdMismatch`: an id in the workbook does not belong where it is
-       *     - `ForeignId`: an id in the file belongs to another sheet, unit or ward (403)
-       *     - `TooManySheets`: the workbook has more worksheets than IMPORT_MAX_SHEETS
-       *     - `TooManyRows`: a worksheet has more rows than IMPORT_MAX_ROWS
-       *     - `TooManyColumns`: a worksheet has more columns than IMPORT_MAX_COLUMNS
-       *     - `TooManyCells`: the workbook has more cells than IMPORT_MAX_CELLS
-       *     - `ReadTimeExceeded`: reading the file took longer than IMPORT_READ_TIMEOUT_MS
-       *     - `InvalidPolicy`: the reminder policy is out of range; `errors` names the field
-       *     - `DuplicateValue`: the reminder policy lists the same value twice
-       *     - `NobodyToRemind`: the reminder policy sets days but nobody to remind, or overdue days without escalation
-       *     - `EscalationNeverReached`: an escalation step of the reminder policy comes after the last overdue day
-       *     - `InvalidClosedDay`: a closed day is not a real calendar date
-       *     - `DuplicateClosedDay`: the same closed day is given twice
-       *     - `ClosedDayAlreadyListed`: the closed day to add is already listed
-       *     - `ClosedDayNotListed`: the closed day to remove is not listed
-       *     - `TooManyClosedDays`: more closed days than the settings hold (1,000)
-       *     - `TooManyRequests`: over the rate limit; retry after Retry-After seconds
-       *     - `HttpError`: a request the framework refused before any route saw it
-       *     - `InternalError`: something went wrong on the server; the request may be retried
-       *     - `DatabaseUnavailable`: the database is locked, slow or unreachable; retry after Retry-After seconds
-       * @enum {string}
-       */
-      code:
-        | 'InvalidRequest'
-        | 'InvalidJson'
-        | 'InvalidHeader'
-        | 'InvalidContentLength'
-        | 'InvalidUrl'
-        | 'MalformedRequest'
-        | 'MalformedMultipart'
-        | 'Unauthenticated'
-        | 'TokenExpired'
-        | 'PermissionMissing'
-        | 'RouteNotFound'
-        | 'SheetNotFound'
-        | 'SheetNotYetCreated'
-        | 'VersionNotFound'
-        | 'GoalNotFound'
-        | 'IndicatorNotFound'
-        | 'WardPlanNotFound'
-        | 'TokenNotFound'
-        | 'ContactNotFound'
-        | 'SummaryNotFound'
-        | 'NothingToExport'
-        | 'RequestTimeout'
-        | 'ConcurrentChange'
-        | 'StaleWorkbook'
-        | 'PreconditionRequired'
-        | 'VersionMismatch'
-        | 'BodyTooLarge'
-        | 'FileTooLarge'
-        | 'UnzippedTooLarge'
-        | 'ReadMemoryExceeded'
-        | 'UrlTooLong'
-        | 'UnsupportedMediaType'
-        | 'UnsupportedDocument'
-        | 'HeadersTooLarge'
-        | 'IdempotencyKeyReused'
-        | 'ExpiryInPast'
-        | 'WebhookUrlRefused'
-        | 'SheetAlreadyExists'
-        | 'SheetClosed'
-        | 'SheetNotClosed'
-        | 'GoalAlreadyExists'
-        | 'GoalNumberTaken'
-        | 'IndicatorAlreadyDefined'
-        | 'QuarterOutOfRange'
-        | 'EvaluationDateOutsideWindow'
-        | 'ReasonRequired'
-        | 'GoalsNotEvaluated'
-        | 'SheetHasNoGoals'
-        | 'WardPlanAlreadyExists'
-        | 'PriorityGoalNumberTaken'
-        | 'AchievedCountTooHigh'
-        | 'InvalidDate'
-        | 'ProgressEntryOnLevel'
-        | 'UnreadableDocument'
-        | 'CorruptWorkbook'
-        | 'EmptyFile'
-        | 'NotAWorkbook'
-        | 'TruncatedDocument'
-        | 'IdMismatch'
-        | 'ForeignId'
-        | 'TooManySheets'
-        | 'TooManyRows'
-        | 'TooManyColumns'
-        | 'TooManyCells'
-        | 'ReadTimeExceeded'
-        | 'InvalidPolicy'
-        | 'DuplicateValue'
-        | 'NobodyToRemind'
-        | 'EscalationNeverReached'
-        | 'InvalidClosedDay'
-        | 'DuplicateClosedDay'
-        | 'ClosedDayAlreadyListed'
-        | 'ClosedDayNotListed'
-        | 'TooManyClosedDays'
-        | 'TooManyRequests'
-        | 'HttpError'
-        | 'InternalError'
-        | 'DatabaseUnavailable';
-      detail: string;
-      errors?: {
-        /** @description where: body.goals[0].no, query.fiscalYear, header.if-match */
-        path: string;
-        message: string;
-      }[];
-    } & {
-      [key: string]: unknown;
-    };
-    TokenIssued: {
-      /** Format: uuid */
-      tokenId: string;
-      token: string;
-      name: string;
-      grants: {
-        /** @enum {string} */
-        role: 'admin' | 'auditor' | 'coordinator' | 'editor' | 'evaluator' | 'viewer';
-        department?: string;
-        unit?: string;
-      }[];
-      /** Format: date-time */
-      expiresAt: string | null;
-    };
-    TokenList: {
-      items: {
-        /** Format: uuid */
-        tokenId: string;
-        name: string;
-        grants: {
-          /** @enum {string} */
-          role: 'admin' | 'auditor' | 'coordinator' | 'editor' | 'evaluator' | 'viewer';
-          department?: string;
-          unit?: string;
-        }[];
-        /** Format: date-time */
-        issuedAt: string;
-        issuedBy: {
-          id: string;
-          name: string;
-        };
-        /** Format: date-time */
-        expiresAt: string | null;
-        /** Format: date-time */
-        revokedAt: string | null;
-        /** Format: date-time */
-        lastUsedAt: string | null;
-      }[];
-    };
-    TokenRevoked: {
-      /** Format: uuid */
-      tokenId: string;
-      /** Format: date-time */
-      revokedAt: string;
-    };
-    VerificationReport: {
-      ok: boolean;
-      streams: number;
-      events: number;
-      broken: {
-        streamId: string;
-        version: number;
-        eventId: string | null;
-        globalPosition: string | null;
-        /** @enum {string} */
-        problem: 'contentChanged' | 'chainBroken' | 'versionGap' | 'headMismatch';
-      }[];
-      /** Format: date-time */
-      checkedAt: string;
-      durationMs: number;
-    };
-    Indicator: {
-      /** Format: uuid */
-      indicatorId: string;
-      name: string;
-      /** @description The measurement unit (単位), not the org unit. */
-      unit?: string;
-      /** @enum {string} */
-      measure: 'cumulative' | 'level';
-      /** @enum {string|null} */
-      progressEntry: 'toDate' | 'quarter' | null;
-      baselines: {
-        fiscalYear: number;
-        actual: {
-          text: string;
-          value?: number;
-          unit?: string;
-        };
-      }[];
-      notes?: string;
-      target?: {
-        /**
-         * @description How the target was read; the other fields depend on it.
-         * @enum {string}
-         */
-        kind: 'numeric' | 'share' | 'milestone' | 'direction' | 'coverage' | 'perCapita' | 'freeText';
-        /** @description The target exactly as written. */
-        text: string;
-        /** @enum {string} */
-        comparator?: 'gte' | 'lte' | 'eq';
-        value?: number;
-        unit?: string;
-        label?: string;
-        note?: string;
-        threshold?: {
-          /** @enum {string} */
-          comparator: 'gte' | 'lte' | 'eq';
-          value: number;
-          unit?: string;
-        };
-        share?: number;
-        milestone?: string;
-        /** @enum {string} */
-        direction?: 'increase' | 'decrease';
-        population?: string;
-        per?: string;
-      };
-      progress: {
-        1?: {
-          value: {
-            text: string;
-            value?: number;
-            unit?: string;
-          };
-          note?: string;
-          reason?: string;
-        };
-        2?: {
-          value: {
-            text: string;
-            value?: number;
-            unit?: string;
-          };
-          note?: string;
-          reason?: string;
-        };
-        3?: {
-          value: {
-            text: string;
-            value?: number;
-            unit?: string;
-          };
-          note?: string;
-          reason?: string;
-        };
-        4?: {
-          value: {
-            text: string;
-            value?: number;
-            unit?: string;
-          };
-          note?: string;
-          reason?: string;
-        };
-      };
-      result?: {
-        value: {
-          text: string;
-          value?: number;
-          unit?: string;
-        };
-        note?: string;
-        reason?: string;
-      };
-      achievement: {
-        /** @enum {string} */
-        status: 'met' | 'notMet' | 'undetermined';
-        achievementRate?: number;
-      } | null;
-      progressState: {
-        latest: {
-          quarter: 1 | 2 | 3 | 4;
-          /** @enum {string} */
-          state: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-          achievementRate?: number;
-          expectedToDate?: number;
-          actualToDate?: number;
-        } | null;
-        quarters: {
-          quarter: 1 | 2 | 3 | 4;
-          /** @enum {string} */
-          state: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-          achievementRate?: number;
-          expectedToDate?: number;
-          actualToDate?: number;
-        }[];
-      };
-      warnings: {
-        /** @enum {string} */
-        code: 'resultDiffersFromToDate' | 'toDateDecreased';
-        message: string;
-        result?: number;
-        toDate?: number;
-        quarter?: 1 | 2 | 3 | 4;
-        value?: number;
-        previousQuarter?: 1 | 2 | 3 | 4;
-        previous?: number;
-      }[];
-    };
-    Goal: {
-      /** Format: uuid */
-      goalId: string;
-      no: number;
-      text: string;
-      priorityGoalNo?: number;
-      planRefs: string[];
-      initiatives: {
-        name: string;
-        description?: string;
-      }[];
-      indicators: components['schemas']['Indicator'][];
-      evaluation?: {
-        /** @enum {string} */
-        rating: '○' | '△' | '×';
-        /** @enum {string|null} */
-        suggestedRating: '○' | '△' | '×' | null;
-        status?: string;
-        policy?: string;
-        reason?: string;
-        /** Format: date */
-        evaluatedOn: string;
-      };
-      /** @enum {string|null} */
-      suggestedRating: '○' | '△' | '×' | null;
-      /** @enum {string} */
-      progressState: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-    };
-    Sheet: {
-      /** Format: uuid */
-      sheetId: string;
-      /** @description The sheet’s version, also sent as the ETag. */
-      version: number;
-      fiscalYear: number;
-      /** @description 令和6年度 and so on. */
-      fiscalYearLabel: string;
-      /** @description The department (区, 局/部). */
-      department: string;
-      /** @description The org unit (課) whose sheet this is. */
-      unit: string;
-      /** @enum {string} */
-      status: 'draft' | 'active' | 'closed';
-      purpose?: string;
-      policyIndicators: string[];
-      contact?: string;
-      /** Format: date */
-      createdOn: string;
-      /** Format: date */
-      amendedOn?: string;
-      /** Format: date */
-      evaluationDate?: string;
-      approach?: string;
-      resultSummary?: string;
-      ratingProfile:
-        | {
-            /** @enum {string} */
-            kind: 'allIndicatorsMet';
-          }
-        | {
-            /** @enum {string} */
-            kind: 'achievementBands';
-            bands: {
-              minRate: number;
-              /** @enum {string} */
-              rating: '○' | '△' | '×';
+    schemas: {
+        Problem: {
+            /** @description `urn:shinchoku:problem:<code>` */
+            type: string;
+            title: string;
+            status: number;
+            /**
+             * @description - `InvalidRequest`: a path parameter, query parameter or body field is wrong; `errors` names each one
+             *     - `InvalidJson`: the body is not valid JSON, or is empty while declared as JSON
+             *     - `InvalidHeader`: a request header (If-Match, Idempotency-Key) is malformed
+             *     - `InvalidContentLength`: the Content-Length does not match the body
+             *     - `InvalidUrl`: the path is not valid percent-encoded UTF-8
+             *     - `MalformedRequest`: the request is not valid HTTP
+             *     - `MalformedMultipart`: the multipart/form-data body cannot be read
+             *     - `Unauthenticated`: no bearer token, or one that is unknown or revoked
+             *     - `TokenExpired`: the bearer token has expired: ask for a new one
+             *     - `PermissionMissing`: the token lacks the permission this needs here; `permission` names it
+             *     - `RouteNotFound`: no such route
+             *     - `SheetNotFound`: no sheet with this id
+             *     - `SheetNotYetCreated`: the sheet did not exist yet at the asked `asOf`
+             *     - `VersionNotFound`: the sheet has no such version yet
+             *     - `GoalNotFound`: no goal with this id on the sheet
+             *     - `IndicatorNotFound`: no indicator with this id on the sheet
+             *     - `WardPlanNotFound`: no ward plan (区 組織目標) with this id
+             *     - `TokenNotFound`: no token with this id
+             *     - `ContactNotFound`: no contact with this id that the token may see
+             *     - `SummaryNotFound`: neither sheets nor a ward plan exist for this ward and fiscal year
+             *     - `NothingToExport`: no sheets or ward plan of this ward for this fiscal year
+             *     - `RequestTimeout`: the request did not arrive in time (408), or took longer to answer than the server allows (503)
+             *     - `ConcurrentChange`: the data changed while the request was applied; reload and retry
+             *     - `StaleWorkbook`: cells of the uploaded workbook were changed by someone else since it was exported; `conflicts` lists them
+             *     - `PreconditionRequired`: this change needs If-Match: the ETag the resource was read with (428)
+             *     - `VersionMismatch`: If-Match named another version than the current one; the ETag header carries the current one
+             *     - `BodyTooLarge`: the JSON body is larger than the server accepts
+             *     - `FileTooLarge`: the uploaded file is larger than IMPORT_MAX_BYTES
+             *     - `UnzippedTooLarge`: the workbook unpacks to more than IMPORT_MAX_UNZIPPED_BYTES
+             *     - `ReadMemoryExceeded`: reading the file needed more memory than IMPORT_READ_MEMORY_MB
+             *     - `UrlTooLong`: a part of the path is longer than the server accepts
+             *     - `UnsupportedMediaType`: the body is not of the media type this route reads
+             *     - `UnsupportedDocument`: the uploaded file is not a document this service can import
+             *     - `HeadersTooLarge`: the request line and headers are larger than the server accepts
+             *     - `IdempotencyKeyReused`: this Idempotency-Key was already used for a different request
+             *     - `ExpiryInPast`: the token would already have expired
+             *     - `WebhookUrlRefused`: the webhook URL points somewhere reminders may not be sent
+             *     - `SheetAlreadyExists`: the org unit already has a sheet for this fiscal year
+             *     - `SheetClosed`: the sheet is closed: reopen it to change it
+             *     - `SheetNotClosed`: only a closed sheet can be reopened
+             *     - `GoalAlreadyExists`: a goal with this id already exists
+             *     - `GoalNumberTaken`: another goal of the sheet has this number
+             *     - `IndicatorAlreadyDefined`: an indicator with this id already exists
+             *     - `QuarterOutOfRange`: the quarter is not 1 to 4
+             *     - `EvaluationDateOutsideWindow`: the evaluation date is outside the fiscal year’s evaluation window
+             *     - `ReasonRequired`: this change needs a reason
+             *     - `GoalsNotEvaluated`: every goal must be evaluated before the sheet is closed
+             *     - `SheetHasNoGoals`: a sheet without goals cannot be closed
+             *     - `WardPlanAlreadyExists`: the ward already has a plan for this fiscal year
+             *     - `PriorityGoalNumberTaken`: two 重点目標 have the same number
+             *     - `AchievedCountTooHigh`: the achieved count exceeds the number of 重点目標
+             *     - `InvalidDate`: the date is not a real calendar date
+             *     - `ProgressEntryOnLevel`: a level indicator has no progress entry mode
+             *     - `UnreadableDocument`: the uploaded document cannot be read completely; `line` and `cell` say where
+             *     - `CorruptWorkbook`: the workbook is damaged
+             *     - `EmptyFile`: the uploaded file is empty
+             *     - `NotAWorkbook`: the file is not an .xlsx workbook
+             *     - `TruncatedDocument`: the document ends before it is complete
+             *     - `IdMismatch`: an id in the workbook does not belong where it is
+             *     - `ForeignId`: an id in the file belongs to another sheet, unit or ward (403)
+             *     - `TooManySheets`: the workbook has more worksheets than IMPORT_MAX_SHEETS
+             *     - `TooManyRows`: a worksheet has more rows than IMPORT_MAX_ROWS
+             *     - `TooManyColumns`: a worksheet has more columns than IMPORT_MAX_COLUMNS
+             *     - `TooManyCells`: the workbook has more cells than IMPORT_MAX_CELLS
+             *     - `ReadTimeExceeded`: reading the file took longer than IMPORT_READ_TIMEOUT_MS
+             *     - `InvalidPolicy`: the reminder policy is out of range; `errors` names the field
+             *     - `DuplicateValue`: the reminder policy lists the same value twice
+             *     - `NobodyToRemind`: the reminder policy sets days but nobody to remind, or overdue days without escalation
+             *     - `EscalationNeverReached`: an escalation step of the reminder policy comes after the last overdue day
+             *     - `InvalidClosedDay`: a closed day is not a real calendar date
+             *     - `DuplicateClosedDay`: the same closed day is given twice
+             *     - `ClosedDayAlreadyListed`: the closed day to add is already listed
+             *     - `ClosedDayNotListed`: the closed day to remove is not listed
+             *     - `TooManyClosedDays`: more closed days than the settings hold (1,000)
+             *     - `TooManyRequests`: over the rate limit; retry after Retry-After seconds
+             *     - `HttpError`: a request the framework refused before any route saw it
+             *     - `InternalError`: something went wrong on the server; the request may be retried
+             *     - `DatabaseUnavailable`: the database is locked, slow or unreachable; retry after Retry-After seconds
+             * @enum {string}
+             */
+            code: "InvalidRequest" | "InvalidJson" | "InvalidHeader" | "InvalidContentLength" | "InvalidUrl" | "MalformedRequest" | "MalformedMultipart" | "Unauthenticated" | "TokenExpired" | "PermissionMissing" | "RouteNotFound" | "SheetNotFound" | "SheetNotYetCreated" | "VersionNotFound" | "GoalNotFound" | "IndicatorNotFound" | "WardPlanNotFound" | "TokenNotFound" | "ContactNotFound" | "SummaryNotFound" | "NothingToExport" | "RequestTimeout" | "ConcurrentChange" | "StaleWorkbook" | "PreconditionRequired" | "VersionMismatch" | "BodyTooLarge" | "FileTooLarge" | "UnzippedTooLarge" | "ReadMemoryExceeded" | "UrlTooLong" | "UnsupportedMediaType" | "UnsupportedDocument" | "HeadersTooLarge" | "IdempotencyKeyReused" | "ExpiryInPast" | "WebhookUrlRefused" | "SheetAlreadyExists" | "SheetClosed" | "SheetNotClosed" | "GoalAlreadyExists" | "GoalNumberTaken" | "IndicatorAlreadyDefined" | "QuarterOutOfRange" | "EvaluationDateOutsideWindow" | "ReasonRequired" | "GoalsNotEvaluated" | "SheetHasNoGoals" | "WardPlanAlreadyExists" | "PriorityGoalNumberTaken" | "AchievedCountTooHigh" | "InvalidDate" | "ProgressEntryOnLevel" | "UnreadableDocument" | "CorruptWorkbook" | "EmptyFile" | "NotAWorkbook" | "TruncatedDocument" | "IdMismatch" | "ForeignId" | "TooManySheets" | "TooManyRows" | "TooManyColumns" | "TooManyCells" | "ReadTimeExceeded" | "InvalidPolicy" | "DuplicateValue" | "NobodyToRemind" | "EscalationNeverReached" | "InvalidClosedDay" | "DuplicateClosedDay" | "ClosedDayAlreadyListed" | "ClosedDayNotListed" | "TooManyClosedDays" | "TooManyRequests" | "HttpError" | "InternalError" | "DatabaseUnavailable";
+            detail: string;
+            errors?: {
+                /** @description where: body.goals[0].no, query.fiscalYear, header.if-match */
+                path: string;
+                message: string;
             }[];
-          };
-      goals: components['schemas']['Goal'][];
-      /**
-       * Format: date-time
-       * @description Only on a past sheet: the instant asked for, or when the asked version was recorded.
-       */
-      asOf?: string;
-    };
-    SheetVersion: {
-      /** Format: uuid */
-      sheetId: string;
-      version: number;
-    };
-    GoalAdded: {
-      /** Format: uuid */
-      goalId: string;
-      version: number;
-    };
-    IndicatorDefined: {
-      /** Format: uuid */
-      indicatorId: string;
-      version: number;
-    };
-    SheetList: {
-      items: {
-        /** Format: uuid */
-        sheetId: string;
-        version: number;
-        fiscalYear: number;
-        fiscalYearLabel: string;
-        department: string;
-        /** @description The org unit (課). */
-        unit: string;
-        /** @enum {string} */
-        status: 'draft' | 'active' | 'closed';
-        /** Format: date */
-        evaluationDate: string | null;
-        /** @enum {string} */
-        progressState: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-        /** @description How many goals. */
-        goals: number;
-        /** @description How many of them are evaluated. */
-        evaluated: number;
-      }[];
-      /** @description Opaque: pass it back unchanged as `cursor` for the next page; null on the last page. */
-      nextCursor: string | null;
-    };
-    IndicatorList: {
-      items: {
-        /** Format: uuid */
-        indicatorId: string;
-        name: string;
-        /** @enum {string} */
-        measure: 'cumulative' | 'level';
-        /** @enum {string|null} */
-        progressEntry: 'toDate' | 'quarter' | null;
-        baselines: {
-          fiscalYear: number;
-          actual: {
-            text: string;
-            value?: number;
-            unit?: string;
-          };
-        }[];
-        notes?: string;
-        target?: {
-          /**
-           * @description How the target was read; the other fields depend on it.
-           * @enum {string}
-           */
-          kind: 'numeric' | 'share' | 'milestone' | 'direction' | 'coverage' | 'perCapita' | 'freeText';
-          /** @description The target exactly as written. */
-          text: string;
-          /** @enum {string} */
-          comparator?: 'gte' | 'lte' | 'eq';
-          value?: number;
-          unit?: string;
-          label?: string;
-          note?: string;
-          threshold?: {
-            /** @enum {string} */
-            comparator: 'gte' | 'lte' | 'eq';
-            value: number;
-            unit?: string;
-          };
-          share?: number;
-          milestone?: string;
-          /** @enum {string} */
-          direction?: 'increase' | 'decrease';
-          population?: string;
-          per?: string;
+        } & {
+            [key: string]: unknown;
         };
-        progress: {
-          1?: {
-            value: {
-              text: string;
-              value?: number;
-              unit?: string;
-            };
-            note?: string;
-            reason?: string;
-          };
-          2?: {
-            value: {
-              text: string;
-              value?: number;
-              unit?: string;
-            };
-            note?: string;
-            reason?: string;
-          };
-          3?: {
-            value: {
-              text: string;
-              value?: number;
-              unit?: string;
-            };
-            note?: string;
-            reason?: string;
-          };
-          4?: {
-            value: {
-              text: string;
-              value?: number;
-              unit?: string;
-            };
-            note?: string;
-            reason?: string;
-          };
-        };
-        result?: {
-          value: {
-            text: string;
-            value?: number;
-            unit?: string;
-          };
-          note?: string;
-          reason?: string;
-        };
-        achievement: {
-          /** @enum {string} */
-          status: 'met' | 'notMet' | 'undetermined';
-          achievementRate?: number;
-        } | null;
-        progressState: {
-          latest: {
-            quarter: 1 | 2 | 3 | 4;
-            /** @enum {string} */
-            state: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-            achievementRate?: number;
-            expectedToDate?: number;
-            actualToDate?: number;
-          } | null;
-          quarters: {
-            quarter: 1 | 2 | 3 | 4;
-            /** @enum {string} */
-            state: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-            achievementRate?: number;
-            expectedToDate?: number;
-            actualToDate?: number;
-          }[];
-        };
-        warnings: {
-          /** @enum {string} */
-          code: 'resultDiffersFromToDate' | 'toDateDecreased';
-          message: string;
-          result?: number;
-          toDate?: number;
-          quarter?: 1 | 2 | 3 | 4;
-          value?: number;
-          previousQuarter?: 1 | 2 | 3 | 4;
-          previous?: number;
-        }[];
-        /** Format: uuid */
-        sheetId: string;
-        fiscalYear: number;
-        department: string;
-        /** @description The org unit (課) whose sheet holds the indicator. */
-        orgUnit: string;
-        /**
-         * @deprecated
-         * @description Deprecated: the same as `orgUnit` (kept for clients written before it).
-         */
-        unit: string;
-        /** @description What the indicator is counted in (件, 人, %); null when it has none. */
-        measurementUnit: string | null;
-        /** @enum {string} */
-        sheetStatus: 'draft' | 'active' | 'closed';
-        /** Format: uuid */
-        goalId: string;
-        goalNo: number;
-        goalText: string;
-        /** @enum {string|null} */
-        goalRating: '○' | '△' | '×' | null;
-      }[];
-      /** @description Opaque: pass it back unchanged as `cursor` for the next page; null on the last page. */
-      nextCursor: string | null;
-    };
-    AuditTrail: {
-      /** Format: uuid */
-      sheetId: string;
-      items: {
-        /** @description The stream version after the command. */
-        version: number;
-        /** @description The first version the command wrote. */
-        fromVersion: number;
-        /** Format: date-time */
-        at: string;
-        actor: {
-          id: string;
-          name: string;
-        };
-        command: string;
-        events: string[];
-        reason?: string;
-        source: string;
-        commandId: string;
-        forced?: {
-          sinceVersion: number;
-        };
-        changes: {
-          path: string;
-          before: unknown;
-          after: unknown;
-        }[];
-      }[];
-    };
-    EventList: {
-      items: {
-        /** Format: uuid */
-        eventId: string;
-        version: number;
-        type: string;
-        schemaVersion: number;
-        /** @description The event’s facts, as its type and schema version define them. */
-        data: Record<string, never>;
-        metadata: {
-          actor: {
-            id: string;
+        TokenIssued: {
+            /** Format: uuid */
+            tokenId: string;
+            token: string;
             name: string;
-          };
-          commandId: string;
-          correlationId: string;
-          causationId?: string;
-          reason?: string;
-          source: string;
-          document?: {
+            grants: {
+                /** @enum {string} */
+                role: "admin" | "auditor" | "coordinator" | "editor" | "evaluator" | "viewer";
+                department?: string;
+                unit?: string;
+            }[];
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        TokenList: {
+            items: {
+                /** Format: uuid */
+                tokenId: string;
+                name: string;
+                grants: {
+                    /** @enum {string} */
+                    role: "admin" | "auditor" | "coordinator" | "editor" | "evaluator" | "viewer";
+                    department?: string;
+                    unit?: string;
+                }[];
+                /** Format: date-time */
+                issuedAt: string;
+                issuedBy: {
+                    id: string;
+                    name: string;
+                };
+                /** Format: date-time */
+                expiresAt: string | null;
+                /** Format: date-time */
+                revokedAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+            }[];
+        };
+        TokenRevoked: {
+            /** Format: uuid */
+            tokenId: string;
+            /** Format: date-time */
+            revokedAt: string;
+        };
+        VerificationReport: {
+            ok: boolean;
+            streams: number;
+            events: number;
+            broken: {
+                streamId: string;
+                version: number;
+                eventId: string | null;
+                globalPosition: string | null;
+                /** @enum {string} */
+                problem: "contentChanged" | "chainBroken" | "versionGap" | "headMismatch";
+            }[];
+            /** Format: date-time */
+            checkedAt: string;
+            durationMs: number;
+        };
+        Indicator: {
+            /** Format: uuid */
+            indicatorId: string;
             name: string;
+            /** @description The measurement unit (単位), not the org unit. */
+            unit?: string;
+            /** @enum {string} */
+            measure: "cumulative" | "level";
+            /** @enum {string|null} */
+            progressEntry: "toDate" | "quarter" | null;
+            baselines: {
+                fiscalYear: number;
+                actual: {
+                    text: string;
+                    value?: number;
+                    unit?: string;
+                };
+            }[];
+            notes?: string;
+            target?: {
+                /**
+                 * @description How the target was read; the other fields depend on it.
+                 * @enum {string}
+                 */
+                kind: "numeric" | "share" | "milestone" | "direction" | "coverage" | "perCapita" | "freeText";
+                /** @description The target exactly as written. */
+                text: string;
+                /** @enum {string} */
+                comparator?: "gte" | "lte" | "eq";
+                value?: number;
+                unit?: string;
+                label?: string;
+                note?: string;
+                threshold?: {
+                    /** @enum {string} */
+                    comparator: "gte" | "lte" | "eq";
+                    value: number;
+                    unit?: string;
+                };
+                share?: number;
+                milestone?: string;
+                /** @enum {string} */
+                direction?: "increase" | "decrease";
+                population?: string;
+                per?: string;
+            };
+            progress: {
+                1?: {
+                    value: {
+                        text: string;
+                        value?: number;
+                        unit?: string;
+                    };
+                    note?: string;
+                    reason?: string;
+                };
+                2?: {
+                    value: {
+                        text: string;
+                        value?: number;
+                        unit?: string;
+                    };
+                    note?: string;
+                    reason?: string;
+                };
+                3?: {
+                    value: {
+                        text: string;
+                        value?: number;
+                        unit?: string;
+                    };
+                    note?: string;
+                    reason?: string;
+                };
+                4?: {
+                    value: {
+                        text: string;
+                        value?: number;
+                        unit?: string;
+                    };
+                    note?: string;
+                    reason?: string;
+                };
+            };
+            result?: {
+                value: {
+                    text: string;
+                    value?: number;
+                    unit?: string;
+                };
+                note?: string;
+                reason?: string;
+            };
+            achievement: {
+                /** @enum {string} */
+                status: "met" | "notMet" | "undetermined";
+                achievementRate?: number;
+            } | null;
+            progressState: {
+                latest: {
+                    quarter: 1 | 2 | 3 | 4;
+                    /** @enum {string} */
+                    state: "onTrack" | "atRisk" | "offTrack" | "noData";
+                    achievementRate?: number;
+                    expectedToDate?: number;
+                    actualToDate?: number;
+                } | null;
+                quarters: {
+                    quarter: 1 | 2 | 3 | 4;
+                    /** @enum {string} */
+                    state: "onTrack" | "atRisk" | "offTrack" | "noData";
+                    achievementRate?: number;
+                    expectedToDate?: number;
+                    actualToDate?: number;
+                }[];
+            };
+            warnings: {
+                /** @enum {string} */
+                code: "resultDiffersFromToDate" | "toDateDecreased";
+                message: string;
+                result?: number;
+                toDate?: number;
+                quarter?: 1 | 2 | 3 | 4;
+                value?: number;
+                previousQuarter?: 1 | 2 | 3 | 4;
+                previous?: number;
+            }[];
+        };
+        Goal: {
+            /** Format: uuid */
+            goalId: string;
+            no: number;
+            text: string;
+            priorityGoalNo?: number;
+            planRefs: string[];
+            initiatives: {
+                name: string;
+                description?: string;
+            }[];
+            indicators: components["schemas"]["Indicator"][];
+            evaluation?: {
+                /** @enum {string} */
+                rating: "○" | "△" | "×";
+                /** @enum {string|null} */
+                suggestedRating: "○" | "△" | "×" | null;
+                status?: string;
+                policy?: string;
+                reason?: string;
+                /** Format: date */
+                evaluatedOn: string;
+            };
+            /** @enum {string|null} */
+            suggestedRating: "○" | "△" | "×" | null;
+            /** @enum {string} */
+            progressState: "onTrack" | "atRisk" | "offTrack" | "noData";
+        };
+        Sheet: {
+            /** Format: uuid */
+            sheetId: string;
+            /** @description The sheet’s version, also sent as the ETag. */
+            version: number;
+            fiscalYear: number;
+            /** @description 令和6年度 and so on. */
+            fiscalYearLabel: string;
+            /** @description The department (区, 局/部). */
+            department: string;
+            /** @description The org unit (課) whose sheet this is. */
+            unit: string;
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            purpose?: string;
+            policyIndicators: string[];
+            contact?: string;
+            /** Format: date */
+            createdOn: string;
+            /** Format: date */
+            amendedOn?: string;
+            /** Format: date */
+            evaluationDate?: string;
+            approach?: string;
+            resultSummary?: string;
+            ratingProfile: {
+                /** @enum {string} */
+                kind: "allIndicatorsMet";
+            } | {
+                /** @enum {string} */
+                kind: "achievementBands";
+                bands: {
+                    minRate: number;
+                    /** @enum {string} */
+                    rating: "○" | "△" | "×";
+                }[];
+            };
+            goals: components["schemas"]["Goal"][];
+            /**
+             * Format: date-time
+             * @description Only on a past sheet: the instant asked for, or when the asked version was recorded.
+             */
+            asOf?: string;
+        };
+        SheetVersion: {
+            /** Format: uuid */
+            sheetId: string;
+            version: number;
+        };
+        GoalAdded: {
+            /** Format: uuid */
+            goalId: string;
+            version: number;
+        };
+        IndicatorDefined: {
+            /** Format: uuid */
+            indicatorId: string;
+            version: number;
+        };
+        SheetList: {
+            items: {
+                /** Format: uuid */
+                sheetId: string;
+                version: number;
+                fiscalYear: number;
+                fiscalYearLabel: string;
+                department: string;
+                /** @description The org unit (課). */
+                unit: string;
+                /** @enum {string} */
+                status: "draft" | "active" | "closed";
+                /** Format: date */
+                evaluationDate: string | null;
+                /** @enum {string} */
+                progressState: "onTrack" | "atRisk" | "offTrack" | "noData";
+                /** @description How many goals. */
+                goals: number;
+                /** @description How many of them are evaluated. */
+                evaluated: number;
+            }[];
+            /** @description Opaque: pass it back unchanged as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        IndicatorList: {
+            items: {
+                /** Format: uuid */
+                indicatorId: string;
+                name: string;
+                /** @enum {string} */
+                measure: "cumulative" | "level";
+                /** @enum {string|null} */
+                progressEntry: "toDate" | "quarter" | null;
+                baselines: {
+                    fiscalYear: number;
+                    actual: {
+                        text: string;
+                        value?: number;
+                        unit?: string;
+                    };
+                }[];
+                notes?: string;
+                target?: {
+                    /**
+                     * @description How the target was read; the other fields depend on it.
+                     * @enum {string}
+                     */
+                    kind: "numeric" | "share" | "milestone" | "direction" | "coverage" | "perCapita" | "freeText";
+                    /** @description The target exactly as written. */
+                    text: string;
+                    /** @enum {string} */
+                    comparator?: "gte" | "lte" | "eq";
+                    value?: number;
+                    unit?: string;
+                    label?: string;
+                    note?: string;
+                    threshold?: {
+                        /** @enum {string} */
+                        comparator: "gte" | "lte" | "eq";
+                        value: number;
+                        unit?: string;
+                    };
+                    share?: number;
+                    milestone?: string;
+                    /** @enum {string} */
+                    direction?: "increase" | "decrease";
+                    population?: string;
+                    per?: string;
+                };
+                progress: {
+                    1?: {
+                        value: {
+                            text: string;
+                            value?: number;
+                            unit?: string;
+                        };
+                        note?: string;
+                        reason?: string;
+                    };
+                    2?: {
+                        value: {
+                            text: string;
+                            value?: number;
+                            unit?: string;
+                        };
+                        note?: string;
+                        reason?: string;
+                    };
+                    3?: {
+                        value: {
+                            text: string;
+                            value?: number;
+                            unit?: string;
+                        };
+                        note?: string;
+                        reason?: string;
+                    };
+                    4?: {
+                        value: {
+                            text: string;
+                            value?: number;
+                            unit?: string;
+                        };
+                        note?: string;
+                        reason?: string;
+                    };
+                };
+                result?: {
+                    value: {
+                        text: string;
+                        value?: number;
+                        unit?: string;
+                    };
+                    note?: string;
+                    reason?: string;
+                };
+                achievement: {
+                    /** @enum {string} */
+                    status: "met" | "notMet" | "undetermined";
+                    achievementRate?: number;
+                } | null;
+                progressState: {
+                    latest: {
+                        quarter: 1 | 2 | 3 | 4;
+                        /** @enum {string} */
+                        state: "onTrack" | "atRisk" | "offTrack" | "noData";
+                        achievementRate?: number;
+                        expectedToDate?: number;
+                        actualToDate?: number;
+                    } | null;
+                    quarters: {
+                        quarter: 1 | 2 | 3 | 4;
+                        /** @enum {string} */
+                        state: "onTrack" | "atRisk" | "offTrack" | "noData";
+                        achievementRate?: number;
+                        expectedToDate?: number;
+                        actualToDate?: number;
+                    }[];
+                };
+                warnings: {
+                    /** @enum {string} */
+                    code: "resultDiffersFromToDate" | "toDateDecreased";
+                    message: string;
+                    result?: number;
+                    toDate?: number;
+                    quarter?: 1 | 2 | 3 | 4;
+                    value?: number;
+                    previousQuarter?: 1 | 2 | 3 | 4;
+                    previous?: number;
+                }[];
+                /** Format: uuid */
+                sheetId: string;
+                fiscalYear: number;
+                department: string;
+                /** @description The org unit (課) whose sheet holds the indicator. */
+                orgUnit: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the same as `orgUnit` (kept for clients written before it).
+                 */
+                unit: string;
+                /** @description What the indicator is counted in (件, 人, %); null when it has none. */
+                measurementUnit: string | null;
+                /** @enum {string} */
+                sheetStatus: "draft" | "active" | "closed";
+                /** Format: uuid */
+                goalId: string;
+                goalNo: number;
+                goalText: string;
+                /** @enum {string|null} */
+                goalRating: "○" | "△" | "×" | null;
+            }[];
+            /** @description Opaque: pass it back unchanged as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        AuditTrail: {
+            /** Format: uuid */
+            sheetId: string;
+            items: {
+                /** @description The stream version after the command. */
+                version: number;
+                /** @description The first version the command wrote. */
+                fromVersion: number;
+                /** Format: date-time */
+                at: string;
+                actor: {
+                    id: string;
+                    name: string;
+                };
+                command: string;
+                events: string[];
+                reason?: string;
+                source: string;
+                commandId: string;
+                forced?: {
+                    sinceVersion: number;
+                };
+                changes: {
+                    path: string;
+                    before: unknown;
+                    after: unknown;
+                }[];
+            }[];
+        };
+        EventList: {
+            items: {
+                /** Format: uuid */
+                eventId: string;
+                version: number;
+                type: string;
+                schemaVersion: number;
+                /** @description The event’s facts, as its type and schema version define them. */
+                data: Record<string, never>;
+                metadata: {
+                    actor: {
+                        id: string;
+                        name: string;
+                    };
+                    commandId: string;
+                    correlationId: string;
+                    causationId?: string;
+                    reason?: string;
+                    source: string;
+                    document?: {
+                        name: string;
+                        sha256: string;
+                    };
+                    forced?: {
+                        sinceVersion: number;
+                    };
+                };
+                /** Format: date-time */
+                recordedAt: string;
+            }[];
+        };
+        WardPlan: {
+            /** Format: uuid */
+            wardPlanId: string;
+            department: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            headName?: string;
+            purpose?: string;
+            introduction?: string;
+            priorityGoals: {
+                no: number;
+                text: string;
+            }[];
+            evaluation?: {
+                goalCount: number;
+                achievedCount: number;
+                status?: string;
+                direction?: string;
+                /** Format: date */
+                evaluatedOn: string;
+            };
+            version: number;
+        };
+        WardPlanList: {
+            items: components["schemas"]["WardPlan"][];
+        };
+        WardPlanVersion: {
+            /** Format: uuid */
+            wardPlanId: string;
+            version: number;
+        };
+        ImportReport: {
+            file: string;
             sha256: string;
-          };
-          forced?: {
-            sinceVersion: number;
-          };
-        };
-        /** Format: date-time */
-        recordedAt: string;
-      }[];
-    };
-    WardPlan: {
-      /** Format: uuid */
-      wardPlanId: string;
-      department: string;
-      fiscalYear: number;
-      fiscalYearLabel: string;
-      headName?: string;
-      purpose?: string;
-      introduction?: string;
-      priorityGoals: {
-        no: number;
-        text: string;
-      }[];
-      evaluation?: {
-        goalCount: number;
-        achievedCount: number;
-        status?: string;
-        direction?: string;
-        /** Format: date */
-        evaluatedOn: string;
-      };
-      version: number;
-    };
-    WardPlanList: {
-      items: components['schemas']['WardPlan'][];
-    };
-    WardPlanVersion: {
-      /** Format: uuid */
-      wardPlanId: string;
-      version: number;
-    };
-    ImportReport: {
-      file: string;
-      sha256: string;
-      /** @enum {string} */
-      format: 'published-text' | 'xlsx';
-      sheets: number;
-      goals: number;
-      indicators: number;
-      wardPlans: number;
-      priorityGoals: number;
-      /** @description Commands that changed something (or would, in a dry run); 0 when the same file is imported again. */
-      commands: number;
-      events: number;
-      conflicts: {
-        /** Format: uuid */
-        sheetId: string;
-        department: string;
-        /** @description The org unit (課). */
-        unit: string;
-        goalNo?: number;
-        /** Format: uuid */
-        goalId?: string;
-        /** Format: uuid */
-        indicatorId?: string;
-        indicator?: string;
-        /** @description 'progress', 'result', 'target', 'evaluation', or the name of a sheet, goal or indicator field */
-        field: string;
-        quarter?: number;
-        exportedVersion: number;
-        workbook: string | null;
-        current: string | null;
-        changedBy: {
-          id: string;
-          name: string;
-        };
-        /** Format: date-time */
-        changedAt: string;
-        changedInVersion: number;
-      }[];
-      /** @enum {boolean} */
-      dryRun?: true;
-    };
-    HealthReport: {
-      /** @enum {string} */
-      status: 'ok' | 'degraded' | 'unavailable';
-      checks: {
-        database: {
-          /** @enum {string} */
-          status: 'up' | 'down';
-          latencyMs: number;
-          error?: string;
-        };
-        queue: {
-          /** @enum {string} */
-          status: 'up' | 'down';
-          latencyMs: number;
-          error?: string;
-          backend: string;
-        };
-      };
-    };
-    Contact: {
-      /** Format: uuid */
-      contactId: string;
-      department: string;
-      /** @description The org unit (課); null for the whole department. */
-      unit: string | null;
-      name: string;
-      /** @enum {string} */
-      role: '担当' | '課長' | 'coordinator';
-      email: string | null;
-      webhookUrl: string | null;
-    };
-    ContactList: {
-      items: components['schemas']['Contact'][];
-    };
-    ReminderList: {
-      items: {
-        /** Format: uuid */
-        reminderId: string;
-        /** Format: uuid */
-        sheetId: string;
-        kind: string;
-        /** Format: date */
-        dueOn: string;
-        quarter: number | null;
-        /** Format: date */
-        sendOn: string;
-        /** Format: date-time */
-        sendAt: string;
-        /** @description Who it is for, as planned. */
-        recipient: {
-          /** Format: uuid */
-          contactId: string | null;
-          name: string | null;
-          /** @enum {string} */
-          role: '担当' | '課長' | 'coordinator';
-          address: string | null;
-        };
-        channel: string;
-        /** @enum {string} */
-        status: 'planned' | 'sent' | 'cancelled' | 'failed';
-        reason: string | null;
-        attempts: number;
-        /** Format: date-time */
-        plannedAt: string;
-        /** Format: date-time */
-        finishedAt: string | null;
-      }[];
-    };
-    ReminderPolicySetting: {
-      evaluation: {
-        businessDaysBefore: number[];
-        roles: ('担当' | '課長' | 'coordinator')[];
-      };
-      progress: {
-        businessDaysBefore: number[];
-        roles: ('担当' | '課長' | 'coordinator')[];
-      };
-      overdue: {
-        businessDays: number;
-        escalation: {
-          fromBusinessDay: number;
-          /** @enum {string} */
-          role: '担当' | '課長' | 'coordinator';
-        }[];
-      };
-      sendTime: string;
-      /** @default {} */
-      departments: unknown;
-      /** @default {} */
-      sheets: {
-        [key: string]: {
-          evaluation?: {
-            businessDaysBefore?: number[];
-            roles?: ('担当' | '課長' | 'coordinator')[];
-          };
-          progress?: {
-            businessDaysBefore?: number[];
-            roles?: ('担当' | '課長' | 'coordinator')[];
-          };
-          overdue?: {
-            businessDays?: number;
-            escalation?: {
-              fromBusinessDay: number;
-              /** @enum {string} */
-              role: '担当' | '課長' | 'coordinator';
+            /** @enum {string} */
+            format: "published-text" | "xlsx";
+            sheets: number;
+            goals: number;
+            indicators: number;
+            wardPlans: number;
+            priorityGoals: number;
+            /** @description Commands that changed something (or would, in a dry run); 0 when the same file is imported again. */
+            commands: number;
+            events: number;
+            conflicts: {
+                /** Format: uuid */
+                sheetId: string;
+                department: string;
+                /** @description The org unit (課). */
+                unit: string;
+                goalNo?: number;
+                /** Format: uuid */
+                goalId?: string;
+                /** Format: uuid */
+                indicatorId?: string;
+                indicator?: string;
+                /** @description 'progress', 'result', 'target', 'evaluation', or the name of a sheet, goal or indicator field */
+                field: string;
+                quarter?: number;
+                exportedVersion: number;
+                workbook: string | null;
+                current: string | null;
+                changedBy: {
+                    id: string;
+                    name: string;
+                };
+                /** Format: date-time */
+                changedAt: string;
+                changedInVersion: number;
             }[];
-          };
-          sendTime?: string;
+            /** @enum {boolean} */
+            dryRun?: true;
         };
-      };
-    };
-    ReminderSettings: {
-      policy: components['schemas']['ReminderPolicySetting'];
-      /** @description Sorted, each once. */
-      closedDays: string[];
-      /** @description 0 while the environment’s values stand. */
-      version: number;
-      sources: {
-        policy:
-          | {
-              /** @enum {string} */
-              from: 'environment';
-              /** @description REMINDER_POLICY or REMINDER_CLOSED_DAYS. */
-              variable: string;
-            }
-          | {
-              /** @enum {string} */
-              from: 'recorded';
-              version: number;
-              /** Format: date-time */
-              recordedAt: string;
-              actor: {
-                id: string;
-                name: string;
-              };
-              reason: string | null;
+        HealthReport: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "unavailable";
+            checks: {
+                database: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    latencyMs: number;
+                    error?: string;
+                };
+                queue: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    latencyMs: number;
+                    error?: string;
+                    backend: string;
+                };
             };
-        closedDays:
-          | {
-              /** @enum {string} */
-              from: 'environment';
-              /** @description REMINDER_POLICY or REMINDER_CLOSED_DAYS. */
-              variable: string;
-            }
-          | {
-              /** @enum {string} */
-              from: 'recorded';
-              version: number;
-              /** Format: date-time */
-              recordedAt: string;
-              actor: {
-                id: string;
-                name: string;
-              };
-              reason: string | null;
-            };
-      };
-    };
-    ReminderSettingsHistory: {
-      items: {
-        version: number;
-        /** @enum {string} */
-        type: 'ReminderPolicyChanged' | 'ClosedDaysChanged';
-        schemaVersion: number;
-        /** Format: date-time */
-        recordedAt: string;
-        actor: {
-          id: string;
-          name: string;
         };
-        reason: string | null;
-        data:
-          | {
-              policy: components['schemas']['ReminderPolicySetting'];
-            }
-          | {
-              closedDays: string[];
-              added: string[];
-              removed: string[];
-            };
-      }[];
-      version: number;
-    };
-    WardSummary: {
-      ward: string;
-      fiscalYear: number;
-      fiscalYearLabel: string;
-      /** Format: uuid */
-      wardPlanId: string | null;
-      goalCount: number;
-      achievedCount: number;
-      priorityGoals: {
-        no: number;
-        text: string;
-        goals: {
-          /** Format: uuid */
-          sheetId: string;
-          unit: string;
-          goalNo: number;
-          text: string;
-          /** @enum {string|null} */
-          rating: '○' | '△' | '×' | null;
-        }[];
-        achieved: boolean;
-      }[];
-      statedEvaluation: {
-        goalCount: number;
-        achievedCount: number;
-        status?: string;
-        direction?: string;
-        evaluatedOn: string;
-      } | null;
-      sheets: number;
-      ratings: {
-        '\u25CB': number;
-        '\u25B3': number;
-        '\u00D7': number;
-        unevaluated: number;
-      };
-      indicatorsAtRisk: {
-        /** Format: uuid */
-        sheetId: string;
-        /** @description The org unit (課). */
-        unit: string;
-        goalNo: number;
-        indicator: string;
-        quarter: number;
-        /** @enum {string} */
-        state: 'atRisk' | 'offTrack';
-        achievementRate?: number;
-      }[];
-      /**
-       * Format: date-time
-       * @description How far the summaries processor has read: changes recorded after it are not in this answer yet. Null before its first run.
-       */
-      updatedThrough: string | null;
-    };
-    FiscalYearSummary: {
-      fiscalYear: number;
-      fiscalYearLabel: string;
-      units: {
-        ward: string;
-        /** Format: uuid */
-        sheetId: string;
-        department: string;
-        /** @description The org unit (課). */
-        unit: string;
-        indicators: number;
-        quarters: {
-          1: {
-            recorded: number;
-            missing: string[];
-            due: boolean;
-          };
-          2: {
-            recorded: number;
-            missing: string[];
-            due: boolean;
-          };
-          3: {
-            recorded: number;
-            missing: string[];
-            due: boolean;
-          };
-          4: {
-            recorded: number;
-            missing: string[];
-            due: boolean;
-          };
+        Contact: {
+            /** Format: uuid */
+            contactId: string;
+            department: string;
+            /** @description The org unit (課); null for the whole department. */
+            unit: string | null;
+            name: string;
+            /** @enum {string} */
+            role: "担当" | "課長" | "coordinator";
+            email: string | null;
+            webhookUrl: string | null;
         };
-      }[];
-      overdue: {
-        ward: string;
-        unit: string;
-        /** Format: uuid */
-        sheetId: string;
-        quarter: number;
-        missing: string[];
-      }[];
-      /**
-       * Format: date-time
-       * @description How far the summaries processor has read: changes recorded after it are not in this answer yet. Null before its first run.
-       */
-      updatedThrough: string | null;
+        ContactList: {
+            items: components["schemas"]["Contact"][];
+        };
+        ReminderList: {
+            items: {
+                /** Format: uuid */
+                reminderId: string;
+                /** Format: uuid */
+                sheetId: string;
+                kind: string;
+                /** Format: date */
+                dueOn: string;
+                quarter: number | null;
+                /** Format: date */
+                sendOn: string;
+                /** Format: date-time */
+                sendAt: string;
+                /** @description Who it is for, as planned. */
+                recipient: {
+                    /** Format: uuid */
+                    contactId: string | null;
+                    name: string | null;
+                    /** @enum {string} */
+                    role: "担当" | "課長" | "coordinator";
+                    address: string | null;
+                };
+                channel: string;
+                /** @enum {string} */
+                status: "planned" | "sent" | "cancelled" | "failed";
+                reason: string | null;
+                attempts: number;
+                /** Format: date-time */
+                plannedAt: string;
+                /** Format: date-time */
+                finishedAt: string | null;
+            }[];
+        };
+        ReminderPolicySetting: {
+            evaluation: {
+                businessDaysBefore: number[];
+                roles: ("担当" | "課長" | "coordinator")[];
+            };
+            progress: {
+                businessDaysBefore: number[];
+                roles: ("担当" | "課長" | "coordinator")[];
+            };
+            overdue: {
+                businessDays: number;
+                escalation: {
+                    fromBusinessDay: number;
+                    /** @enum {string} */
+                    role: "担当" | "課長" | "coordinator";
+                }[];
+            };
+            sendTime: string;
+            /** @default {} */
+            departments: unknown;
+            /** @default {} */
+            sheets: {
+                [key: string]: {
+                    evaluation?: {
+                        businessDaysBefore?: number[];
+                        roles?: ("担当" | "課長" | "coordinator")[];
+                    };
+                    progress?: {
+                        businessDaysBefore?: number[];
+                        roles?: ("担当" | "課長" | "coordinator")[];
+                    };
+                    overdue?: {
+                        businessDays?: number;
+                        escalation?: {
+                            fromBusinessDay: number;
+                            /** @enum {string} */
+                            role: "担当" | "課長" | "coordinator";
+                        }[];
+                    };
+                    sendTime?: string;
+                };
+            };
+        };
+        ReminderSettings: {
+            policy: components["schemas"]["ReminderPolicySetting"];
+            /** @description Sorted, each once. */
+            closedDays: string[];
+            /** @description 0 while the environment’s values stand. */
+            version: number;
+            sources: {
+                policy: {
+                    /** @enum {string} */
+                    from: "environment";
+                    /** @description REMINDER_POLICY or REMINDER_CLOSED_DAYS. */
+                    variable: string;
+                } | {
+                    /** @enum {string} */
+                    from: "recorded";
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    actor: {
+                        id: string;
+                        name: string;
+                    };
+                    reason: string | null;
+                };
+                closedDays: {
+                    /** @enum {string} */
+                    from: "environment";
+                    /** @description REMINDER_POLICY or REMINDER_CLOSED_DAYS. */
+                    variable: string;
+                } | {
+                    /** @enum {string} */
+                    from: "recorded";
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    actor: {
+                        id: string;
+                        name: string;
+                    };
+                    reason: string | null;
+                };
+            };
+        };
+        ReminderSettingsHistory: {
+            items: {
+                version: number;
+                /** @enum {string} */
+                type: "ReminderPolicyChanged" | "ClosedDaysChanged";
+                schemaVersion: number;
+                /** Format: date-time */
+                recordedAt: string;
+                actor: {
+                    id: string;
+                    name: string;
+                };
+                reason: string | null;
+                data: {
+                    policy: components["schemas"]["ReminderPolicySetting"];
+                } | {
+                    closedDays: string[];
+                    added: string[];
+                    removed: string[];
+                };
+            }[];
+            version: number;
+        };
+        WardSummary: {
+            ward: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            /** Format: uuid */
+            wardPlanId: string | null;
+            goalCount: number;
+            achievedCount: number;
+            priorityGoals: {
+                no: number;
+                text: string;
+                goals: {
+                    /** Format: uuid */
+                    sheetId: string;
+                    unit: string;
+                    goalNo: number;
+                    text: string;
+                    /** @enum {string|null} */
+                    rating: "○" | "△" | "×" | null;
+                }[];
+                achieved: boolean;
+            }[];
+            statedEvaluation: {
+                goalCount: number;
+                achievedCount: number;
+                status?: string;
+                direction?: string;
+                /** Format: date */
+                evaluatedOn: string;
+            } | null;
+            sheets: number;
+            ratings: {
+                "\u25CB": number;
+                "\u25B3": number;
+                "\u00D7": number;
+                unevaluated: number;
+            };
+            indicatorsAtRisk: {
+                /** Format: uuid */
+                sheetId: string;
+                /** @description The org unit (課). */
+                unit: string;
+                goalNo: number;
+                indicator: string;
+                quarter: number;
+                /** @enum {string} */
+                state: "atRisk" | "offTrack";
+                achievementRate?: number;
+            }[];
+            /**
+             * Format: date-time
+             * @description How far the summaries processor has read: changes recorded after it are not in this answer yet. Null before its first run.
+             */
+            updatedThrough: string | null;
+        };
+        FiscalYearSummary: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            units: {
+                ward: string;
+                /** Format: uuid */
+                sheetId: string;
+                department: string;
+                /** @description The org unit (課). */
+                unit: string;
+                indicators: number;
+                quarters: {
+                    1: {
+                        recorded: number;
+                        missing: string[];
+                        due: boolean;
+                    };
+                    2: {
+                        recorded: number;
+                        missing: string[];
+                        due: boolean;
+                    };
+                    3: {
+                        recorded: number;
+                        missing: string[];
+                        due: boolean;
+                    };
+                    4: {
+                        recorded: number;
+                        missing: string[];
+                        due: boolean;
+                    };
+                };
+            }[];
+            overdue: {
+                ward: string;
+                unit: string;
+                /** Format: uuid */
+                sheetId: string;
+                quarter: number;
+                missing: string[];
+            }[];
+            /**
+             * Format: date-time
+             * @description How far the summaries processor has read: changes recorded after it are not in this answer yet. Null before its first run.
+             */
+            updatedThrough: string | null;
+        };
     };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  tokens_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    tokens_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description The tokens. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    tokens_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['TokenList'];
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    grants: ({
+                        /** @enum {string} */
+                        role: "admin" | "auditor" | "coordinator" | "editor" | "evaluator" | "viewer";
+                        department?: string;
+                        unit?: string;
+                    } | {
+                        /** @enum {unknown} */
+                        role?: "admin" | "auditor" | "viewer";
+                        department?: unknown;
+                        unit?: unknown;
+                    } | {
+                        /** @enum {unknown} */
+                        role?: "coordinator" | "viewer";
+                        department: unknown;
+                        unit?: unknown;
+                    } | {
+                        /** @enum {unknown} */
+                        role?: "editor" | "evaluator" | "viewer";
+                        department: unknown;
+                        unit: unknown;
+                    })[];
+                    /** Format: date-time */
+                    expiresAt?: string;
+                };
+            };
         };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Issued: the token is in this response only. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenIssued"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
-  tokens_issue: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    tokens_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenRevoked"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': {
-          name: string;
-          grants: (
-            | {
-                /** @enum {string} */
-                role: 'admin' | 'auditor' | 'coordinator' | 'editor' | 'evaluator' | 'viewer';
+    metrics_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    health_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up (ok or degraded). */
+            200: {
+                headers: {
+                    /** @description no-store: health is never cached. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down. */
+            503: {
+                headers: {
+                    /** @description no-store: health is never cached. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_list: {
+        parameters: {
+            query?: {
+                fiscalYear?: number;
                 department?: string;
                 unit?: string;
-              }
-            | {
-                /** @enum {unknown} */
-                role?: 'admin' | 'auditor' | 'viewer';
-                department?: unknown;
-                unit?: unknown;
-              }
-            | {
-                /** @enum {unknown} */
-                role?: 'coordinator' | 'viewer';
-                department: unknown;
-                unit?: unknown;
-              }
-            | {
-                /** @enum {unknown} */
-                role?: 'editor' | 'evaluator' | 'viewer';
-                department: unknown;
-                unit: unknown;
-              }
-          )[];
-          /** Format: date-time */
-          expiresAt?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Issued: the token is in this response only. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenIssued'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  tokens_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tokenId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Revoked. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenRevoked'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  metrics_scrape: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Prometheus text exposition format. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  health_health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Up (ok or degraded). */
-      200: {
-        headers: {
-          /** @description no-store: health is never cached. */
-          'Cache-Control'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HealthReport'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is down. */
-      503: {
-        headers: {
-          /** @description no-store: health is never cached. */
-          'Cache-Control'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HealthReport'];
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_list: {
-    parameters: {
-      query?: {
-        fiscalYear?: number;
-        department?: string;
-        unit?: string;
-        status?: 'draft' | 'active' | 'closed';
-        rating?: '○' | '△' | '×' | 'unevaluated';
-        progressState?: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-        limit?: number;
-        /** @description Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400. */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of sheets. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetList'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          fiscalYear: number;
-          department: string;
-          unit: string;
-          purpose?: string;
-          policyIndicators?: string[];
-          contact?: string;
-          /** Format: date */
-          createdOn?: string;
-          /** Format: date */
-          evaluationDate?: string;
-          approach?: string;
-          ratingProfile?:
-            | {
-                /** @enum {string} */
-                kind: 'allIndicatorsMet';
-              }
-            | {
-                /** @enum {string} */
-                kind: 'achievementBands';
-                bands: {
-                  minRate: number;
-                  /** @enum {string} */
-                  rating: '○' | '△' | '×';
-                }[];
-              };
-        };
-      };
-    };
-    responses: {
-      /** @description Created. */
-      201: {
-        headers: {
-          /** @description Where the created resource is. */
-          Location?: string;
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_get: {
-    parameters: {
-      query?: {
-        /** @description The sheet as it was at this instant. Not together with `version` (400). */
-        asOf?: string;
-        /** @description The sheet as it was at this version. Not together with `asOf` (400). */
-        version?: number;
-      };
-      header?: {
-        /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
-        'If-None-Match'?: string;
-        /** @description `no-cache` reads the sheet from the database instead of this process’s memory. */
-        'Cache-Control'?: string;
-      };
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The sheet (a past one has `asOf`). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Sheet'];
-        };
-      };
-      /** @description Not modified: the If-None-Match ETag is still current. No body. */
-      304: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_revise: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          purpose?: string;
-          policyIndicators?: string[];
-          contact?: string;
-          approach?: string;
-          resultSummary?: string;
-          ratingProfile?:
-            | {
-                /** @enum {string} */
-                kind: 'allIndicatorsMet';
-              }
-            | {
-                /** @enum {string} */
-                kind: 'achievementBands';
-                bands: {
-                  minRate: number;
-                  /** @enum {string} */
-                  rating: '○' | '△' | '×';
-                }[];
-              };
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_addGoal: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          no?: number;
-          text: string;
-          priorityGoalNo?: number;
-          planRefs?: string[];
-          initiatives?: {
-            name: string;
-            description?: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description Added. */
-      201: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GoalAdded'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_removeGoal: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        goalId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_reviseGoal: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        goalId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          no?: number;
-          text?: string;
-          priorityGoalNo?: number;
-          planRefs?: string[];
-          initiatives?: {
-            name: string;
-            description?: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_defineIndicator: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        goalId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          name: string;
-          unit?: string;
-          /** @enum {string} */
-          measure?: 'cumulative' | 'level';
-          /** @enum {string} */
-          progressEntry?: 'toDate' | 'quarter';
-          baselines?: {
-            fiscalYear: number;
-            actual: number | string;
-          }[];
-          notes?: string;
-          target?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Defined. */
-      201: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IndicatorDefined'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_reviseIndicator: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        indicatorId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          name?: string;
-          unit?: string;
-          /** @enum {string} */
-          measure?: 'cumulative' | 'level';
-          /** @enum {string} */
-          progressEntry?: 'toDate' | 'quarter';
-          baselines?: {
-            fiscalYear: number;
-            actual: number | string;
-          }[];
-          notes?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_setTarget: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        indicatorId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          text: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_recordProgress: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        indicatorId: string;
-        quarter: number;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          value: number | string;
-          note?: string;
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_recordResult: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        indicatorId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          value: number | string;
-          note?: string;
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_setEvaluationDate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** Format: date */
-          date: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_evaluate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-        goalId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @enum {string} */
-          rating: '○' | '△' | '×';
-          status?: string;
-          policy?: string;
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_close: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_reopen: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_audit: {
-    parameters: {
-      query?: {
-        actor?: string;
-        from?: string;
-        to?: string;
-        format?: 'json' | 'csv';
-      };
-      header?: never;
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The trail, as JSON or CSV. */
-      200: {
-        headers: {
-          /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
-          'Content-Disposition'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditTrail'];
-          'text/csv': string;
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheets_events: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The events. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventList'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  indicators_list: {
-    parameters: {
-      query?: {
-        fiscalYear?: number;
-        department?: string;
-        unit?: string;
-        status?: 'draft' | 'active' | 'closed';
-        rating?: '○' | '△' | '×' | 'unevaluated';
-        progressState?: 'onTrack' | 'atRisk' | 'offTrack' | 'noData';
-        limit?: number;
-        /** @description Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400. */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of indicators. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IndicatorList'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardPlans_list: {
-    parameters: {
-      query?: {
-        department?: string;
-        fiscalYear?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The ward plans. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WardPlanList'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardPlans_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          department: string;
-          fiscalYear: number;
-          headName?: string;
-          purpose?: string;
-          introduction?: string;
-          priorityGoals: {
-            no: number;
-            text: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description Created. */
-      201: {
-        headers: {
-          /** @description Where the created resource is. */
-          Location?: string;
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WardPlanVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardPlans_get: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
-        'If-None-Match'?: string;
-      };
-      path: {
-        wardPlanId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The ward plan. */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WardPlan'];
-        };
-      };
-      /** @description Not modified: the If-None-Match ETag is still current. No body. */
-      304: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardPlans_revisePriorityGoals: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        wardPlanId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          priorityGoals: {
-            no: number;
-            text: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description Changed. */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WardPlanVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardPlans_evaluate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        wardPlanId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          achievedCount: number;
-          status?: string;
-          direction?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed. */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WardPlanVersion'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  audit_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The verification. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VerificationReport'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  summaries_ward: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        department: string;
-        fiscalYear: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The summary. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WardSummary'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  summaries_fiscalYear: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        fiscalYear: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The summary. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['FiscalYearSummary'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  imports_import: {
-    parameters: {
-      query?: {
-        /** @description true: overwrite cells changed since the workbook was exported (recorded on the events) */
-        force?: 'true' | 'false';
-        /** @description true: report what would be imported, conflicts included, and write nothing */
-        dryRun?: 'true' | 'false';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'multipart/form-data': {
-          /** Format: binary */
-          file: string;
-        };
-      };
-    };
-    responses: {
-      /** @description A dry run: nothing was written. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ImportReport'];
-        };
-      };
-      /** @description Imported. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ImportReport'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description A conflicting change happened meanwhile. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheetExports_xlsx: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The workbook, as an attachment. */
-      200: {
-        headers: {
-          /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
-          'Content-Disposition'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  sheetExports_csv: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        sheetId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The CSV, as an attachment. */
-      200: {
-        headers: {
-          /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
-          'Content-Disposition'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'text/csv': string;
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardExports_xlsx: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        department: string;
-        fiscalYear: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The workbook, as an attachment. */
-      200: {
-        headers: {
-          /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
-          'Content-Disposition'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  wardExports_csv: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        department: string;
-        fiscalYear: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The CSV, as an attachment. */
-      200: {
-        headers: {
-          /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
-          'Content-Disposition'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'text/csv': string;
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  contacts_list: {
-    parameters: {
-      query?: {
-        department?: string;
-        unit?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The contacts. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContactList'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  contacts_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          department: string;
-          unit?: string | null;
-          name: string;
-          /** @enum {string} */
-          role: '担当' | '課長' | 'coordinator';
-          /** Format: email */
-          email?: string | null;
-          /** Format: uri */
-          webhookUrl?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Added. */
-      201: {
-        headers: {
-          /** @description Where the created resource is. */
-          Location?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Contact'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  contacts_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        contactId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The contact. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Contact'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  contacts_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        contactId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Removed. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  contacts_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        contactId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          department?: string;
-          unit?: string | null;
-          name?: string;
-          /** @enum {string} */
-          role?: '担当' | '課長' | 'coordinator';
-          /** Format: email */
-          email?: string | null;
-          /** Format: uri */
-          webhookUrl?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Changed. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Contact'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  reminders_list: {
-    parameters: {
-      query?: {
-        sheetId?: string;
-        status?: 'planned' | 'sent' | 'cancelled' | 'failed';
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The reminders. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReminderList'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  reminderSettings_get: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
-        'If-None-Match'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The settings in effect. */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReminderSettings'];
-        };
-      };
-      /** @description Not modified: the If-None-Match ETag is still current. No body. */
-      304: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  reminderSettings_replace: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          policy: {
-            evaluation: {
-              businessDaysBefore: number[];
-              roles: ('担当' | '課長' | 'coordinator')[];
+                status?: "draft" | "active" | "closed";
+                rating?: "○" | "△" | "×" | "unevaluated";
+                progressState?: "onTrack" | "atRisk" | "offTrack" | "noData";
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400. */
+                cursor?: string;
             };
-            progress: {
-              businessDaysBefore: number[];
-              roles: ('担当' | '課長' | 'coordinator')[];
-            };
-            overdue: {
-              businessDays: number;
-              escalation: {
-                fromBusinessDay: number;
-                /** @enum {string} */
-                role: '担当' | '課長' | 'coordinator';
-              }[];
-            };
-            sendTime: string;
-            departments?: {
-              [key: string]: {
-                evaluation?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sheets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                progress?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
+                content: {
+                    "application/json": components["schemas"]["SheetList"];
                 };
-                overdue?: {
-                  businessDays?: number;
-                  escalation?: {
-                    fromBusinessDay: number;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fiscalYear: number;
+                    department: string;
+                    unit: string;
+                    purpose?: string;
+                    policyIndicators?: string[];
+                    contact?: string;
+                    /** Format: date */
+                    createdOn?: string;
+                    /** Format: date */
+                    evaluationDate?: string;
+                    approach?: string;
+                    ratingProfile?: {
+                        /** @enum {string} */
+                        kind: "allIndicatorsMet";
+                    } | {
+                        /** @enum {string} */
+                        kind: "achievementBands";
+                        bands: {
+                            minRate: number;
+                            /** @enum {string} */
+                            rating: "○" | "△" | "×";
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description Where the created resource is. */
+                    Location?: string;
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_get: {
+        parameters: {
+            query?: {
+                /** @description The sheet as it was at this instant. Not together with `version` (400). */
+                asOf?: string;
+                /** @description The sheet as it was at this version. Not together with `asOf` (400). */
+                version?: number;
+            };
+            header?: {
+                /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+                /** @description `no-cache` reads the sheet from the database instead of this process’s memory. */
+                "Cache-Control"?: string;
+            };
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sheet (a past one has `asOf`). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sheet"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. No body. */
+            304: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_revise: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    purpose?: string;
+                    policyIndicators?: string[];
+                    contact?: string;
+                    approach?: string;
+                    resultSummary?: string;
+                    ratingProfile?: {
+                        /** @enum {string} */
+                        kind: "allIndicatorsMet";
+                    } | {
+                        /** @enum {string} */
+                        kind: "achievementBands";
+                        bands: {
+                            minRate: number;
+                            /** @enum {string} */
+                            rating: "○" | "△" | "×";
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_addGoal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    no?: number;
+                    text: string;
+                    priorityGoalNo?: number;
+                    planRefs?: string[];
+                    initiatives?: {
+                        name: string;
+                        description?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalAdded"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_removeGoal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_reviseGoal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    no?: number;
+                    text?: string;
+                    priorityGoalNo?: number;
+                    planRefs?: string[];
+                    initiatives?: {
+                        name: string;
+                        description?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_defineIndicator: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    unit?: string;
                     /** @enum {string} */
-                    role: '担当' | '課長' | 'coordinator';
-                  }[];
-                };
-                sendTime?: string;
-              };
-            };
-            /** @default {} */
-            sheets?: {
-              [key: string]: {
-                evaluation?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
-                };
-                progress?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
-                };
-                overdue?: {
-                  businessDays?: number;
-                  escalation?: {
-                    fromBusinessDay: number;
+                    measure?: "cumulative" | "level";
                     /** @enum {string} */
-                    role: '担当' | '課長' | 'coordinator';
-                  }[];
+                    progressEntry?: "toDate" | "quarter";
+                    baselines?: {
+                        fiscalYear: number;
+                        actual: number | string;
+                    }[];
+                    notes?: string;
+                    target?: string;
                 };
-                sendTime?: string;
-              };
             };
-          };
-          closedDays: string[];
-          reason: string;
         };
-      };
-    };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReminderSettings'];
-        };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This change needs If-Match: the ETag the resource was read with. */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  reminderSettings_amend: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
-        'If-Match'?: string;
-        /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          policy?: {
-            evaluation: {
-              businessDaysBefore: number[];
-              roles: ('担当' | '課長' | 'coordinator')[];
-            };
-            progress: {
-              businessDaysBefore: number[];
-              roles: ('担当' | '課長' | 'coordinator')[];
-            };
-            overdue: {
-              businessDays: number;
-              escalation: {
-                fromBusinessDay: number;
-                /** @enum {string} */
-                role: '担当' | '課長' | 'coordinator';
-              }[];
-            };
-            sendTime: string;
-            departments?: {
-              [key: string]: {
-                evaluation?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
+        responses: {
+            /** @description Defined. */
+            201: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
                 };
-                progress?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
+                content: {
+                    "application/json": components["schemas"]["IndicatorDefined"];
                 };
-                overdue?: {
-                  businessDays?: number;
-                  escalation?: {
-                    fromBusinessDay: number;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_reviseIndicator: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                indicatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    unit?: string;
                     /** @enum {string} */
-                    role: '担当' | '課長' | 'coordinator';
-                  }[];
-                };
-                sendTime?: string;
-              };
-            };
-            /** @default {} */
-            sheets?: {
-              [key: string]: {
-                evaluation?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
-                };
-                progress?: {
-                  businessDaysBefore?: number[];
-                  roles?: ('担当' | '課長' | 'coordinator')[];
-                };
-                overdue?: {
-                  businessDays?: number;
-                  escalation?: {
-                    fromBusinessDay: number;
+                    measure?: "cumulative" | "level";
                     /** @enum {string} */
-                    role: '担当' | '課長' | 'coordinator';
-                  }[];
+                    progressEntry?: "toDate" | "quarter";
+                    baselines?: {
+                        fiscalYear: number;
+                        actual: number | string;
+                    }[];
+                    notes?: string;
                 };
-                sendTime?: string;
-              };
             };
-          };
-          addClosedDays?: string[];
-          removeClosedDays?: string[];
-          reason: string;
         };
-      };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description Changed (or already so: a no-op keeps the version). */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
+    sheets_setTarget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                indicatorId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ReminderSettings'];
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
         };
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match names another version than the current one. */
-      412: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body or file is too large. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The body is not of a media type this operation reads. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain. */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This change needs If-Match: the ETag the resource was read with. */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
-  reminderSettings_history: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
-        'If-None-Match'?: string;
-      };
-      path?: never;
-      cookie?: never;
+    sheets_recordProgress: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                indicatorId: string;
+                quarter: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: number | string;
+                    note?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description The changes and the current version. */
-      200: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
+    sheets_recordResult: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                indicatorId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ReminderSettingsHistory'];
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: number | string;
+                    note?: string;
+                    reason?: string;
+                };
+            };
         };
-      };
-      /** @description Not modified: the If-None-Match ETag is still current. No body. */
-      304: {
-        headers: {
-          /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
-          ETag?: string;
-          [name: string]: unknown;
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        content?: never;
-      };
-      /** @description The request is malformed or a field is invalid (`errors` names each). */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid bearer token. */
-      401: {
-        headers: {
-          /** @description Bearer realm="shinchoku" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The token lacks the permission this needs here. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the rate limit. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Something went wrong on the server. */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unavailable or the request took too long; retry after Retry-After. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
+    sheets_setEvaluationDate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_evaluate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    rating: "○" | "△" | "×";
+                    status?: string;
+                    policy?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_close: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_reopen: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_audit: {
+        parameters: {
+            query?: {
+                actor?: string;
+                from?: string;
+                to?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trail, as JSON or CSV. */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrail"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheets_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    indicators_list: {
+        parameters: {
+            query?: {
+                fiscalYear?: number;
+                department?: string;
+                unit?: string;
+                status?: "draft" | "active" | "closed";
+                rating?: "○" | "△" | "×" | "unevaluated";
+                progressState?: "onTrack" | "atRisk" | "offTrack" | "noData";
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, passed back unchanged. Anything else is 400. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of indicators. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorList"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardPlans_list: {
+        parameters: {
+            query?: {
+                department?: string;
+                fiscalYear?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ward plans. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardPlanList"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardPlans_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    department: string;
+                    fiscalYear: number;
+                    headName?: string;
+                    purpose?: string;
+                    introduction?: string;
+                    priorityGoals: {
+                        no: number;
+                        text: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description Where the created resource is. */
+                    Location?: string;
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardPlanVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardPlans_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                wardPlanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ward plan. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardPlan"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. No body. */
+            304: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardPlans_revisePriorityGoals: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                wardPlanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    priorityGoals: {
+                        no: number;
+                        text: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardPlanVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardPlans_evaluate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                wardPlanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    achievedCount: number;
+                    status?: string;
+                    direction?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardPlanVersion"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationReport"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    summaries_ward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department: string;
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardSummary"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    summaries_fiscalYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FiscalYearSummary"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_import: {
+        parameters: {
+            query?: {
+                /** @description true: overwrite cells changed since the workbook was exported (recorded on the events) */
+                force?: "true" | "false";
+                /** @description true: report what would be imported, conflicts included, and write nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A dry run: nothing was written. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Imported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflicting change happened meanwhile. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheetExports_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook, as an attachment. */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sheetExports_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sheetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, as an attachment. */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardExports_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department: string;
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook, as an attachment. */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wardExports_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department: string;
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, as an attachment. */
+            200: {
+                headers: {
+                    /** @description attachment, with the file name as RFC 6266 filename* (UTF-8) and an ASCII fallback. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contacts_list: {
+        parameters: {
+            query?: {
+                department?: string;
+                unit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contacts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contacts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    department: string;
+                    unit?: string | null;
+                    name: string;
+                    /** @enum {string} */
+                    role: "担当" | "課長" | "coordinator";
+                    /** Format: email */
+                    email?: string | null;
+                    /** Format: uri */
+                    webhookUrl?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    /** @description Where the created resource is. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contacts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contacts_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contacts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    department?: string;
+                    unit?: string | null;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "担当" | "課長" | "coordinator";
+                    /** Format: email */
+                    email?: string | null;
+                    /** Format: uri */
+                    webhookUrl?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminders_list: {
+        parameters: {
+            query?: {
+                sheetId?: string;
+                status?: "planned" | "sent" | "cancelled" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reminders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderList"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings in effect. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. No body. */
+            304: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_replace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    policy: {
+                        evaluation: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        progress: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        overdue: {
+                            businessDays: number;
+                            escalation: {
+                                fromBusinessDay: number;
+                                /** @enum {string} */
+                                role: "担当" | "課長" | "coordinator";
+                            }[];
+                        };
+                        sendTime: string;
+                        departments?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                        /** @default {} */
+                        sheets?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                    };
+                    closedDays: string[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This change needs If-Match: the ETag the resource was read with. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_amend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version this change is based on ("12", W/"12" or 12). Another current version answers 412 VersionMismatch with the current ETag; `*` asks for no check. */
+                "If-Match"?: string;
+                /** @description Up to 200 visible ASCII characters (a UUID is ideal): a retried request with the same key and body changes nothing and gets the first answer; the same key with another body is 422 IdempotencyKeyReused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    policy?: {
+                        evaluation: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        progress: {
+                            businessDaysBefore: number[];
+                            roles: ("担当" | "課長" | "coordinator")[];
+                        };
+                        overdue: {
+                            businessDays: number;
+                            escalation: {
+                                fromBusinessDay: number;
+                                /** @enum {string} */
+                                role: "担当" | "課長" | "coordinator";
+                            }[];
+                        };
+                        sendTime: string;
+                        departments?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                        /** @default {} */
+                        sheets?: {
+                            [key: string]: {
+                                evaluation?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                progress?: {
+                                    businessDaysBefore?: number[];
+                                    roles?: ("担当" | "課長" | "coordinator")[];
+                                };
+                                overdue?: {
+                                    businessDays?: number;
+                                    escalation?: {
+                                        fromBusinessDay: number;
+                                        /** @enum {string} */
+                                        role: "担当" | "課長" | "coordinator";
+                                    }[];
+                                };
+                                sendTime?: string;
+                            };
+                        };
+                    };
+                    addClosedDays?: string[];
+                    removeClosedDays?: string[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed (or already so: a no-op keeps the version). */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one. */
+            412: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This change needs If-Match: the ETag the resource was read with. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminderSettings_history: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag the client holds: when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes and the current version. */
+            200: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettingsHistory"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. No body. */
+            304: {
+                headers: {
+                    /** @description The version as a strong entity tag ("12"): send it back as If-Match to change exactly this version, or as If-None-Match to poll. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission this needs here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
 }

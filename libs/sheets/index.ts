@@ -12,3 +12,4 @@ export * from './application/sheet-bus-commands';
 export * from './application/sheet-bus-queries';
 export { AggregateCommand } from './application/aggregate-command';
 export * from './http/sheet-problems';
+export { wardPlanEvaluation } from './http/responses';

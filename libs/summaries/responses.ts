@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { named } from '@shinchoku/http';
+import { wardPlanEvaluation } from '@shinchoku/sheets';
 
 /** The response shapes of the summaries: one source for the handlers' types and for OpenAPI. */
 
@@ -29,15 +30,7 @@ export const wardSummary = named(
         achieved: z.boolean(),
       }),
     ),
-    statedEvaluation: z
-      .object({
-        goalCount: z.number().int(),
-        achievedCount: z.number().int(),
-        status: z.string().optional(),
-        direction: z.string().optional(),
-        evaluatedOn: z.string(),
-      })
-      .nullable(),
+    statedEvaluation: wardPlanEvaluation.nullable(),
     sheets: z.number().int(),
     ratings: z.object({ '○': z.number().int(), '△': z.number().int(), '×': z.number().int(), unevaluated: z.number().int() }),
     indicatorsAtRisk: z.array(

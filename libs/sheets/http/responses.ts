@@ -218,6 +218,15 @@ export const auditTrail = named(
   z.object({ sheetId: z.uuid(), items: z.array(auditEntry) }),
 );
 
+/** A ward plan's year-end evaluation (達成数, 取組結果, 今後の方向性), as the ward stated it. */
+export const wardPlanEvaluation = z.object({
+  goalCount: z.number().int(),
+  achievedCount: z.number().int(),
+  status: z.string().optional(),
+  direction: z.string().optional(),
+  evaluatedOn: isoDate,
+});
+
 export const eventList = named(
   'EventList',
   'The sheet’s events as stored: facts, oldest first, never edited.',
@@ -254,15 +263,7 @@ const wardPlanFields = {
   purpose: z.string().optional(),
   introduction: z.string().optional(),
   priorityGoals: z.array(z.object({ no: z.number().int(), text: z.string() })),
-  evaluation: z
-    .object({
-      goalCount: z.number().int(),
-      achievedCount: z.number().int(),
-      status: z.string().optional(),
-      direction: z.string().optional(),
-      evaluatedOn: isoDate,
-    })
-    .optional(),
+  evaluation: wardPlanEvaluation.optional(),
   version: z.number().int().min(1),
 };
 

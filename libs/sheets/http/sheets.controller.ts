@@ -521,11 +521,10 @@ export class IndicatorsController {
   })
   @Requires('read', scope.list)
   @Get()
-  async list(
-    @Query({ schema: s.listQuery }) query: z.infer<typeof s.listQuery>,
+  list(
+    @Query({ schema: s.listQuery }) { limit, cursor, ...filter }: z.infer<typeof s.listQuery>,
     @Visible() visible: Visibility,
   ): Promise<Out<typeof r.indicatorList>> {
-    const { limit, cursor, ...filter } = query;
     return this.queryBus.execute(new ListIndicators({ ...filter, visible }, limit, cursor));
   }
 }
