@@ -37,6 +37,30 @@ export function refuseHostileRequests(fastify: FastifyInstance): void {
 }
 
 /**
+ * Plugins outside Nest (Swagger UI's files) answer a missing file with Fastify's own error body;
+ * a client must get the same problem+json as from every other route.
+ */
+export function answerPluginErrorsAsProblems(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (reply.statusCode < 400 || !type.startsWith('application/json') || typeof payload !== 'string') return done(null, payload);
+    const message = fastifyMessage(payload);
+    const problem = new Problem(reply.statusCode, reply.statusCode === 404 ? 'RouteNotFound' : 'HttpError', message ?? 'refused');
+    void reply.header('content-type', 'application/problem+json; charset=utf-8');
+    done(null, JSON.stringify(problem.body()));
+  });
+}
+
+function fastifyMessage(payload: string): string | undefined {
+  try {
+    const { message } = JSON.parse(payload) as { message?: unknown };
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The router's own refusals (a path that is not valid percent-encoded UTF-8, an over-long path
  * part) come before any hook or filter: the adapter's `frameworkErrors` answers them as problems,
  * with the headers every response carries (`headersFor`, by URL).

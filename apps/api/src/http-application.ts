@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { harden, securityHeaders } from '@shinchoku/access';
-import { answerClientError, answerFrameworkErrors, refuseHostileRequests, sendVersionAsEtag } from '@shinchoku/http';
+import {
+  answerClientError,
+  answerFrameworkErrors,
+  answerPluginErrorsAsProblems,
+  refuseHostileRequests,
+  sendVersionAsEtag,
+} from '@shinchoku/http';
 import { serveOpenApi } from './openapi';
 import { serveWebApp } from './web-app';
 
@@ -42,6 +48,7 @@ export async function createHttpApplication(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
   refuseHostileRequests(fastify);
+  answerPluginErrorsAsProblems(fastify);
   sendVersionAsEtag(fastify);
   harden(app);
   // Uploads (POST /imports) stream through @fastify/multipart; the route sets its own size limit.
