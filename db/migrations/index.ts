@@ -11,6 +11,7 @@ import * as progressEntry from './0013_progress_entry';
 import * as indicatorFillfactor from './0014_indicator_fillfactor';
 import * as reminderSettings from './0016_reminder_settings';
 import * as lz4Projection from './0017_lz4_projection';
+import * as viewOnRead from './0018_view_on_read';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0014_indicator_fillfactor': indicatorFillfactor,
   '0016_reminder_settings': reminderSettings,
   '0017_lz4_projection': lz4Projection,
+  '0018_view_on_read': viewOnRead,
 };

@@ -51,7 +51,6 @@ export interface SheetsTable {
   progress_state: string;
   version: Int8;
   state: unknown;
-  view: string;
   updated_at: Date;
 }
 

@@ -54,7 +54,7 @@ class SheetChangesLifecycle implements OnApplicationBootstrap, OnApplicationShut
     {
       provide: SheetViewCache,
       useFactory: (queries: SheetQueries, config: Config, metrics?: Metrics) =>
-        new SheetViewCache(config.sheetCacheEntries, (sheetId) => queries.renderedSheet(sheetId), metrics),
+        new SheetViewCache(config.sheetCacheEntries, (sheetId) => queries.renderedSheet(sheetId, config.progressThresholds), metrics),
       inject: [SheetQueries, CONFIG, { token: Metrics, optional: true }],
     },
     {

@@ -31,7 +31,7 @@ const ok = async (method: string, path: string, body?: unknown) => {
 async function tables() {
   const db = api.resources.database.db;
   const sheets = await sql<Record<string, unknown>>`
-    SELECT sheet_id, fiscal_year, department, unit, status, progress_state, version, state::text AS state, view
+    SELECT sheet_id, fiscal_year, department, unit, status, progress_state, version, state::text AS state
     FROM sheets ORDER BY sheet_id`.execute(db);
   const indicators = await sql<Record<string, unknown>>`
     SELECT indicator_id, sheet_id, fiscal_year, department, unit, sheet_status, goal_id, goal_no, goal_rating, position,
@@ -173,7 +173,7 @@ describe('a rebuild beside the live tables', () => {
     const live = await expectRebuildToMatch();
     const progress = (sheetId: string) => live.sheets.find((row) => row.sheet_id === sheetId)!;
     for (const { sheetId } of [ordered[0]!, ordered.at(-1)!])
-      expect(JSON.parse(progress(sheetId).view as string)).toMatchObject({
+      expect(JSON.parse(progress(sheetId).state as string)).toMatchObject({
         goals: [{ indicators: [{ progress: { 1: { value: { value: 500 } } } }] }],
       });
     expect(progress(fresh.sheetId)).toBeDefined();

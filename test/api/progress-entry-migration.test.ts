@@ -7,6 +7,7 @@ import type { SheetEvent } from '@shinchoku/sheets/domain/sheet.events';
 import { startApi, TestApi } from '../support/api';
 import { tester } from '../support/events';
 import { legacyEvents } from '../sheets/legacy-stream';
+import { withViewsStored } from '../support/stored-views';
 
 let api: TestApi;
 let db: Kysely<Database>;
@@ -73,15 +74,17 @@ describe('migration 0013_progress_entry', () => {
       target: '530団体以上',
     });
     await rebuildCurrentState(db, api.resources.store, api.resources.config.progressThresholds);
-    const now = await rows();
+    // The tables as 0013 found them, with views stored.
+    await withViewsStored(db, api.resources.config.progressThresholds, async () => {
+      const now = await rows();
+      await asBefore(sheetId); // the other sheet, written by this code, is left as it is
+      expect(await rows()).not.toEqual(now);
+      const rebuilds = (await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows.length;
+      await db.transaction().execute((trx) => (progressEntry as Migration).up(trx));
 
-    await asBefore(sheetId); // the other sheet, written by this code, is left as it is
-    expect(await rows()).not.toEqual(now);
-    const rebuilds = (await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows.length;
-    await db.transaction().execute((trx) => (progressEntry as Migration).up(trx));
-
-    expect(await rows()).toEqual(now);
-    expect((await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows).toHaveLength(rebuilds + 1);
+      expect(await rows()).toEqual(now);
+      expect((await sql`SELECT 1 FROM current_state_rebuilds`.execute(db)).rows).toHaveLength(rebuilds + 1);
+    });
     const sheet = (await api.call('GET', `/api/v1/sheets/${sheetId}`, undefined, { 'cache-control': 'no-cache' })).body;
     const [sns, rate] = sheet.goals[0].indicators;
     expect([sns.progressEntry, rate.progressEntry]).toEqual(['quarter', null]);

@@ -69,10 +69,10 @@ async function cached(sheetId: string, on: TestApi = api): Promise<void> {
   }, 'a read from memory');
 }
 
-/** Changes the stored view by hand: no command, so nothing this process can see as a change. */
-async function changeView(sheetId: string, marker: string) {
+/** Changes the stored sheet by hand (its view shows the marker): no command, so nothing this process can see as a change. */
+async function changeStored(sheetId: string, marker: string) {
   const { rowCount } = await outside.query(
-    `UPDATE sheets SET view = (view::jsonb || jsonb_build_object('marker', $2::text))::text WHERE sheet_id = $1`,
+    `UPDATE sheets SET state = state || jsonb_build_object('marker', $2::text) WHERE sheet_id = $1`,
     [sheetId, marker],
   );
   expect(rowCount).toBe(1);
@@ -185,7 +185,7 @@ describe('GET sheet from memory', () => {
   it('sees a rebuild of the current state, which changes sheets without events', async () => {
     const { sheetId } = await sheet();
     // A view the rebuild will not write, kept in memory:
-    await changeView(sheetId, 'before the rebuild');
+    await changeStored(sheetId, 'before the rebuild');
     await settle();
     await cached(sheetId);
     expect((await get(sheetId)).body.marker).toBe('before the rebuild');
@@ -197,7 +197,7 @@ describe('GET sheet from memory', () => {
     const { sheetId } = await sheet();
     await settle();
     await cached(sheetId);
-    await changeView(sheetId, 'unseen');
+    await changeStored(sheetId, 'unseen');
     expect((await get(sheetId)).body.marker).toBeUndefined();
     const before = await reads();
     expect((await get(sheetId, { 'cache-control': 'no-cache' })).body.marker).toBe('unseen');
@@ -217,7 +217,7 @@ describe('GET sheet from memory', () => {
         return (await reads()).off > before;
       }, 'reads without the cache');
       // Unseen: only having forgotten everything shows it.
-      await changeView(sheetId, 'meanwhile');
+      await changeStored(sheetId, 'meanwhile');
       expect((await get(sheetId)).body.marker).toBe('meanwhile');
     } finally {
       await outside.query('ALTER TABLE hidden_rebuilds RENAME TO current_state_rebuilds');

@@ -37,7 +37,7 @@ afterAll(() => api.close());
 /** A fingerprint of every projection table, to compare live tables with rebuilt ones. */
 async function checksums() {
   const tables = {
-    sheets: sql`SELECT md5(string_agg(sheet_id::text || version || progress_state || state::text || view, '|' ORDER BY sheet_id)) AS sum FROM sheets`,
+    sheets: sql`SELECT md5(string_agg(sheet_id::text || version || progress_state || state::text, '|' ORDER BY sheet_id)) AS sum FROM sheets`,
     sheet_indicators: sql`SELECT md5(string_agg(indicator_id::text || progress_state || indicator::text, '|' ORDER BY indicator_id)) AS sum FROM sheet_indicators`,
     ward_plans: sql`SELECT md5(string_agg(ward_plan_id::text || version || state::text, '|' ORDER BY ward_plan_id)) AS sum FROM ward_plans`,
     summary_streams: sql`SELECT md5(string_agg(stream_id || version || state::text, '|' ORDER BY stream_id)) AS sum FROM summary_streams`,
@@ -101,7 +101,7 @@ describe('summaries', () => {
     const live = await checksums();
     // Damaged tables, so a rebuild that did nothing could not pass.
     await sql`DELETE FROM sheet_indicators WHERE position = 0`.execute(api.resources.database.db);
-    await sql`UPDATE sheets SET view = '{}', version = version + 1`.execute(api.resources.database.db);
+    await sql`UPDATE sheets SET state = '{}', version = version + 1`.execute(api.resources.database.db);
     await sql`DELETE FROM ward_summaries`.execute(api.resources.database.db);
     await sql`UPDATE summary_streams SET state = '{}'`.execute(api.resources.database.db);
     expect(await checksums()).not.toEqual(live);

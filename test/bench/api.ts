@@ -3,7 +3,7 @@
  * admin token, and with a ward coordinator's issued token) and RecordProgress on the real HTTP
  * application, with floors in the same run: a bare Fastify route returning a
  * small JSON, a bare route doing SELECT 1 on its own pg Pool (the app's pool size), a bare
- * route reading and sending the stored sheet view as GET does, and for RecordProgress the event
+ * route reading and sending a stored sheet's state (what GET renders from), and for RecordProgress the event
  * store's own append (16 writers, one event each, through EventStore.append). The load
  * is spread over sheets shaped like the seed 西区 地域課 (5 goals, 7 indicators, a year of
  * progress and results entered). Prints figures; asserts nothing.
@@ -234,13 +234,15 @@ async function measure(url: string): Promise<void> {
     const bare = fastify();
     bare.get('/bare', async () => ({ ok: true, floor: 'bare' }));
     bare.get('/bare/select-1', async () => ({ ok: true, one: (await floorPool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one }));
-    // The GET's own floor: the same stored view read and sent, without Nest, authentication or validation.
+    // The GET's own floor: the sheet's stored state read and sent as text, without Nest, authentication,
+    // validation or rendering (GET renders the view from the state on a miss, and keeps it).
     bare.get<{ Params: { sheetId: string } }>('/bare/view/:sheetId', async (request, reply) => {
-      const { rows } = await floorPool.query<{ view: string; version: string }>('SELECT view, version FROM sheets WHERE sheet_id = $1', [
-        request.params.sheetId,
-      ]);
+      const { rows } = await floorPool.query<{ state: string; version: string }>(
+        'SELECT state::text AS state, version FROM sheets WHERE sheet_id = $1',
+        [request.params.sheetId],
+      );
       void reply.header('etag', `"${rows[0]!.version}"`).type('application/json; charset=utf-8');
-      return rows[0]!.view;
+      return rows[0]!.state;
     });
     closing.unshift(() => bare.close());
     const bareOrigin = await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -271,14 +273,14 @@ async function measure(url: string): Promise<void> {
       return { min: Number(rows[0]!.min), max: Number(rows[0]!.max), total: Number(rows[0]!.total) };
     };
     const before = await streamLengths();
-    const sizes = await pool.query<{ state: string; view: string; indicators: string }>(
-      `SELECT avg(length(state::text))::int AS state, avg(length(view))::int AS view,
+    const sizes = await pool.query<{ state: string; indicators: string }>(
+      `SELECT avg(length(state::text))::int AS state,
               (SELECT avg(length(indicator::text))::int * 7 FROM sheet_indicators) AS indicators FROM sheets`,
     );
     const size = sizes.rows[0]!;
     console.log(
       `${SHEETS} sheets like 西区 地域課 entered over HTTP in ${((Date.now() - entered) / 1000).toFixed(1)} s, ` +
-        `${before.min}–${before.max} events each; projection per sheet: state ${size.state} B, view ${size.view} B, ` +
+        `${before.min}–${before.max} events each; projection per sheet: state ${size.state} B, ` +
         `indicator rows ${size.indicators} B\n`,
     );
 
@@ -313,7 +315,7 @@ async function measure(url: string): Promise<void> {
       ...(ONLY.includes('get')
         ? ([
             [
-              'bare + sheet view',
+              'bare + sheet state',
               plan(
                 bareOrigin,
                 'GET',
@@ -423,7 +425,7 @@ async function measure(url: string): Promise<void> {
       );
     }
     console.log(`peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`);
-    const view = results.get('bare + sheet view');
+    const view = results.get('bare + sheet state');
     const get = results.get('GET sheet');
     if (view && get) {
       console.log(

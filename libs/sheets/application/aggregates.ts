@@ -25,12 +25,12 @@ export function sheetAggregate(thresholds: ProgressThresholds): Aggregate<Sheet,
     const rows = sheetRows(sheet, version, thresholds, changed);
     // Without the state the table holds, every row but the current ones goes; with it, only the removed ones.
     const removed = before ? [...before.keys()].filter((id) => !after.has(id)) : undefined;
-    const { progress_state, state, view } = rows.sheet;
-    // project_sheet (migration 0002) writes with plans cached in the session; see its comment.
+    const { progress_state, state } = rows.sheet;
+    // project_sheet (db/migrations/project-sheet.ts) writes with plans cached in the session; see its comment.
     return {
       write: sql`project_sheet(${sheet.sheetId}::uuid, ${sheet.fiscalYear}::integer, ${sheet.department}::text, ${sheet.unit}::text,
         ${sheet.status}::text, ${progress_state}::text, ${version}::bigint, ${state}::jsonb,
-        ${view}::text, ${rowsAsJson(INDICATOR_COLUMNS, rows.indicators)}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
+        ${rowsAsJson(INDICATOR_COLUMNS, rows.indicators)}::jsonb, ${removed ?? null}::uuid[], ${current}::uuid[])`,
     };
   };
   return {

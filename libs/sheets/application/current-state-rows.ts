@@ -33,7 +33,6 @@ export function sheetRows(
       progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
       version,
       state: sheetJson(sheet),
-      view: sheetJson({ ...view, version }),
     },
     indicators: view.goals.flatMap((goal) =>
       goal.indicators.flatMap((indicator, position) =>
@@ -87,8 +86,6 @@ export const SHEET_COLUMNS: Columns<SheetRow> = {
   progress_state: 'text',
   version: 'bigint',
   state: 'jsonb',
-  // text holding the view's JSON, exactly as rendered
-  view: 'json',
 };
 
 export const INDICATOR_COLUMNS: Columns<IndicatorRow> = {

@@ -4,10 +4,11 @@ import type { Database } from '@shinchoku/database';
 import { departmentName } from '@shinchoku/municipality';
 import type { Sheet } from '../domain/sheet.types';
 import type { Rating } from '../domain/assessment';
-import type { ProgressState } from '../domain/progress';
+import type { ProgressState, ProgressThresholds } from '../domain/progress';
 import type { SheetStatus } from '../domain/sheet.types';
-import type { IndicatorView } from '../domain/sheet.view';
+import { viewOf, type IndicatorView } from '../domain/sheet.view';
 import type { WardPlan } from '../domain/ward-plan';
+import { sheetJson } from './sheet-json';
 
 export interface ListFilter {
   fiscalYear?: number;
@@ -60,7 +61,7 @@ function decode(cursor: string, length: number): unknown[] | undefined {
 
 export class InvalidCursorError extends Error {}
 
-/** A current sheet as GET sends it: the view rendered when it last changed, and its version (the ETag). */
+/** A current sheet as GET sends it: its view rendered, and its version (the ETag). */
 export interface RenderedSheet {
   /** The view's JSON as UTF-8, encoded once: sending it needs neither its length computed nor encoding again. */
   body: Buffer;
@@ -71,10 +72,12 @@ export interface RenderedSheet {
 export class SheetQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The current sheet already rendered as JSON (see the inline projection), with its version. */
-  async renderedSheet(sheetId: string): Promise<RenderedSheet | undefined> {
-    const row = await this.db.selectFrom('sheets').select(['view', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
-    return row && { body: Buffer.from(row.view), version: Number(row.version) };
+  /** The current sheet's view rendered as JSON from its state, with its version. */
+  async renderedSheet(sheetId: string, thresholds: ProgressThresholds): Promise<RenderedSheet | undefined> {
+    const row = await this.db.selectFrom('sheets').select(['state', 'version']).where('sheet_id', '=', sheetId).executeTakeFirst();
+    if (!row) return undefined;
+    const version = Number(row.version);
+    return { body: Buffer.from(sheetJson({ ...viewOf(row.state as Sheet, thresholds), version })), version };
   }
 
   async sheets(
