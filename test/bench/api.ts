@@ -273,14 +273,14 @@ async function measure(url: string): Promise<void> {
       return { min: Number(rows[0]!.min), max: Number(rows[0]!.max), total: Number(rows[0]!.total) };
     };
     const before = await streamLengths();
-    const sizes = await pool.query<{ state: string; indicators: string }>(
-      `SELECT avg(length(state::text))::int AS state,
+    const sizes = await pool.query<{ state: string; stored: string; indicators: string }>(
+      `SELECT avg(length(state::text))::int AS state, avg(pg_column_size(state))::int AS stored,
               (SELECT avg(length(indicator::text))::int * 7 FROM sheet_indicators) AS indicators FROM sheets`,
     );
     const size = sizes.rows[0]!;
     console.log(
       `${SHEETS} sheets like 西区 地域課 entered over HTTP in ${((Date.now() - entered) / 1000).toFixed(1)} s, ` +
-        `${before.min}–${before.max} events each; projection per sheet: state ${size.state} B, ` +
+        `${before.min}–${before.max} events each; projection per sheet: state ${size.state} B (${size.stored} B stored), ` +
         `indicator rows ${size.indicators} B\n`,
     );
 

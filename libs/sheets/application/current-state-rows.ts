@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { SheetIndicatorsTable, SheetsTable, WardPlansTable } from '@shinchoku/database';
 import type { ProgressThresholds } from '../domain/progress';
 import type { Sheet } from '../domain/sheet.types';
-import { viewOf, worstOf } from '../domain/sheet.view';
+import { goalViewsOf, worstOf } from '../domain/sheet.view';
 import type { WardPlan } from '../domain/ward-plan';
 import { indicatorJson, sheetJson } from './sheet-json';
 
@@ -22,7 +22,7 @@ export function sheetRows(
   thresholds: ProgressThresholds,
   only?: ReadonlySet<string>,
 ): { sheet: SheetRow; indicators: IndicatorRow[] } {
-  const view = viewOf(sheet, thresholds);
+  const goals = goalViewsOf(sheet, thresholds);
   return {
     sheet: {
       sheet_id: sheet.sheetId,
@@ -30,11 +30,11 @@ export function sheetRows(
       department: sheet.department,
       unit: sheet.unit,
       status: sheet.status,
-      progress_state: worstOf(view.goals.map((goal) => goal.progressState)),
+      progress_state: worstOf(goals.map((goal) => goal.progressState)),
       version,
       state: sheetJson(sheet),
     },
-    indicators: view.goals.flatMap((goal) =>
+    indicators: goals.flatMap((goal) =>
       goal.indicators.flatMap((indicator, position) =>
         only && !only.has(indicator.indicatorId)
           ? []

@@ -20,12 +20,21 @@ function kept(part: object, write: () => string): string {
   return text;
 }
 
-/** JSON.stringify(object), but the list under `key` is written item by item with `item`. */
+/**
+ * JSON.stringify(object), but the list under `key` is written item by item with `item`, and the
+ * other members that are objects once each (the sheet's contact, plans and such rarely change).
+ */
 function objectJson(object: object, key: string, item: (value: object) => string): string {
   const members: string[] = [];
   for (const [name, value] of Object.entries(object)) {
     if (value === undefined) continue;
-    members.push(`${JSON.stringify(name)}:${name === key ? `[${(value as object[]).map(item).join(',')}]` : JSON.stringify(value)}`);
+    const text =
+      name === key
+        ? `[${(value as object[]).map(item).join(',')}]`
+        : value !== null && typeof value === 'object'
+          ? kept(value as object, () => JSON.stringify(value))
+          : JSON.stringify(value);
+    members.push(`${JSON.stringify(name)}:${text}`);
   }
   return `{${members.join(',')}}`;
 }

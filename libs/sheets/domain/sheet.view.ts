@@ -43,7 +43,7 @@ export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PR
   // Nested keys sorted first, so a sheet renders to the same text however its state was assembled.
   // Goals and indicators are sorted on their own (the empty lists hold their keys' places).
   const sheet = sortedKeys({ ...given, goals: [] });
-  const goals = given.goals.map((goal) => goalView(goal, given.ratingProfile, thresholds));
+  const goals = goalViewsOf(given, thresholds);
   return {
     ...ordered({ ...sheet, fiscalYearLabel: fiscalYearLabel(sheet.fiscalYear) }, [
       'sheetId',
@@ -64,6 +64,11 @@ export function viewOf(given: Sheet, thresholds: ProgressThresholds = DEFAULT_PR
     ]),
     goals,
   };
+}
+
+/** The views of the sheet's goals alone: what the current-state rows need, without the sheet's own fields. */
+export function goalViewsOf(sheet: Sheet, thresholds: ProgressThresholds = DEFAULT_PROGRESS_THRESHOLDS): GoalView[] {
+  return sheet.goals.map((goal) => goalView(goal, sheet.ratingProfile, thresholds));
 }
 
 function goalView(given: Goal, profile: RatingProfile, thresholds: ProgressThresholds): GoalView {
