@@ -48,6 +48,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The signed-in person (the actor recorded on what they do), how they signed in, their grants, and each permission those give with where it holds. Any valid credential may ask, even one with no grants.
+         */
+        get: operations["me_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -928,6 +948,35 @@ export interface components {
             tokenId: string;
             /** Format: date-time */
             revokedAt: string;
+        };
+        Me: {
+            /** @description As recorded on every event they cause. */
+            actor: {
+                id: string;
+                name: string;
+            };
+            /**
+             * @description `bootstrap`: the ADMIN_TOKEN; `token`: an issued API token; `oidc`: a JWT from the identity provider (SSO).
+             * @enum {string}
+             */
+            via: "bootstrap" | "token" | "oidc";
+            grants: {
+                /** @enum {string} */
+                role: "admin" | "auditor" | "coordinator" | "editor" | "evaluator" | "viewer";
+                department?: string;
+                unit?: string;
+            }[];
+            /** @description Each permission held somewhere, with where; a permission held nowhere is not listed. */
+            permissions: {
+                /** @enum {string} */
+                permission: "read" | "sheet.create" | "sheet.edit" | "sheet.record" | "sheet.schedule" | "sheet.evaluate" | "sheet.close" | "wardPlan.write" | "wardPlan.evaluate" | "contacts.manage" | "settings.read" | "settings.write" | "audit.verify" | "tokens.manage" | "admin";
+                scopes: {
+                    /** @description Absent: the whole organization. */
+                    department?: string;
+                    /** @description Absent: every unit of the department. */
+                    unit?: string;
+                }[];
+            }[];
         };
         VerificationReport: {
             ok: boolean;
@@ -2025,6 +2074,77 @@ export interface operations {
             /** @description Not found. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
