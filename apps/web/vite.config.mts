@@ -3,6 +3,13 @@ import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/** The libraries' entries the app imports (also in tsconfig.json's paths). */
+const SHARED = {
+  '@shinchoku/api-client': 'api-client/index.ts',
+  '@shinchoku/access/domain': 'access/domain/index.ts',
+  '@shinchoku/municipality': 'municipality/index.ts',
+};
+
 /**
  * The web app, built into dist/web and served by the API process at `/`. Vite 8 compiles TSX itself
  * (oxc), so no React plugin: the automatic JSX runtime is all React needs.
@@ -11,7 +18,12 @@ export default defineConfig({
   root,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
-  resolve: { alias: { '@shinchoku/api-client': fileURLToPath(new URL('../../libs/api-client/index.ts', import.meta.url)) } },
+  // Only these entries of the libraries reach the bundle: the generated client and pure rules, never server code.
+  resolve: {
+    alias: Object.fromEntries(
+      Object.entries(SHARED).map(([name, entry]) => [name, fileURLToPath(new URL(`../../libs/${entry}`, import.meta.url))]),
+    ),
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,

@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
+import { useAccess } from './api/access';
 import { ApiError } from './api/client';
 import { session } from './api/session';
 import { Link } from './components/common';
@@ -56,6 +57,7 @@ function Routes() {
 }
 
 function Layout({ title, children }: { title: string; children: ReactNode }) {
+  const { me, mayAnywhere } = useAccess();
   useEffect(() => {
     document.title = `${title} | 組織目標管理シート`;
   }, [title]);
@@ -74,17 +76,22 @@ function Layout({ title, children }: { title: string; children: ReactNode }) {
             <li>
               <Link to="/ward">区の状況</Link>
             </li>
-            <li>
-              <Link to="/import">取り込み</Link>
-            </li>
+            {mayAnywhere('sheet.create') && (
+              <li>
+                <Link to="/import">取り込み</Link>
+              </li>
+            )}
             <li>
               <Link to="/reminders">リマインダー</Link>
             </li>
-            <li>
-              <Link to="/settings">設定</Link>
-            </li>
+            {mayAnywhere('settings.read') && (
+              <li>
+                <Link to="/settings">設定</Link>
+              </li>
+            )}
           </ul>
         </nav>
+        {me && <span className="who">ログイン中：{me.actor.name}</span>}
         <button
           type="button"
           className="secondary"

@@ -32,5 +32,8 @@ export type SettingSource = ReminderSettings['sources']['policy'];
 export type ReminderSettingsHistory = Schemas['ReminderSettingsHistory'];
 export type SettingsChange = ReminderSettingsHistory['items'][number];
 
+/** Who is signed in, their grants and what those allow (GET /me). */
+export type Me = Schemas['Me'];
+
 /** application/problem+json, as every refusal is answered. */
 export type Problem = Schemas['Problem'];

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   Contact,
   FiscalYearSummary,
+  Me,
   Reminder,
   ReminderSettings,
   ReminderSettingsHistory,
@@ -13,6 +14,11 @@ import type {
   SheetView,
   WardSummary,
 } from './models';
+
+/** Who is signed in: asked once per sign-in (sign-out clears it), and primed by the sign-in itself. */
+export const ME_KEY = ['me'] as const;
+export const fetchMe = () => body<Me>(api.GET('/api/v1/me', {}));
+export const useMe = () => useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity });
 
 export interface SheetFilter {
   fiscalYear?: string;
@@ -93,8 +99,9 @@ export const useReminders = () =>
     queryFn: () => body<{ items: Reminder[] }>(api.GET('/api/v1/reminders', { params: { query: { limit: 200 } } })),
   });
 
-export const useContacts = () =>
-  useQuery({ queryKey: ['contacts'], queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
+/** Only for those who manage contacts somewhere: for anyone else the API answers 403. */
+export const useContacts = (enabled: boolean) =>
+  useQuery({ queryKey: ['contacts'], enabled, queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
 
 /** The reminder settings and their history share one prefix: a change refreshes both. */
 export const SETTINGS_KEY = ['settings'] as const;

@@ -1,5 +1,7 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api/client';
+import { ME_KEY } from '../api/queries';
 import { session } from '../api/session';
 import { navigate } from '../router';
 
@@ -8,14 +10,17 @@ export function LoginPage({ next }: { next: string | null }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const queryClient = useQueryClient();
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     session.signIn(token.trim());
     try {
-      const { response } = await api.GET('/api/v1/sheets', { params: { query: { limit: 1 } } });
-      if (response.status === 401) throw new ApiError(401, { status: 401 });
+      // Who the token is: checks it, and the pages need it anyway (what to offer), so it is asked once.
+      const { data, response } = await api.GET('/api/v1/me', {});
+      if (!data) throw new ApiError(response.status, { status: response.status });
+      queryClient.setQueryData(ME_KEY, data);
       // Only paths of this app: `next` comes from the URL, so it must not lead elsewhere.
       navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/sheets', true);
     } catch (failure) {
