@@ -68,6 +68,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sign-in/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How to sign in
+         * @description Whether sign-in through the identity provider (OIDC authorization code with PKCE, a public client) is offered, and its endpoints, client id and scope: what a browser needs to start it, nothing secret. An API token works either way. Public.
+         */
+        get: operations["signIn_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -977,6 +997,24 @@ export interface components {
                     unit?: string;
                 }[];
             }[];
+        };
+        SignInOptions: {
+            /** @description null: SSO is not configured (OIDC_CLIENT_ID and the rest unset). */
+            sso: {
+                /**
+                 * Format: uri
+                 * @description Where the browser is sent with the authorization request (code, S256 challenge).
+                 */
+                authorizationUrl: string;
+                /**
+                 * Format: uri
+                 * @description Where the code and its verifier are exchanged for the access token (CORS).
+                 */
+                tokenUrl: string;
+                clientId: string;
+                /** @description Space-separated, as the request sends it. */
+                scope: string;
+            } | null;
         };
         VerificationReport: {
             ok: boolean;
@@ -2156,6 +2194,55 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signIn_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ways to sign in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptions"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -78,6 +78,7 @@ describe('every operation, against the document', () => {
       { role: 'viewer', department: '西区', unit: '地域課' },
     ]);
     expect((await call('GET /api/v1/me', { token: null })).status).toBe(401);
+    expect((await call('GET /api/v1/sign-in/options', { token: null })).body).toEqual({ sso: null });
     expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: limited.body.tokenId } })).status).toBe(200);
     expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(
       404,

@@ -64,3 +64,19 @@ export const me = named(
       .meta({ description: 'Each permission held somewhere, with where; a permission held nowhere is not listed.' }),
   }),
 );
+
+export const signInOptions = named(
+  'SignInOptions',
+  'How to sign in: with an API token always, and through the identity provider when `sso` says so.',
+  z.object({
+    sso: z
+      .object({
+        authorizationUrl: z.url().meta({ description: 'Where the browser is sent with the authorization request (code, S256 challenge).' }),
+        tokenUrl: z.url().meta({ description: 'Where the code and its verifier are exchanged for the access token (CORS).' }),
+        clientId: z.string(),
+        scope: z.string().meta({ description: 'Space-separated, as the request sends it.' }),
+      })
+      .nullable()
+      .meta({ description: 'null: SSO is not configured (OIDC_CLIENT_ID and the rest unset).' }),
+  }),
+);
