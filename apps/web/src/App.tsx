@@ -6,7 +6,7 @@ import { session } from './api/session';
 import { Link } from './components/common';
 import { HistoryPage } from './pages/HistoryPage';
 import { ImportPage } from './pages/ImportPage';
-import { LoginPage } from './pages/LoginPage';
+import { LoginPage, SignInCallback } from './pages/LoginPage';
 import { RemindersPage } from './pages/RemindersPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SheetPage } from './pages/SheetPage';
@@ -36,11 +36,13 @@ export function App() {
 function Routes() {
   const { path, query } = useLocation();
   const signedIn = session.token() !== undefined;
+  const signingIn = path === '/login' || path === '/login/callback';
   useEffect(() => {
-    if (!signedIn && path !== '/login') navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
+    if (!signedIn && !signingIn) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
     else if (path === '/') navigate('/sheets', true);
-  }, [signedIn, path]);
+  }, [signedIn, signingIn, path]);
   if (path === '/login') return <LoginPage next={query.get('next')} />;
+  if (path === '/login/callback') return <SignInCallback />;
   if (!signedIn) return null;
   const sheet = path.match(/^\/sheets\/([^/]+)(\/history)?$/);
   let page: ReactNode;
