@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -14,8 +14,24 @@ const SHARED = {
  * The web app, built into dist/web and served by the API process at `/`. Vite 8 compiles TSX itself
  * (oxc), so no React plugin: the automatic JSX runtime is all React needs.
  */
+/**
+ * The app's chunk (main.tsx, imported dynamically by the small entry) is preloaded from index.html,
+ * so that it downloads alongside the entry instead of after it.
+ */
+const preloadApp: Plugin = {
+  name: 'shinchoku:preload-app',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html, { bundle }) {
+      const app = Object.values(bundle ?? {}).find((chunk) => chunk.type === 'chunk' && chunk.facadeModuleId?.endsWith('/src/main.tsx'));
+      return app ? [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${app.fileName}` }, injectTo: 'head' }] : html;
+    },
+  },
+};
+
 export default defineConfig({
   root,
+  plugins: [preloadApp],
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // Only these entries of the libraries reach the bundle: the generated client and pure rules, never server code.

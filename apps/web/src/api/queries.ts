@@ -1,5 +1,6 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { answer, api, body } from './client';
+import { earlyMe, earlySheet } from './early';
 import type {
   AuditEntry,
   Contact,
@@ -17,7 +18,7 @@ import type {
 
 /** Who is signed in: asked once per sign-in (sign-out clears it), and primed by the sign-in itself. */
 export const ME_KEY = ['me'] as const;
-export const fetchMe = () => body<Me>(api.GET('/api/v1/me', {}));
+export const fetchMe = () => body<Me>(earlyMe() ?? api.GET('/api/v1/me', {}));
 export const useMe = () => useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity });
 
 export interface SheetFilter {
@@ -47,10 +48,11 @@ export const sheetKey = (sheetId: string, asOf?: string | null) => ['sheet', she
 /** A sheet with the version it showed (its ETag), which a save sends back as If-Match. */
 export async function fetchSheet(sheetId: string, asOf?: string | null, fresh = false): Promise<{ sheet: SheetView; version: number }> {
   const { body: sheet, version } = await answer<SheetView>(
-    api.GET('/api/v1/sheets/{sheetId}', {
-      params: { path: { sheetId }, query: asOf ? { asOf } : {} },
-      ...(fresh && { headers: { 'cache-control': 'no-cache' } }),
-    }),
+    (!asOf && !fresh && earlySheet(sheetId)) ||
+      api.GET('/api/v1/sheets/{sheetId}', {
+        params: { path: { sheetId }, query: asOf ? { asOf } : {} },
+        ...(fresh && { headers: { 'cache-control': 'no-cache' } }),
+      }),
   );
   return { sheet, version: version ?? sheet.version ?? 0 };
 }
