@@ -24,6 +24,18 @@ const oidcGrants = json(z.record(z.string(), z.array(z.string()), { error: GRANT
     ),
 );
 
+/** An endpoint of the identity provider the browser goes to: no credentials in it, no fragment (RFC 6749 3.1). */
+const endpoint = url(['https:', 'http:']).refine((text) => {
+  const parsed = new URL(text);
+  return parsed.username === '' && parsed.password === '' && parsed.hash === '';
+}, 'must carry no user:password@ and no #fragment');
+
+/** Settings whose refused value is never echoed: a URL given with user:password@ is refused, not repeated into a log. */
+export const ACCESS_SECRETS: readonly string[] = ['OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL'];
+
+/** OAuth scope: space-separated scope tokens (RFC 6749 3.3), no quote or backslash. */
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
 /** Access's settings, read from the environment with every other library's (unset = the default). */
 export const accessEnvironment = {
   OIDC_ISSUER: z.string().trim().min(1).optional(),
@@ -32,6 +44,19 @@ export const accessEnvironment = {
   OIDC_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
   OIDC_NAME_CLAIM: z.string().trim().min(1).default('name'),
   OIDC_GRANTS: oidcGrants.optional(),
+  // Sign-in from the web app (authorization code + PKCE, a public client: there is no secret to set).
+  OIDC_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1–200 visible ASCII characters')
+    .optional(),
+  OIDC_AUTHORIZATION_URL: endpoint.optional(),
+  OIDC_TOKEN_URL: endpoint.optional(),
+  OIDC_SCOPE: z
+    .string()
+    .trim()
+    .regex(SCOPE, 'must be scopes separated by single spaces, such as "openid profile"')
+    .default('openid profile'),
   RATE_LIMIT_MAX: integer(1, 1_000_000).default(600),
   RATE_LIMIT_WINDOW_S: integer(1, 86_400).default(60),
   CORS_ORIGINS: list
@@ -56,12 +81,24 @@ export const accessEnvironment = {
 
 export type AccessEnvironment = z.output<z.ZodObject<typeof accessEnvironment>>;
 
-/** SSO is all or nothing: half a configuration would accept no one, or worse. */
+const OIDC = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_GRANTS'] as const;
+const SIGN_IN = ['OIDC_CLIENT_ID', 'OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL'] as const;
+
+/**
+ * SSO is all or nothing: half a configuration would accept no one, or worse. Sign-in from the web
+ * app is all or nothing too, and needs the rest: what it signs people in with must be verified.
+ */
 export function checkAccessEnvironment(e: AccessEnvironment, context: z.RefinementCtx): void {
-  const oidc = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_GRANTS'] as const;
-  if (oidc.some((key) => e[key] !== undefined)) {
-    for (const key of oidc.filter((k) => e[k] === undefined)) {
-      context.addIssue({ code: 'custom', path: [key], message: `must be set when any of ${oidc.join(', ')} is` });
+  const reported = new Set<string>();
+  for (const [group, when] of [
+    [OIDC, OIDC],
+    [SIGN_IN, SIGN_IN],
+    [OIDC, SIGN_IN],
+  ] as const) {
+    if (!when.some((key) => e[key] !== undefined)) continue;
+    for (const key of group.filter((k) => e[k] === undefined && !reported.has(k))) {
+      reported.add(key);
+      context.addIssue({ code: 'custom', path: [key], message: `must be set when any of ${when.join(', ')} is` });
     }
   }
 }
@@ -95,6 +132,15 @@ export interface OidcConfig {
   groupsClaim: string;
   nameClaim: string;
   grants: Record<string, Grant[]>;
+  /** Sign-in from the web app, when offered: what the browser needs, and nothing secret. */
+  signIn?: SignInConfig;
+}
+
+export interface SignInConfig {
+  clientId: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  scope: string;
 }
 
 export function accessSettingsOf(e: AccessEnvironment): AccessSettings {
@@ -107,6 +153,14 @@ export function accessSettingsOf(e: AccessEnvironment): AccessSettings {
         groupsClaim: e.OIDC_GROUPS_CLAIM,
         nameClaim: e.OIDC_NAME_CLAIM,
         grants: e.OIDC_GRANTS!,
+        ...(e.OIDC_CLIENT_ID !== undefined && {
+          signIn: {
+            clientId: e.OIDC_CLIENT_ID,
+            authorizationUrl: e.OIDC_AUTHORIZATION_URL!,
+            tokenUrl: e.OIDC_TOKEN_URL!,
+            scope: e.OIDC_SCOPE,
+          },
+        }),
       },
     }),
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_S * 1000 },

@@ -15,6 +15,8 @@ import { PostgresRateCounter, RateCounter, RedisRateCounter } from './applicatio
 import { ScopeLookup } from './application/scope-lookup';
 import { AccessGuard } from './http/access.guard';
 import { RateLimits } from './http/rate-limits';
+import { MeController } from './http/me.controller';
+import { SignInController } from './http/sign-in.controller';
 import { TokensController } from './http/tokens.controller';
 
 /** Follows revocations while the application is up, when it keeps tokens in memory. */
@@ -36,7 +38,7 @@ export class AccessModule {
   static forRoot(adminToken: string): DynamicModule {
     return {
       module: AccessModule,
-      controllers: [TokensController],
+      controllers: [TokensController, MeController, SignInController],
       providers: [
         { provide: KnownTokens, useFactory: (config: Config) => new KnownTokens(config.tokenCacheEntries), inject: [CONFIG] },
         {

@@ -48,6 +48,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The signed-in person (the actor recorded on what they do), how they signed in, their grants, and each permission those give with where it holds. Any valid credential may ask, even one with no grants.
+         */
+        get: operations["me_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sign-in/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How to sign in
+         * @description Whether sign-in through the identity provider (OIDC authorization code with PKCE, a public client) is offered, and its endpoints, client id and scope: what a browser needs to start it, nothing secret. An API token works either way. Public.
+         */
+        get: operations["signIn_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -928,6 +968,53 @@ export interface components {
             tokenId: string;
             /** Format: date-time */
             revokedAt: string;
+        };
+        Me: {
+            /** @description As recorded on every event they cause. */
+            actor: {
+                id: string;
+                name: string;
+            };
+            /**
+             * @description `bootstrap`: the ADMIN_TOKEN; `token`: an issued API token; `oidc`: a JWT from the identity provider (SSO).
+             * @enum {string}
+             */
+            via: "bootstrap" | "token" | "oidc";
+            grants: {
+                /** @enum {string} */
+                role: "admin" | "auditor" | "coordinator" | "editor" | "evaluator" | "viewer";
+                department?: string;
+                unit?: string;
+            }[];
+            /** @description Each permission held somewhere, with where; a permission held nowhere is not listed. */
+            permissions: {
+                /** @enum {string} */
+                permission: "read" | "sheet.create" | "sheet.edit" | "sheet.record" | "sheet.schedule" | "sheet.evaluate" | "sheet.close" | "wardPlan.write" | "wardPlan.evaluate" | "contacts.manage" | "settings.read" | "settings.write" | "audit.verify" | "tokens.manage" | "admin";
+                scopes: {
+                    /** @description Absent: the whole organization. */
+                    department?: string;
+                    /** @description Absent: every unit of the department. */
+                    unit?: string;
+                }[];
+            }[];
+        };
+        SignInOptions: {
+            /** @description null: SSO is not configured (OIDC_CLIENT_ID and the rest unset). */
+            sso: {
+                /**
+                 * Format: uri
+                 * @description Where the browser is sent with the authorization request (code, S256 challenge).
+                 */
+                authorizationUrl: string;
+                /**
+                 * Format: uri
+                 * @description Where the code and its verifier are exchanged for the access token (CORS).
+                 */
+                tokenUrl: string;
+                clientId: string;
+                /** @description Space-separated, as the request sends it. */
+                scope: string;
+            } | null;
         };
         VerificationReport: {
             ok: boolean;
@@ -2036,6 +2123,126 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="shinchoku" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the request took too long; retry after Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signIn_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ways to sign in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptions"];
+                };
+            };
+            /** @description The request is malformed or a field is invalid (`errors` names each). */
+            400: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

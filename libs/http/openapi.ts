@@ -110,12 +110,14 @@ export interface OperationContract {
   summary: string;
   description: string;
   responses: Success[];
-  /** Problem statuses this operation answers besides the ones every operation can (400, 500, 503; 401, 403, 429 unless public; 413, 415 with a JSON body). */
+  /** Problem statuses this operation answers besides the ones every operation can (400, 500, 503; 401, 429 unless public, and 403 unless public or self; 413, 415 with a JSON body). */
   problems?: number[];
   /** Request headers it honours: If-Match adds 412, If-None-Match 304, Idempotency-Key 422. */
   accepts?: RequestHeader[];
   /** Anyone may call it, without a token. */
   public?: true;
+  /** About the caller: anyone signed in may call it, so it is never refused with 403. */
+  self?: true;
   /** It reads a JSON body. */
   jsonBody?: true;
 }
@@ -148,7 +150,7 @@ export function Operation(contract: OperationContract): MethodDecorator {
     400,
     500,
     503,
-    ...(contract.public ? [] : [401, 403, 429]),
+    ...(contract.public ? [] : contract.self ? [401, 429] : [401, 403, 429]),
     ...(contract.jsonBody ? [413, 415] : []),
     ...(contract.problems ?? []),
   ]);

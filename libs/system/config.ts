@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkEnvironment, configOf, environment, readEnvironment, SECRETS, type Config } from '@shinchoku/config';
-import { accessEnvironment, accessSettingsOf, checkAccessEnvironment, type AccessSettings } from '@shinchoku/access';
+import { ACCESS_SECRETS, accessEnvironment, accessSettingsOf, checkAccessEnvironment, type AccessSettings } from '@shinchoku/access';
 import { documentsEnvironment, documentsSettingsOf, type DocumentsSettings } from '@shinchoku/documents';
 import { REMINDER_SECRETS, reminderEnvironment, reminderSettingsOf, type ReminderSettings } from '@shinchoku/reminders';
 
@@ -16,7 +16,7 @@ const everySetting = z
 
 /** Reads and checks the whole configuration at once, reporting every problem, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShinchokuConfig {
-  const e = readEnvironment(everySetting, [...SECRETS, ...REMINDER_SECRETS], env);
+  const e = readEnvironment(everySetting, [...SECRETS, ...ACCESS_SECRETS, ...REMINDER_SECRETS], env);
   return {
     ...configOf(e),
     ...accessSettingsOf(e),

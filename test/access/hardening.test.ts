@@ -86,7 +86,59 @@ describe('access settings', () => {
     expect(config.corsOrigins).toEqual([]);
   });
 
+  const OIDC = {
+    OIDC_ISSUER: 'https://idp.example.jp',
+    OIDC_AUDIENCE: 'shinchoku',
+    OIDC_JWKS_URL: 'https://idp.example.jp/jwks',
+    OIDC_GRANTS: '{"nishi": ["viewer:西区"]}',
+  };
+  const SIGN_IN = {
+    OIDC_CLIENT_ID: 'shinchoku-web',
+    OIDC_AUTHORIZATION_URL: 'https://idp.example.jp/authorize?prompt=login',
+    OIDC_TOKEN_URL: 'https://idp.example.jp/token',
+  };
+
+  it('reads sign-in from the web app: endpoints, client id and the default scope, nothing secret', () => {
+    expect(loadConfig({ ...OIDC, ...SIGN_IN }).oidc?.signIn).toEqual({
+      clientId: 'shinchoku-web',
+      authorizationUrl: 'https://idp.example.jp/authorize?prompt=login',
+      tokenUrl: 'https://idp.example.jp/token',
+      scope: 'openid profile',
+    });
+    expect(loadConfig({ ...OIDC, ...SIGN_IN, OIDC_SCOPE: 'openid api://shinchoku/.default' }).oidc?.signIn?.scope).toBe(
+      'openid api://shinchoku/.default',
+    );
+    expect(loadConfig(OIDC).oidc?.signIn).toBeUndefined();
+  });
+
   it.each<[Record<string, string>, string]>([
+    [
+      { ...OIDC, OIDC_CLIENT_ID: 'shinchoku-web' },
+      'OIDC_TOKEN_URL=(value hidden): must be set when any of OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL is',
+    ],
+    [SIGN_IN, 'OIDC_ISSUER=undefined: must be set when any of OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL is'],
+    [{ ...OIDC, ...SIGN_IN, OIDC_CLIENT_ID: 'shinchoku web' }, 'OIDC_CLIENT_ID="shinchoku web": must be 1–200 visible ASCII characters'],
+    [{ ...OIDC, ...SIGN_IN, OIDC_CLIENT_ID: 'ウェブ' }, 'OIDC_CLIENT_ID="ウェブ": must be 1–200 visible ASCII characters'],
+    [
+      { ...OIDC, ...SIGN_IN, OIDC_CLIENT_ID: 'x'.repeat(201) },
+      `OIDC_CLIENT_ID="${'x'.repeat(201)}": must be 1–200 visible ASCII characters`,
+    ],
+    [
+      { ...OIDC, ...SIGN_IN, OIDC_AUTHORIZATION_URL: 'javascript:alert(1)' },
+      'OIDC_AUTHORIZATION_URL=(value hidden): must be a URL starting with https:// or http://',
+    ],
+    [
+      { ...OIDC, ...SIGN_IN, OIDC_TOKEN_URL: 'https://user:secret@idp.example.jp/token' },
+      'OIDC_TOKEN_URL=(value hidden): must carry no user:password@ and no #fragment',
+    ],
+    [
+      { ...OIDC, ...SIGN_IN, OIDC_AUTHORIZATION_URL: 'https://idp.example.jp/authorize#x' },
+      'OIDC_AUTHORIZATION_URL=(value hidden): must carry no user:password@ and no #fragment',
+    ],
+    [
+      { ...OIDC, ...SIGN_IN, OIDC_SCOPE: 'openid  "profile"' },
+      'OIDC_SCOPE="openid  \\"profile\\"": must be scopes separated by single spaces, such as "openid profile"',
+    ],
     [
       { OIDC_ISSUER: 'https://idp.example.jp' },
       'OIDC_AUDIENCE=undefined: must be set when any of OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_GRANTS is',

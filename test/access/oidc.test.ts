@@ -63,9 +63,25 @@ describe('SSO with OIDC bearer JWTs', () => {
     expect((await callAs(api, await jwt({ groups: ['shinchoku-auditors'] }))('GET', '/api/v1/audit/verify')).status).toBe(200);
   });
 
-  it('a person in no mapped group is signed in but may do nothing', async () => {
-    const reply = await callAs(api, await jwt({ groups: ['総務課'] }))('GET', '/api/v1/sheets');
-    expect(reply).toMatchObject({ status: 403, body: { permission: 'read' } });
+  it('a person in no mapped group is signed in but may do nothing, and GET /me says so', async () => {
+    const as = callAs(api, await jwt({ groups: ['総務課'] }));
+    expect(await as('GET', '/api/v1/sheets')).toMatchObject({ status: 403, body: { permission: 'read' } });
+    expect(await as('GET', '/api/v1/me')).toMatchObject({
+      status: 200,
+      body: { actor: { id: 'oidc:u-1234', name: '佐藤 一郎' }, via: 'oidc', grants: [], permissions: [] },
+    });
+  });
+
+  it('GET /me names the grants the groups give', async () => {
+    expect((await callAs(api, await jwt({}))('GET', '/api/v1/me')).body).toMatchObject({
+      via: 'oidc',
+      grants: [{ role: 'editor', department: '西区', unit: '地域課' }],
+      permissions: [
+        { permission: 'read', scopes: [{ department: '西区', unit: '地域課' }] },
+        { permission: 'sheet.edit', scopes: [{ department: '西区', unit: '地域課' }] },
+        { permission: 'sheet.record', scopes: [{ department: '西区', unit: '地域課' }] },
+      ],
+    });
   });
 
   it('keeps a JWT it verified only until its exp, to the second, as jose counts it', async () => {

@@ -9,6 +9,7 @@ import {
   formatGrant,
   grantProblem,
   parseGrant,
+  permissionsOf,
   visibility,
 } from '@shinchoku/access';
 import { WEST_CHIIKI_GRANTS } from '../support/access';
@@ -86,6 +87,31 @@ describe('visibility: the scopes a list shows', () => {
 
   it('only grants holding the permission count', () => {
     expect(visibility([GRANTS.viewer, GRANTS.coordinator], 'sheet.schedule')).toEqual([{ department: '西区' }]);
+  });
+});
+
+describe('permissionsOf: what a person may do, and where', () => {
+  it('lists each permission held somewhere with its scopes, once each, in the order of PERMISSIONS', () => {
+    // Editor and evaluator of one 課 both read there: the scope is named once.
+    expect(permissionsOf([GRANTS.editor, GRANTS.evaluator, { role: 'viewer', department: '東区' }])).toEqual([
+      { permission: 'read', scopes: [{ department: '西区', unit: '地域課' }, { department: '東区' }] },
+      { permission: 'sheet.edit', scopes: [{ department: '西区', unit: '地域課' }] },
+      { permission: 'sheet.record', scopes: [{ department: '西区', unit: '地域課' }] },
+      { permission: 'sheet.evaluate', scopes: [{ department: '西区', unit: '地域課' }] },
+      { permission: 'sheet.close', scopes: [{ department: '西区', unit: '地域課' }] },
+    ]);
+  });
+
+  it('an organization-wide grant holds its permissions everywhere: one scope without a department', () => {
+    expect(permissionsOf([GRANTS.admin])).toEqual(PERMISSIONS.map((permission) => ({ permission, scopes: [{}] })));
+    expect(permissionsOf([GRANTS.auditor, GRANTS.coordinator]).find((held) => held.permission === 'read')).toEqual({
+      permission: 'read',
+      scopes: [{}],
+    });
+  });
+
+  it('no grants: nothing', () => {
+    expect(permissionsOf([])).toEqual([]);
   });
 });
 

@@ -73,6 +73,12 @@ describe('every operation, against the document', () => {
       (await call('POST /api/v1/tokens', { body: { name: 'x', grants: [{ role: 'viewer' }], expiresAt: '2000-01-01T00:00:00Z' } })).status,
     ).toBe(422);
     expect((await call('GET /api/v1/tokens')).status).toBe(200);
+    expect((await call('GET /api/v1/me')).status).toBe(200);
+    expect((await call('GET /api/v1/me', { token: viewer.body.token })).body.grants).toEqual([
+      { role: 'viewer', department: '西区', unit: '地域課' },
+    ]);
+    expect((await call('GET /api/v1/me', { token: null })).status).toBe(401);
+    expect((await call('GET /api/v1/sign-in/options', { token: null })).body).toEqual({ sso: null });
     expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: limited.body.tokenId } })).status).toBe(200);
     expect((await call('DELETE /api/v1/tokens/{tokenId}', { params: { tokenId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(
       404,

@@ -1,5 +1,5 @@
 import { startApi, type TestApi } from '../support/api';
-import { WEB_APP_CSP } from '../../apps/api/src/web-app';
+import { webAppCsp } from '../../apps/api/src/web-app';
 
 /** The app is served by the API process at `/` without taking any path the API, docs or probes answer. */
 let api: TestApi;
@@ -15,6 +15,7 @@ describe('the web app at /', () => {
   it.each([
     '/',
     '/login',
+    '/login/callback?code=x&state=y',
     '/sheets',
     '/sheets/7f3c2a3e-0000-4000-8000-000000000000',
     '/sheets/7f3c2a3e-0000-4000-8000-000000000000/history',
@@ -27,7 +28,7 @@ describe('the web app at /', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
-    expect(response.headers.get('content-security-policy')).toBe(WEB_APP_CSP);
+    expect(response.headers.get('content-security-policy')).toBe(webAppCsp());
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(await response.text()).toContain(APP_MARK);
   });

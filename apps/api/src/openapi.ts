@@ -10,7 +10,7 @@ const TAGS: Record<string, string> = {
   summaries: 'Per ward and per fiscal year, kept by a background processor: as fresh as its `updatedThrough`.',
   documents: 'Workbooks and published documents in and out: imports (all or nothing) and exports as .xlsx or CSV.',
   reminders: 'Contacts to remind, and the reminders planned and sent before quarterly deadlines.',
-  access: 'Per-person API tokens and their grants (administrators only).',
+  access: 'Who is signed in and what they may do; how to sign in; per-person API tokens and their grants (administrators only).',
   audit: 'Proof that the event store was not tampered with.',
   operations: 'Health and metrics for load balancers and monitoring: public.',
 };

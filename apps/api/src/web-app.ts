@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AccessConfig } from '@shinchoku/access';
+import { CONFIG } from '@shinchoku/runtime';
 
 /** The app's own paths: each answers index.html and the app routes in the browser. Nothing under /api, /docs, /health, /metrics. */
 export const WEB_APP_ROUTES = [
   '/',
   '/login',
+  '/login/callback',
   '/sheets',
   '/sheets/:sheetId',
   '/sheets/:sheetId/history',
@@ -17,11 +20,14 @@ export const WEB_APP_ROUTES = [
 ];
 
 /**
- * The page may load only its own scripts and styles and talk only to its own origin; nothing
- * may frame it. Stricter than Swagger's /docs, looser than the API's "default-src 'none'".
+ * The page may load only its own scripts and styles and talk only to its own origin, and to the
+ * identity provider's token endpoint when SSO sign-in is offered (the code is exchanged there);
+ * nothing may frame it. Stricter than Swagger's /docs, looser than the API's "default-src 'none'".
  */
-export const WEB_APP_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export function webAppCsp(tokenUrl?: string): string {
+  const connect = ["'self'", ...(tokenUrl ? [new URL(tokenUrl).origin] : [])].join(' ');
+  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src ${connect}; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+}
 
 /** Where `vite build` put the app: dist/web next to the compiled API, or under dist/ when run from source (tests). */
 function builtApp(): string | undefined {
@@ -36,6 +42,7 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const root = builtApp();
   if (!root) return;
   const index = readFileSync(join(root, 'index.html'));
+  const csp = webAppCsp(app.get<AccessConfig>(CONFIG).oidc?.signIn?.tokenUrl);
   await app.register(fastifyStatic as never, {
     root: join(root, 'assets'),
     prefix: '/assets/',
@@ -47,7 +54,7 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   for (const url of WEB_APP_ROUTES) {
     fastify.get(url, (_request, reply) =>
-      reply.header('cache-control', 'no-cache').header('content-security-policy', WEB_APP_CSP).type('text/html; charset=utf-8').send(index),
+      reply.header('cache-control', 'no-cache').header('content-security-policy', csp).type('text/html; charset=utf-8').send(index),
     );
   }
 }

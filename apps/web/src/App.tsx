@@ -1,11 +1,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
+import { useAccess } from './api/access';
 import { ApiError } from './api/client';
 import { session } from './api/session';
 import { Link } from './components/common';
 import { HistoryPage } from './pages/HistoryPage';
 import { ImportPage } from './pages/ImportPage';
-import { LoginPage } from './pages/LoginPage';
+import { LoginPage, SignInCallback } from './pages/LoginPage';
 import { RemindersPage } from './pages/RemindersPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SheetPage } from './pages/SheetPage';
@@ -35,11 +36,13 @@ export function App() {
 function Routes() {
   const { path, query } = useLocation();
   const signedIn = session.token() !== undefined;
+  const signingIn = path === '/login' || path === '/login/callback';
   useEffect(() => {
-    if (!signedIn && path !== '/login') navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
+    if (!signedIn && !signingIn) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
     else if (path === '/') navigate('/sheets', true);
-  }, [signedIn, path]);
+  }, [signedIn, signingIn, path]);
   if (path === '/login') return <LoginPage next={query.get('next')} />;
+  if (path === '/login/callback') return <SignInCallback />;
   if (!signedIn) return null;
   const sheet = path.match(/^\/sheets\/([^/]+)(\/history)?$/);
   let page: ReactNode;
@@ -56,6 +59,7 @@ function Routes() {
 }
 
 function Layout({ title, children }: { title: string; children: ReactNode }) {
+  const { me, mayAnywhere } = useAccess();
   useEffect(() => {
     document.title = `${title} | 組織目標管理シート`;
   }, [title]);
@@ -74,17 +78,22 @@ function Layout({ title, children }: { title: string; children: ReactNode }) {
             <li>
               <Link to="/ward">区の状況</Link>
             </li>
-            <li>
-              <Link to="/import">取り込み</Link>
-            </li>
+            {mayAnywhere('sheet.create') && (
+              <li>
+                <Link to="/import">取り込み</Link>
+              </li>
+            )}
             <li>
               <Link to="/reminders">リマインダー</Link>
             </li>
-            <li>
-              <Link to="/settings">設定</Link>
-            </li>
+            {mayAnywhere('settings.read') && (
+              <li>
+                <Link to="/settings">設定</Link>
+              </li>
+            )}
           </ul>
         </nav>
+        {me && <span className="who">ログイン中：{me.actor.name}</span>}
         <button
           type="button"
           className="secondary"

@@ -1,3 +1,4 @@
+import type { Permission } from '@shinchoku/access/domain';
 import type { ProgressState, SheetStatus } from './api/models';
 
 const TOKYO = 'Asia/Tokyo';
@@ -34,3 +35,22 @@ export const STATUS_LABEL: Record<SheetStatus, string> = {
 export const QUARTERS = [1, 2, 3, 4] as const;
 
 export const percent = (rate: number | undefined) => (rate === undefined ? '' : `${Math.round(rate * 100)}%`);
+
+/** What each permission lets a person do, as a refusal explains it. */
+export const PERMISSION_LABEL: Record<Permission, string> = {
+  read: 'シートの閲覧',
+  'sheet.create': 'シートの作成・取り込み',
+  'sheet.edit': '目標・指標の編集',
+  'sheet.record': '進捗・結果の記入',
+  'sheet.schedule': '評価日の設定',
+  'sheet.evaluate': '評価',
+  'sheet.close': 'シートの確定・再開',
+  'wardPlan.write': '区の組織目標の編集',
+  'wardPlan.evaluate': '区の組織目標の評価',
+  'contacts.manage': '連絡先の管理',
+  'settings.read': '設定の閲覧',
+  'settings.write': '設定の変更',
+  'audit.verify': '改ざん検証',
+  'tokens.manage': 'トークンの管理',
+  admin: '管理者',
+};

@@ -1,7 +1,7 @@
+/** The app, in the chunk entry.ts loads once the first page's requests are on their way. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -28,3 +28,10 @@ export function follow(event: MouseEvent<HTMLAnchorElement>): void {
   event.preventDefault();
   navigate(event.currentTarget.getAttribute('href')!);
 }
+
+/** Where to go after signing in: `next` comes from the URL, so only a path of this app, else the sheets. */
+export function afterSignIn(next: string | null | undefined): string {
+  if (!next?.startsWith('/')) return '/sheets';
+  const url = new URL(next, location.origin);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : '/sheets';
+}

@@ -84,3 +84,18 @@ export function visibility(grants: readonly Grant[], permission: Permission): Vi
   const scopes = holding(grants, permission).map(({ department, unit }) => ({ ...(department && { department }), ...(unit && { unit }) }));
   return scopes.some((scope) => scope.department === undefined) ? 'all' : scopes;
 }
+
+/** What grants let their holder do, permission by permission, and where (a scope without a department: everywhere). */
+export interface Held {
+  permission: Permission;
+  scopes: Scope[];
+}
+
+/** Every permission the grants hold somewhere, each with its scopes once (two roles over one 課 name it once). */
+export function permissionsOf(grants: readonly Grant[]): Held[] {
+  return PERMISSIONS.flatMap((permission) => {
+    const where = visibility(grants, permission);
+    const scopes = where === 'all' ? [ORGANIZATION] : [...new Map(where.map((scope) => [JSON.stringify(scope), scope])).values()];
+    return scopes.length > 0 ? [{ permission, scopes }] : [];
+  });
+}

@@ -7,9 +7,9 @@ import { Authenticator } from '../application/authenticator';
 import { NotAuthenticated } from '../application/principal';
 import { ScopeLookup } from '../application/scope-lookup';
 import { RateLimits } from './rate-limits';
-import { AccessRequest, REQUIRES, Requirement, ScopeSource } from './requires';
+import { AccessRequest, PermissionRequirement, REQUIRES, Requirement, ScopeSource } from './requires';
 
-const UNDECLARED: Requirement = { permission: 'admin', scope: { from: 'organization' } };
+const UNDECLARED: PermissionRequirement = { permission: 'admin', scope: { from: 'organization' } };
 
 /**
  * Every non-public route: not flooding us with bad credentials (429, before any lookup), who is
@@ -44,6 +44,7 @@ export class AccessGuard implements CanActivate {
     // The bootstrap token is the operator's way in during an incident: never limited.
     if (principal.via !== 'bootstrap') await this.limits.request(principal.actor.id);
     const requirement = this.reflector.getAllAndOverride<Requirement>(REQUIRES, targets) ?? UNDECLARED;
+    if ('signedIn' in requirement) return true;
     const decision = await this.decide(requirement, principal.grants, request);
     if (decision === 'allowed') return true;
     // No names, tokens or ids from the path: the route pattern, the permission and how they signed in.
@@ -58,7 +59,7 @@ export class AccessGuard implements CanActivate {
     );
   }
 
-  private async decide({ permission, scope }: Requirement, grants: readonly Grant[], request: AccessRequest): Promise<Decision> {
+  private async decide({ permission, scope }: PermissionRequirement, grants: readonly Grant[], request: AccessRequest): Promise<Decision> {
     // Organization-wide grants need no lookup: the bootstrap admin never touches the database here.
     if (can(grants, permission, ORGANIZATION) === 'allowed') {
       if (scope.from === 'list') request.visible = 'all';

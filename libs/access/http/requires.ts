@@ -23,10 +23,13 @@ export const scope = {
   body: { from: 'body' } as ScopeSource,
 };
 
-export interface Requirement {
+export interface PermissionRequirement {
   permission: Permission;
   scope: ScopeSource;
 }
+
+/** A permission over a scope, or only being signed in (a route about the caller themselves). */
+export type Requirement = PermissionRequirement | { signedIn: true };
 
 export const REQUIRES = 'shinchoku:requires';
 
@@ -36,9 +39,19 @@ export const REQUIRES = 'shinchoku:requires';
  */
 export const Requires = (permission: Permission, source: ScopeSource = scope.organization) =>
   applyDecorators(
-    SetMetadata(REQUIRES, { permission, scope: source } satisfies Requirement),
+    SetMetadata(REQUIRES, { permission, scope: source } satisfies PermissionRequirement),
     // Clients read in /docs what each operation needs, from the same declaration the guard enforces.
     ApiExtension('x-permission', { permission, scope: source.from }),
+  );
+
+/**
+ * A route about the caller themselves (`GET /me`): anyone signed in, whatever their grants, even
+ * none; it counts against their rate limit like any route.
+ */
+export const SignedIn = () =>
+  applyDecorators(
+    SetMetadata(REQUIRES, { signedIn: true } satisfies Requirement),
+    ApiExtension('x-permission', { permission: null, scope: 'self' }),
   );
 
 export type AccessRequest = FastifyRequest & { principal?: Principal; actor?: Principal['actor']; visible?: Visibility };
@@ -48,4 +61,11 @@ export const Visible = createParamDecorator((_data: unknown, context: ExecutionC
   const visible = context.switchToHttp().getRequest<AccessRequest>().visible;
   if (visible === undefined) throw new Error('@Visible() needs @Requires(permission, scope.list) on the route');
   return visible;
+});
+
+/** Who is calling, as the guard authenticated them (never on a public route). */
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AccessRequest>().principal;
+  if (principal === undefined) throw new Error('@Caller() needs a route the guard authenticates (not @Public())');
+  return principal;
 });

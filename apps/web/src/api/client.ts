@@ -22,13 +22,15 @@ export interface Answer<T> {
   version: number | undefined;
 }
 
+type Call = Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
 /**
  * The body of a successful answer as the page's model type (see models.ts), or an ApiError.
- * A 401 means the token is gone or revoked: back to sign-in.
+ * A 401 means the token is gone or revoked: back to sign-in (unless this is the sign-in itself).
  */
-export async function answer<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<Answer<T>> {
+export async function answer<T>(call: Call, signInAgainOn401 = true): Promise<Answer<T>> {
   const { data, error, response } = await call;
-  if (response.status === 401) {
+  if (response.status === 401 && signInAgainOn401) {
     session.signOut();
     navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
@@ -37,8 +39,7 @@ export async function answer<T>(call: Promise<{ data?: unknown; error?: unknown;
   return { body: data as T, version: etag ? Number(etag[1]) : undefined };
 }
 
-export const body = async <T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> =>
-  (await answer<T>(call)).body;
+export const body = async <T>(call: Call, signInAgainOn401 = true): Promise<T> => (await answer<T>(call, signInAgainOn401)).body;
 
 /** The If-Match header for a version the page showed. */
 export const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });

@@ -32,5 +32,12 @@ export type SettingSource = ReminderSettings['sources']['policy'];
 export type ReminderSettingsHistory = Schemas['ReminderSettingsHistory'];
 export type SettingsChange = ReminderSettingsHistory['items'][number];
 
+/** Who is signed in, their grants and what those allow (GET /me). */
+export type Me = Schemas['Me'];
+
+/** How to sign in; `sso` when the identity provider is offered (GET /sign-in/options). */
+export type SignInOptions = Schemas['SignInOptions'];
+export type SsoOptions = NonNullable<SignInOptions['sso']>;
+
 /** application/problem+json, as every refusal is answered. */
 export type Problem = Schemas['Problem'];

@@ -1,9 +1,11 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { answer, api, body } from './client';
+import { earlyMe, earlySheet } from './early';
 import type {
   AuditEntry,
   Contact,
   FiscalYearSummary,
+  Me,
   Reminder,
   ReminderSettings,
   ReminderSettingsHistory,
@@ -13,6 +15,11 @@ import type {
   SheetView,
   WardSummary,
 } from './models';
+
+/** Who is signed in: asked once per sign-in (sign-out clears it), and primed by the sign-in itself. */
+export const ME_KEY = ['me'] as const;
+export const fetchMe = () => body<Me>(earlyMe() ?? api.GET('/api/v1/me', {}));
+export const useMe = () => useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity });
 
 export interface SheetFilter {
   fiscalYear?: string;
@@ -41,10 +48,11 @@ export const sheetKey = (sheetId: string, asOf?: string | null) => ['sheet', she
 /** A sheet with the version it showed (its ETag), which a save sends back as If-Match. */
 export async function fetchSheet(sheetId: string, asOf?: string | null, fresh = false): Promise<{ sheet: SheetView; version: number }> {
   const { body: sheet, version } = await answer<SheetView>(
-    api.GET('/api/v1/sheets/{sheetId}', {
-      params: { path: { sheetId }, query: asOf ? { asOf } : {} },
-      ...(fresh && { headers: { 'cache-control': 'no-cache' } }),
-    }),
+    (!asOf && !fresh && earlySheet(sheetId)) ||
+      api.GET('/api/v1/sheets/{sheetId}', {
+        params: { path: { sheetId }, query: asOf ? { asOf } : {} },
+        ...(fresh && { headers: { 'cache-control': 'no-cache' } }),
+      }),
   );
   return { sheet, version: version ?? sheet.version ?? 0 };
 }
@@ -93,8 +101,9 @@ export const useReminders = () =>
     queryFn: () => body<{ items: Reminder[] }>(api.GET('/api/v1/reminders', { params: { query: { limit: 200 } } })),
   });
 
-export const useContacts = () =>
-  useQuery({ queryKey: ['contacts'], queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
+/** Only for those who manage contacts somewhere: for anyone else the API answers 403. */
+export const useContacts = (enabled: boolean) =>
+  useQuery({ queryKey: ['contacts'], enabled, queryFn: () => body<{ items: Contact[] }>(api.GET('/api/v1/contacts', {})) });
 
 /** The reminder settings and their history share one prefix: a change refreshes both. */
 export const SETTINGS_KEY = ['settings'] as const;

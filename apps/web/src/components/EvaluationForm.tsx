@@ -12,16 +12,8 @@ export interface EvaluationInput {
   reason?: string;
 }
 
-/** 評価 of one goal: the suggested rating shown, a reason required when the person's differs. */
-export function EvaluationForm({
-  goal,
-  readOnly,
-  onSave,
-}: {
-  goal: GoalView;
-  readOnly: boolean;
-  onSave: (input: EvaluationInput) => Promise<void>;
-}) {
+/** 評価 of one goal, for those who may evaluate: the suggested rating shown, a reason required when the person's differs. */
+export function EvaluationForm({ goal, onSave }: { goal: GoalView; onSave: (input: EvaluationInput) => Promise<void> }) {
   const [rating, setRating] = useState<Rating | undefined>(goal.evaluation?.rating);
   const [status, setStatus] = useState(goal.evaluation?.status ?? '');
   const [policy, setPolicy] = useState(goal.evaluation?.policy ?? '');
@@ -44,7 +36,7 @@ export function EvaluationForm({
   }
   return (
     <form className="evaluation" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-legend`}>
-      <fieldset disabled={readOnly}>
+      <fieldset>
         <legend id={`${id}-legend`}>目標{goal.no}の評価</legend>
         <p>
           提案される評価：<strong>{goal.suggestedRating ?? 'なし（人が判断）'}</strong>

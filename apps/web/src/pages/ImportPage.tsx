@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
 import { answer, api } from '../api/client';
 import type { ImportReport } from '../api/models';
-import { DateText, ErrorMessage, Link } from '../components/common';
+import { DateText, ErrorMessage, Link, Permitted } from '../components/common';
 
 /** Sends the file as the API takes it: multipart, in the field "file". */
 function sendImport(file: File, mode: { dryRun?: boolean; force?: boolean }) {
@@ -17,8 +17,20 @@ function sendImport(file: File, mode: { dryRun?: boolean; force?: boolean }) {
   );
 }
 
-/** A published document or workbook in: what it would change first (a dry run), then applied. */
+/** A published document or workbook in, for those who may create sheets somewhere; the API checks each sheet of the file. */
 export function ImportPage() {
+  return (
+    <>
+      <h1>取り込み</h1>
+      <Permitted permission="sheet.create">
+        <Importer />
+      </Permitted>
+    </>
+  );
+}
+
+/** What a file would change first (a dry run), then applied. */
+function Importer() {
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File>();
   const [report, setReport] = useState<ImportReport>();
@@ -64,7 +76,6 @@ export function ImportPage() {
 
   return (
     <>
-      <h1>取り込み</h1>
       <p>
         公開されている組織目標管理シートの文書（テキスト）か、このシステムで出力したExcelのファイルを取り込みます。まず何が変わるかを確認し、それから取り込みます。
       </p>

@@ -1,3 +1,4 @@
+import { useAccess } from '../api/access';
 import type { Reminder } from '../api/models';
 import { useContacts, useReminders } from '../api/queries';
 import { DateText, ErrorMessage, Link, Pending } from '../components/common';
@@ -8,7 +9,9 @@ const STATUS_LABEL: Record<Reminder['status'], string> = { planned: '予定', se
 /** For coordinators: reminders to come and those sent, and the ward's contacts they go to. */
 export function RemindersPage() {
   const reminders = useReminders();
-  const contacts = useContacts();
+  // Contacts are names and addresses: only those who manage them somewhere see them (the API says 403 to others).
+  const mayManageContacts = useAccess().mayAnywhere('contacts.manage');
+  const contacts = useContacts(mayManageContacts);
   const items = reminders.data?.items ?? [];
   return (
     <>
@@ -20,39 +23,41 @@ export function RemindersPage() {
           <ReminderTable title="送ったもの" items={items.filter((r) => r.status !== 'planned').reverse()} />
         </>
       )}
-      <section aria-labelledby="contacts">
-        <h2 id="contacts">連絡先</h2>
-        {contacts.error ? (
-          <ErrorMessage error={contacts.error} />
-        ) : !contacts.data ? (
-          <Pending error={undefined} label="連絡先" />
-        ) : contacts.data.items.length === 0 ? (
-          <p>登録されていません。</p>
-        ) : (
-          <table className="list">
-            <thead>
-              <tr>
-                <th scope="col">部・区</th>
-                <th scope="col">課</th>
-                <th scope="col">名前</th>
-                <th scope="col">役割</th>
-                <th scope="col">送り先</th>
-              </tr>
-            </thead>
-            <tbody>
-              {contacts.data.items.map((c) => (
-                <tr key={c.contactId}>
-                  <td>{c.department}</td>
-                  <td>{c.unit ?? '（部・区全体）'}</td>
-                  <td>{c.name}</td>
-                  <td>{c.role}</td>
-                  <td>{c.email ?? c.webhookUrl ?? '—'}</td>
+      {mayManageContacts && (
+        <section aria-labelledby="contacts">
+          <h2 id="contacts">連絡先</h2>
+          {contacts.error ? (
+            <ErrorMessage error={contacts.error} />
+          ) : !contacts.data ? (
+            <Pending error={undefined} label="連絡先" />
+          ) : contacts.data.items.length === 0 ? (
+            <p>登録されていません。</p>
+          ) : (
+            <table className="list">
+              <thead>
+                <tr>
+                  <th scope="col">部・区</th>
+                  <th scope="col">課</th>
+                  <th scope="col">名前</th>
+                  <th scope="col">役割</th>
+                  <th scope="col">送り先</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+              </thead>
+              <tbody>
+                {contacts.data.items.map((c) => (
+                  <tr key={c.contactId}>
+                    <td>{c.department}</td>
+                    <td>{c.unit ?? '（部・区全体）'}</td>
+                    <td>{c.name}</td>
+                    <td>{c.role}</td>
+                    <td>{c.email ?? c.webhookUrl ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
     </>
   );
 }

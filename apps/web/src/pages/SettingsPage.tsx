@@ -1,27 +1,41 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ORGANIZATION, useAccess } from '../api/access';
 import { ApiError, answer, api, ifMatch } from '../api/client';
 import type { ReminderSettings, SettingSource, SettingsChange } from '../api/models';
 import { SETTINGS_KEY, useSettings, useSettingsHistory } from '../api/queries';
-import { DateText, ErrorMessage, Pending } from '../components/common';
+import { DateText, ErrorMessage, Pending, Permitted } from '../components/common';
 
 /**
- * For administrators: the reminder policy and the closed days (閉庁日), where each comes from,
- * a change with its reason, and every change so far. Others read them; a change they may not
- * make is refused by the API, and the page says so.
+ * The reminder policy and the closed days (閉庁日), where each comes from, and every change so far,
+ * for those who may read them (administrators, auditors, coordinators); administrators also change
+ * them, with a reason.
  */
 export function SettingsPage() {
-  const settings = useSettings();
-  const [saved, setSaved] = useState<string>();
   return (
     <>
       <h1>設定</h1>
+      <Permitted permission="settings.read">
+        <Settings />
+      </Permitted>
+    </>
+  );
+}
+
+function Settings() {
+  const settings = useSettings();
+  const mayChange = useAccess().may('settings.write', ORGANIZATION);
+  const [saved, setSaved] = useState<string>();
+  return (
+    <>
       {!settings.data ? (
         <Pending error={settings.error} label="設定" />
       ) : (
         <>
           <Current settings={settings.data.settings} />
-          <ChangeForm key={settings.data.version} settings={settings.data.settings} version={settings.data.version} onSaved={setSaved} />
+          {mayChange && (
+            <ChangeForm key={settings.data.version} settings={settings.data.settings} version={settings.data.version} onSaved={setSaved} />
+          )}
           <p role="status">{saved}</p>
         </>
       )}

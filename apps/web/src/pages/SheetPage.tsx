@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useAccess } from '../api/access';
 import { ApiError, answer, api, download, ifMatch } from '../api/client';
 import type { GoalView, IndicatorView, Quarter, SheetView } from '../api/models';
 import { fetchSheet, sheetKey, useSheet } from '../api/queries';
@@ -21,7 +22,9 @@ interface Conflict {
 
 /** The sheet in the layout of the paper one: header, goals, 指標, 目標, 第1–第4四半期, 結果, 評価. */
 export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | null }) {
+  // Both asked at once: what the sheet says, and what this person may do on it.
   const sheet = useSheet(sheetId, asOf);
+  const access = useAccess();
   const queryClient = useQueryClient();
   const [drafts, setDrafts] = useState(new Map<CellKey, string>());
   const [note, setNote] = useState('');
@@ -35,9 +38,13 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
   useEffect(() => {
     if (loaded && location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
   }, [loaded]);
-  if (!sheet.data) return <Pending error={sheet.error} label="シート" />;
+  if (!sheet.data || !access.me) return <Pending error={sheet.error ?? access.error} label="シート" />;
   const { sheet: view, version } = sheet.data;
-  const readOnly = asOf !== null || view.status === 'closed';
+  const where = { department: view.department, unit: view.unit };
+  // A past version or a closed sheet takes no change from anyone; otherwise the grants decide, as on the server.
+  const open = asOf === null && view.status !== 'closed';
+  const mayRecord = open && access.may('sheet.record', where);
+  const mayEvaluate = open && access.may('sheet.evaluate', where);
   const indicators = new Map(view.goals.flatMap((g) => g.indicators.map((i) => [i.indicatorId, i] as const)));
   const changed = [...drafts].filter(([key, value]) => {
     const [id, q] = key.split(':') as [string, string];
@@ -148,7 +155,7 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
         form="progress-form"
         aria-label={`${indicator.name} 第${q}四半期`}
         value={drafts.get(key) ?? recordedText(indicator, q)}
-        readOnly={readOnly}
+        readOnly={!mayRecord}
         title={indicator.progress[`${q}`]?.note}
         onChange={(e) => setDrafts((d) => new Map(d).set(key, e.target.value))}
       />
@@ -180,6 +187,11 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
           印刷
         </button>
       </nav>
+      {open && !mayRecord && (
+        <p className="hint" role="note">
+          閲覧のみ：このシートに進捗を記入する権限がありません。
+        </p>
+      )}
       {conflict && <ConflictAlert {...conflict} />}
       {error !== undefined && <ErrorMessage error={error} />}
       {view.goals.map((goal) => (
@@ -246,11 +258,11 @@ export function SheetPage({ sheetId, asOf }: { sheetId: string; asOf: string | n
               <DateText iso={goal.evaluation.evaluatedOn} />）{goal.evaluation.status}
             </p>
           )}
-          {!readOnly && <EvaluationForm goal={goal} readOnly={readOnly} onSave={(input) => evaluate(goal, input)} />}
+          {mayEvaluate && <EvaluationForm goal={goal} onSave={(input) => evaluate(goal, input)} />}
         </section>
       ))}
       {/* The quarter inputs above belong to this form (their form attribute): Enter in any of them saves. */}
-      {!readOnly && (
+      {mayRecord && (
         <form id="progress-form" onSubmit={(event) => void save(event)} aria-label="四半期の進捗の保存" className="save no-print">
           <label htmlFor="note">備考</label>
           <input id="note" value={note} onChange={(e) => setNote(e.target.value)} />
