@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -29,9 +32,28 @@ const preloadApp: Plugin = {
   },
 };
 
+/**
+ * Each script and stylesheet also as .br and .gz beside it, compressed once at build time at the
+ * highest levels, so the server sends the first page's ~95 KB instead of ~314 KB without spending
+ * CPU on compression per request (see serveWebApp's preCompressed).
+ */
+const precompress: Plugin = {
+  name: 'shinchoku:precompress',
+  // Once the files are written: earlier, other plugins still rewrite the chunks' code.
+  writeBundle(options, bundle) {
+    for (const fileName of Object.keys(bundle)) {
+      if (!/\.(js|css)$/.test(fileName)) continue;
+      const path = join(options.dir!, fileName);
+      const source = readFileSync(path);
+      writeFileSync(`${path}.br`, brotliCompressSync(source, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      writeFileSync(`${path}.gz`, gzipSync(source, { level: 9 }));
+    }
+  },
+};
+
 export default defineConfig({
   root,
-  plugins: [preloadApp],
+  plugins: [preloadApp, precompress],
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // Only these entries of the libraries reach the bundle: the generated client and pure rules, never server code.

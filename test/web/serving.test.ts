@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startApi, type TestApi } from '../support/api';
 import { webAppCsp } from '../../apps/api/src/web-app';
 
@@ -45,6 +47,27 @@ describe('the web app at /', () => {
     }
   });
 
+  it('sends each asset compressed as the browser accepts (brotli, else gzip), the same bytes once decompressed', async () => {
+    const html = await (await get('/')).text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    let plainBytes = 0;
+    let brotliBytes = 0;
+    for (const asset of assets) {
+      const plain = await raw(asset, 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const brotli = await raw(asset, 'gzip, deflate, br');
+      expect(brotli.headers['content-encoding']).toBe('br');
+      expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+      expect(brotliDecompressSync(brotli.body).equals(plain.body)).toBe(true);
+      const gzip = await raw(asset, 'gzip');
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+      plainBytes += plain.body.length;
+      brotliBytes += brotli.body.length;
+    }
+    expect(brotliBytes).toBeLessThan(plainBytes / 2);
+  });
+
   it.each([
     ['/api/v1/sheets', 401],
     ['/api/v1/nothing-here', 404],
@@ -66,3 +89,17 @@ describe('the web app at /', () => {
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 });
+
+/** A response as sent, not decompressed (fetch would undo the content encoding). */
+function raw(path: string, acceptEncoding: string): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(`${api.url}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}

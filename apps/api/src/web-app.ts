@@ -50,6 +50,8 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
     index: false,
     immutable: true,
     maxAge: '365d',
+    // The build wrote each asset also as .br and .gz: sent as the browser accepts, with Vary: Accept-Encoding.
+    preCompressed: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
   for (const url of WEB_APP_ROUTES) {
