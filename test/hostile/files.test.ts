@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import { answering, AppProcess, freePort, runShinchoku, stop } from '../support/app-process';
+import { answering, AppProcess, freePort, runShinchoku, stop, budgetFor } from '../support/app-process';
 import { SEED_000, seedFile } from '../support/documents';
 import { createTestDatabase, TestDatabase, uniquePrefix } from '../support/test-database';
 import { generateHostileFiles, type HostileFile } from '../fixtures/hostile/generate';
+
+// Tests here run the built CLI (one per test at most, besides the API the file starts): see budgetFor.
+jest.setTimeout(budgetFor(1));
 
 /**
  * The hostile-file corpus against the built API in a process of its own (so a file that froze it
