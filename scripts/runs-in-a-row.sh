@@ -15,7 +15,7 @@ mkdir -p "$(dirname "$log")"
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
 
-echo "# $(date -Iseconds) npm test, $runs runs in a row: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" >>"$log"
+echo "# $(date -Iseconds) npm test $runs× in a row: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" >>"$log"
 for ((run = 1; run <= runs; run++)); do
   started=$(date +%s)
   # Every run makes its own databases and queue prefixes: a run id left in the environment would
