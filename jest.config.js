@@ -39,6 +39,7 @@ const tiers = [
     testMatch: testRoots.map((root) => `${root}*.test.ts`),
     testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.test\\.ts$'],
     globalSetup: '<rootDir>/test/support/global-setup.ts',
+    setupFilesAfterEnv: ['<rootDir>/test/support/port-claims.ts'],
     globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   },
 ];

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import type { DeepReadonly } from '@shinchoku/immutable';
 import { PROBLEM_CODES, PROBLEM_CODE_LIST } from './problem-codes';
 
 /**
@@ -16,8 +17,8 @@ export function named<T extends z.ZodType>(id: string, description: string, sche
   return schema;
 }
 
-/** What a handler returns for a response schema. */
-export type Out<T extends z.ZodType> = z.output<T>;
+/** What a handler returns for a response schema: only serialized, so it may be (part of) a read-only state. */
+export type Out<T extends z.ZodType> = DeepReadonly<z.output<T>>;
 
 /** RFC 9457 problem details, as every error leaves (see Problem and problem-codes.ts). */
 export const problemSchema = named(

@@ -18,8 +18,11 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
 /** Jest sets NODE_ENV=test; in production freezing would only cost time. */
 const FREEZE = process.env.NODE_ENV === 'test';
 
-/** The value as a cache keeps and hands it out: frozen all the way down in tests, untouched otherwise. */
-export function frozen<T>(value: T): DeepReadonly<T> {
+/**
+ * The value as a cache keeps and hands it out: frozen all the way down in tests, untouched otherwise.
+ * It may already be typed read-only (a state folded from read-only states): `frozen<State>(state)`.
+ */
+export function frozen<T>(value: T | DeepReadonly<T>): DeepReadonly<T> {
   if (FREEZE) deepFreeze(value);
   return value as DeepReadonly<T>;
 }

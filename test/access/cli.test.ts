@@ -2,8 +2,11 @@ import { AccessTokens, NotAuthenticated } from '@shinchoku/access';
 import { openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
 import { systemClock } from '@shinchoku/runtime';
-import { runShinchoku } from '../support/app-process';
+import { runShinchoku, budgetFor } from '../support/app-process';
 import { createTestDatabase, TestDatabase, uniquePrefix } from '../support/test-database';
+
+// Tests here run the built CLI (the first test runs four): see budgetFor.
+jest.setTimeout(budgetFor(4));
 
 let database: TestDatabase;
 beforeAll(async () => {

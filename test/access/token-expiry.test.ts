@@ -5,9 +5,12 @@ import { systemClock } from '@shinchoku/runtime';
 import { startApi, TestApi } from '../support/api';
 import { callAs, issueToken } from '../support/access';
 import { problemsOf } from '../support/config';
-import { runShinchoku } from '../support/app-process';
+import { runShinchoku, budgetFor } from '../support/app-process';
 import { createTestDatabase, uniquePrefix } from '../support/test-database';
 import { until } from '../reminders/support';
+
+// Tests here run the built CLI (one per test at most): see budgetFor.
+jest.setTimeout(budgetFor(1));
 
 /** People change posts every April (人事異動): tokens end with the fiscal year unless the issuer says otherwise. */
 describe('the default expiry', () => {

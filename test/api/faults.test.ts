@@ -7,10 +7,12 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { until } from '../reminders/support';
 
 /**
- * The database frozen, locked or gone: every request answers 503 with Retry-After within a few
- * seconds (the default bounds), appends nothing, and the application serves again once the
- * database is back, without a restart. The application reaches PostgreSQL through a proxy the
- * test can freeze (bytes stop both ways, connections stay open) and close.
+ * The database frozen, locked or gone: every request answers 503 with Retry-After, by a bound
+ * meant for that fault (the problem says which: timed out, locked, unreachable), appends nothing,
+ * and the application serves again once the database is back, without a restart. The application
+ * reaches PostgreSQL through a proxy the test can freeze (bytes stop both ways, connections stay
+ * open) and close. No answer is timed: on a loaded machine a bound met shows as late, and an answer
+ * that never came fails the test by its timeout.
  */
 const proxy = new TcpProxy({ host: '127.0.0.1', port: 5432 });
 let api: TestApi;
@@ -34,34 +36,34 @@ const events = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n
 const read = () => api.call('GET', '/api/v1/sheets?fiscalYear=2024');
 const write = (value: string) => api.call('PUT', `/api/v1/sheets/${sheet.sheetId}/indicators/${sheet.indicatorId}/progress/1`, { value });
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - started };
-}
+/** Each fault's answer, as libs/http/problem.filter.ts gives it. */
+const FAULTS = {
+  timeout: { retryAfter: '2', detail: 'the database did not answer in time; retry shortly' },
+  locked: { retryAfter: '1', detail: 'the data this request needs is locked by other work; retry shortly' },
+  unreachable: { retryAfter: '5', detail: 'the database cannot be reached; retry shortly' },
+};
 
-function expectUnavailable(reply: Awaited<ReturnType<typeof read>>) {
+/** A 503 DatabaseUnavailable for one of `faults`. */
+function expectUnavailable(reply: Awaited<ReturnType<typeof read>>, ...faults: Array<keyof typeof FAULTS>) {
   expect(reply.status).toBe(503);
   expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(reply.body.code).toBe('DatabaseUnavailable');
+  expect(faults.map((fault) => FAULTS[fault])).toContainEqual({ retryAfter: reply.headers.get('retry-after'), detail: reply.body.detail });
 }
 
 const servesAgain = () =>
   until(async () => (await read()).status === 200 && (await write('7')).status === 200, 'the application serving again', 20_000);
 
 describe('a database that does not answer, is locked or is gone', () => {
-  it('frozen: a read and a write answer 503 with Retry-After within a few seconds, /health within its bound, nothing appended', async () => {
+  it('frozen: a read and a write answer 503 timed out or unreachable, /health 503 by its own bound, nothing appended', async () => {
     const before = await events();
     proxy.freeze();
     try {
-      const [get, put, health] = await Promise.all([timed(read), timed(() => write('5')), timed(() => api.call('GET', '/health'))]);
-      expectUnavailable(get.result);
-      expectUnavailable(put.result);
-      expect(get.ms).toBeLessThan(9_000);
-      expect(put.ms).toBeLessThan(9_000);
-      expect(health.result.status).toBe(503);
-      expect(health.ms).toBeLessThan(4_000);
+      const [get, put, health] = await Promise.all([read(), write('5'), api.call('GET', '/health')]);
+      // A pooled connection times out reading; one being opened cannot connect: either is bounded.
+      expectUnavailable(get, 'timeout', 'unreachable');
+      expectUnavailable(put, 'timeout', 'unreachable');
+      expect(health.status).toBe(503);
       // A statement sent into a frozen network still arrives if the network thaws before the
       // connection is gone (the 503 says so: retry with the same Idempotency-Key). Thaw only once
       // the application has let go of every connection it gave up on, as a real outage would.
@@ -71,41 +73,38 @@ describe('a database that does not answer, is locked or is gone', () => {
     }
     expect(await events()).toBe(before);
     await servesAgain();
-  }, 30_000);
+  });
 
-  it('locked by another session: a write answers 503 within the lock timeout and appends nothing', async () => {
+  it('locked by another session: a write answers 503 by the lock timeout, not the statement timeout, and appends nothing', async () => {
     const before = await events();
     const holder = new Client({ connectionString: api.database.url });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE sheets IN ACCESS EXCLUSIVE MODE');
-      const [put, get] = await Promise.all([timed(() => write('6')), timed(read)]);
-      expectUnavailable(put.result);
-      expectUnavailable(get.result);
-      // The lock timeout (2 s by default), not the statement timeout (5 s).
-      expect(put.ms).toBeLessThan(4_000);
-      expect(get.ms).toBeLessThan(4_000);
+      const [put, get] = await Promise.all([write('6'), read()]);
+      // The lock timeout (2 s by default) answered, not the statement timeout (5 s): 'locked', not 'timeout'.
+      expectUnavailable(put, 'locked');
+      expectUnavailable(get, 'locked');
       expect(await events()).toBe(before);
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
     }
     await servesAgain();
-  }, 30_000);
+  });
 
   it('gone: requests answer 503, not 500, and are served again once it is back', async () => {
     await proxy.close();
     try {
-      const [get, put] = await Promise.all([timed(read), timed(() => write('8'))]);
-      expectUnavailable(get.result);
-      expectUnavailable(put.result);
-      expect(Math.max(get.ms, put.ms)).toBeLessThan(8_000);
+      const [get, put] = await Promise.all([read(), write('8')]);
+      expectUnavailable(get, 'unreachable');
+      expectUnavailable(put, 'unreachable');
     } finally {
       await proxy.open();
     }
     await servesAgain();
-  }, 30_000);
+  });
 });
 
 describe('a request the server cannot answer in time', () => {
@@ -116,17 +115,17 @@ describe('a request the server cannot answer in time', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE sheets IN ACCESS EXCLUSIVE MODE');
-      const { result, ms } = await timed(() => slow.call('GET', '/api/v1/sheets?fiscalYear=2024'));
+      // With the database's own bounds off, only the handler bound can answer.
+      const result = await slow.call('GET', '/api/v1/sheets?fiscalYear=2024');
       expect(result.status).toBe(503);
       expect(result.body.code).toBe('RequestTimeout');
       expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(ms).toBeLessThan(3_000);
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
       await slow.close();
     }
-  }, 30_000);
+  });
 });
 
 describe('a client that sends its request too slowly', () => {
@@ -136,13 +135,13 @@ describe('a client that sends its request too slowly', () => {
     try {
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       socket.on('error', () => undefined);
-      // Headers begun, never finished.
+      // Headers begun, never finished. The server closes it well inside this test's timeout:
+      // without the bound (120 s by default) or Node's own (60 s), it would not.
       socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-      const { ms } = await timed(() => Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]));
-      expect(ms).toBeLessThan(3_000);
+      await closed;
     } finally {
       socket.destroy();
       await bounded.close();
     }
-  }, 30_000);
+  });
 });

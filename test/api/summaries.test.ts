@@ -4,10 +4,13 @@ import { summariesProcessor } from '@shinchoku/summaries';
 import type { Processor } from '@shinchoku/processors';
 import { rebuild } from '../../apps/shinchoku/src/rebuild';
 import { startApi, TestApi } from '../support/api';
-import { runShinchoku } from '../support/app-process';
+import { runShinchoku, budgetFor } from '../support/app-process';
 import { uniquePrefix } from '../support/test-database';
 import { enterSheet, indicatorsOf } from '../support/seed-entry';
 import { 東区WardPlan, 東区健康福祉課 } from '../fixtures/seed-sheets';
+
+// Tests here run the built CLI (`rebuild all` is three: the command and a process per lane): see budgetFor.
+jest.setTimeout(budgetFor(3));
 
 let api: TestApi;
 let runner: ProcessorRunner;

@@ -7,8 +7,11 @@ import { SheetCommands, SheetQueries, sheetStream } from '@shinchoku/sheets';
 import { DEFAULT_PROGRESS_THRESHOLDS } from '@shinchoku/sheets/domain/progress';
 import { TestClock } from '../support/api';
 import { editable, setCell } from '../support/documents';
-import { answering, AppProcess, freePort, runShinchoku, scratchDir, stop } from '../support/app-process';
+import { answering, AppProcess, freePort, runShinchoku, scratchDir, stop, budgetFor } from '../support/app-process';
 import { createTestDatabase, TestDatabase, uniquePrefix } from '../support/test-database';
+
+// Tests here run the built CLI (the stale-workbook test runs four): see budgetFor.
+jest.setTimeout(budgetFor(4));
 
 let database: TestDatabase;
 let env: Record<string, string>;

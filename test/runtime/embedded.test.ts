@@ -13,8 +13,12 @@ import {
   runShinchoku,
   scratchDir,
   stop,
+  budgetFor,
 } from '../support/app-process';
 import { progress, tester } from '../support/events';
+
+// Tests here run the built CLI (two starts at most per test, each with the embedded server's): see budgetFor.
+jest.setTimeout(budgetFor(2));
 
 /**
  * The embedded default end to end, as a newcomer runs it: no DATABASE_URL, no REDIS_URL.

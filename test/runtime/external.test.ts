@@ -3,10 +3,13 @@ import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
-import { answering, freePort, runShinchoku, stop } from '../support/app-process';
+import { answering, freePort, runShinchoku, stop, budgetFor } from '../support/app-process';
 import { createTestDatabase, uniquePrefix } from '../support/test-database';
 import { ADMIN_DATABASE_URL, TEST_REDIS_URL, databaseUrl, runId } from '../support/services';
 import { progress, tester } from '../support/events';
+
+// Tests here run the built CLI (the migrate test runs three): see budgetFor.
+jest.setTimeout(budgetFor(3));
 
 const ADMIN_TOKEN = 'external-mode-token-0123456789';
 

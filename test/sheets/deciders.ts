@@ -1,3 +1,4 @@
+import { frozen, type DeepReadonly } from '@shinchoku/immutable';
 import type { DomainError, DomainErrorCode } from '@shinchoku/sheets/domain/errors';
 import { decide } from '@shinchoku/sheets/domain/sheet.decide';
 import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
@@ -13,16 +14,19 @@ import {
 } from '@shinchoku/sheets/domain/ward-plan';
 import { DeciderSpecification } from '../support/decider-specification';
 
-/** The sheet's decider: no sheet before its first event. */
-export const sheet = DeciderSpecification.for<SheetCommand, SheetEvent, Sheet | undefined, DomainError>({
+/**
+ * The sheet's decider: no sheet before its first event. Each state is frozen (as the runner's
+ * remembered states are), so a decide or evolve that changed the state it was given fails here.
+ */
+export const sheet = DeciderSpecification.for<SheetCommand, SheetEvent, DeepReadonly<Sheet> | undefined, DomainError>({
   decide,
-  evolve: (state, event) => evolve(state, event),
+  evolve: (state, event) => frozen<Sheet>(evolve(state, event)),
   initialState: () => undefined,
 });
 
-export const wardPlan = DeciderSpecification.for<WardPlanCommand, WardPlanEvent, WardPlan | undefined, DomainError>({
+export const wardPlan = DeciderSpecification.for<WardPlanCommand, WardPlanEvent, DeepReadonly<WardPlan> | undefined, DomainError>({
   decide: decideWardPlan,
-  evolve: (state, event) => evolveWardPlan(state, event),
+  evolve: (state, event) => frozen<WardPlan>(evolveWardPlan(state, event)),
   initialState: () => undefined,
 });
 

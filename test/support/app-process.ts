@@ -22,6 +22,15 @@ export interface RunAs {
   gid?: number;
 }
 
+/**
+ * How long a test that runs the built CLI `processes` times may take: a guard against a hang, not a
+ * measure of speed. Each process loads the whole app before it does anything (about 2 s of CPU,
+ * even for a usage error), which stretches to 10–20 s each on a loaded two-core host: jest's
+ * default (60 s) is for tests that start nothing. Also more than `answering` waits, so that its
+ * error, with the process's output, is what a hung start reports.
+ */
+export const budgetFor = (processes: number): number => 60_000 + processes * 40_000;
+
 /** The built CLI, as a user runs it; `npm test` builds it first. */
 export function runShinchoku(args: string[], env: Record<string, string>, as: RunAs = {}): AppProcess {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run 'npm run build' (npm test does)`);

@@ -1,5 +1,5 @@
 import { parseFiscalYear, parseJapaneseDate, departmentName } from '@shinchoku/municipality';
-import type { SheetStatus, RatingProfile } from '@shinchoku/sheets/domain';
+import type { PriorityGoal, SheetStatus, RatingProfile } from '@shinchoku/sheets/domain';
 import { DocumentDraft, DocumentError, SheetDraft, WardPlanDraft } from '../drafts';
 import { Row, at, bulletItems, checkWidth, cleanCell, fail, labelOf, wholeNumber } from './cells';
 import { readColumns, readGoals } from './goal-table';
@@ -216,7 +216,7 @@ function readWardPlan(title: Row, rows: Row[]): WardPlanDraft {
   const fiscalYear = parseFiscalYear(yearText!) ?? fail(title, 0, `"${yearText}" is not a fiscal year`);
   const fields = new Map<string, Field>();
   const introduction: string[] = [];
-  const priorityGoals: WardPlanDraft['priorityGoals'] = [];
+  const priorityGoals: PriorityGoal[] = [];
   let section: 'header' | 'goals' | 'evaluation' = 'header';
   for (const row of rows) {
     const cells = row.cells.map(cleanCell).filter(Boolean);

@@ -28,17 +28,20 @@ export function commandsOf<C extends { type: string; today: string }>() {
     };
 }
 
+/** What a handler needs of a runner: `run`, whatever the aggregate's state (which only the runner sees). */
+type Runs<C extends { type: string; today: string }> = Pick<CommandRunner<unknown, C, { type: string; data: unknown }>, 'run'>;
+
 /**
  * The @CommandHandler of one command class: hands it to its aggregate's runner, which loads the
  * stream, decides and appends, inside the command policies (see CommandRunner).
  */
 export function handlerOf<C extends { type: string; today: string }>(
   command: new (...args: never[]) => AggregateCommand<C>,
-  runner: Type<CommandRunner<unknown, C, { type: string; data: unknown }>>,
+  runner: Type<Runs<C>>,
 ): Type<ICommandHandler<AggregateCommand<C>>> {
   @CommandHandler(command)
   class Handler implements ICommandHandler<AggregateCommand<C>> {
-    constructor(@Inject(runner) private readonly runner: CommandRunner<unknown, C, { type: string; data: unknown }>) {}
+    constructor(@Inject(runner) private readonly runner: Runs<C>) {}
 
     execute({ id, command, from }: AggregateCommand<C>): Promise<CommandOutcome> {
       return this.runner.run(id, command, from);

@@ -12,6 +12,7 @@ import {
   StreamAppend,
   WrongExpectedVersionError,
 } from '@shinchoku/event-store';
+import type { DeepReadonly } from '@shinchoku/immutable';
 import type { CommandOutcome as Outcome } from '@shinchoku/metrics';
 import { Clock } from '@shinchoku/runtime';
 import { tokyoDateOf } from '@shinchoku/municipality';
@@ -34,7 +35,7 @@ export async function readSnapshot<State>(
   id: string,
   stream: string,
 ): Promise<Snapshot<State>> {
-  const { rows } = await sql<{ state: State | null; version: string | null; head: string | null }>`
+  const { rows } = await sql<{ state: DeepReadonly<State> | null; version: string | null; head: string | null }>`
     SELECT p.state, p.version, (SELECT version FROM streams WHERE stream_id = ${stream}) AS head
     FROM (SELECT) AS one LEFT JOIN ${sql.table(table)} AS p ON p.${sql.ref(key)} = ${id}::uuid`.execute(db);
   const row = rows[0]!;
@@ -112,7 +113,10 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     this.states = new StreamStates(db, store, aggregate);
   }
 
-  load(id: string, options: ReadStreamOptions = {}): Promise<{ state: State | undefined; version: number; events: StoredEvent[] }> {
+  load(
+    id: string,
+    options: ReadStreamOptions = {},
+  ): Promise<{ state: DeepReadonly<State> | undefined; version: number; events: StoredEvent[] }> {
     return this.states.load(id, options);
   }
 
@@ -157,7 +161,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
       return { outcome: { version, appended: 0 }, events: [] };
     }
 
-    const next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
+    const next = decision.reduce<DeepReadonly<State> | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
     const projection = this.aggregate.projection(next, version + decision.length, projected);
     try {
       const result = await this.store.append(
@@ -196,7 +200,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
   prepare(
     id: string,
     version: number,
-    state: State | undefined,
+    state: DeepReadonly<State> | undefined,
     steps: ReadonlyArray<{ command: Undated<Command>; from: CommandSource }>,
   ): PreparedAppend | undefined {
     let next = state;
@@ -208,7 +212,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
       const decision = this.aggregate.decide(dated, next);
       if (decision instanceof DomainError) throw decision;
       if (decision.length === 0) continue;
-      next = decision.reduce<State | undefined>((s, e) => this.aggregate.evolve(s, e), next);
+      next = decision.reduce<DeepReadonly<State> | undefined>((s, e) => this.aggregate.evolve(s, e), next);
       commands.push({ events: decision, context: contextOf(from, dated) });
       types.push(dated.type);
       count += decision.length;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@shinchoku/database';
 import type { EventStore, ReadStreamOptions, StoredEvent } from '@shinchoku/event-store';
+import { frozen, type DeepReadonly } from '@shinchoku/immutable';
 import type { Aggregate } from './aggregate';
 
 /**
@@ -9,12 +10,12 @@ import type { Aggregate } from './aggregate';
  */
 const REMEMBERED_STREAMS = 500;
 
-/** A stream's state as a command starts from it. */
+/** A stream's state as a command starts from it: read-only, as it may be the one remembered. */
 export interface CurrentState<State> {
-  state: State | undefined;
+  state: DeepReadonly<State> | undefined;
   version: number;
   /** The state the inline projection holds, when it is the current one: the projection then writes only what changed. */
-  projected?: State;
+  projected?: DeepReadonly<State>;
   /** Taken from this process's memory: trusted only where the append checks it (its expected version). */
   remembered?: true;
 }
@@ -23,10 +24,14 @@ export interface CurrentState<State> {
  * Where a command's state comes from: the state the last command of this process left (remembered,
  * at most REMEMBERED_STREAMS, the least recently used forgotten first), else the projection's
  * snapshot plus any events after it (normally none), else the whole stream folded.
+ *
+ * A remembered state is handed to every later command on its stream, and the next state shares its
+ * unchanged parts: it is `frozen` (deep-frozen under NODE_ENV=test, untouched otherwise), so that
+ * changing it is a compile error and, in tests, a TypeError.
  */
 export class StreamStates<State, Event extends { type: string; data: unknown }> {
   /** The latest state known per stream, least recently used first (a Map keeps insertion order). */
-  private readonly remembered = new Map<string, { state: State; version: number }>();
+  private readonly remembered = new Map<string, { state: DeepReadonly<State>; version: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -35,7 +40,10 @@ export class StreamStates<State, Event extends { type: string; data: unknown }> 
   ) {}
 
   /** The stream read and folded, up to `options` (a past version or moment). */
-  async load(id: string, options: ReadStreamOptions = {}): Promise<{ state: State | undefined; version: number; events: StoredEvent[] }> {
+  async load(
+    id: string,
+    options: ReadStreamOptions = {},
+  ): Promise<{ state: DeepReadonly<State> | undefined; version: number; events: StoredEvent[] }> {
     const events = await this.store.readStream(this.aggregate.stream(id), options);
     return { state: this.fold(events), version: events.at(-1)?.version ?? 0, events };
   }
@@ -48,18 +56,20 @@ export class StreamStates<State, Event extends { type: string; data: unknown }> 
     }
     const snapshot = await this.aggregate.snapshot(this.db, id);
     if (snapshot.head === snapshot.version) {
-      if (snapshot.state !== undefined) this.remember(id, snapshot.state, snapshot.version);
-      return { state: snapshot.state, version: snapshot.version, projected: snapshot.state };
+      const state = snapshot.state === undefined ? undefined : this.remember(id, snapshot.state, snapshot.version);
+      return { state, version: snapshot.version, projected: state };
     }
     const newer = await this.store.readStream(this.aggregate.stream(id), { afterVersion: snapshot.version });
     return { state: this.fold(newer, snapshot.state), version: newer.at(-1)?.version ?? snapshot.version };
   }
 
   /** Keeps `state` as the stream's latest, the most recently used; past the limit the least recently used goes. */
-  remember(id: string, state: State, version: number): void {
+  remember(id: string, state: DeepReadonly<State>, version: number): DeepReadonly<State> {
+    const kept = frozen<State>(state);
     this.remembered.delete(id);
-    this.remembered.set(id, { state, version });
+    this.remembered.set(id, { state: kept, version });
     if (this.remembered.size > REMEMBERED_STREAMS) this.remembered.delete(this.remembered.keys().next().value!);
+    return kept;
   }
 
   /** The stream may be elsewhere than remembered (another outcome, or one unknown): the next command reads it. */
@@ -67,7 +77,7 @@ export class StreamStates<State, Event extends { type: string; data: unknown }> 
     this.remembered.delete(id);
   }
 
-  fold(events: readonly { type: string }[], from?: State): State | undefined {
-    return events.reduce<State | undefined>((state, event) => this.aggregate.evolve(state, event as unknown as Event), from);
+  fold(events: readonly { type: string }[], from?: DeepReadonly<State>): DeepReadonly<State> | undefined {
+    return events.reduce<DeepReadonly<State> | undefined>((state, event) => this.aggregate.evolve(state, event as unknown as Event), from);
   }
 }

@@ -11,7 +11,8 @@ export interface Assessment {
 
 export type Rating = '○' | '△' | '×';
 
-export type RatingProfile = { kind: 'allIndicatorsMet' } | { kind: 'achievementBands'; bands: { minRate: number; rating: Rating }[] };
+export type RatingProfile =
+  { kind: 'allIndicatorsMet' } | { kind: 'achievementBands'; bands: readonly { minRate: number; rating: Rating }[] };
 
 /** ○ all indicators met, × none met, △ otherwise: the 達成 / 一部未達成 / 未達成 legend printed on every sheet. */
 export const DEFAULT_RATING_PROFILE: RatingProfile = { kind: 'allIndicatorsMet' };

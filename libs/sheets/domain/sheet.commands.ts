@@ -18,7 +18,7 @@ export type SheetCommand = Dated &
         department: string;
         unit: string;
         purpose?: string;
-        policyIndicators?: string[];
+        policyIndicators?: readonly string[];
         contact?: string;
         /** 作成日 as printed; defaults to today. */
         createdOn?: IsoDate;
@@ -34,8 +34,8 @@ export type SheetCommand = Dated &
         no?: number;
         text: string;
         priorityGoalNo?: number;
-        planRefs?: string[];
-        initiatives?: Initiative[];
+        planRefs?: readonly string[];
+        initiatives?: readonly Initiative[];
       }
     | { type: 'ReviseGoal'; goalId: string; changes: Partial<GoalDetails> }
     | { type: 'RemoveGoal'; goalId: string }
@@ -49,7 +49,7 @@ export type SheetCommand = Dated &
         measure?: Measure;
         /** Counts only; defaults to `toDate` (累計), how a 課 reports a count at each quarter's end. */
         progressEntry?: ProgressEntry;
-        baselines?: Baseline[];
+        baselines?: readonly Baseline[];
         notes?: string;
         /** The target as written, if known when the indicator is defined. */
         target?: string;

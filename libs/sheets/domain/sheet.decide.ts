@@ -1,3 +1,4 @@
+import type { DeepReadonly } from '@shinchoku/immutable';
 import { fiscalYearRange, isValidIsoDate, type IsoDate, type Quarter, departmentName } from '@shinchoku/municipality';
 import { DEFAULT_RATING_PROFILE } from './assessment';
 import { parseMeasurement, type Measurement } from './measurement';
@@ -16,7 +17,7 @@ type Decision = SheetEvent[] | DomainError;
  * Decides what a command means for a sheet: the events to append, none when it changes nothing,
  * or the rule it breaks. Pure: everything it needs is in the command and the state.
  */
-export function decide(command: SheetCommand, state: Sheet | undefined): Decision {
+export function decide(command: SheetCommand, state: DeepReadonly<Sheet> | undefined): Decision {
   if (command.type === 'CreateSheet') return createSheet(command, state);
   if (!state) return new DomainError('SheetNotFound', 'the sheet does not exist');
   if (command.type === 'ReopenSheet') return reopen(command, state);
@@ -91,7 +92,7 @@ export function decide(command: SheetCommand, state: Sheet | undefined): Decisio
   }
 }
 
-function createSheet(command: CommandOf<'CreateSheet'>, state: Sheet | undefined): Decision {
+function createSheet(command: CommandOf<'CreateSheet'>, state: DeepReadonly<Sheet> | undefined): Decision {
   if (state) return new DomainError('SheetAlreadyExists', `sheet ${command.sheetId} already exists`);
   const createdOn = command.createdOn ?? command.today;
   if (!isValidIsoDate(createdOn)) return new DomainError('InvalidDate', `${createdOn} is not a date`, 'createdOn');
@@ -120,7 +121,7 @@ function createSheet(command: CommandOf<'CreateSheet'>, state: Sheet | undefined
   ];
 }
 
-function addGoal(command: CommandOf<'AddGoal'>, state: Sheet): Decision {
+function addGoal(command: CommandOf<'AddGoal'>, state: DeepReadonly<Sheet>): Decision {
   if (state.goals.some((goal) => goal.goalId === command.goalId)) {
     return new DomainError('GoalAlreadyExists', `goal ${command.goalId} already exists`);
   }
@@ -142,7 +143,7 @@ function addGoal(command: CommandOf<'AddGoal'>, state: Sheet): Decision {
   ];
 }
 
-function defineIndicator(command: CommandOf<'DefineIndicator'>, state: Sheet): Decision {
+function defineIndicator(command: CommandOf<'DefineIndicator'>, state: DeepReadonly<Sheet>): Decision {
   if (findIndicator(state, command.indicatorId)) {
     return new DomainError('IndicatorAlreadyDefined', `indicator ${command.indicatorId} already exists`);
   }
@@ -179,7 +180,7 @@ const progressEntryOnLevel = () =>
     'progressEntry',
   );
 
-function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Decision {
+function recordProgress(command: CommandOf<'RecordProgress'>, state: DeepReadonly<Sheet>): Decision {
   if (!isQuarter(command.quarter)) {
     return new DomainError('QuarterOutOfRange', `quarter must be 1, 2, 3 or 4, not ${command.quarter}`, 'quarter');
   }
@@ -198,10 +199,10 @@ function recordProgress(command: CommandOf<'RecordProgress'>, state: Sheet): Dec
 }
 
 /** The quarter's figure to date is lower than the one before and says nothing of why (a warning shows). */
-const unexplainedFall = (indicator: Indicator, quarter: Quarter) =>
+const unexplainedFall = (indicator: DeepReadonly<Indicator>, quarter: Quarter) =>
   warningsOf(indicator).some((warning) => warning.code === 'toDateDecreased' && warning.quarter === quarter);
 
-function recordResult(command: CommandOf<'RecordResult'>, state: Sheet): Decision {
+function recordResult(command: CommandOf<'RecordResult'>, state: DeepReadonly<Sheet>): Decision {
   return withIndicator(state, command.indicatorId, (indicator) =>
     activating(
       state,
@@ -251,11 +252,11 @@ function recording(
 }
 
 /** Tracking begins with the first progress, result or evaluation: a draft sheet becomes active. */
-function activating(state: Sheet, on: IsoDate, events: SheetEvent[]): SheetEvent[] {
+function activating(state: DeepReadonly<Sheet>, on: IsoDate, events: SheetEvent[]): SheetEvent[] {
   return state.status === 'draft' && events.length > 0 ? [{ type: 'SheetActivated', data: { on } }, ...events] : events;
 }
 
-function setEvaluationDate(command: CommandOf<'SetEvaluationDate'>, state: Sheet): Decision {
+function setEvaluationDate(command: CommandOf<'SetEvaluationDate'>, state: DeepReadonly<Sheet>): Decision {
   const problem = evaluationDateProblem(state.fiscalYear, command.date, 'date');
   if (problem) return problem;
   if (state.evaluationDate === command.date) return [];
@@ -286,7 +287,7 @@ function evaluationDateProblem(fiscalYear: number, date: IsoDate, path: string):
   return undefined;
 }
 
-function evaluate(command: CommandOf<'Evaluate'>, state: Sheet): Decision {
+function evaluate(command: CommandOf<'Evaluate'>, state: DeepReadonly<Sheet>): Decision {
   return withGoal(state, command.goalId, (goal) => {
     const suggestedRating = suggestedRatingOf(goal, state.ratingProfile);
     const reason = command.reason?.trim() ? command.reason : undefined;
@@ -310,23 +311,27 @@ function evaluate(command: CommandOf<'Evaluate'>, state: Sheet): Decision {
   });
 }
 
-function reopen(command: CommandOf<'ReopenSheet'>, state: Sheet): Decision {
+function reopen(command: CommandOf<'ReopenSheet'>, state: DeepReadonly<Sheet>): Decision {
   if (state.status !== 'closed') return new DomainError('SheetNotClosed', 'only a closed sheet can be reopened');
   if (!command.reason.trim()) return new DomainError('ReasonRequired', 'reopening a closed sheet needs a reason', 'reason');
   return [{ type: 'SheetReopened', data: { reason: command.reason, on: command.today } }];
 }
 
-function withGoal(state: Sheet, goalId: string, decide: (goal: Goal) => Decision): Decision {
+function withGoal(state: DeepReadonly<Sheet>, goalId: string, decide: (goal: DeepReadonly<Goal>) => Decision): Decision {
   const goal = state.goals.find((g) => g.goalId === goalId);
   return goal ? decide(goal) : new DomainError('GoalNotFound', `goal ${goalId} is not on this sheet`);
 }
 
-function withIndicator(state: Sheet, indicatorId: string, decide: (indicator: Indicator) => Decision): Decision {
+function withIndicator(
+  state: DeepReadonly<Sheet>,
+  indicatorId: string,
+  decide: (indicator: DeepReadonly<Indicator>) => Decision,
+): Decision {
   const indicator = findIndicator(state, indicatorId);
   return indicator ? decide(indicator) : new DomainError('IndicatorNotFound', `indicator ${indicatorId} is not on this sheet`);
 }
 
-function findIndicator(state: Sheet, indicatorId: string): Indicator | undefined {
+function findIndicator(state: DeepReadonly<Sheet>, indicatorId: string): DeepReadonly<Indicator> | undefined {
   for (const goal of state.goals) {
     const found = goal.indicators.find((i) => i.indicatorId === indicatorId);
     if (found) return found;
@@ -334,7 +339,7 @@ function findIndicator(state: Sheet, indicatorId: string): Indicator | undefined
   return undefined;
 }
 
-const numberTaken = (state: Sheet, no: number) => state.goals.some((goal) => goal.no === no);
+const numberTaken = (state: DeepReadonly<Sheet>, no: number) => state.goals.some((goal) => goal.no === no);
 const goalNumberTaken = (no: number, path: string) =>
   new DomainError('GoalNumberTaken', `goal number ${no} is already used on this sheet`, path);
 

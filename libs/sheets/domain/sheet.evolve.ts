@@ -1,9 +1,13 @@
 import { PLAN_EVENTS, SheetEvent } from './sheet.events';
 import type { Measurement } from './measurement';
+import type { DeepReadonly } from '@shinchoku/immutable';
 import type { Goal, Indicator, Recorded, Sheet } from './sheet.types';
 
-/** Folds one fact into the sheet. Pure; the same events always give the same sheet. */
-export function evolve(state: Sheet | undefined, event: SheetEvent): Sheet {
+/**
+ * Folds one fact into the sheet. Pure; the same events always give the same sheet. The new sheet
+ * shares every part the event left alone with the one before, so neither may ever be changed.
+ */
+export function evolve(state: DeepReadonly<Sheet> | undefined, event: SheetEvent): DeepReadonly<Sheet> {
   if (event.type === 'SheetCreated') {
     const { on: _on, ...created } = event.data;
     return { ...created, status: 'draft', goals: [] };
@@ -67,8 +71,8 @@ export function evolve(state: Sheet | undefined, event: SheetEvent): Sheet {
   }
 }
 
-export function fold(events: readonly SheetEvent[], initial?: Sheet): Sheet | undefined {
-  return events.reduce<Sheet | undefined>(evolve, initial);
+export function fold(events: readonly SheetEvent[], initial?: DeepReadonly<Sheet>): DeepReadonly<Sheet> | undefined {
+  return events.reduce<DeepReadonly<Sheet> | undefined>(evolve, initial);
 }
 
 const recorded = (value: Measurement, note?: string): Recorded => (note === undefined ? { value } : { value, note });
@@ -78,7 +82,7 @@ const recorded = (value: Measurement, note?: string): Recorded => (note === unde
  * into one) by an event without `progressEntry` was recorded when quarters were summed: it keeps
  * that meaning, whatever the default for new indicators is.
  */
-function entered(indicator: Indicator): Indicator {
+function entered(indicator: DeepReadonly<Indicator>): DeepReadonly<Indicator> {
   if (indicator.measure === 'cumulative') return indicator.progressEntry ? indicator : { ...indicator, progressEntry: 'quarter' };
   if (indicator.progressEntry === undefined) return indicator;
   const { progressEntry: _entry, ...level } = indicator;
@@ -86,18 +90,26 @@ function entered(indicator: Indicator): Indicator {
 }
 
 /** Goals stay ordered by their number, as on the printed sheet. */
-function withGoals(sheet: Sheet, goals: Goal[]): Sheet {
+function withGoals(sheet: DeepReadonly<Sheet>, goals: readonly DeepReadonly<Goal>[]): DeepReadonly<Sheet> {
   return { ...sheet, goals: [...goals].sort((a, b) => a.no - b.no) };
 }
 
-function mapGoal(sheet: Sheet, goalId: string, change: (goal: Goal) => Goal): Sheet {
+function mapGoal(
+  sheet: DeepReadonly<Sheet>,
+  goalId: string,
+  change: (goal: DeepReadonly<Goal>) => DeepReadonly<Goal>,
+): DeepReadonly<Sheet> {
   return withGoals(
     sheet,
     sheet.goals.map((goal) => (goal.goalId === goalId ? change(goal) : goal)),
   );
 }
 
-function mapIndicator(sheet: Sheet, indicatorId: string, change: (indicator: Indicator) => Indicator): Sheet {
+function mapIndicator(
+  sheet: DeepReadonly<Sheet>,
+  indicatorId: string,
+  change: (indicator: DeepReadonly<Indicator>) => DeepReadonly<Indicator>,
+): DeepReadonly<Sheet> {
   return {
     ...sheet,
     goals: sheet.goals.map((goal) =>

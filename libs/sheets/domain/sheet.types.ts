@@ -40,7 +40,7 @@ export interface Indicator {
   measure: Measure;
   /** Counts only: absent on a level. */
   progressEntry?: ProgressEntry;
-  baselines: Baseline[];
+  baselines: readonly Baseline[];
   notes?: string;
   target?: Target;
   progress: Partial<Record<Quarter, Recorded>>;
@@ -62,20 +62,23 @@ export interface Goal {
   no: number;
   text: string;
   priorityGoalNo?: number;
-  planRefs: string[];
-  initiatives: Initiative[];
-  indicators: Indicator[];
+  planRefs: readonly string[];
+  initiatives: readonly Initiative[];
+  indicators: readonly Indicator[];
   evaluation?: Evaluation;
 }
 
-/** One org unit's 組織目標管理シート for one fiscal year. */
+/**
+ * One org unit's 組織目標管理シート for one fiscal year. Its lists are read-only, as is every part of
+ * a folded state (evolve shares the parts an event left alone): see DeepReadonly in decide and evolve.
+ */
 export interface Sheet {
   sheetId: string;
   fiscalYear: number;
   department: string;
   unit: string;
   purpose?: string;
-  policyIndicators: string[];
+  policyIndicators: readonly string[];
   contact?: string;
   createdOn: IsoDate;
   amendedOn?: IsoDate;
@@ -84,7 +87,7 @@ export interface Sheet {
   resultSummary?: string;
   ratingProfile: RatingProfile;
   status: SheetStatus;
-  goals: Goal[];
+  goals: readonly Goal[];
 }
 
 /** The narrative and reference fields a ReviseSheet may change. */

@@ -1,3 +1,4 @@
+import type { DeepReadonly } from '@shinchoku/immutable';
 import { departmentName, type IsoDate } from '@shinchoku/municipality';
 import { canonicalJson } from './canonical';
 import { DomainError } from './errors';
@@ -29,22 +30,22 @@ export interface WardPlan {
   purpose?: string;
   /** The paragraph that introduces the 重点目標. */
   introduction?: string;
-  priorityGoals: PriorityGoal[];
+  priorityGoals: readonly PriorityGoal[];
   evaluation?: WardPlanEvaluation;
 }
 
 export type WardPlanEvent =
   | { type: 'WardPlanCreated'; data: Omit<WardPlan, 'evaluation'> & { on: IsoDate } }
-  | { type: 'PriorityGoalsRevised'; data: { priorityGoals: PriorityGoal[]; on: IsoDate } }
+  | { type: 'PriorityGoalsRevised'; data: { priorityGoals: readonly PriorityGoal[]; on: IsoDate } }
   | { type: 'WardPlanEvaluated'; data: Omit<WardPlanEvaluation, 'evaluatedOn'> & { on: IsoDate } };
 
 export type WardPlanCommand = { today: IsoDate } & (
   | ({ type: 'CreateWardPlan' } & Omit<WardPlan, 'evaluation'>)
-  | { type: 'RevisePriorityGoals'; priorityGoals: PriorityGoal[] }
+  | { type: 'RevisePriorityGoals'; priorityGoals: readonly PriorityGoal[] }
   | { type: 'EvaluateWardPlan'; achievedCount: number; status?: string; direction?: string }
 );
 
-export function evolveWardPlan(state: WardPlan | undefined, event: WardPlanEvent): WardPlan {
+export function evolveWardPlan(state: DeepReadonly<WardPlan> | undefined, event: WardPlanEvent): DeepReadonly<WardPlan> {
   if (event.type === 'WardPlanCreated') {
     const { on: _on, ...plan } = event.data;
     return plan;
@@ -60,7 +61,7 @@ export function evolveWardPlan(state: WardPlan | undefined, event: WardPlanEvent
   }
 }
 
-export function decideWardPlan(command: WardPlanCommand, state: WardPlan | undefined): WardPlanEvent[] | DomainError {
+export function decideWardPlan(command: WardPlanCommand, state: DeepReadonly<WardPlan> | undefined): WardPlanEvent[] | DomainError {
   const on = command.today;
   if (command.type === 'CreateWardPlan') {
     if (state) return new DomainError('WardPlanAlreadyExists', `ward plan ${command.wardPlanId} already exists`);
@@ -109,9 +110,9 @@ export function decideWardPlan(command: WardPlanCommand, state: WardPlan | undef
   }
 }
 
-const ordered = (goals: PriorityGoal[]) => [...goals].sort((a, b) => a.no - b.no);
+const ordered = (goals: readonly PriorityGoal[]) => [...goals].sort((a, b) => a.no - b.no);
 
-function duplicateNumber(goals: PriorityGoal[]): DomainError | undefined {
+function duplicateNumber(goals: readonly PriorityGoal[]): DomainError | undefined {
   const seen = new Set<number>();
   for (const [index, goal] of goals.entries()) {
     if (seen.has(goal.no)) {
