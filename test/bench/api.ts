@@ -31,6 +31,7 @@ import fastify from 'fastify';
 import { Pool } from 'pg';
 import type { EventStore } from '@shinchoku/event-store';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
+import { table } from './table';
 import { enterSheet, HEADERS, serveApi, type SeededSheet } from './api-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -365,14 +366,7 @@ async function measure(url: string): Promise<void> {
       'p99 × SELECT 1',
     ];
     const widths = [19, 9, 9, 9, 12, 11, 8, 9, 8, 12, 12, 14];
-    const row = (cells: string[]) =>
-      console.log(
-        cells
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('')
-          .trimEnd(),
-      );
-    row(header);
+    const row = table(header, widths);
     const results = new Map<string, LoadResult & { rate: number; cpuPerRequest: number }>();
     let childRssKiB = 0;
     for (const [title, load] of scenarios) {

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
+import { table } from './table';
 import { sql } from 'kysely';
 import { openDatabase } from '@shinchoku/database';
 import { migrateToLatest } from '../../db/migrate';
@@ -143,14 +144,7 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
       'store ÷ Emmett',
     ];
     const widths = header.map((h) => h.length + 2);
-    const row = (cells: string[]) =>
-      console.log(
-        cells
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('')
-          .trimEnd(),
-      );
-    row(header);
+    const row = table(header, widths);
 
     const ratioAt16 = new Map<number, number>();
     const emmettRatioAt16 = new Map<number, number>();

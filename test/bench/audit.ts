@@ -13,6 +13,7 @@ import { evolve } from '@shinchoku/sheets/domain/sheet.evolve';
 import { SheetCommands } from '@shinchoku/sheets/application/sheet-commands';
 import { enterSheet, HEADERS, serveApi } from './api-server';
 import { peakRssMiB, withScratchDatabase } from './scratch-database';
+import { table } from './table';
 
 const READS = Number(process.env.BENCH_READS ?? 500);
 const WARMUP_READS = 50;
@@ -73,14 +74,7 @@ async function measure(url: string): Promise<void> {
       ['GET /sheets/{id}/audit', get],
     ];
     const widths = [34, 9, 9, 14, 10];
-    const row = (cells: string[]) =>
-      console.log(
-        cells
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('')
-          .trimEnd(),
-      );
-    row(['read', 'p50 ms', 'p99 ms', 'CPU ms/read', 'p99 ÷ goal']);
+    const row = table(['read', 'p50 ms', 'p99 ms', 'CPU ms/read', 'p99 ÷ goal'], widths);
     let httpP99 = NaN;
     for (const [title, read] of reads) {
       const { p50, p99, cpu } = await timed(read);

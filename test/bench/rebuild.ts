@@ -48,6 +48,7 @@ import { performance } from 'node:perf_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { withScratchDatabase } from './scratch-database';
+import { table } from './table';
 import { loadConfig, openResources } from '@shinchoku/system';
 import type { Database } from '@shinchoku/database';
 import { EventStore } from '@shinchoku/event-store';
@@ -757,18 +758,6 @@ async function serveApiProcess(url: string): Promise<{ origin: string; pid: numb
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
   return { origin, pid: api.child.pid!, stop: () => (api.child.kill('SIGTERM'), api.exited) };
-}
-
-function table(header: string[], widths: number[]) {
-  const row = (cells: string[]) =>
-    console.log(
-      cells
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('')
-        .trimEnd(),
-    );
-  row(header);
-  return row;
 }
 
 function main(): Promise<void> {
