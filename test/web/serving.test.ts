@@ -69,6 +69,23 @@ describe('the web app at /', () => {
   });
 
   it.each([
+    ['br;q=0, gzip', 'gzip'],
+    ['*;q=0, identity', undefined],
+    [';;;,,q=abc, br;q=x', undefined],
+    ['x'.repeat(8000), undefined],
+    ['BR', 'br'],
+  ])('answers Accept-Encoding %j with an encoding it allows (%s), never an error', async (acceptEncoding, expected) => {
+    const html = await (await get('/')).text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const plain = await raw(asset, 'identity');
+    const answer = await raw(asset, acceptEncoding);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-encoding']).toBe(expected);
+    const body = expected === 'br' ? brotliDecompressSync(answer.body) : expected === 'gzip' ? gunzipSync(answer.body) : answer.body;
+    expect(body.equals(plain.body)).toBe(true);
+  });
+
+  it.each([
     ['/api/v1/sheets', 401],
     ['/api/v1/nothing-here', 404],
     ['/health', 200],
@@ -91,12 +108,15 @@ describe('the web app at /', () => {
 });
 
 /** A response as sent, not decompressed (fetch would undo the content encoding). */
-function raw(path: string, acceptEncoding: string): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function raw(
+  path: string,
+  acceptEncoding: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     request(`${api.url}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
       response.on('error', reject);
     })
       .on('error', reject)
