@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, RawBuilder, Transaction, sql } from 'kysely';
+import { DatabaseError } from 'pg';
 import { PREPARED, type Database } from '@shinchoku/database';
 import { CommandIdReusedError, EmptyAppendError, WrongExpectedVersionError } from './errors';
 import { Upcasters, latestVersion, upcast } from './upcasting';
@@ -127,17 +128,10 @@ export class EventStore {
    * the results come back in the order of `parts`.
    */
   async appendAll(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const order = parts
-      .map((_, i) => i)
-      .sort((a, b) => (parts[a]!.streamId < parts[b]!.streamId ? -1 : parts[a]!.streamId > parts[b]!.streamId ? 1 : 0));
+    const order = streamOrder(parts);
     const calls = order.map((i) => {
       const part = parts[i]!;
-      const events = part.commands.flatMap(({ events, context }) => {
-        const metadata = metadataFor(context);
-        return events.map((e) => payloadOf(e, metadata, this.upcasters));
-      });
-      if (events.length === 0) throw new EmptyAppendError(part.streamId);
-      const call = appendCall(part.streamId, part.expectedVersion, JSON.stringify(events), part.idempotency ?? {});
+      const call = appendCall(part.streamId, part.expectedVersion, this.payloadOfPart(part), part.idempotency ?? {});
       return part.inline ? withInline(call, part.inline) : call;
     });
     try {
@@ -149,6 +143,52 @@ export class EventStore {
     } catch (error) {
       throw translateError(error);
     }
+  }
+
+  /**
+   * Appends to several streams in one statement, each part on its own (unlike appendAll): what
+   * commands of different streams made at the same moment send together, so they share one round
+   * trip and one commit. Parts are written in stream id order (see appendAll). When the server
+   * refuses the statement (a wrong expected version, a unique key, a failing projection), nothing
+   * of it was written, and each part is appended again alone to get its own answer. Any other
+   * failure (the connection lost, or ended by the server) reaches every part as it is: whether the
+   * statement committed may be unknown, and the connection is gone.
+   */
+  async appendEach(parts: readonly StreamAppend[]): Promise<Array<PromiseSettledResult<AppendResult>>> {
+    if (parts.length === 1) return Promise.allSettled([this.appendPart(parts[0]!)]);
+    const order = streamOrder(parts);
+    const calls = order.map((i) => {
+      const part = parts[i]!;
+      return {
+        append: appendExpression(part.streamId, part.expectedVersion, this.payloadOfPart(part), part.idempotency ?? {}),
+        inline: part.inline,
+      };
+    });
+    try {
+      const { rows } = await sql<{ result: AppendRow[] }>`${chainedAppends(calls)}`.execute(this.db);
+      const results = new Array<PromiseSettledResult<AppendResult>>(parts.length);
+      rows[0]!.result.forEach((row, n) => (results[order[n]!] = { status: 'fulfilled', value: toAppendResult(row) }));
+      return results;
+    } catch (error) {
+      if (!refused(error)) return parts.map(() => ({ status: 'rejected', reason: error }));
+      return Promise.allSettled(parts.map((part) => this.appendPart(part)));
+    }
+  }
+
+  private appendPart(part: StreamAppend): Promise<AppendResult> {
+    const call = appendCall(part.streamId, part.expectedVersion, this.payloadOfPart(part), part.idempotency ?? {});
+    return runAppend(this.db, part.inline ? withInline(call, part.inline) : call).catch((error: unknown) => {
+      throw translateError(error);
+    });
+  }
+
+  private payloadOfPart(part: StreamAppend): string {
+    const events = part.commands.flatMap(({ events, context }) => {
+      const metadata = metadataFor(context);
+      return events.map((e) => payloadOf(e, metadata, this.upcasters));
+    });
+    if (events.length === 0) throw new EmptyAppendError(part.streamId);
+    return JSON.stringify(events);
   }
 
   /**
@@ -294,6 +334,13 @@ export class EventStore {
   }
 }
 
+/** Indexes of `parts` in stream id order: two transactions then lock their stream heads alike and never deadlock. */
+function streamOrder(parts: ReadonlyArray<{ streamId: string }>): number[] {
+  return parts
+    .map((_, i) => i)
+    .sort((a, b) => (parts[a]!.streamId < parts[b]!.streamId ? -1 : parts[a]!.streamId > parts[b]!.streamId ? 1 : 0));
+}
+
 function metadataFor(context: AppendContext): EventMetadata {
   const commandId = context.commandId ?? randomUUID();
   return {
@@ -320,9 +367,33 @@ function appendCall(
   payload: string,
   key: { commandId?: string; fingerprint?: string },
 ): RawBuilder<unknown> {
-  return sql`SELECT append_events(${streamId}, ${
-    expectedVersion === 'any' ? null : expectedVersion
-  }, ${payload}::jsonb, ${key.commandId ?? null}, ${key.fingerprint ?? null}) AS result`;
+  return sql`SELECT ${appendExpression(streamId, expectedVersion, payload, key)} AS result`;
+}
+
+function appendExpression(
+  streamId: string,
+  expectedVersion: ExpectedVersion,
+  payload: string,
+  key: { commandId?: string; fingerprint?: string },
+): RawBuilder<unknown> {
+  return sql`append_events(${streamId}, ${expectedVersion === 'any' ? null : expectedVersion}, ${payload}::jsonb, ${
+    key.commandId ?? null
+  }, ${key.fingerprint ?? null})`;
+}
+
+/**
+ * Parts of different streams as one statement: each part's append, then its inline write, in a
+ * chain of CTEs so they run in the order given, every result gathered in one array.
+ */
+function chainedAppends(parts: ReadonlyArray<{ append: RawBuilder<unknown>; inline?: InlineStatement }>): RawBuilder<unknown> {
+  const steps = parts.map(({ append, inline }, i) => {
+    const previous = i === 0 ? sql`` : sql` FROM ${sql.raw(`w${i - 1}`)}`;
+    const gathered = i === 0 ? sql`jsonb_build_array(r)` : sql`rs || jsonb_build_array(r)`;
+    const write = inline ? sql`CASE WHEN (r->>'duplicate')::boolean THEN NULL ELSE ${inline.write} END` : sql`NULL`;
+    return sql`${sql.raw(`a${i}`)} AS MATERIALIZED (SELECT ${i === 0 ? sql`` : sql`rs, `}${append} AS r${previous}),
+      ${sql.raw(`w${i}`)} AS MATERIALIZED (SELECT ${gathered} AS rs, ${write} AS w FROM ${sql.raw(`a${i}`)})`;
+  });
+  return sql`WITH ${sql.join(steps, sql`, `)} SELECT rs AS result FROM ${sql.raw(`w${parts.length - 1}`)}`;
 }
 
 /** The inline statement rides in the append's own statement, and writes nothing for a duplicate command id. */
@@ -359,6 +430,9 @@ function appendedEvents(payload: string, result: AppendResult): AppendedEvent[] 
     recordedAt: result.recordedAt,
   }));
 }
+
+/** The server refused the statement and rolled it back, and the session lives on. */
+const refused = (error: unknown) => error instanceof DatabaseError && error.severity === 'ERROR';
 
 function translateError(error: unknown): unknown {
   const pgError = error as { code?: string; detail?: string };

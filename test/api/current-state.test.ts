@@ -92,6 +92,27 @@ describe('the current-state tables under commands that write only what changed',
     const reopened = await expectRebuildToMatch();
     expect(new Set(reopened.indicators.map((row) => row.sheet_status))).toEqual(new Set(['active']));
   });
+
+  it('match a rebuild after commands of many sheets, made at once, were appended together', async () => {
+    const commands = api.app.get(SheetCommands);
+    const sheets = [];
+    for (let unit = 0; unit < 8; unit++)
+      sheets.push(await api.smallSheet(`同時課${unit}`, '同時に記録します。', { name: '件数', target: '100' }));
+    for (const quarter of [1, 2, 3]) {
+      const source: CommandSource = { actor: { id: 'u-group', name: '同時' }, source: 'test' };
+      await Promise.all(
+        sheets.map(({ sheetId, indicatorId }, i) =>
+          commands.run(sheetId, { type: 'RecordProgress', indicatorId, quarter, value: 10 * quarter + i }, source),
+        ),
+      );
+    }
+    const { rows } = await sql<{ streams: number }>`
+      SELECT count(DISTINCT stream_id)::int AS streams FROM events GROUP BY transaction_id ORDER BY 1 DESC LIMIT 1`.execute(
+      api.resources.database.db,
+    );
+    expect(rows[0]!.streams).toBeGreaterThan(1);
+    await expectRebuildToMatch();
+  });
 });
 
 describe('a rebuild beside the live tables', () => {

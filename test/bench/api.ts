@@ -274,6 +274,7 @@ async function measure(url: string): Promise<void> {
       return { min: Number(rows[0]!.min), max: Number(rows[0]!.max), total: Number(rows[0]!.total) };
     };
     const before = await streamLengths();
+    const lastPosition = (await pool.query<{ last: string }>('SELECT coalesce(max(global_position), 0) AS last FROM events')).rows[0]!.last;
     const sizes = await pool.query<{ state: string; stored: string; indicators: string }>(
       `SELECT avg(length(state::text))::int AS state, avg(pg_column_size(state))::int AS stored,
               (SELECT avg(length(indicator::text))::int * 7 FROM sheet_indicators) AS indicators FROM sheets`,
@@ -416,6 +417,17 @@ async function measure(url: string): Promise<void> {
         `\nRecordProgress: ${appended} events appended for ${accepted} 2xx counted (warm-up included; requests in flight ` +
           `when a run stops are applied, not counted): ${appended >= accepted ? 'none was a no-op' : `${accepted - appended} no-ops`}; ` +
           `sheet streams ${before.min}–${before.max} events before, ${after.min}–${after.max} after (busiest: ${after.max})`,
+      );
+      // Commands of different sheets in flight together are appended in one statement (GroupCommit).
+      const { rows } = await pool.query<{ events: string; transactions: string }>(
+        `SELECT count(*) AS events, count(DISTINCT transaction_id) AS transactions FROM events
+         WHERE global_position > $1 AND stream_id LIKE 'sheet-%'`,
+        [lastPosition],
+      );
+      const grouped = rows[0]!;
+      console.log(
+        `RecordProgress's events went in ${grouped.transactions} transactions, ` +
+          `${(Number(grouped.events) / Number(grouped.transactions)).toFixed(1)} on average`,
       );
     }
     console.log(`peak RSS: server ${peakRssMiB()} MiB, load generator ${(childRssKiB / 1024).toFixed(0)} MiB`);

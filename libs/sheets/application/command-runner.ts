@@ -4,6 +4,7 @@ import {
   Actor,
   EventStore,
   executeInline,
+  GroupCommit,
   AppendContext,
   AppendResult,
   ReadStreamOptions,
@@ -102,6 +103,7 @@ interface Attempted<Event> {
 export class CommandRunner<State, Command extends { type: string; today: string }, Event extends { type: string; data: unknown }> {
   private readonly turns = new StreamTurns();
   private readonly states: StreamStates<State, Event>;
+  private readonly group: GroupCommit;
 
   constructor(
     db: Kysely<Database>,
@@ -111,6 +113,7 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     private readonly settled?: CommandSettledPublisher,
   ) {
     this.states = new StreamStates(db, store, aggregate);
+    this.group = new GroupCommit(store);
   }
 
   load(
@@ -164,18 +167,19 @@ export class CommandRunner<State, Command extends { type: string; today: string 
     const next = decision.reduce<DeepReadonly<State> | undefined>((s, e) => this.aggregate.evolve(s, e), state)!;
     const projection = this.aggregate.projection(next, version + decision.length, projected);
     try {
-      const result = await this.store.append(
-        stream,
-        version,
-        decision,
-        { ...contextOf(from, command), ...key },
-        from.alongside
-          ? async (trx) => {
-              await executeInline(trx, projection);
-              await from.alongside!(trx);
-            }
-          : projection,
-      );
+      const context = { ...contextOf(from, command), ...key };
+      const result = from.alongside
+        ? await this.store.append(stream, version, decision, context, async (trx) => {
+            await executeInline(trx, projection);
+            await from.alongside!(trx);
+          })
+        : await this.group.append({
+            streamId: stream,
+            expectedVersion: version,
+            commands: [{ events: decision, context }],
+            ...(key && { idempotency: key }),
+            inline: projection,
+          });
       if (result.duplicate) {
         this.states.forget(id);
         return { outcome: { version: result.toVersion, appended: 0 }, events: [] };

@@ -14,10 +14,11 @@ class InterruptedStore extends EventStore {
   /** Appends to make by "the other process" just before each of this store's next appends. */
   interrupt: Array<() => Promise<unknown>> = [];
   appends = 0;
-  override async append(...args: Parameters<EventStore['append']>) {
+  // Commands append through a GroupCommit, which sends its groups with appendEach.
+  override async appendEach(...args: Parameters<EventStore['appendEach']>) {
     await this.interrupt.shift()?.();
     this.appends++;
-    return super.append(...args);
+    return super.appendEach(...args);
   }
 }
 

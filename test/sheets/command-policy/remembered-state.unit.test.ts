@@ -1,4 +1,4 @@
-import type { AppendResult, EventStore } from '@shinchoku/event-store';
+import type { AppendResult, EventStore, StreamAppend } from '@shinchoku/event-store';
 import type { DeepReadonly } from '@shinchoku/immutable';
 import { sheetAggregate } from '@shinchoku/sheets/application/aggregates';
 import { CommandRunner } from '@shinchoku/sheets/application/command-runner';
@@ -18,8 +18,14 @@ function runnerSeeingStates() {
   const aggregate = sheetAggregate(DEFAULT_PROGRESS_THRESHOLDS);
   const seen: Array<DeepReadonly<Sheet> | undefined> = [];
   const store = {
-    append: (streamId: string, expected: number, events: readonly unknown[]): Promise<Partial<AppendResult>> =>
-      Promise.resolve({ streamId, fromVersion: expected + 1, toVersion: expected + events.length, duplicate: false }),
+    appendEach: (parts: readonly StreamAppend[]): Promise<Array<PromiseSettledResult<Partial<AppendResult>>>> =>
+      Promise.resolve(
+        parts.map(({ streamId, expectedVersion, commands }) => {
+          const from = (expectedVersion as number) + 1;
+          const toVersion = from - 1 + commands.reduce((n, { events }) => n + events.length, 0);
+          return { status: 'fulfilled', value: { streamId, fromVersion: from, toVersion, duplicate: false } };
+        }),
+      ),
   } as unknown as EventStore;
   const runner = new CommandRunner<Sheet, SheetCommand, SheetEvent>(
     undefined as never,
