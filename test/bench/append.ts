@@ -1,7 +1,10 @@
 /**
  * Append throughput: the event store against a raw single-row INSERT loop of the same row shape,
  * on the same pool, and against a peer event store, Emmett's PostgreSQL store, in a database of
- * its own on the same server, at 1, 4 and 16 concurrent writers. Prints figures; asserts nothing.
+ * its own on the same server, at 1, 4 and 16 concurrent writers. Also the same store's appends
+ * through a GroupCommit, as commands send them: what writers in flight together gain by sharing a
+ * statement (the floor of bench:api's RecordProgress ratio is the plain append). Prints figures;
+ * asserts nothing.
  *
  *   BENCH_DATABASE_URL  admin URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                       database is created next to it and dropped at the end
@@ -18,7 +21,7 @@ import { table } from './table';
 import { sql } from 'kysely';
 import { openDatabase } from '@shinchoku/database';
 import { migrateToLatest } from '../../db/migrate';
-import { EventStore } from '@shinchoku/event-store';
+import { EventStore, GroupCommit } from '@shinchoku/event-store';
 import type { AppendContext, EventMetadata, NewEvent } from '@shinchoku/event-store';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -43,6 +46,14 @@ function storeWriter(store: EventStore, streamId: string, n: number): Unit {
   let version = 0;
   return async () => {
     version = (await store.append(streamId, version, newEvents(n), context)).toVersion;
+  };
+}
+
+/** The store's appends as commands make them: through a GroupCommit shared by the writers. */
+function groupedWriter(group: GroupCommit, streamId: string, n: number): Unit {
+  let version = 0;
+  return async () => {
+    version = (await group.append({ streamId, expectedVersion: version, commands: [{ events: newEvents(n), context }] })).toVersion;
   };
 }
 
@@ -142,6 +153,8 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
       'ratio',
       'Emmett appends/s',
       'store ÷ Emmett',
+      'grouped appends/s',
+      'grouped ÷ store',
     ];
     const widths = header.map((h) => h.length + 2);
     const row = table(header, widths);
@@ -155,17 +168,22 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
         const stores = Array.from({ length: writers }, (_, i) => storeWriter(store, `store-${config}-${i}`, n));
         const raws = Array.from({ length: writers }, (_, i) => rawWriter(pool, `raw-${config}-${i}`, n));
         const emmetts = Array.from({ length: writers }, (_, i) => emmettWriter(emmett, `emmett-${config}-${i}`, n));
+        const group = new GroupCommit(store);
+        const groupeds = Array.from({ length: writers }, (_, i) => groupedWriter(group, `grouped-${config}-${i}`, n));
         await runFor(stores, WARMUP_MS);
         await runFor(raws, WARMUP_MS);
         await runFor(emmetts, WARMUP_MS);
+        await runFor(groupeds, WARMUP_MS);
         // Short slices, each side first in turn, so that the disk's and the machine's swings hit every side alike.
         const storeTally: Tally = { units: 0, seconds: 0 };
         const rawTally: Tally = { units: 0, seconds: 0 };
         const emmettTally: Tally = { units: 0, seconds: 0 };
+        const groupedTally: Tally = { units: 0, seconds: 0 };
         const sides: Array<[Unit[], Tally]> = [
           [stores, storeTally],
           [raws, rawTally],
           [emmetts, emmettTally],
+          [groupeds, groupedTally],
         ];
         for (let slice = 0; slice < SLICES; slice++) {
           const order = [...sides.slice(slice % sides.length), ...sides.slice(0, slice % sides.length)];
@@ -176,6 +194,7 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
         const rawRows = (rawTally.units * n) / rawTally.seconds;
         const ratio = (appends * n) / rawRows;
         const emmettAppends = emmettTally.units / emmettTally.seconds;
+        const groupedAppends = groupedTally.units / groupedTally.seconds;
         if (writers === 16) {
           ratioAt16.set(n, ratio);
           emmettRatioAt16.set(n, appends / emmettAppends);
@@ -189,6 +208,8 @@ async function measure(url: string, emmettUrl: string): Promise<void> {
           ratio.toFixed(2),
           emmettAppends.toFixed(0),
           (appends / emmettAppends).toFixed(2),
+          groupedAppends.toFixed(0),
+          (groupedAppends / appends).toFixed(2),
         ]);
       }
     }
