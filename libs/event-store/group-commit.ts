@@ -19,6 +19,8 @@ export class GroupCommit {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
 
+  // One group in flight: with two, groups were smaller and each command cost more CPU in
+  // alternated runs of bench:api (docs/performance.md).
   constructor(
     private readonly store: EventStore,
     private readonly limits: { readonly inFlight: number; readonly parts: number } = { inFlight: 1, parts: 32 },

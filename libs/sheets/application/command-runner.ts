@@ -95,7 +95,8 @@ interface Attempted<Event> {
  *   version): any answer without an append (a refusal, a no-op, 412) is decided again on a fresh read;
  * - checkIfMatch: If-Match, which events that change nothing do not make stale;
  * - idempotency: a keyed command gets its first answer again;
- * - CommandSettled: published after each command (cache invalidation, metrics subscribe).
+ * - CommandSettled: published after each command (cache invalidation, metrics subscribe);
+ * - GroupCommit: appends of other streams made while one is in flight share the next statement.
  *
  * Refusals are thrown typed (DomainError, VersionMismatch, WrongExpectedVersionError,
  * CommandIdReusedError); the HTTP edge turns them into problems.
