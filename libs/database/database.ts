@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { Client, Pool, type ClientConfig, type QueryConfig } from 'pg';
+import { sessionEnded } from './faults';
 import type { Database } from './schema';
 
 /**
@@ -77,8 +78,7 @@ class PreparingClient extends Client {
     }
     const result: unknown = super.query(query as any, values, callback);
     // Runs before the caller's own handler, so the pool sees the client ending when it is released.
-    if (result instanceof Promise)
-      result.catch((error: Error) => error?.message === READ_TIMEOUT && void this.end().catch(() => undefined));
+    if (result instanceof Promise) result.catch((error: unknown) => connectionIsOver(error) && void this.end().catch(() => undefined));
     return result;
   }
   /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
@@ -86,6 +86,12 @@ class PreparingClient extends Client {
 
 /** pg's message when query_timeout expires. */
 const READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * A statement that timed out, or whose answer ended the session: ended at once, the connection is
+ * not handed out again before its socket's close is noticed.
+ */
+const connectionIsOver = (error: unknown) => (error as Error)?.message === READ_TIMEOUT || sessionEnded(error);
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;

@@ -1,3 +1,5 @@
+import { DatabaseError } from 'pg';
+
 /**
  * Why the database could not serve a request, when the fault is the server's state rather than
  * the request: a client may retry the same request shortly.
@@ -53,3 +55,11 @@ export function databaseUnavailable(error: unknown): DatabaseUnavailable | undef
   }
   return undefined;
 }
+
+/**
+ * The server ended the session with its answer (a terminated backend, a shutdown, an idle timeout,
+ * a connection failure): the connection cannot serve another statement. By SQLSTATE, since the
+ * severity pg reports is translated with the server's lc_messages.
+ */
+export const sessionEnded = (error: unknown): boolean =>
+  error instanceof DatabaseError && (/^(08|57P)/.test(error.code ?? '') || error.code === '25P03');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, RawBuilder, Transaction, sql } from 'kysely';
 import { DatabaseError } from 'pg';
-import { PREPARED, type Database } from '@shinchoku/database';
+import { PREPARED, sessionEnded, type Database } from '@shinchoku/database';
 import { CommandIdReusedError, EmptyAppendError, WrongExpectedVersionError } from './errors';
 import { Upcasters, latestVersion, upcast } from './upcasting';
 import type {
@@ -432,7 +432,7 @@ function appendedEvents(payload: string, result: AppendResult): AppendedEvent[] 
 }
 
 /** The server refused the statement and rolled it back, and the session lives on. */
-const refused = (error: unknown) => error instanceof DatabaseError && error.severity === 'ERROR';
+const refused = (error: unknown) => error instanceof DatabaseError && !sessionEnded(error);
 
 function translateError(error: unknown): unknown {
   const pgError = error as { code?: string; detail?: string };

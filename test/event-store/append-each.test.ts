@@ -72,7 +72,7 @@ describe('appendEach: several streams in one statement, each part on its own', (
     expect([await versionsOf(a), await marked(a), await marked(b)]).toEqual([[1], 1, 1]);
   });
 
-  it('gives every part the error, appending none again, when the server ends the connection (FATAL, not a refusal)', async () => {
+  it('gives every part the error, appending none again, when the server ends the connection (not a refusal)', async () => {
     const [a, b] = [streamId(), streamId()];
     const killing = { ...part(b, 0), inline: { write: sql`pg_terminate_backend(pg_backend_pid())` } };
     const results = await ctx.store.appendEach([part(a, 0), killing]);
@@ -80,8 +80,6 @@ describe('appendEach: several streams in one statement, each part on its own', (
       { status: 'rejected', reason: { code: '57P01', severity: 'FATAL' } },
       { status: 'rejected', reason: { code: '57P01', severity: 'FATAL' } },
     ]);
-    // The pool may hand out the ended connection once more before it notices the socket closed.
-    await sql`SELECT 1`.execute(ctx.database.db).catch(() => undefined);
     expect([await versionsOf(a), await versionsOf(b)]).toEqual([[], []]);
   });
 
