@@ -129,11 +129,7 @@ export class EventStore {
    */
   async appendAll(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
     const order = streamOrder(parts);
-    const calls = order.map((i) => {
-      const part = parts[i]!;
-      const call = appendCall(part.streamId, part.expectedVersion, this.payloadOfPart(part), part.idempotency ?? {});
-      return part.inline ? withInline(call, part.inline) : call;
-    });
+    const calls = order.map((i) => this.statementOf(parts[i]!));
     try {
       return await this.db.transaction().execute(async (trx) => {
         const results: AppendResult[] = new Array<AppendResult>(parts.length);
@@ -176,10 +172,15 @@ export class EventStore {
   }
 
   private appendPart(part: StreamAppend): Promise<AppendResult> {
-    const call = appendCall(part.streamId, part.expectedVersion, this.payloadOfPart(part), part.idempotency ?? {});
-    return runAppend(this.db, part.inline ? withInline(call, part.inline) : call).catch((error: unknown) => {
+    return runAppend(this.db, this.statementOf(part)).catch((error: unknown) => {
       throw translateError(error);
     });
+  }
+
+  /** One part as its own statement: the append, with its inline write when it has one. */
+  private statementOf(part: StreamAppend): RawBuilder<unknown> {
+    const call = appendCall(part.streamId, part.expectedVersion, this.payloadOfPart(part), part.idempotency ?? {});
+    return part.inline ? withInline(call, part.inline) : call;
   }
 
   private payloadOfPart(part: StreamAppend): string {
